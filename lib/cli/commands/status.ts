@@ -1,0 +1,43 @@
+import { rotationStatus } from '../../model/rotation.js';
+import { loadProject } from '../../records/load-project.js';
+import { emitReport } from '../../reports/emit-report.js';
+import { findingAnnotation, findingLine } from '../../reports/findings-report.js';
+import type { Annotation, ReportCase } from '../../reports/report.js';
+import { markdownTable, textTable } from '../../reports/table.js';
+import type { CommonOptions } from '../common-options.js';
+
+/** Offline: each key's age and rotation due day. Invalid records are listed as findings. */
+export async function status(options: CommonOptions, now: Date = new Date()): Promise<number> {
+  const project = loadProject({ customersDir: options.customers });
+  const errors = project.findings.filter((f) => f.severity === 'error');
+  const rows = project.records.map((r) => ({ record: r, ...rotationStatus(r, now) }));
+  const overdue = rows.filter((r) => r.overdue);
+  const header = ['customer', 'key ID', 'age (days)', 'rotation due', 'days left', 'overdue'];
+  const cells = rows.map((r) => [r.record.customer, r.record.keyId, String(r.ageDays), r.dueOn, String(r.daysLeft), r.overdue ? 'OVERDUE' : 'no']);
+  const summary = `${rows.length} customer${rows.length === 1 ? '' : 's'}, ${overdue.length} overdue${errors.length ? `, ${errors.length} record error${errors.length === 1 ? '' : 's'}` : ''}`;
+  const annotations: Annotation[] = [
+    ...errors.map(findingAnnotation),
+    ...overdue.map((r): Annotation => ({ severity: 'warning', file: r.record.file, ...r.record.positions.apiKey, title: 'asc-keys ROTATION_OVERDUE', message: `the key ${r.record.keyId} of ${r.record.customer} was due for rotation on ${r.dueOn}` })),
+  ];
+  const cases: ReportCase[] = rows.map((r) => ({
+    name: r.record.customer, file: r.record.file, outcome: 'passed',
+    code: r.overdue ? 'ROTATION_OVERDUE' : 'OK', message: `rotation due ${r.dueOn}, ${r.overdue ? `${-r.daysLeft} days overdue` : `${r.daysLeft} days left`}`,
+  }));
+  await emitReport(
+    {
+      command: 'status',
+      text: [...errors.map(findingLine), rows.length ? textTable([header, ...cells]) : '', summary].filter(Boolean).join('\n'),
+      json: {
+        summary: { customers: rows.length, overdue: overdue.length, errors: errors.length },
+        customers: rows.map((r) => ({ customer: r.record.customer, file: r.record.file, keyId: r.record.keyId, createdOn: r.record.createdOn, ageDays: r.ageDays, rotationDue: r.dueOn, daysLeft: r.daysLeft, overdue: r.overdue })),
+        findings: errors,
+      },
+      markdown: `${rows.length ? `${markdownTable([header, ...cells])}\n\n` : ''}${summary}`,
+      cases,
+      annotations,
+      exitCode: errors.length ? 1 : 0,
+    },
+    options,
+  );
+  return errors.length ? 1 : 0;
+}

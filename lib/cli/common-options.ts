@@ -1,0 +1,18 @@
+import { Option, type Command } from 'commander';
+import type { OutputFormat } from '../reports/emit-report.js';
+
+/** The options of every command that reads records (CONTRACT section 3). */
+export interface CommonOptions {
+  readonly customers: string;
+  readonly format: OutputFormat;
+  readonly junit?: string;
+  readonly debug?: boolean;
+}
+
+export function withCommonOptions(command: Command, formats: readonly OutputFormat[] = ['text', 'json']): Command {
+  return command
+    .option('--customers <dir>', 'the directory of customer records', 'customers')
+    .addOption(new Option('--format <format>', 'output format on stdout').choices(formats).default('text'))
+    .option('--junit <file>', 'also write a JUnit XML report to this file')
+    .option('--debug', 'show stack traces of errors');
+}

@@ -1,0 +1,38 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { withCommonOptions, type CommonOptions } from './common-options.js';
+
+/**
+ * The command tree. Each action returns its exit code; commands are imported when they run so
+ * that `lint` never pays for loading cdktf or the AWS SDK.
+ */
+export function buildProgram(setExitCode: (code: number) => void): Command {
+  const program = new Command('asc-keys')
+    .description('App Store Connect API keys of our customers, as infrastructure as code')
+    .showHelpAfterError()
+    .exitOverride();
+
+  withCommonOptions(program.command('lint').description('check the records and the platform configuration')).action(async (o: CommonOptions) => {
+    const { lint } = await import('./commands/lint.js');
+    setExitCode(await lint(o));
+  });
+
+  withCommonOptions(program.command('synth').description('lint, then synthesize the Terraform stacks'))
+    .option('--out <dir>', 'where to write the stacks', 'cdktf.out')
+    .action(async (o: CommonOptions & { out: string }) => {
+      const { synth } = await import('./commands/synth.js');
+      setExitCode(await synth(o));
+    });
+
+  withCommonOptions(program.command('status').description("each key's age and rotation due day (offline)"), ['text', 'json', 'markdown']).action(async (o: CommonOptions) => {
+    const { status } = await import('./commands/status.js');
+    setExitCode(await status(o));
+  });
+
+  return program;
+}
+
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
+  return n;
+}

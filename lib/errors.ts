@@ -1,0 +1,21 @@
+/**
+ * Errors the user can act on. The top-level handler prints `message` alone (the stack only
+ * with --debug) and exits with `exitCode`. Messages never carry key material.
+ */
+export type UsageErrorCode =
+  | 'USAGE'
+  | 'CUSTOMERS_DIR_UNREADABLE'
+  | 'PLATFORM_CONFIG_INVALID'
+  | 'AWS_CREDENTIALS_MISSING'
+  | 'OUTPUT_UNWRITABLE';
+
+export class UsageError extends Error {
+  readonly exitCode = 2;
+  constructor(
+    readonly code: UsageErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,118 @@
+import { basename } from 'node:path';
+import { isReferenceProblem, parseSecretReference } from '../secrets/reference.js';
+import type { CustomerRecord } from './customer-record.js';
+import type { Finding, FindingCode, Severity } from './finding.js';
+import { isCalendarDay } from './patterns.js';
+import type { RotationPolicy } from './platform-schema.js';
+import type { RecordInput } from './schema.js';
+import type { Path, YamlSource } from './yaml-source.js';
+
+/**
+ * The rules that need more than one field, or the platform defaults, on a record that passed
+ * the schema. Returns the record when no error was found.
+ */
+/** What the records need from the platform configuration. */
+export interface RecordContext {
+  readonly rotation: RotationPolicy;
+  /** Key secrets live under this name prefix, so the platform's roles can be scoped to them. */
+  readonly secretNamePrefix: string;
+}
+
+/** The record is returned whenever it could be built; `findings` says whether it is valid. */
+export function applyRecordRules(source: YamlSource, input: RecordInput, context: RecordContext): { record?: CustomerRecord; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const report = (path: Path, code: FindingCode, message: string, severity: Severity = 'error', at = source.valueAt(path)): void => {
+    findings.push({ file: source.file, ...at, severity, code, message });
+  };
+
+  const expected = basename(source.file).replace(/\.yaml$/, '');
+  if (input.customer !== expected) {
+    report(['customer'], 'FILE_NAME_MISMATCH', `is "${input.customer}" but the file is ${expected}.yaml; rename the file to ${input.customer}.yaml or fix the slug`);
+  }
+  const key = input.apiKey;
+  if (key.type === 'team' && key.issuerId === undefined) {
+    report(['apiKey'], 'ISSUER_ID_REQUIRED', 'apiKey.issuerId is required for a team key; copy the Issuer ID from Users and Access > Integrations, or set type: individual', 'error', source.keyAt([], 'apiKey'));
+  }
+  if (key.type === 'individual' && key.issuerId !== undefined) {
+    report(['apiKey', 'issuerId'], 'ISSUER_ID_FORBIDDEN', 'apiKey.issuerId must be absent for an individual key (its tokens carry sub "user" instead); remove it or set type: team');
+  }
+  if (key.role !== 'APP_MANAGER') {
+    const why = key.role === 'ADMIN' ? 'grants more than publishing needs' : 'cannot publish apps';
+    report(['apiKey', 'role'], 'ROLE_NOT_APP_MANAGER', `is ${key.role}, which ${why}; ask the customer for an App Manager key`, 'warning');
+  }
+  const secret = parseSecretReference(key.secret);
+  if (isReferenceProblem(secret)) report(['apiKey', 'secret'], secret.code, `apiKey.secret ${secret.message}`);
+  else if (secret.scheme === 'aws-sm' && !secret.name.startsWith(context.secretNamePrefix)) {
+    report(['apiKey', 'secret'], 'SECRET_NAME_PREFIX', `apiKey.secret names "${secret.name}", but key secrets live under "${context.secretNamePrefix}" so that only the platform's roles can read them; use aws-sm:${context.secretNamePrefix}${input.customer}`);
+  }
+  if (!isCalendarDay(key.createdOn)) {
+    report(['apiKey', 'createdOn'], 'DATE_INVALID', `apiKey.createdOn "${key.createdOn}" is not a calendar day; write the day the key was generated as YYYY-MM-DD`);
+  }
+
+  const rotation: RotationPolicy = {
+    maxAgeDays: input.rotation?.maxAgeDays ?? context.rotation.maxAgeDays,
+    remindDaysBefore: input.rotation?.remindDaysBefore ?? context.rotation.remindDaysBefore,
+  };
+  const seen = new Set<number>();
+  rotation.remindDaysBefore.forEach((days, i) => {
+    // Days that come from the platform defaults are reported at the record's rotation (or line 1).
+    const path = input.rotation?.remindDaysBefore ? ['rotation', 'remindDaysBefore', i] : ['rotation', 'maxAgeDays'];
+    if (days >= rotation.maxAgeDays) {
+      report(path, 'REMINDER_OUT_OF_RANGE', `reminder ${days} days before the due day must be less than maxAgeDays (${rotation.maxAgeDays})`);
+    }
+    if (seen.has(days)) report(path, 'REMINDER_DUPLICATE', `reminder ${days} days before the due day is listed twice; keep one`);
+    seen.add(days);
+  });
+
+  if (isReferenceProblem(secret)) return { findings };
+  return {
+    findings,
+    // Returned even with errors, so that duplicates across files are still found.
+    record: {
+      file: source.file,
+      customer: input.customer,
+      ...(input.displayName !== undefined && { displayName: input.displayName }),
+      appleId: input.app.appleId,
+      ...(input.app.bundleId !== undefined && { bundleId: input.app.bundleId }),
+      keyId: key.keyId,
+      ...(key.issuerId !== undefined && { issuerId: key.issuerId }),
+      keyType: key.type,
+      role: key.role,
+      secret,
+      fingerprint: key.fingerprint,
+      createdOn: key.createdOn,
+      rotation,
+      contacts: input.contacts ?? [],
+      positions: {
+        customer: source.valueAt(['customer']),
+        appleId: source.valueAt(['app', 'appleId']),
+        apiKey: source.keyAt([], 'apiKey'),
+        keyId: source.valueAt(['apiKey', 'keyId']),
+        secret: source.valueAt(['apiKey', 'secret']),
+      },
+    },
+  };
+}
+
+/** Slugs, Key IDs, secret references and Apple IDs are each unique across records. */
+export function crossRecordFindings(records: readonly CustomerRecord[]): Finding[] {
+  const findings: Finding[] = [];
+  type Field = keyof CustomerRecord['positions'];
+  const unique: { code: FindingCode; what: string; field: Field; value: (r: CustomerRecord) => string }[] = [
+    { code: 'DUPLICATE_CUSTOMER', what: 'customer slug', field: 'customer', value: (r) => r.customer },
+    { code: 'DUPLICATE_KEY_ID', what: 'Key ID', field: 'keyId', value: (r) => r.keyId },
+    { code: 'DUPLICATE_SECRET', what: 'secret reference', field: 'secret', value: (r) => r.secret.raw },
+    { code: 'DUPLICATE_APPLE_ID', what: 'app Apple ID', field: 'appleId', value: (r) => r.appleId },
+  ];
+  for (const { code, what, field, value } of unique) {
+    const first = new Map<string, CustomerRecord>();
+    for (const r of records) {
+      const v = value(r);
+      const earlier = first.get(v);
+      if (earlier) {
+        findings.push({ file: r.file, ...r.positions[field], severity: 'error', code, message: `${what} "${v}" is already used by ${earlier.file}; each customer app has its own` });
+      } else first.set(v, r);
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,72 @@
+import type { z } from 'zod';
+import { FILE_START, type Finding } from './finding.js';
+import type { Path, YamlSource } from './yaml-source.js';
+
+/**
+ * Validates a parsed document against a zod schema and turns every issue into a finding at
+ * the offending value: a missing field at its parent, an unknown field at its key.
+ */
+export function validate<S extends z.ZodType>(source: YamlSource, schema: S, data: unknown): { value?: z.output<S>; findings: Finding[] } {
+  const result = schema.safeParse(data);
+  if (result.success) return { value: result.data, findings: [] };
+  const findings: Finding[] = [];
+  for (const issue of result.error.issues) {
+    const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
+    const name = describe(path);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        findings.push(finding(source, source.keyAt(path, key), 'FIELD_UNKNOWN',
+          `${describe([...path, key])} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see customers/README.md)`));
+      }
+    } else if (issue.code === 'invalid_type' && lookup(data, path) === undefined) {
+      findings.push(finding(source, parentPosition(source, path), 'FIELD_REQUIRED', `${name} is required`));
+    } else if (issue.code === 'invalid_type') {
+      findings.push(finding(source, source.valueAt(path), 'FIELD_TYPE', `${name} must be ${article(issue.expected)}, not ${kindOf(lookup(data, path))}`));
+    } else {
+      findings.push(finding(source, source.valueAt(path), 'FIELD_INVALID', `${name} ${lowerFirst(issue.message)}`));
+    }
+  }
+  return { findings };
+}
+
+function finding(source: YamlSource, at: { line: number; column: number }, code: Finding['code'], message: string): Finding {
+  return { file: source.file, line: at.line, column: at.column, severity: 'error', code, message };
+}
+
+/** A missing field is reported at its parent: the parent's key, or line 1 for a top-level field. */
+function parentPosition(source: YamlSource, path: Path): { line: number; column: number } {
+  if (path.length <= 1) return FILE_START;
+  const parentKey = path[path.length - 2]!;
+  return typeof parentKey === 'string' ? source.keyAt(path.slice(0, -2), parentKey) : source.valueAt(path.slice(0, -1));
+}
+
+export function describe(path: Path): string {
+  if (path.length === 0) return 'the file';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
+}
+
+function lookup(data: unknown, path: Path): unknown {
+  let cur: unknown = data;
+  for (const p of path) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string | number, unknown>)[p];
+  }
+  return cur;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  // Values are not echoed: a misplaced value could be key material.
+  return `a ${typeof v}`;
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false' };
+  return names[expected] ?? expected;
+}
+
+function lowerFirst(s: string): string {
+  return s.charAt(0).toLowerCase() + s.slice(1);
+}

@@ -1,0 +1,32 @@
+import { writeFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { appendStepSummary, printAnnotations } from './github.js';
+import { junitXml } from './junit.js';
+import type { Report } from './report.js';
+
+export type OutputFormat = 'text' | 'json' | 'markdown';
+
+export interface EmitOptions {
+  readonly format: OutputFormat;
+  /** Where to write JUnit XML. @default no file */
+  readonly junit?: string;
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** Writes a report to stdout in its format, and wherever else the options and CI ask for it. */
+export async function emitReport(report: Report, options: EmitOptions): Promise<void> {
+  const env = options.env ?? process.env;
+  const out = options.format === 'json' ? JSON.stringify(report.json, null, 2) : options.format === 'markdown' ? report.markdown : report.text;
+  process.stdout.write(`${out}\n`);
+  if (options.junit) {
+    const xml = junitXml(report);
+    try {
+      writeFileSync(options.junit, xml);
+    } catch (err) {
+      throw new UsageError('OUTPUT_UNWRITABLE', `cannot write the JUnit file "${options.junit}" (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its directory exists`);
+    }
+  }
+  if (env.GITHUB_ACTIONS === 'true') printAnnotations(report.annotations);
+  if (env.GITHUB_STEP_SUMMARY) await appendStepSummary(`asc-keys ${report.command}`, report.markdown);
+}

@@ -1,0 +1,27 @@
+import { S3Backend, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import type { PlatformConfig } from '../records/platform-schema.js';
+
+/**
+ * A stack in the platform's account and region, with its own state: local by default, or one
+ * S3 object per stack (with a lock file) when the platform names a state bucket.
+ */
+export class AwsStack extends TerraformStack {
+  constructor(scope: Construct, name: string, platform: PlatformConfig) {
+    super(scope, name);
+    // allowed_account_ids stops an apply with credentials for the wrong account.
+    new AwsProvider(this, 'aws', { region: platform.region, allowedAccountIds: [platform.accountId] });
+    const backend = platform.stateBackend;
+    if (backend) {
+      const s3 = new S3Backend(this, {
+        bucket: backend.bucket,
+        key: `${backend.keyPrefix}/${name}.tfstate`,
+        region: backend.region ?? platform.region,
+        encrypt: true,
+      });
+      // S3-native locking (Terraform 1.10+); cdktf 0.21 predates the typed option.
+      s3.addOverride('use_lockfile', true);
+    }
+  }
+}

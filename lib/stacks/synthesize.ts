@@ -1,0 +1,29 @@
+import { App } from 'cdktf';
+import { customerDesiredState } from '../model/customer-desired.js';
+import { platformNames } from '../model/platform-names.js';
+import type { CustomerRecord } from '../records/customer-record.js';
+import type { PlatformConfig } from '../records/platform-schema.js';
+import { CustomerStack } from './customer-stack.js';
+import { PlatformStack } from './platform-stack.js';
+
+export interface BuildAppProps {
+  readonly records: readonly CustomerRecord[];
+  readonly platform: PlatformConfig;
+  /** Where cdktf writes the stacks. @default "cdktf.out" */
+  readonly outdir?: string;
+  /** The clock: reminders already past at this moment are left out. @default new Date() */
+  readonly now?: Date;
+}
+
+/** The CDKTF app: the platform stack and one stack per customer. */
+export function buildApp(props: BuildAppProps): App {
+  // Without an outdir, App honours CDKTF_OUTDIR from the cdktf CLI, then cdktf.out.
+  const app = new App(props.outdir === undefined ? {} : { outdir: props.outdir });
+  const names = platformNames(props.platform);
+  const now = props.now ?? new Date();
+  new PlatformStack(app, { platform: props.platform, names });
+  for (const record of props.records) {
+    new CustomerStack(app, { platform: props.platform, desired: customerDesiredState(record, props.platform, names, now) });
+  }
+  return app;
+}
