@@ -1,7 +1,7 @@
 // The CDKTF app (cdktf.json "app"): load the records, build the stacks, synthesize.
 import { exitOnFindings } from './lib/cli/exit-on-findings.js';
 import { loadProject } from './lib/records/load-project.js';
-import { buildApp } from './lib/stacks/synthesize.js';
+import { synthesize } from './lib/stacks/synthesize.js';
 
 const { records, platform } = exitOnFindings(loadProject());
-buildApp({ records, platform }).synth();
+synthesize({ records, platform });

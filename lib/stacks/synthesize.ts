@@ -5,6 +5,7 @@ import type { CustomerRecord } from '../records/customer-record.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { CustomerStack } from './customer-stack.js';
 import { PlatformStack } from './platform-stack.js';
+import { withoutCreationStacks } from './without-creation-stacks.js';
 
 export interface BuildAppProps {
   readonly records: readonly CustomerRecord[];
@@ -17,6 +18,15 @@ export interface BuildAppProps {
 
 /** The CDKTF app: the platform stack and one stack per customer. */
 export function buildApp(props: BuildAppProps): App {
+  return withoutCreationStacks(() => build(props));
+}
+
+/** Builds and synthesizes the app, writing every stack to its outdir. */
+export function synthesize(props: BuildAppProps): void {
+  withoutCreationStacks(() => build(props).synth());
+}
+
+function build(props: BuildAppProps): App {
   // Without an outdir, App honours CDKTF_OUTDIR from the cdktf CLI, then cdktf.out.
   const app = new App(props.outdir === undefined ? {} : { outdir: props.outdir });
   const names = platformNames(props.platform);

@@ -19,10 +19,10 @@ export async function synth(options: SynthOptions): Promise<number> {
     return 1;
   }
   // cdktf (and the AWS provider classes) load only for the command that needs them.
-  const { buildApp } = await import('../../stacks/synthesize.js');
+  const { synthesize } = await import('../../stacks/synthesize.js');
   // Stacks of customers removed since the last run must not linger beside the new ones.
   rmSync(join(options.out, 'stacks'), { recursive: true, force: true });
-  buildApp({ records: project.records, platform: project.platform, outdir: options.out }).synth();
+  synthesize({ records: project.records, platform: project.platform, outdir: options.out });
   const stacks = ['platform', ...project.records.map((r) => `customer-${r.customer}`)];
   const summary = `Synthesized ${stacks.length} stacks (platform and ${project.records.length} customers) into ${join(options.out, 'stacks')}`;
   await emitReport(

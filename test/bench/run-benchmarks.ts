@@ -1,0 +1,11 @@
+// npm run bench: the benchmarks the issues ask for, with their figures on stdout.
+import { synthBenchmark } from './synth-bench.js';
+
+const only = process.argv[2];
+const benches: Record<string, () => Promise<string[]> | string[]> = {
+  synth: () => synthBenchmark(),
+};
+for (const [name, bench] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  process.stdout.write(`${(await bench()).join('\n')}\n\n`);
+}

@@ -1,0 +1,71 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { customerDesiredState } from '../../lib/model/customer-desired.js';
+import { platformNames } from '../../lib/model/platform-names.js';
+import { platformPolicies } from '../../lib/model/platform-policies.js';
+import { loadProject } from '../../lib/records/load-project.js';
+import { policyJson } from '../../lib/stacks/policy-json.js';
+import { REPO } from '../support/project.js';
+import { generateCustomers } from './generate-customers.js';
+import type { FloorInput } from './floor-synth.js';
+import { measure, median, type Measurement } from './measure.js';
+
+const RUNS = 3;
+
+function best(runs: Measurement[]): { seconds: number; peakMb: number } {
+  for (const r of runs) if (r.status !== 0) throw new Error(`benchmark run failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  return { seconds: median(runs.map((r) => r.seconds)), peakMb: Math.max(...runs.map((r) => r.peakMb)) };
+}
+
+/** Issue 2: synth of 1,000 customers against a bare cdktf app (the floor), and lint. */
+export function synthBenchmark(count = 1000): string[] {
+  const project = generateCustomers(count);
+  const loaded = loadProject({ customersDir: project.customers, configFile: project.config });
+  if (loaded.findings.length) throw new Error(`generated records have findings: ${loaded.findings[0]!.message}`);
+  const platform = loaded.platform!;
+  const names = platformNames(platform);
+  const policies = platformPolicies(platform, names);
+  const now = new Date();
+  const input: FloorInput = {
+    region: platform.region, accountId: platform.accountId, kmsPolicy: policyJson(policies.kmsKey), alias: names.kmsAliasName, topic: names.topicName, group: names.scheduleGroupName,
+    subscriptions: platform.reminders.subscriptions,
+    roles: [
+      { id: 'scheduler', name: names.schedulerRoleName, description: 'Lets EventBridge Scheduler publish rotation reminders', trust: policyJson(policies.schedulerTrust), policy: policyJson(policies.schedulerPublish) },
+      { id: 'publisher', name: names.publisherRoleName, description: "Publishing pipelines: reads the key of the customer named by the session tag 'customer'", trust: policyJson(policies.publisherTrust), policy: policyJson(policies.publisherRead) },
+      { id: 'validator', name: names.validatorRoleName, description: 'CI: checks keys and drift; reads and describes, never writes', trust: policyJson(policies.validatorTrust), policy: policyJson(policies.validatorRead) },
+    ],
+    customers: loaded.records.map((r) => {
+      const d = customerDesiredState(r, platform, names, now);
+      const s = d.secret!;
+      return {
+        stack: d.stackName,
+        secret: { name: s.name, description: s.description, kmsKeyId: s.kmsKeyId, recoveryWindowInDays: s.recoveryWindowDays, tags: { ...s.tags }, policy: policyJson(s.policy) },
+        reminders: d.reminders.map((m) => ({ id: `reminder_${m.daysBefore}d`, name: m.name, group: m.groupName, expression: m.scheduleExpression, arn: m.targetArn, roleArn: m.roleArn, input: m.message })),
+      };
+    }),
+  };
+  const work = mkdtempSync(join(tmpdir(), 'asc-keys-bench-'));
+  const inputFile = join(work, 'floor-input.json');
+  writeFileSync(inputFile, JSON.stringify(input));
+
+  const npx = (args: string[]): Measurement => measure('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], { cwd: project.dir });
+  const synth = best(Array.from({ length: RUNS }, (_, i) => npx(['synth', '--out', join(work, `synth-${i}`)])));
+  const floor = best(Array.from({ length: RUNS }, (_, i) => measure('node', [join(REPO, 'dist/test/bench/floor-synth.js'), inputFile, join(work, `floor-${i}`)], { cwd: project.dir })));
+  const lint = best(Array.from({ length: RUNS }, () => npx(['lint'])));
+  const lintDirect = best(Array.from({ length: RUNS }, () => measure('node', [join(REPO, 'dist/lib/cli/bin.js'), 'lint'], { cwd: project.dir })));
+  const started = process.hrtime.bigint();
+  loadProject({ customersDir: project.customers, configFile: project.config });
+  const inProcess = Number(process.hrtime.bigint() - started) / 1e9;
+
+  return [
+    `synth, ${count} customers (median of ${RUNS} whole processes, start-up included)`,
+    `  npx asc-keys synth           ${synth.seconds.toFixed(2)} s   peak ${synth.peakMb.toFixed(0)} MB`,
+    `  bare cdktf app (the floor)   ${floor.seconds.toFixed(2)} s   peak ${floor.peakMb.toFixed(0)} MB`,
+    `  ratio                        ${(synth.seconds / floor.seconds).toFixed(2)}x time, ${(synth.peakMb / floor.peakMb).toFixed(2)}x memory  (goal: at most 1.3x, under 300 MB)`,
+    `lint, ${count} customers`,
+    `  npx asc-keys lint            ${lint.seconds.toFixed(2)} s   peak ${lint.peakMb.toFixed(0)} MB  (npx itself is about 1 s of it)`,
+    `  node dist/lib/cli/bin.js lint ${lintDirect.seconds.toFixed(2)} s   peak ${lintDirect.peakMb.toFixed(0)} MB  (goal: under 1 s)`,
+    `  loading and linting in process ${inProcess.toFixed(3)} s`,
+  ];
+}
