@@ -1,4 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_CONCURRENCY } from '../checks/default-concurrency.js';
+import type { CheckKeysCliOptions } from './commands/check-keys.js';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
 
 /**
@@ -28,7 +30,22 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     setExitCode(await status(o));
   });
 
+  const check = program.command('check').description('checks for CI');
+  withCommonOptions(check.command('keys').description('can each stored key still sign a token App Store Connect accepts?'))
+    .option('--customer <slug>', 'only this customer (repeatable)', collect)
+    .option('--shard <i/n>', 'only the customers in shard i of n')
+    .option('--concurrency <n>', 'App Store Connect requests in flight at once', positiveInt, DEFAULT_CONCURRENCY)
+    .option('--asc-base-url <url>', 'App Store Connect API base URL (wins over ASC_API_BASE_URL)')
+    .action(async (o: CheckKeysCliOptions) => {
+      const { checkKeysCommand } = await import('./commands/check-keys.js');
+      setExitCode(await checkKeysCommand(o));
+    });
+
   return program;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 export function positiveInt(value: string): number {

@@ -1,0 +1,119 @@
+import pLimit from 'p-limit';
+import { checkWithApple, type AppleCode, type RetryPolicy } from '../apple/check-with-apple.js';
+import type { Clock } from '../apple/clock.js';
+import { rotationStatus } from '../model/rotation.js';
+import type { CustomerRecord } from '../records/customer-record.js';
+import type { Position } from '../records/finding.js';
+import type { KeyMaterial } from '../secrets/key-material.js';
+import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
+import type { SecretRead, SecretStore } from '../secrets/secret-store.js';
+import { publicKeyThumbprint } from '../secrets/thumbprint.js';
+import type { Selection } from './select-customers.js';
+
+export type KeyCheckCode = AppleCode | 'SECRET_NOT_FOUND' | 'SECRET_ACCESS_DENIED' | 'P8_INVALID' | 'KEY_ID_MISMATCH' | 'FINGERPRINT_MISMATCH' | 'RECORD_INVALID' | 'AWS_UNAVAILABLE';
+export type KeyStatus = 'valid' | 'invalid' | 'inconclusive';
+
+const INCONCLUSIVE: ReadonlySet<KeyCheckCode> = new Set(['APPLE_UNAVAILABLE', 'APPLE_UNEXPECTED', 'AWS_UNAVAILABLE']);
+
+export function statusOf(code: KeyCheckCode): KeyStatus {
+  return code === 'OK' ? 'valid' : INCONCLUSIVE.has(code) ? 'inconclusive' : 'invalid';
+}
+
+export interface KeyCheckResult {
+  readonly customer: string;
+  readonly file: string;
+  readonly keyId: string | null;
+  readonly status: KeyStatus;
+  readonly code: KeyCheckCode;
+  readonly message: string;
+  readonly rotationDue: string | null;
+  readonly rotationOverdue: boolean | null;
+  /** Where annotations go: the record's apiKey line. */
+  readonly position: Position;
+  readonly appleRequests: number;
+}
+
+export interface CheckKeysOptions {
+  readonly stores: ReadonlyMap<string, SecretStore>;
+  readonly ascBaseUrl: string;
+  /** Apple requests in flight at once. */
+  readonly concurrency: number;
+  readonly clock: Clock;
+  readonly retry?: RetryPolicy;
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * Can each stored key still sign a token Apple accepts? The first failure decides, in the
+ * order record, secret read, key parsing, IDs, fingerprint, Apple; Apple is not asked about
+ * a key that already failed locally. One customer's failure never stops the others.
+ */
+export async function checkKeys(selection: Selection, options: CheckKeysOptions): Promise<KeyCheckResult[]> {
+  const total = selection.records.length + selection.invalid.size;
+  let done = 0;
+  const progress = (): void => options.onProgress?.(++done, total);
+  const now = new Date(options.clock.now());
+
+  const invalid = [...selection.invalid].map(([file, customer]): KeyCheckResult => {
+    progress();
+    return { customer, file, keyId: null, status: 'invalid', code: 'RECORD_INVALID', message: `the record has lint errors; run "asc-keys lint" and fix ${file}`, rotationDue: null, rotationOverdue: null, position: { line: 1, column: 1 }, appleRequests: 0 };
+  });
+
+  const reads = await readAll(selection.records, options.stores);
+  const limit = pLimit(options.concurrency);
+  const checked = await Promise.all(
+    selection.records.map(async (record) => {
+      const result = await checkOne(record, reads.get(record.secret.raw)!, options, limit);
+      progress();
+      const rotation = rotationStatus(record, now);
+      return { customer: record.customer, file: record.file, keyId: record.keyId, status: statusOf(result.code), ...result, rotationDue: rotation.dueOn, rotationOverdue: rotation.overdue, position: record.positions.apiKey };
+    }),
+  );
+  return [...checked, ...invalid].sort((a, b) => (a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : 0));
+}
+
+async function readAll(records: readonly CustomerRecord[], stores: ReadonlyMap<string, SecretStore>): Promise<Map<string, SecretRead>> {
+  const reads = new Map<string, SecretRead>();
+  const byScheme = new Map<string, CustomerRecord[]>();
+  for (const r of records) byScheme.set(r.secret.scheme, [...(byScheme.get(r.secret.scheme) ?? []), r]);
+  await Promise.all(
+    [...byScheme].map(async ([scheme, group]) => {
+      const store = stores.get(scheme);
+      if (!store) throw new Error(`no secret store for the scheme ${scheme}`);
+      for (const [raw, read] of await store.readMany(group.map((r) => r.secret))) reads.set(raw, read);
+    }),
+  );
+  return reads;
+}
+
+async function checkOne(record: CustomerRecord, read: SecretRead, options: CheckKeysOptions, limit: ReturnType<typeof pLimit>): Promise<{ code: KeyCheckCode; message: string; appleRequests: number }> {
+  if (!read.ok) return { code: read.code, message: read.message, appleRequests: 0 };
+  const key = parseKeyValue(read.value);
+  if (isKeyProblem(key)) return { ...key, message: `${key.message} (${record.secret.raw})`, appleRequests: 0 };
+  const mismatch = idMismatch(record, key);
+  if (mismatch) return { code: 'KEY_ID_MISMATCH', message: mismatch, appleRequests: 0 };
+  const thumbprint = await publicKeyThumbprint(key.privateKey);
+  if (thumbprint !== record.fingerprint) {
+    return { code: 'FINGERPRINT_MISMATCH', message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; store the right key or fix the record`, appleRequests: 0 };
+  }
+  const verdict = await limit(() =>
+    checkWithApple(key.privateKey, { keyId: record.keyId, ...(record.issuerId !== undefined && { issuerId: record.issuerId }) }, record.appleId, {
+      baseUrl: options.ascBaseUrl,
+      clock: options.clock,
+      ...(options.retry && { retry: options.retry }),
+    }),
+  );
+  return { code: verdict.code, message: verdict.message, appleRequests: verdict.requests };
+}
+
+/** The record is authoritative: IDs the value carries must equal the record's. */
+function idMismatch(record: CustomerRecord, key: KeyMaterial): string | undefined {
+  if (key.keyId !== undefined && key.keyId !== record.keyId) {
+    return `the stored value says key_id ${key.keyId}, the record says ${record.keyId}; store the key that the record names, or fix apiKey.keyId`;
+  }
+  const issuer = record.issuerId ?? null;
+  if (key.issuerId !== undefined && key.issuerId?.toLowerCase() !== issuer?.toLowerCase()) {
+    return `the stored value says issuer_id ${key.issuerId ?? 'null (individual key)'}, the record says ${issuer ?? 'none (individual key)'}; fix the secret or apiKey.issuerId`;
+  }
+  return undefined;
+}

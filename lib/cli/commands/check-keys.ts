@@ -1,0 +1,44 @@
+import { systemClock } from '../../apple/clock.js';
+import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
+import { checkKeys } from '../../checks/check-keys.js';
+import { parseShard, selectCustomers } from '../../checks/select-customers.js';
+import { UsageError } from '../../errors.js';
+import { loadProject } from '../../records/load-project.js';
+import { AwsSecretsManagerStore } from '../../secrets/aws-secrets-manager-store.js';
+import { FileStore } from '../../secrets/file-store.js';
+import type { SecretStore } from '../../secrets/secret-store.js';
+import { emitReport } from '../../reports/emit-report.js';
+import { keysReport } from '../../reports/keys-report.js';
+import { progressLine } from '../../reports/progress.js';
+import type { CommonOptions } from '../common-options.js';
+
+export interface CheckKeysCliOptions extends CommonOptions {
+  readonly customer?: string[];
+  readonly shard?: string;
+  readonly concurrency: number;
+  readonly ascBaseUrl?: string;
+}
+
+export async function checkKeysCommand(options: CheckKeysCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const project = loadProject({ customersDir: options.customers });
+  if (!project.platform) {
+    const first = project.findings[0];
+    throw new UsageError('PLATFORM_CONFIG_INVALID', `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}; run "asc-keys lint"`);
+  }
+  const selection = selectCustomers(project.records, project.invalid, { ...(options.customer && { customers: options.customer }), ...(options.shard && { shard: parseShard(options.shard) }) });
+  const stores = new Map<string, SecretStore>([
+    ['file', new FileStore()],
+    ['aws-sm', new AwsSecretsManagerStore()],
+  ]);
+  const onProgress = progressLine('checking keys');
+  const results = await checkKeys(selection, {
+    stores,
+    ascBaseUrl: options.ascBaseUrl ?? (env.ASC_API_BASE_URL || DEFAULT_ASC_BASE_URL),
+    concurrency: options.concurrency,
+    clock: systemClock,
+    ...(onProgress && { onProgress }),
+  });
+  const report = keysReport(results);
+  await emitReport(report, options);
+  return report.exitCode;
+}

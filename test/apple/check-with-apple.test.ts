@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { after, before, beforeEach, describe, test } from 'node:test';
+import { checkWithApple, DEFAULT_RETRY } from '../../lib/apple/check-with-apple.js';
+import { AscEmulator } from '../support/asc-emulator.js';
+import { FakeClock } from '../support/fake-clock.js';
+import { generateTestKey } from '../support/keys.js';
+
+const key = await generateTestKey();
+const ISSUER = '57246542-96fe-1a63-e053-0824d011072a';
+const clock = new FakeClock();
+const emulator = new AscEmulator(clock.now);
+const id = { keyId: 'KEY0000001', issuerId: ISSUER };
+const check = (appleId = '111', retry = DEFAULT_RETRY): ReturnType<typeof checkWithApple> => checkWithApple(key.privateKey, id, appleId, { baseUrl: emulator.url, clock, retry, random: () => 1 });
+
+describe('checkWithApple against the emulator', () => {
+  before(() => emulator.start());
+  after(() => emulator.stop());
+  beforeEach(() => {
+    emulator.faults = {};
+    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'active', apps: ['111'] });
+    clock.slept.length = 0;
+  });
+
+  test('OK with one request', async () => {
+    assert.deepEqual(await check(), { code: 'OK', requests: 1, message: 'App Store Connect accepted a token signed by key KEY0000001 for app 111' });
+  });
+
+  test('KEY_REJECTED after two 401s, the second to a fresh token', async () => {
+    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'revoked', apps: ['111'] });
+    const v = await check();
+    assert.equal(v.code, 'KEY_REJECTED');
+    assert.equal(v.requests, 2);
+    assert.match(v.message, /rejected key KEY0000001 twice \(HTTP 401 NOT_AUTHORIZED/);
+  });
+
+  test('a single 401 followed by 200 is OK, in two requests', async () => {
+    emulator.faults = { perKey: new Map([['KEY0000001', { status: 401, times: 1 }]]) };
+    const v = await check();
+    assert.deepEqual([v.code, v.requests], ['OK', 2]);
+  });
+
+  test('ROLE_INSUFFICIENT, AGREEMENT_MISSING, APP_NOT_FOUND, APPLE_UNEXPECTED', async () => {
+    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'role-limited', apps: ['111'] });
+    assert.equal((await check()).code, 'ROLE_INSUFFICIENT');
+    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'agreement-missing', apps: ['111'] });
+    const agreement = await check();
+    assert.equal(agreement.code, 'AGREEMENT_MISSING');
+    assert.match(agreement.message, /FORBIDDEN\.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED/);
+    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'active', apps: ['111'] });
+    assert.equal((await check('999')).code, 'APP_NOT_FOUND');
+    emulator.faults = { perKey: new Map([['KEY0000001', { status: 400 }]]) };
+    assert.equal((await check()).code, 'APPLE_UNEXPECTED');
+    emulator.faults = { perKey: new Map([['KEY0000001', { status: 403, rawBody: '<html>' }]]) };
+    assert.equal((await check()).code, 'APPLE_UNEXPECTED');
+  });
+
+  test('5xx and 429 are retried with growing backoff until the budget is spent: APPLE_UNAVAILABLE, never invalid', async () => {
+    emulator.faults = { down: true };
+    const v = await check();
+    assert.equal(v.code, 'APPLE_UNAVAILABLE');
+    assert.match(v.message, /last: HTTP 503 SERVICE_UNAVAILABLE/);
+    assert.deepEqual(clock.slept, [500, 1000, 2000, 4000, 8000, 8000]);
+    assert.ok(clock.slept.reduce((a, b) => a + b) <= DEFAULT_RETRY.budgetMs);
+    assert.equal(v.requests, 7);
+  });
+
+  test('Retry-After is honoured', async () => {
+    emulator.faults = { down: true, retryAfterSeconds: 20 };
+    const v = await check();
+    assert.equal(v.code, 'APPLE_UNAVAILABLE');
+    assert.deepEqual(clock.slept, [20_000]);
+  });
+
+  test('dropped connections and timeouts are retried, then APPLE_UNAVAILABLE', async () => {
+    emulator.faults = { dropRate: 1 };
+    const dropped = await check('111', { ...DEFAULT_RETRY, maxAttempts: 2 });
+    assert.equal(dropped.code, 'APPLE_UNAVAILABLE');
+    assert.match(dropped.message, /connection failed/);
+    emulator.faults = { slowBodyMs: 300 };
+    const slow = await check('111', { ...DEFAULT_RETRY, maxAttempts: 2, timeoutMs: 50 });
+    assert.equal(slow.code, 'APPLE_UNAVAILABLE');
+    assert.match(slow.message, /no answer within 50 ms/);
+  });
+
+  test('a failure rate of 30% still ends OK for a working key', async () => {
+    emulator.faults = { failureRate: 0.3 };
+    for (let i = 0; i < 20; i++) assert.equal((await check()).code, 'OK');
+  });
+});

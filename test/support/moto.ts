@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** The environment that points the real AWS SDK at moto. */
+export interface MotoServer {
+  readonly url: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** Forgets every resource. */
+  reset(): Promise<void>;
+  /** From now on moto checks IAM permissions of every request (see its access control docs). */
+  enforceIam(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts `moto_server` on a free loopback port. Fails with a clear message when moto is not
+ * installed: the AWS tests never skip silently.
+ */
+export async function startMoto(): Promise<MotoServer> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let child: ChildProcess;
+  let log = '';
+  const spawned = new Promise<void>((resolve, reject) => {
+    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'ENOENT' ? 'moto_server is not on PATH. The AWS tests need it: pip install "moto[server]"' : `moto_server did not start: ${err.message}`)),
+    );
+    child.on('spawn', () => resolve());
+    child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-2000)));
+  });
+  await spawned;
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      if ((await fetch(`${url}/moto-api/data.json`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (child!.exitCode !== null || Date.now() > deadline) throw new Error(`moto_server did not come up on ${url}:\n${log}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const env = { AWS_ENDPOINT_URL: url, AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SESSION_TOKEN: '', AWS_PROFILE: '' };
+  return {
+    url,
+    env,
+    reset: async () => {
+      await fetch(`${url}/moto-api/reset`, { method: 'POST' });
+    },
+    enforceIam: async () => {
+      await fetch(`${url}/moto-api/reset-auth`, { method: 'POST', body: '0' });
+    },
+    stop: async () => {
+      child!.kill('SIGTERM');
+      await new Promise((r) => child!.once('exit', r));
+    },
+  };
+}
