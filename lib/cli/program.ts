@@ -36,6 +36,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .option('--shard <i/n>', 'only the customers in shard i of n')
     .option('--concurrency <n>', 'App Store Connect requests in flight at once', positiveInt, DEFAULT_CONCURRENCY)
     .option('--asc-base-url <url>', 'App Store Connect API base URL (wins over ASC_API_BASE_URL)')
+    .option('--retry-budget <seconds>', "how long one key's retries of 429, 5xx and network errors may take", positiveInt, 30)
     .action(async (o: CheckKeysCliOptions) => {
       const { checkKeysCommand } = await import('./commands/check-keys.js');
       setExitCode(await checkKeysCommand(o));

@@ -17,6 +17,19 @@ export function asConfigurationError(err: unknown): UsageError | undefined {
   return undefined;
 }
 
+/** Throttling, 5xx and network errors (no HTTP answer at all): the store is unavailable, not the secret. */
+export function isTransient(err: unknown): boolean {
+  const e = err as { name?: string; $fault?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  return e.$fault === 'server' || e.$retryable !== undefined || status === undefined || status === 429 || status >= 500 || /Throttl|TooManyRequests|RequestLimitExceeded/.test(e.name ?? '');
+}
+
+/** A 403 from AWS is a refusal, whatever the body says (moto's is not even JSON). */
+export function isAccessDenied(err: unknown): boolean {
+  const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return e.name === 'AccessDeniedException' || e.$metadata?.httpStatusCode === 403;
+}
+
 /** Throttling, 5xx and network errors that outlasted the SDK's retries. */
 export function describeUnavailable(err: unknown): string {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number }; code?: string };

@@ -1,6 +1,6 @@
 import { BatchGetSecretValueCommand, GetSecretValueCommand, SecretsManagerClient, type SecretValueEntry } from '@aws-sdk/client-secrets-manager';
 import pLimit from 'p-limit';
-import { asConfigurationError, describeUnavailable } from './aws-errors.js';
+import { asConfigurationError, describeUnavailable, isAccessDenied, isTransient } from './aws-errors.js';
 import type { SecretReference } from './reference.js';
 import type { SecretRead, SecretStore } from './secret-store.js';
 
@@ -54,11 +54,12 @@ export class AwsSecretsManagerStore implements SecretStore {
     } catch (err) {
       const config = asConfigurationError(err);
       if (config) throw config;
-      // Without BatchGetSecretValue (a narrower role), each secret is read on its own.
-      if ((err as { name?: string }).name !== 'AccessDeniedException') {
+      if (isTransient(err)) {
         const message = `Secrets Manager did not answer: ${describeUnavailable(err)}; run again later`;
         return batch.map(([raw]) => [raw, { ok: false, code: 'AWS_UNAVAILABLE', message }]);
       }
+      // Refused as a whole (a role without BatchGetSecretValue, or one bad ID): each secret
+      // is read on its own, so that each gets its own answer.
       for (const [, id] of batch) failed.add(id);
     }
     return Promise.all(
@@ -90,13 +91,14 @@ function valueOf(text: string | undefined, binary: Uint8Array | undefined, id: s
 
 export function classifyReadError(err: unknown, id: string): SecretRead {
   const e = err as { name?: string; message?: string };
+  if (isAccessDenied(err)) {
+    return { ok: false, code: 'SECRET_ACCESS_DENIED', message: `Secrets Manager refused to hand out ${id}; check the secret's resource policy and that this run uses the validator role` };
+  }
   switch (e.name) {
     case 'ResourceNotFoundException':
       return { ok: false, code: 'SECRET_NOT_FOUND', message: `Secrets Manager has no secret ${id}, or it has no current value; store the key with "asc-keys import" or fix apiKey.secret` };
     case 'InvalidRequestException':
       return { ok: false, code: 'SECRET_NOT_FOUND', message: `the secret ${id} cannot be read (${/deletion|deleted/i.test(e.message ?? '') ? 'it is scheduled for deletion; restore it with RestoreSecret' : 'invalid request'})` };
-    case 'AccessDeniedException':
-      return { ok: false, code: 'SECRET_ACCESS_DENIED', message: `Secrets Manager refused to hand out ${id}; check the secret's resource policy and that this run uses the validator role` };
     case 'DecryptionFailure':
       return { ok: false, code: 'SECRET_ACCESS_DENIED', message: `the KMS key of ${id} refused to decrypt it; check the key policy and that the key is enabled` };
     default:

@@ -1,3 +1,4 @@
+import { DEFAULT_RETRY } from '../../apple/check-with-apple.js';
 import { systemClock } from '../../apple/clock.js';
 import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
 import { checkKeys } from '../../checks/check-keys.js';
@@ -17,6 +18,8 @@ export interface CheckKeysCliOptions extends CommonOptions {
   readonly shard?: string;
   readonly concurrency: number;
   readonly ascBaseUrl?: string;
+  /** Seconds a key's retries may take. */
+  readonly retryBudget: number;
 }
 
 export async function checkKeysCommand(options: CheckKeysCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -36,6 +39,7 @@ export async function checkKeysCommand(options: CheckKeysCliOptions, env: NodeJS
     ascBaseUrl: options.ascBaseUrl ?? (env.ASC_API_BASE_URL || DEFAULT_ASC_BASE_URL),
     concurrency: options.concurrency,
     clock: systemClock,
+    retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
     ...(onProgress && { onProgress }),
   });
   const report = keysReport(results);
