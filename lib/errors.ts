@@ -7,6 +7,7 @@ export type UsageErrorCode =
   | 'CUSTOMERS_DIR_UNREADABLE'
   | 'PLATFORM_CONFIG_INVALID'
   | 'AWS_CREDENTIALS_MISSING'
+  | 'AWS_UNAVAILABLE'
   | 'OUTPUT_UNWRITABLE';
 
 export class UsageError extends Error {

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { webcrypto } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { probeApp } from './probe-app.js';
 import { signToken, type TokenIdentity } from './token.js';
@@ -41,7 +41,7 @@ export interface AppleCheckOptions {
  * retried with backoff and jitter, honouring Retry-After, until the budget runs out
  * (APPLE_UNAVAILABLE: never "invalid" because Apple was unavailable).
  */
-export async function checkWithApple(key: KeyObject, identity: TokenIdentity, appleId: string, options: AppleCheckOptions): Promise<AppleVerdict> {
+export async function checkWithApple(key: webcrypto.CryptoKey, identity: TokenIdentity, appleId: string, options: AppleCheckOptions): Promise<AppleVerdict> {
   const retry = options.retry ?? DEFAULT_RETRY;
   const random = options.random ?? Math.random;
   const { clock } = options;

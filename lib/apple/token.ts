@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import type { KeyObject, webcrypto } from 'node:crypto';
 import { SignJWT } from 'jose';
 
 export const AUDIENCE = 'appstoreconnect-v1';
@@ -14,7 +14,7 @@ export interface TokenIdentity {
 }
 
 /** The ES256 JWT that App Store Connect accepts (CONTRACT 3.1). */
-export async function signToken(key: KeyObject, identity: TokenIdentity, nowMs: number): Promise<string> {
+export async function signToken(key: webcrypto.CryptoKey | KeyObject, identity: TokenIdentity, nowMs: number): Promise<string> {
   const iat = Math.floor(nowMs / 1000) - BACKDATE_SECONDS;
   const jwt = new SignJWT({})
     .setProtectedHeader({ alg: 'ES256', kid: identity.keyId, typ: 'JWT' })

@@ -6,6 +6,7 @@ import type { CustomerRecord } from '../records/customer-record.js';
 import type { Position } from '../records/finding.js';
 import type { KeyMaterial } from '../secrets/key-material.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
+import { BATCH_SIZE } from '../secrets/aws-secrets-manager-store.js';
 import type { SecretRead, SecretStore } from '../secrets/secret-store.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
 import type { Selection } from './select-customers.js';
@@ -36,7 +37,7 @@ export interface KeyCheckResult {
 export interface CheckKeysOptions {
   readonly stores: ReadonlyMap<string, SecretStore>;
   readonly ascBaseUrl: string;
-  /** Apple requests in flight at once. */
+  /** Keys checked at once, so Apple requests in flight at once. */
   readonly concurrency: number;
   readonly clock: Clock;
   readonly retry?: RetryPolicy;
@@ -59,11 +60,17 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
     return { customer, file, keyId: null, status: 'invalid', code: 'RECORD_INVALID', message: `the record has lint errors; run "asc-keys lint" and fix ${file}`, rotationDue: null, rotationOverdue: null, position: { line: 1, column: 1 }, appleRequests: 0 };
   });
 
-  const reads = await readAll(selection.records, options.stores);
-  const limit = pLimit(options.concurrency);
+  const reads = readInGroups(selection.records, options.stores);
+  // Two stages. Local checks import each key (about a millisecond of OpenSSL on libuv's small
+  // thread pool), two at a time, so they run while requests wait on Apple instead of queueing
+  // in front of every signature; Apple requests are bounded by --concurrency.
+  const local = pLimit(2);
+  const apple = pLimit(options.concurrency);
   const checked = await Promise.all(
     selection.records.map(async (record) => {
-      const result = await checkOne(record, reads.get(record.secret.raw)!, options, limit);
+      const read = (await reads.get(record.customer)!).get(record.secret.raw)!;
+      const checkedLocally = await local(() => checkLocally(record, read));
+      const result = 'code' in checkedLocally ? checkedLocally : await apple(() => askApple(record, checkedLocally.key, options));
       progress();
       const rotation = rotationStatus(record, now);
       return { customer: record.customer, file: record.file, keyId: record.keyId, status: statusOf(result.code), ...result, rotationDue: rotation.dueOn, rotationOverdue: rotation.overdue, position: record.positions.apiKey };
@@ -72,37 +79,49 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
   return [...checked, ...invalid].sort((a, b) => (a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : 0));
 }
 
-async function readAll(records: readonly CustomerRecord[], stores: ReadonlyMap<string, SecretStore>): Promise<Map<string, SecretRead>> {
-  const reads = new Map<string, SecretRead>();
+/**
+ * Asks each store for its secrets a batch (20) at a time, so that a customer's Apple probe
+ * starts as soon as its own batch is in rather than after every secret is read. Returns, per
+ * customer, the pending reads of its group.
+ */
+function readInGroups(records: readonly CustomerRecord[], stores: ReadonlyMap<string, SecretStore>): Map<string, Promise<Map<string, SecretRead>>> {
+  const pending = new Map<string, Promise<Map<string, SecretRead>>>();
   const byScheme = new Map<string, CustomerRecord[]>();
   for (const r of records) byScheme.set(r.secret.scheme, [...(byScheme.get(r.secret.scheme) ?? []), r]);
-  await Promise.all(
-    [...byScheme].map(async ([scheme, group]) => {
-      const store = stores.get(scheme);
-      if (!store) throw new Error(`no secret store for the scheme ${scheme}`);
-      for (const [raw, read] of await store.readMany(group.map((r) => r.secret))) reads.set(raw, read);
-    }),
-  );
-  return reads;
+  for (const [scheme, group] of byScheme) {
+    const store = stores.get(scheme);
+    if (!store) throw new Error(`no secret store for the scheme ${scheme}`);
+    for (let i = 0; i < group.length; i += BATCH_SIZE) {
+      const slice = group.slice(i, i + BATCH_SIZE);
+      const read = store.readMany(slice.map((r) => r.secret));
+      for (const r of slice) pending.set(r.customer, read);
+    }
+  }
+  return pending;
 }
 
-async function checkOne(record: CustomerRecord, read: SecretRead, options: CheckKeysOptions, limit: ReturnType<typeof pLimit>): Promise<{ code: KeyCheckCode; message: string; appleRequests: number }> {
+type Verdict = { code: KeyCheckCode; message: string; appleRequests: number };
+
+/** Secret read, key parsing, IDs, fingerprint: the first failure decides. */
+async function checkLocally(record: CustomerRecord, read: SecretRead): Promise<Verdict | { key: KeyMaterial }> {
   if (!read.ok) return { code: read.code, message: read.message, appleRequests: 0 };
-  const key = parseKeyValue(read.value);
+  const key = await parseKeyValue(read.value);
   if (isKeyProblem(key)) return { ...key, message: `${key.message} (${record.secret.raw})`, appleRequests: 0 };
   const mismatch = idMismatch(record, key);
   if (mismatch) return { code: 'KEY_ID_MISMATCH', message: mismatch, appleRequests: 0 };
-  const thumbprint = await publicKeyThumbprint(key.privateKey);
+  const thumbprint = await publicKeyThumbprint(key.publicJwk);
   if (thumbprint !== record.fingerprint) {
     return { code: 'FINGERPRINT_MISMATCH', message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; store the right key or fix the record`, appleRequests: 0 };
   }
-  const verdict = await limit(() =>
-    checkWithApple(key.privateKey, { keyId: record.keyId, ...(record.issuerId !== undefined && { issuerId: record.issuerId }) }, record.appleId, {
-      baseUrl: options.ascBaseUrl,
-      clock: options.clock,
-      ...(options.retry && { retry: options.retry }),
-    }),
-  );
+  return { key };
+}
+
+async function askApple(record: CustomerRecord, key: KeyMaterial, options: CheckKeysOptions): Promise<Verdict> {
+  const verdict = await checkWithApple(key.signingKey, { keyId: record.keyId, ...(record.issuerId !== undefined && { issuerId: record.issuerId }) }, record.appleId, {
+    baseUrl: options.ascBaseUrl,
+    clock: options.clock,
+    ...(options.retry && { retry: options.retry }),
+  });
   return { code: verdict.code, message: verdict.message, appleRequests: verdict.requests };
 }
 

@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_CONCURRENCY } from '../checks/default-concurrency.js';
+import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
 
@@ -40,6 +41,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (o: CheckKeysCliOptions) => {
       const { checkKeysCommand } = await import('./commands/check-keys.js');
       setExitCode(await checkKeysCommand(o));
+    });
+
+  withCommonOptions(check.command('drift').description('does live AWS match the records?'))
+    .option('--customer <slug>', 'only this customer (repeatable)', collect)
+    .option('--shard <i/n>', 'only the customers in shard i of n')
+    .action(async (o: CheckDriftCliOptions) => {
+      const { checkDriftCommand } = await import('./commands/check-drift.js');
+      setExitCode(await checkDriftCommand(o));
     });
 
   return program;

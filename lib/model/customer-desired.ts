@@ -6,9 +6,16 @@ import type { PlatformNames } from './platform-names.js';
 import { policy, type PolicyDocument } from './policy-document.js';
 
 export const MANAGED_BY = 'asc-keys';
+
+/** Terraform addresses in a customer stack, shared by the stack (logical IDs) and drift findings. */
+export const SECRET_ID = 'key';
+export const SECRET_POLICY_ID = 'key_policy';
+export const reminderId = (daysBefore: number): string => `reminder_${daysBefore}d`;
 export const REMINDER_TIME = 'T09:00:00';
 
 export interface DesiredReminder {
+  /** The Terraform logical ID. */
+  readonly id: string;
   readonly name: string;
   readonly groupName: string;
   readonly daysBefore: number;
@@ -47,6 +54,7 @@ export function customerDesiredState(record: CustomerRecord, platform: PlatformC
       const day = addDays(dueOn, -daysBefore);
       const when = daysBefore === 0 ? 'today' : `in ${daysBefore} day${daysBefore === 1 ? '' : 's'}`;
       return {
+        id: reminderId(daysBefore),
         name: reminderName(record.customer, daysBefore),
         groupName: names.scheduleGroupName,
         daysBefore,

@@ -1,5 +1,7 @@
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, webcrypto } from 'node:crypto';
 import type { KeyMaterial, KeyProblem } from './key-material.js';
+
+const P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 
 const PEM = /^-----BEGIN (EC PRIVATE KEY|PRIVATE KEY)-----\n([A-Za-z0-9+/=\n]+)\n-----END \1-----$/;
 const ANY_ARMOUR = /-----BEGIN ([A-Z0-9 ]+)-----/;
@@ -9,7 +11,7 @@ const ANY_ARMOUR = /-----BEGIN ([A-Z0-9 ]+)-----/;
  * what copying keys around usually does to them. The key must be EC P-256, in PKCS#8 or SEC1.
  * Problems are described without quoting the value.
  */
-export function parseKeyValue(value: string): KeyMaterial | KeyProblem {
+export async function parseKeyValue(value: string): Promise<KeyMaterial | KeyProblem> {
   let text = unwrap(value, false);
   let keyId: string | undefined;
   let issuerId: string | null | undefined;
@@ -37,18 +39,32 @@ export function parseKeyValue(value: string): KeyMaterial | KeyProblem {
   if (armour === 'RSA PRIVATE KEY') return invalid('is an RSA key; App Store Connect keys are EC P-256');
   if (!PEM.test(text)) return invalid('is not a complete PEM private key (text before the header or after the footer, or a damaged body)');
 
-  let key: KeyObject;
+  const [, type, body] = PEM.exec(text)!;
+  let pkcs8 = Buffer.from(body!.replace(/\n/g, ''), 'base64');
   try {
-    key = createPrivateKey({ key: `${text}\n`, format: 'pem' });
+    // WebCrypto reads PKCS#8 only; a SEC1 key is converted first.
+    if (type === 'EC PRIVATE KEY') pkcs8 = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'sec1' }).export({ format: 'der', type: 'pkcs8' });
+    // One import serves the thumbprint and every signature of this run.
+    const signingKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, P256, true, ['sign']);
+    const { kty, crv, x, y } = await webcrypto.subtle.exportKey('jwk', signingKey);
+    return { signingKey, publicJwk: { kty: kty!, crv: crv!, x: x!, y: y! }, ...(keyId !== undefined && { keyId }), ...(issuerId !== undefined && { issuerId }) };
+  } catch {
+    return diagnose(pkcs8);
+  }
+}
+
+/** Why a key that is not a readable EC P-256 key is not one; the slow path, for failures only. */
+function diagnose(der: Buffer): KeyProblem {
+  let key;
+  try {
+    key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   } catch {
     return invalid('could not be read as a private key: the body is truncated or corrupted');
   }
   if (key.asymmetricKeyType !== 'ec') return invalid(`is an ${key.asymmetricKeyType?.toUpperCase() ?? 'unknown'} key; App Store Connect keys are EC P-256`);
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  if (curve !== 'prime256v1') return invalid(`is an EC key on ${curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : (curve ?? 'an unknown curve')}; App Store Connect keys are EC P-256`);
-  return { privateKey: key, ...(keyId !== undefined && { keyId }), ...(issuerId !== undefined && { issuerId }) };
+  return invalid(`is an EC key on ${curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : (curve ?? 'an unknown curve')}; App Store Connect keys are EC P-256`);
 }
-
 export function isKeyProblem(v: KeyMaterial | KeyProblem): v is KeyProblem {
   return 'code' in v;
 }

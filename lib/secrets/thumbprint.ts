@@ -1,8 +1,7 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { calculateJwkThumbprint } from 'jose';
+import type { PublicJwk } from './key-material.js';
 
 /** The RFC 7638 thumbprint (SHA-256, base64url) of a key's public half: the record's fingerprint. */
-export async function publicKeyThumbprint(key: KeyObject): Promise<string> {
-  const jwk = createPublicKey(key).export({ format: 'jwk' }) as JWK;
-  return calculateJwkThumbprint({ kty: jwk.kty!, crv: jwk.crv!, x: jwk.x!, y: jwk.y! }, 'sha256');
+export function publicKeyThumbprint(jwk: PublicJwk): Promise<string> {
+  return calculateJwkThumbprint({ kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, 'sha256');
 }

@@ -2,7 +2,7 @@ import type { Construct } from 'constructs';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js';
-import type { CustomerDesiredState } from '../model/customer-desired.js';
+import { SECRET_ID, SECRET_POLICY_ID, type CustomerDesiredState } from '../model/customer-desired.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { AwsStack } from './aws-stack.js';
 import { policyJson } from './policy-json.js';
@@ -22,17 +22,17 @@ export class CustomerStack extends AwsStack {
     super(scope, props.desired.stackName, props.platform);
     const { secret, reminders } = props.desired;
     if (secret) {
-      const resource = new SecretsmanagerSecret(this, 'key', {
+      const resource = new SecretsmanagerSecret(this, SECRET_ID, {
         name: secret.name,
         description: secret.description,
         kmsKeyId: secret.kmsKeyId,
         recoveryWindowInDays: secret.recoveryWindowDays,
         tags: { ...secret.tags },
       });
-      new SecretsmanagerSecretPolicy(this, 'key_policy', { secretArn: resource.arn, policy: policyJson(secret.policy), blockPublicPolicy: true });
+      new SecretsmanagerSecretPolicy(this, SECRET_POLICY_ID, { secretArn: resource.arn, policy: policyJson(secret.policy), blockPublicPolicy: true });
     }
     for (const r of reminders) {
-      new SchedulerSchedule(this, `reminder_${r.daysBefore}d`, {
+      new SchedulerSchedule(this, r.id, {
         name: r.name,
         groupName: r.groupName,
         scheduleExpression: r.scheduleExpression,

@@ -1,16 +1,19 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { checkWithApple, DEFAULT_RETRY } from '../../lib/apple/check-with-apple.js';
+import { isKeyProblem, parseKeyValue } from '../../lib/secrets/parse-key-value.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { FakeClock } from '../support/fake-clock.js';
 import { generateTestKey } from '../support/keys.js';
 
 const key = await generateTestKey();
+const material = await parseKeyValue(key.pem);
+if (isKeyProblem(material)) throw new Error(material.message);
 const ISSUER = '57246542-96fe-1a63-e053-0824d011072a';
 const clock = new FakeClock();
 const emulator = new AscEmulator(clock.now);
 const id = { keyId: 'KEY0000001', issuerId: ISSUER };
-const check = (appleId = '111', retry = DEFAULT_RETRY): ReturnType<typeof checkWithApple> => checkWithApple(key.privateKey, id, appleId, { baseUrl: emulator.url, clock, retry, random: () => 1 });
+const check = (appleId = '111', retry = DEFAULT_RETRY): ReturnType<typeof checkWithApple> => checkWithApple(material.signingKey, id, appleId, { baseUrl: emulator.url, clock, retry, random: () => 1 });
 
 describe('checkWithApple against the emulator', () => {
   before(() => emulator.start());

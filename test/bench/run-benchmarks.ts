@@ -1,9 +1,11 @@
 // npm run bench: the benchmarks the issues ask for, with their figures on stdout.
+import { keysBenchmark } from './keys-bench.js';
 import { synthBenchmark } from './synth-bench.js';
 
 const only = process.argv[2];
 const benches: Record<string, () => Promise<string[]> | string[]> = {
   synth: () => synthBenchmark(),
+  keys: () => keysBenchmark(),
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

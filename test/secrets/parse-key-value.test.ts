@@ -44,16 +44,16 @@ describe('parseKeyValue', () => {
 
   for (const [name, value] of VALID) {
     test(`accepts ${name}`, async () => {
-      const parsed = parseKeyValue(value);
+      const parsed = await parseKeyValue(value);
       assert.ok(!isKeyProblem(parsed), isKeyProblem(parsed) ? parsed.message : '');
-      assert.equal(await publicKeyThumbprint(parsed.privateKey), key.fingerprint);
+      assert.equal(await publicKeyThumbprint(parsed.publicJwk), key.fingerprint);
     });
   }
 
   for (const [name, value, message] of INVALID) {
-    test(`rejects ${name} as P8_INVALID`, () => {
+    test(`rejects ${name} as P8_INVALID`, async () => {
       const v = value();
-      const parsed = parseKeyValue(v);
+      const parsed = await parseKeyValue(v);
       assert.ok(isKeyProblem(parsed));
       assert.equal(parsed.code, 'P8_INVALID');
       assert.match(parsed.message, message);
@@ -62,15 +62,15 @@ describe('parseKeyValue', () => {
     });
   }
 
-  test('fastlane JSON carries its IDs for the cross-check; null issuer_id means an individual key', () => {
-    const team = parseKeyValue(fastlane(key.pem));
+  test('fastlane JSON carries its IDs for the cross-check; null issuer_id means an individual key', async () => {
+    const team = await parseKeyValue(fastlane(key.pem));
     assert.ok(!isKeyProblem(team));
     assert.equal(team.keyId, '2X9R4HXF34');
     assert.equal(team.issuerId, '57246542-96fe-1a63-e053-0824d011072a');
-    const individual = parseKeyValue(fastlane(key.pem, { issuer_id: null }));
+    const individual = await parseKeyValue(fastlane(key.pem, { issuer_id: null }));
     assert.ok(!isKeyProblem(individual));
     assert.equal(individual.issuerId, null);
-    const bare = parseKeyValue(key.pem);
+    const bare = await parseKeyValue(key.pem);
     assert.ok(!isKeyProblem(bare));
     assert.equal(bare.keyId, undefined);
   });

@@ -1,4 +1,4 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, webcrypto, type KeyObject } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeProtectedHeader, jwtVerify } from 'jose';
@@ -60,6 +60,7 @@ export class AscEmulator {
   readonly requestsByKey = new Map<string, number>();
   private server?: Server;
   private seed: number;
+  private readonly verifiers = new Map<string, Promise<webcrypto.CryptoKey>>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -70,6 +71,17 @@ export class AscEmulator {
 
   register(key: EmulatedKey): void {
     this.keys.set(key.keyId, key);
+    this.verifiers.delete(key.keyId);
+  }
+
+  /** Imported once per key, as a server would: verifying then costs the signature check alone. */
+  private verifier(key: EmulatedKey): Promise<webcrypto.CryptoKey> {
+    let v = this.verifiers.get(key.keyId);
+    if (!v) {
+      v = webcrypto.subtle.importKey('spki', key.publicKey.export({ format: 'der', type: 'spki' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+      this.verifiers.set(key.keyId, v);
+    }
+    return v;
   }
 
   async start(): Promise<string> {
@@ -144,7 +156,7 @@ export class AscEmulator {
       const key = this.keys.get(header.kid);
       if (!key) return undefined;
       const nowSeconds = Math.floor(this.now() / 1000);
-      const { payload } = await jwtVerify(token, key.publicKey, { algorithms: ['ES256'], audience: 'appstoreconnect-v1', currentDate: new Date(this.now()), requiredClaims: ['exp', 'iat'] });
+      const { payload } = await jwtVerify(token, await this.verifier(key), { algorithms: ['ES256'], audience: 'appstoreconnect-v1', currentDate: new Date(this.now()), requiredClaims: ['exp', 'iat'] });
       if (payload.exp! - payload.iat! > 20 * 60) return undefined;
       if (payload.iat! > nowSeconds) return undefined;
       if (key.issuerId !== undefined ? payload.iss !== key.issuerId : payload.sub !== 'user' || payload.iss !== undefined) return undefined;

@@ -1,0 +1,43 @@
+import { checkDrift } from '../../checks/check-drift.js';
+import { awsClients } from '../../checks/live-aws-state.js';
+import { parseShard, selectCustomers, shardOf } from '../../checks/select-customers.js';
+import { UsageError } from '../../errors.js';
+import { loadProject } from '../../records/load-project.js';
+import { driftReport } from '../../reports/drift-report.js';
+import { emitReport } from '../../reports/emit-report.js';
+import { AwsSecretsManagerStore, defaultClient } from '../../secrets/aws-secrets-manager-store.js';
+import type { CommonOptions } from '../common-options.js';
+
+export interface CheckDriftCliOptions extends CommonOptions {
+  readonly customer?: string[];
+  readonly shard?: string;
+}
+
+export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<number> {
+  const project = loadProject({ customersDir: options.customers });
+  if (!project.platform) {
+    const first = project.findings[0];
+    throw new UsageError('PLATFORM_CONFIG_INVALID', `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}; run "asc-keys lint"`);
+  }
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const wanted = options.customer?.length ? new Set(options.customer) : undefined;
+  const selection = selectCustomers(project.records, project.invalid, { ...(options.customer && { customers: options.customer }), ...(shard && { shard }) });
+  if (selection.invalid.size) {
+    process.stderr.write(`asc-keys: ${selection.invalid.size} record${selection.invalid.size === 1 ? ' has' : 's have'} lint errors and ${selection.invalid.size === 1 ? 'was' : 'were'} not compared; run "asc-keys lint"\n`);
+  }
+  const secretsManager = defaultClient();
+  const findings = await checkDrift({
+    platform: project.platform,
+    allRecords: project.records,
+    selected: selection.records,
+    invalidSlugs: new Set([...project.invalid.values()].filter((s): s is string => s !== undefined)),
+    // An unmanaged secret belongs to the shard of the customer its tag names; untagged ones to shard 1.
+    inScope: (customer) => (!wanted || (customer !== null && wanted.has(customer))) && (!shard || (customer === null ? shard.index === 1 : shardOf(customer, shard.count) === shard.index)),
+    clients: { secretsManager, ...awsClients() },
+    store: new AwsSecretsManagerStore({ client: secretsManager }),
+    now: new Date(),
+  });
+  const report = driftReport(selection.records, findings);
+  await emitReport(report, options);
+  return report.exitCode;
+}
