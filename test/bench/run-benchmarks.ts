@@ -1,4 +1,5 @@
 // npm run bench: the benchmarks the issues ask for, with their figures on stdout.
+import { driftBenchmark } from './drift-bench.js';
 import { keysBenchmark } from './keys-bench.js';
 import { synthBenchmark } from './synth-bench.js';
 
@@ -6,6 +7,7 @@ const only = process.argv[2];
 const benches: Record<string, () => Promise<string[]> | string[]> = {
   synth: () => synthBenchmark(),
   keys: () => keysBenchmark(),
+  drift: () => driftBenchmark(),
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -14,7 +14,7 @@ export class CountingProxy {
   async start(): Promise<string> {
     const target = new URL(this.target);
     this.server = createServer((req, res) => {
-      const op = String(req.headers['x-amz-target'] ?? `${req.method} ${req.url}`).split('.').pop()!;
+      const op = operation(req.headers['x-amz-target'], req.method ?? 'GET', req.url ?? '/');
       this.calls.set(op, (this.calls.get(op) ?? 0) + 1);
       const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
@@ -27,6 +27,11 @@ export class CountingProxy {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
+  /** Calls of operations whose name starts with one of `prefixes`. */
+  count(...operations: string[]): number {
+    return operations.reduce((n, op) => n + (this.calls.get(op) ?? 0), 0);
+  }
+
   reset(): void {
     this.calls.clear();
   }
@@ -35,4 +40,12 @@ export class CountingProxy {
     this.server?.closeAllConnections();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
+}
+
+/** JSON protocols name the operation in X-Amz-Target; REST ones (Scheduler) by method and path. */
+function operation(target: string | string[] | undefined, method: string, url: string): string {
+  if (typeof target === 'string') return target.split('.').pop()!;
+  const path = url.split('?')[0]!.split('/').filter(Boolean);
+  if (path[0] === 'schedules') return method === 'GET' ? (path.length > 1 ? 'GetSchedule' : 'ListSchedules') : `${method} /schedules`;
+  return `${method} /${path[0] ?? ''}`;
 }
