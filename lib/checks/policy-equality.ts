@@ -1,5 +1,3 @@
-import type { PolicyDocument } from '../model/policy-document.js';
-
 /**
  * A canonical form of a policy document, so that statement order, action order and a single
  * value written without its list do not count as differences; meaning does.
@@ -9,10 +7,6 @@ export function canonicalPolicy(doc: unknown): string {
   const statements = ([d.Statement ?? []].flat() as Record<string, unknown>[]).map(canonicalStatement);
   statements.sort();
   return JSON.stringify({ Version: d.Version ?? null, Statement: statements.map((s) => JSON.parse(s)) });
-}
-
-export function samePolicy(a: PolicyDocument | unknown, b: unknown): boolean {
-  return canonicalPolicy(a) === canonicalPolicy(b);
 }
 
 function canonicalStatement(s: Record<string, unknown>): string {

@@ -1,12 +1,12 @@
 import { checkDrift } from '../../checks/check-drift.js';
 import { awsClients } from '../../checks/live-aws-state.js';
 import { parseShard, selectCustomers, shardOf } from '../../checks/select-customers.js';
-import { UsageError } from '../../errors.js';
 import { loadProject } from '../../records/load-project.js';
 import { driftReport } from '../../reports/drift-report.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { AwsSecretsManagerStore, defaultClient } from '../../secrets/aws-secrets-manager-store.js';
 import type { CommonOptions } from '../common-options.js';
+import { requirePlatform } from '../require-platform.js';
 
 export interface CheckDriftCliOptions extends CommonOptions {
   readonly customer?: string[];
@@ -15,10 +15,7 @@ export interface CheckDriftCliOptions extends CommonOptions {
 
 export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<number> {
   const project = loadProject({ customersDir: options.customers });
-  if (!project.platform) {
-    const first = project.findings[0];
-    throw new UsageError('PLATFORM_CONFIG_INVALID', `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}; run "asc-keys lint"`);
-  }
+  const platform = requirePlatform(project);
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const wanted = options.customer?.length ? new Set(options.customer) : undefined;
   const selection = selectCustomers(project.records, project.invalid, { ...(options.customer && { customers: options.customer }), ...(shard && { shard }) });
@@ -27,7 +24,7 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
   }
   const secretsManager = defaultClient();
   const findings = await checkDrift({
-    platform: project.platform,
+    platform,
     allRecords: project.records,
     selected: selection.records,
     invalidSlugs: new Set([...project.invalid.values()].filter((s): s is string => s !== undefined)),

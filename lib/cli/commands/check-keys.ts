@@ -3,7 +3,6 @@ import { systemClock } from '../../apple/clock.js';
 import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
 import { checkKeys } from '../../checks/check-keys.js';
 import { parseShard, selectCustomers } from '../../checks/select-customers.js';
-import { UsageError } from '../../errors.js';
 import { loadProject } from '../../records/load-project.js';
 import { AwsSecretsManagerStore } from '../../secrets/aws-secrets-manager-store.js';
 import { FileStore } from '../../secrets/file-store.js';
@@ -12,6 +11,7 @@ import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
 import { progressLine } from '../../reports/progress.js';
 import type { CommonOptions } from '../common-options.js';
+import { requirePlatform } from '../require-platform.js';
 
 export interface CheckKeysCliOptions extends CommonOptions {
   readonly customer?: string[];
@@ -24,10 +24,8 @@ export interface CheckKeysCliOptions extends CommonOptions {
 
 export async function checkKeysCommand(options: CheckKeysCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const project = loadProject({ customersDir: options.customers });
-  if (!project.platform) {
-    const first = project.findings[0];
-    throw new UsageError('PLATFORM_CONFIG_INVALID', `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}; run "asc-keys lint"`);
-  }
+  // Checking keys needs no platform value, but a broken configuration is a configuration error.
+  requirePlatform(project);
   const selection = selectCustomers(project.records, project.invalid, { ...(options.customer && { customers: options.customer }), ...(options.shard && { shard: parseShard(options.shard) }) });
   const stores = new Map<string, SecretStore>([
     ['file', new FileStore()],
