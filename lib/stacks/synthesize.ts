@@ -1,4 +1,4 @@
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
 import { customerDesiredState } from '../model/customer-desired.js';
 import { platformNames } from '../model/platform-names.js';
 import type { CustomerRecord } from '../records/customer-record.js';
@@ -21,9 +21,13 @@ export function buildApp(props: BuildAppProps): App {
   return withoutCreationStacks(() => build(props));
 }
 
-/** Builds and synthesizes the app, writing every stack to its outdir. */
-export function synthesize(props: BuildAppProps): void {
-  withoutCreationStacks(() => build(props).synth());
+/** Builds and synthesizes the app, writing every stack to its outdir; returns the stacks' names. */
+export function synthesize(props: BuildAppProps): string[] {
+  return withoutCreationStacks(() => {
+    const app = build(props);
+    app.synth();
+    return app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
+  });
 }
 
 function build(props: BuildAppProps): App {

@@ -22,8 +22,7 @@ export async function synth(options: SynthOptions): Promise<number> {
   const { synthesize } = await import('../../stacks/synthesize.js');
   // Stacks of customers removed since the last run must not linger beside the new ones.
   rmSync(join(options.out, 'stacks'), { recursive: true, force: true });
-  synthesize({ records: project.records, platform: project.platform, outdir: options.out });
-  const stacks = ['platform', ...project.records.map((r) => `customer-${r.customer}`)];
+  const stacks = synthesize({ records: project.records, platform: project.platform, outdir: options.out });
   const summary = `Synthesized ${stacks.length} stacks (platform and ${project.records.length} customers) into ${join(options.out, 'stacks')}`;
   await emitReport(
     {
