@@ -1,6 +1,7 @@
 import type { webcrypto } from 'node:crypto';
 import type { Clock } from './clock.js';
 import { probeApp } from './probe-app.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
 import { signToken, type TokenIdentity } from './token.js';
 
 export type AppleCode = 'OK' | 'KEY_REJECTED' | 'ROLE_INSUFFICIENT' | 'AGREEMENT_MISSING' | 'APP_NOT_FOUND' | 'APPLE_UNAVAILABLE' | 'APPLE_UNEXPECTED';
@@ -11,21 +12,6 @@ export interface AppleVerdict {
   /** How many requests it took, for the benchmarks. */
   readonly requests: number;
 }
-
-export interface RetryPolicy {
-  /** Retries of 429, 5xx and network errors end within this budget. @default 30000 */
-  readonly budgetMs: number;
-  /** @default 8 */
-  readonly maxAttempts: number;
-  /** The first backoff; it doubles each time, with full jitter. @default 500 */
-  readonly baseDelayMs: number;
-  /** @default 8000 */
-  readonly maxDelayMs: number;
-  /** One request's timeout. @default 10000 */
-  readonly timeoutMs: number;
-}
-
-export const DEFAULT_RETRY: RetryPolicy = { budgetMs: 30_000, maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 8_000, timeoutMs: 10_000 };
 
 export interface AppleCheckOptions {
   readonly baseUrl: string;

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
-import { checkWithApple, type AppleCode, type RetryPolicy } from '../apple/check-with-apple.js';
+import { checkWithApple, type AppleCode } from '../apple/check-with-apple.js';
+import type { RetryPolicy } from '../apple/retry-policy.js';
 import type { Clock } from '../apple/clock.js';
 import { rotationStatus } from '../model/rotation.js';
 import type { CustomerRecord } from '../records/customer-record.js';

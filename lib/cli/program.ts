@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
+import { DEFAULT_RETRY } from '../apple/retry-policy.js';
 import { DEFAULT_CONCURRENCY } from '../checks/default-concurrency.js';
 import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
@@ -32,20 +33,16 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   });
 
   const check = program.command('check').description('checks for CI');
-  withCommonOptions(check.command('keys').description('can each stored key still sign a token App Store Connect accepts?'))
-    .option('--customer <slug>', 'only this customer (repeatable)', collect)
-    .option('--shard <i/n>', 'only the customers in shard i of n')
+  withSelection(withCommonOptions(check.command('keys').description('can each stored key still sign a token App Store Connect accepts?')))
     .option('--concurrency <n>', 'App Store Connect requests in flight at once', positiveInt, DEFAULT_CONCURRENCY)
     .option('--asc-base-url <url>', 'App Store Connect API base URL (wins over ASC_API_BASE_URL)')
-    .option('--retry-budget <seconds>', "how long one key's retries of 429, 5xx and network errors may take", positiveInt, 30)
+    .option('--retry-budget <seconds>', "how long one key's retries of 429, 5xx and network errors may take", positiveInt, DEFAULT_RETRY.budgetMs / 1000)
     .action(async (o: CheckKeysCliOptions) => {
       const { checkKeysCommand } = await import('./commands/check-keys.js');
       setExitCode(await checkKeysCommand(o));
     });
 
-  withCommonOptions(check.command('drift').description('does live AWS match the records?'))
-    .option('--customer <slug>', 'only this customer (repeatable)', collect)
-    .option('--shard <i/n>', 'only the customers in shard i of n')
+  withSelection(withCommonOptions(check.command('drift').description('does live AWS match the records?')))
     .action(async (o: CheckDriftCliOptions) => {
       const { checkDriftCommand } = await import('./commands/check-drift.js');
       setExitCode(await checkDriftCommand(o));
@@ -54,11 +51,14 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   return program;
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+/** --customer (repeatable) and --shard, for the checks. */
+function withSelection(command: Command): Command {
+  return command
+    .option('--customer <slug>', 'only this customer (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--shard <i/n>', 'only the customers in shard i of n');
 }
 
-export function positiveInt(value: string): number {
+function positiveInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
   return n;

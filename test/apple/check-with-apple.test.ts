@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { checkWithApple, DEFAULT_RETRY } from '../../lib/apple/check-with-apple.js';
+import { checkWithApple } from '../../lib/apple/check-with-apple.js';
+import { DEFAULT_RETRY } from '../../lib/apple/retry-policy.js';
 import { isKeyProblem, parseKeyValue } from '../../lib/secrets/parse-key-value.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { FakeClock } from '../support/fake-clock.js';

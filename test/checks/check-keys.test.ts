@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { DEFAULT_RETRY } from '../../lib/apple/check-with-apple.js';
+import { DEFAULT_RETRY } from '../../lib/apple/retry-policy.js';
 import { systemClock } from '../../lib/apple/clock.js';
 import { checkKeys } from '../../lib/checks/check-keys.js';
 import { selectCustomers } from '../../lib/checks/select-customers.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_RETRY } from '../../apple/check-with-apple.js';
+import { DEFAULT_RETRY } from '../../apple/retry-policy.js';
 import { systemClock } from '../../apple/clock.js';
 import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
 import { checkKeys } from '../../checks/check-keys.js';
