@@ -9,7 +9,7 @@ export type AppleCode = 'OK' | 'KEY_REJECTED' | 'ROLE_INSUFFICIENT' | 'AGREEMENT
 export interface AppleVerdict {
   readonly code: AppleCode;
   readonly message: string;
-  /** How many requests it took, for the benchmarks. */
+  /** How many requests it took: one, two after a 401, more after retries. */
   readonly requests: number;
 }
 

@@ -32,7 +32,6 @@ export interface KeyCheckResult {
   readonly rotationOverdue: boolean | null;
   /** Where annotations go: the record's apiKey line. */
   readonly position: Position;
-  readonly appleRequests: number;
 }
 
 export interface CheckKeysOptions {
@@ -58,7 +57,7 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
 
   const invalid = [...selection.invalid].map(([file, customer]): KeyCheckResult => {
     progress();
-    return { customer, file, keyId: null, status: 'invalid', code: 'RECORD_INVALID', message: `the record has lint errors; run "asc-keys lint" and fix ${file}`, rotationDue: null, rotationOverdue: null, position: { line: 1, column: 1 }, appleRequests: 0 };
+    return { customer, file, keyId: null, status: 'invalid', code: 'RECORD_INVALID', message: `the record has lint errors; run "asc-keys lint" and fix ${file}`, rotationDue: null, rotationOverdue: null, position: { line: 1, column: 1 } };
   });
 
   const reads = readInGroups(selection.records, options.stores);
@@ -101,18 +100,18 @@ function readInGroups(records: readonly CustomerRecord[], stores: ReadonlyMap<st
   return pending;
 }
 
-type Verdict = { code: KeyCheckCode; message: string; appleRequests: number };
+type Verdict = { code: KeyCheckCode; message: string };
 
 /** Secret read, key parsing, IDs, fingerprint: the first failure decides. */
 async function checkLocally(record: CustomerRecord, read: SecretRead): Promise<Verdict | { key: KeyMaterial }> {
-  if (!read.ok) return { code: read.code, message: read.message, appleRequests: 0 };
+  if (!read.ok) return { code: read.code, message: read.message };
   const key = await parseKeyValue(read.value);
-  if (isKeyProblem(key)) return { ...key, message: `${key.message} (${record.secret.raw})`, appleRequests: 0 };
+  if (isKeyProblem(key)) return { ...key, message: `${key.message} (${record.secret.raw})` };
   const mismatch = idMismatch(record, key);
-  if (mismatch) return { code: 'KEY_ID_MISMATCH', message: mismatch, appleRequests: 0 };
+  if (mismatch) return { code: 'KEY_ID_MISMATCH', message: mismatch };
   const thumbprint = await publicKeyThumbprint(key.publicJwk);
   if (thumbprint !== record.fingerprint) {
-    return { code: 'FINGERPRINT_MISMATCH', message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; store the right key or fix the record`, appleRequests: 0 };
+    return { code: 'FINGERPRINT_MISMATCH', message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; store the right key or fix the record` };
   }
   return { key };
 }
@@ -123,7 +122,7 @@ async function askApple(record: CustomerRecord, key: KeyMaterial, options: Check
     clock: options.clock,
     ...(options.retry && { retry: options.retry }),
   });
-  return { code: verdict.code, message: verdict.message, appleRequests: verdict.requests };
+  return { code: verdict.code, message: verdict.message };
 }
 
 /** The record is authoritative: IDs the value carries must equal the record's. */

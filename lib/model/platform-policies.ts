@@ -56,6 +56,8 @@ export function platformPolicies(p: PlatformConfig, n: PlatformNames): PlatformP
       { Sid: 'ListAndBatchRead', Effect: 'Allow', Action: ['secretsmanager:ListSecrets', 'secretsmanager:BatchGetSecretValue', 'scheduler:ListSchedules'], Resource: '*' },
       { Sid: 'ReadReminders', Effect: 'Allow', Action: 'scheduler:GetSchedule', Resource: `arn:${partition}:scheduler:${p.region}:${p.accountId}:schedule/${n.scheduleGroupName}/*` },
       { ...decrypt, Sid: 'DecryptThroughSecretsManager' },
+      // check drift resolves the alias once, so a secret reported with the key's ARN still matches.
+      { Sid: 'DescribePlatformKey', Effect: 'Allow', Action: 'kms:DescribeKey', Resource: decrypt.Resource, Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': n.kmsAliasName } } },
     ),
   };
 }

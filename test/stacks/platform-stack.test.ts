@@ -74,7 +74,7 @@ describe('PlatformStack', () => {
     assert.deepEqual(trust.Principal, { AWS: ['arn:aws:iam::111122223333:role/ci-asc-keys'] });
     const actions = policyOf(resource, 'aws_iam_role_policy', 'validator_policy').Statement.flatMap((s) => [s.Action].flat() as string[]);
     assert.deepEqual(actions.sort(), [
-      'kms:Decrypt', 'scheduler:GetSchedule', 'scheduler:ListSchedules', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret',
+      'kms:Decrypt', 'kms:DescribeKey', 'scheduler:GetSchedule', 'scheduler:ListSchedules', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret',
       'secretsmanager:GetResourcePolicy', 'secretsmanager:GetSecretValue', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:ListSecrets',
     ]);
     for (const a of actions) assert.doesNotMatch(a, /:(Put|Create|Update|Delete|Tag|Untag|Restore|Rotate)/);
