@@ -48,6 +48,13 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await checkDriftCommand(o));
     });
 
+  withCommonOptions(program.command('affected').description('the stacks a change touches, for pull-request CI'))
+    .requiredOption('--base <git ref>', 'compare with the merge base of this ref and HEAD')
+    .action(async (o: CommonOptions & { base: string }) => {
+      const { affected } = await import('./commands/affected.js');
+      setExitCode(await affected(o));
+    });
+
   return program;
 }
 

@@ -1,0 +1,58 @@
+import { execFileSync } from 'node:child_process';
+import { basename, dirname, normalize } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { loadProject } from '../../records/load-project.js';
+import { emitReport } from '../../reports/emit-report.js';
+import type { CommonOptions } from '../common-options.js';
+
+export interface AffectedOptions extends CommonOptions {
+  readonly base: string;
+}
+
+/** Files whose change touches every stack: the platform configuration and the code that builds stacks. */
+const EVERYTHING = [/^cdktf\.json$/, /^main\.ts$/, /^lib\//, /^package(-lock)?\.json$/];
+
+/**
+ * The stacks a change touches, for pull-request CI: a record added, changed or removed touches
+ * its customer's stack; the platform configuration or the code touches every stack. Compares
+ * the merge base of --base and HEAD with the working tree.
+ */
+export async function affected(options: AffectedOptions): Promise<number> {
+  const changed = changedFiles(options.base);
+  const dir = normalize(options.customers);
+  const project = loadProject({ customersDir: options.customers });
+  const all = changed.some((f) => EVERYTHING.some((re) => re.test(f)));
+  // Changed record files count even when deleted: their stack is to be destroyed.
+  const records = changed.filter((f) => normalize(dirname(f)) === dir && f.endsWith('.yaml')).map((f) => basename(f, '.yaml'));
+  const customers = [...records, ...(all ? project.records.map((r) => r.customer) : [])];
+  const stacks = [...(all ? ['platform'] : []), ...[...new Set(customers)].sort().map((c) => `customer-${c}`)];
+  await emitReport(
+    {
+      command: 'affected',
+      text: stacks.length ? stacks.join('\n') : `no stack is affected by the changes since ${options.base}`,
+      json: { base: options.base, all, stacks, files: changed },
+      markdown: stacks.length ? stacks.map((s) => `- ${s}`).join('\n') : 'no stack affected',
+      cases: [],
+      annotations: [],
+      exitCode: 0,
+    },
+    options,
+  );
+  return 0;
+}
+
+function changedFiles(base: string): string[] {
+  const git = (...args: string[]): string => {
+    try {
+      return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (err) {
+      const stderr = String((err as { stderr?: string }).stderr ?? '').trim().split('\n')[0];
+      throw new UsageError('USAGE', `git cannot compare with --base ${base} (${stderr || 'not a git repository'}); fetch that ref (actions/checkout with fetch-depth: 0) and run from the repository root`);
+    }
+  };
+  const mergeBase = git('merge-base', base, 'HEAD').trim();
+  // --no-renames: a renamed record is its old stack removed and its new stack added.
+  const tracked = git('diff', '--name-only', '--no-renames', mergeBase).split('\n');
+  const untracked = git('ls-files', '--others', '--exclude-standard').split('\n');
+  return [...new Set([...tracked, ...untracked].filter(Boolean))].sort();
+}
