@@ -9,6 +9,7 @@ import type { PlatformConfig } from '../records/platform-schema.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import type { SecretRead, SecretStore } from '../secrets/secret-store.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
+import { valueIdMismatches } from '../secrets/value-ids.js';
 import { AwsReadError, getPolicies, getSchedules, listManagedSecrets, resolveAlias, type LiveSchedule, type LiveSecret } from './live-aws-state.js';
 import { canonicalPolicy } from './policy-equality.js';
 
@@ -84,7 +85,7 @@ export async function checkDrift(options: DriftOptions): Promise<DriftFinding[]>
     compareReminders(state, schedules, add);
   }
 
-  const known = new Set([...options.allRecords.map((r) => r.secret.scheme === 'aws-sm' && r.secret.name), ...options.allRecords.map((r) => r.customer)].filter(Boolean));
+  const known = new Set(options.allRecords.map((r) => (r.secret.scheme === 'aws-sm' ? r.secret.name : undefined)));
   for (const s of live) {
     const customer = s.tags.customer ?? null;
     if (known.has(s.name) || (customer !== null && options.invalidSlugs.has(customer)) || !options.inScope(customer)) continue;
@@ -142,12 +143,9 @@ async function compareValue(record: CustomerRecord, read: SecretRead, add: Add):
     add({ resource: SECRET, kind: 'value', field: 'value', expected: record.keyId, actual: null, message: `${record.secret.raw} ${key.message.replace(/^the stored value /, 'holds a value that ')}` });
     return;
   }
-  if (key.keyId !== undefined && key.keyId !== record.keyId) {
-    add({ resource: SECRET, kind: 'value', field: 'key_id', expected: record.keyId, actual: key.keyId, message: `the stored value is for key ${key.keyId}, the record names ${record.keyId}` });
-  }
-  const issuer = record.issuerId ?? null;
-  if (key.issuerId !== undefined && (key.issuerId?.toLowerCase() ?? null) !== (issuer?.toLowerCase() ?? null)) {
-    add({ resource: SECRET, kind: 'value', field: 'issuer_id', expected: issuer, actual: key.issuerId, message: 'the stored value names another issuer than the record' });
+  for (const m of valueIdMismatches(record, key)) {
+    const message = m.field === 'key_id' ? `the stored value is for key ${m.actual}, the record names ${m.expected}` : 'the stored value names another issuer than the record';
+    add({ resource: SECRET, kind: 'value', field: m.field, expected: m.expected, actual: m.actual, message });
   }
   const thumbprint = await publicKeyThumbprint(key.publicJwk);
   if (thumbprint !== record.fingerprint) {

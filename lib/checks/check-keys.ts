@@ -6,6 +6,7 @@ import { rotationStatus } from '../model/rotation.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { Position } from '../records/finding.js';
 import type { KeyMaterial } from '../secrets/key-material.js';
+import { valueIdMismatches, type IdMismatch } from '../secrets/value-ids.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import { BATCH_SIZE } from '../secrets/aws-secrets-manager-store.js';
 import type { SecretRead, SecretStore } from '../secrets/secret-store.js';
@@ -87,7 +88,11 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
 function readInGroups(records: readonly CustomerRecord[], stores: ReadonlyMap<string, SecretStore>): Map<string, Promise<Map<string, SecretRead>>> {
   const pending = new Map<string, Promise<Map<string, SecretRead>>>();
   const byScheme = new Map<string, CustomerRecord[]>();
-  for (const r of records) byScheme.set(r.secret.scheme, [...(byScheme.get(r.secret.scheme) ?? []), r]);
+  for (const r of records) {
+    const group = byScheme.get(r.secret.scheme);
+    if (group) group.push(r);
+    else byScheme.set(r.secret.scheme, [r]);
+  }
   for (const [scheme, group] of byScheme) {
     const store = stores.get(scheme);
     if (!store) throw new Error(`no secret store for the scheme ${scheme}`);
@@ -107,8 +112,8 @@ async function checkLocally(record: CustomerRecord, read: SecretRead): Promise<V
   if (!read.ok) return { code: read.code, message: read.message };
   const key = await parseKeyValue(read.value);
   if (isKeyProblem(key)) return { ...key, message: `${key.message} (${record.secret.raw})` };
-  const mismatch = idMismatch(record, key);
-  if (mismatch) return { code: 'KEY_ID_MISMATCH', message: mismatch };
+  const [mismatch] = valueIdMismatches(record, key);
+  if (mismatch) return { code: 'KEY_ID_MISMATCH', message: idMismatchMessage(mismatch) };
   const thumbprint = await publicKeyThumbprint(key.publicJwk);
   if (thumbprint !== record.fingerprint) {
     return { code: 'FINGERPRINT_MISMATCH', message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; store the right key or fix the record` };
@@ -125,14 +130,8 @@ async function askApple(record: CustomerRecord, key: KeyMaterial, options: Check
   return { code: verdict.code, message: verdict.message };
 }
 
-/** The record is authoritative: IDs the value carries must equal the record's. */
-function idMismatch(record: CustomerRecord, key: KeyMaterial): string | undefined {
-  if (key.keyId !== undefined && key.keyId !== record.keyId) {
-    return `the stored value says key_id ${key.keyId}, the record says ${record.keyId}; store the key that the record names, or fix apiKey.keyId`;
-  }
-  const issuer = record.issuerId ?? null;
-  if (key.issuerId !== undefined && key.issuerId?.toLowerCase() !== issuer?.toLowerCase()) {
-    return `the stored value says issuer_id ${key.issuerId ?? 'null (individual key)'}, the record says ${issuer ?? 'none (individual key)'}; fix the secret or apiKey.issuerId`;
-  }
-  return undefined;
+function idMismatchMessage(m: IdMismatch): string {
+  return m.field === 'key_id'
+    ? `the stored value says key_id ${m.actual}, the record says ${m.expected}; store the key that the record names, or fix apiKey.keyId`
+    : `the stored value says issuer_id ${m.actual ?? 'null (individual key)'}, the record says ${m.expected ?? 'none (individual key)'}; fix the secret or apiKey.issuerId`;
 }

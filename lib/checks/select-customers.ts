@@ -33,6 +33,12 @@ export interface SelectOptions {
   readonly shard?: Shard;
 }
 
+/** Whether a customer is in the selection of --customer and --shard. */
+export function inSelection(options: SelectOptions): (slug: string) => boolean {
+  const wanted = options.customers?.length ? new Set(options.customers) : undefined;
+  return (slug) => (!wanted || wanted.has(slug)) && (!options.shard || shardOf(slug, options.shard.count) === options.shard.index);
+}
+
 /** --customer (repeatable) and --shard i/n. An unknown --customer is a usage error. */
 export function selectCustomers(records: readonly CustomerRecord[], invalid: ReadonlyMap<string, string | undefined>, options: SelectOptions): Selection {
   const invalidNamed = new Map([...invalid].map(([file, slug]) => [file, slug ?? basename(file).replace(/\.ya?ml$/, '')]));
@@ -42,7 +48,7 @@ export function selectCustomers(records: readonly CustomerRecord[], invalid: Rea
     const unknown = [...wanted].filter((c) => !known.has(c));
     if (unknown.length) throw new UsageError('USAGE', `--customer ${unknown.join(', ')}: no such customer in the records`);
   }
-  const keep = (slug: string): boolean => (!wanted || wanted.has(slug)) && (!options.shard || shardOf(slug, options.shard.count) === options.shard.index);
+  const keep = inSelection(options);
   return {
     records: records.filter((r) => keep(r.customer)),
     invalid: new Map([...invalidNamed].filter(([, slug]) => keep(slug))),

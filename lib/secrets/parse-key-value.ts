@@ -37,9 +37,9 @@ export async function parseKeyValue(value: string): Promise<KeyMaterial | KeyPro
   if (armour === 'ENCRYPTED PRIVATE KEY') return invalid('is an encrypted private key; ask the customer for the .p8 exactly as App Store Connect downloaded it');
   if (armour?.includes('PUBLIC KEY')) return invalid('is a public key; the .p8 file holds the private key');
   if (armour === 'RSA PRIVATE KEY') return invalid('is an RSA key; App Store Connect keys are EC P-256');
-  if (!PEM.test(text)) return invalid('is not a complete PEM private key (text before the header or after the footer, or a damaged body)');
-
-  const [, type, body] = PEM.exec(text)!;
+  const pem = PEM.exec(text);
+  if (!pem) return invalid('is not a complete PEM private key (text before the header or after the footer, or a damaged body)');
+  const [, type, body] = pem;
   let pkcs8 = Buffer.from(body!.replace(/\n/g, ''), 'base64');
   try {
     // WebCrypto reads PKCS#8 only; a SEC1 key is converted first.

@@ -20,11 +20,11 @@ const EVERYTHING = [/^cdktf\.json$/, /^main\.ts$/, /^lib\//, /^package(-lock)?\.
 export async function affected(options: AffectedOptions): Promise<number> {
   const changed = changedFiles(options.base);
   const dir = normalize(options.customers);
-  const project = loadProject({ customersDir: options.customers });
   const all = changed.some((f) => EVERYTHING.some((re) => re.test(f)));
   // Changed record files count even when deleted: their stack is to be destroyed.
   const records = changed.filter((f) => normalize(dirname(f)) === dir && f.endsWith('.yaml')).map((f) => basename(f, '.yaml'));
-  const customers = [...records, ...(all ? project.records.map((r) => r.customer) : [])];
+  // Every stack: the records are loaded (and linted) only then.
+  const customers = [...records, ...(all ? loadProject({ customersDir: options.customers }).records.map((r) => r.customer) : [])];
   const stacks = [...(all ? ['platform'] : []), ...[...new Set(customers)].sort().map((c) => `customer-${c}`)];
   await emitReport(
     {

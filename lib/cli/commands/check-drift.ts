@@ -1,6 +1,6 @@
 import { checkDrift } from '../../checks/check-drift.js';
 import { awsClients } from '../../checks/live-aws-state.js';
-import { parseShard, selectCustomers, shardOf } from '../../checks/select-customers.js';
+import { inSelection, parseShard, selectCustomers } from '../../checks/select-customers.js';
 import { loadProject } from '../../records/load-project.js';
 import { driftReport } from '../../reports/drift-report.js';
 import { emitReport } from '../../reports/emit-report.js';
@@ -17,8 +17,9 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
   const project = loadProject({ customersDir: options.customers });
   const platform = requirePlatform(project);
   const shard = options.shard ? parseShard(options.shard) : undefined;
-  const wanted = options.customer?.length ? new Set(options.customer) : undefined;
-  const selection = selectCustomers(project.records, project.invalid, { ...(options.customer && { customers: options.customer }), ...(shard && { shard }) });
+  const selectOptions = { ...(options.customer && { customers: options.customer }), ...(shard && { shard }) };
+  const selection = selectCustomers(project.records, project.invalid, selectOptions);
+  const selected = inSelection(selectOptions);
   if (selection.invalid.size) {
     process.stderr.write(`asc-keys: ${selection.invalid.size} record${selection.invalid.size === 1 ? ' has' : 's have'} lint errors and ${selection.invalid.size === 1 ? 'was' : 'were'} not compared; run "asc-keys lint"\n`);
   }
@@ -29,7 +30,7 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
     selected: selection.records,
     invalidSlugs: new Set([...project.invalid.values()].filter((s): s is string => s !== undefined)),
     // An unmanaged secret belongs to the shard of the customer its tag names; untagged ones to shard 1.
-    inScope: (customer) => (!wanted || (customer !== null && wanted.has(customer))) && (!shard || (customer === null ? shard.index === 1 : shardOf(customer, shard.count) === shard.index)),
+    inScope: (customer) => (customer === null ? !options.customer?.length && (!shard || shard.index === 1) : selected(customer)),
     clients: { secretsManager, ...awsClients() },
     store: new AwsSecretsManagerStore({ client: secretsManager }),
     now: new Date(),
