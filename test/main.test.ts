@@ -2,13 +2,17 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { exampleProject } from './support/example-project.js';
 import { REPO } from './support/project.js';
 
 /** main.ts is what `cdktf synth` runs (cdktf.json "app"); cdktf passes the outdir in CDKTF_OUTDIR. */
 function runMain(cwd: string): ReturnType<typeof spawnSync> {
-  return spawnSync('node', [join(REPO, 'dist/main.js')], { cwd, env: { ...process.env, CDKTF_OUTDIR: join(cwd, 'out') }, encoding: 'utf8' });
+  return spawnSync('node', [join(REPO, 'dist/main.js')], {
+    cwd,
+    env: { ...process.env, CDKTF_OUTDIR: join(cwd, 'out') },
+    encoding: 'utf8',
+  });
 }
 
 describe('main.ts, the CDKTF app', () => {
@@ -16,7 +20,8 @@ describe('main.ts, the CDKTF app', () => {
     const { dir } = exampleProject();
     const r = runMain(dir);
     assert.equal(r.status, 0, String(r.stderr));
-    for (const name of ['platform', 'customer-acme-corp', 'customer-globex', 'customer-jdoe-studio']) assert.ok(existsSync(join(dir, 'out', 'stacks', name, 'cdk.tf.json')), name);
+    for (const name of ['platform', 'customer-acme-corp', 'customer-globex', 'customer-jdoe-studio'])
+      assert.ok(existsSync(join(dir, 'out', 'stacks', name, 'cdk.tf.json')), name);
   });
 
   test('prints the findings and synthesizes nothing when a record has an error', () => {

@@ -4,7 +4,14 @@ import { probeApp } from './probe-app.js';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry-policy.js';
 import { signToken, type TokenIdentity } from './token.js';
 
-export type AppleCode = 'OK' | 'KEY_REJECTED' | 'ROLE_INSUFFICIENT' | 'AGREEMENT_MISSING' | 'APP_NOT_FOUND' | 'APPLE_UNAVAILABLE' | 'APPLE_UNEXPECTED';
+export type AppleCode =
+  | 'OK'
+  | 'KEY_REJECTED'
+  | 'ROLE_INSUFFICIENT'
+  | 'AGREEMENT_MISSING'
+  | 'APP_NOT_FOUND'
+  | 'APPLE_UNAVAILABLE'
+  | 'APPLE_UNEXPECTED';
 
 export interface AppleVerdict {
   readonly code: AppleCode;
@@ -27,7 +34,12 @@ export interface AppleCheckOptions {
  * retried with backoff and jitter, honouring Retry-After, until the budget runs out
  * (APPLE_UNAVAILABLE: never "invalid" because Apple was unavailable).
  */
-export async function checkWithApple(key: webcrypto.CryptoKey, identity: TokenIdentity, appleId: string, options: AppleCheckOptions): Promise<AppleVerdict> {
+export async function checkWithApple(
+  key: webcrypto.CryptoKey,
+  identity: TokenIdentity,
+  appleId: string,
+  options: AppleCheckOptions,
+): Promise<AppleVerdict> {
   const retry = options.retry ?? DEFAULT_RETRY;
   const random = options.random ?? Math.random;
   const { clock } = options;
@@ -41,28 +53,56 @@ export async function checkWithApple(key: webcrypto.CryptoKey, identity: TokenId
     requests++;
     switch (answer.kind) {
       case 'ok':
-        return { code: 'OK', requests, message: `App Store Connect accepted a token signed by key ${identity.keyId} for app ${appleId}` };
+        return {
+          code: 'OK',
+          requests,
+          message: `App Store Connect accepted a token signed by key ${identity.keyId} for app ${appleId}`,
+        };
       case 'unauthorized':
         if (unauthorizedBefore) {
-          return { code: 'KEY_REJECTED', requests, message: `App Store Connect rejected key ${identity.keyId} twice (${answer.summary}): the key was revoked, or the record's Key ID or Issuer ID is wrong. Ask the customer's admin whether the key is still active under Users and Access > Integrations; if it is not, onboard a new one with "asc-keys import"` };
+          return {
+            code: 'KEY_REJECTED',
+            requests,
+            message: `App Store Connect rejected key ${identity.keyId} twice (${answer.summary}): the key was revoked, or the record's Key ID or Issuer ID is wrong. Ask the customer's admin whether the key is still active under Users and Access > Integrations; if it is not, onboard a new one with "asc-keys import"`,
+          };
         }
         unauthorizedBefore = true;
         continue;
       case 'role':
-        return { code: 'ROLE_INSUFFICIENT', requests, message: `the key's role may not read app ${appleId} (${answer.summary}); ask the customer for a key with the App Manager role` };
+        return {
+          code: 'ROLE_INSUFFICIENT',
+          requests,
+          message: `the key's role may not read app ${appleId} (${answer.summary}); ask the customer for a key with the App Manager role`,
+        };
       case 'agreement':
-        return { code: 'AGREEMENT_MISSING', requests, message: `the customer's App Store Connect agreements are missing or expired (${answer.summary}); their Account Holder must accept the latest agreements under Business` };
+        return {
+          code: 'AGREEMENT_MISSING',
+          requests,
+          message: `the customer's App Store Connect agreements are missing or expired (${answer.summary}); their Account Holder must accept the latest agreements under Business`,
+        };
       case 'not-found':
-        return { code: 'APP_NOT_FOUND', requests, message: `key ${identity.keyId} sees no app ${appleId} (${answer.summary}); check app.appleId in the record, or whether the key belongs to the app's team` };
+        return {
+          code: 'APP_NOT_FOUND',
+          requests,
+          message: `key ${identity.keyId} sees no app ${appleId} (${answer.summary}); check app.appleId in the record, or whether the key belongs to the app's team`,
+        };
       case 'unexpected':
-        return { code: 'APPLE_UNEXPECTED', requests, message: `App Store Connect answered something asc-keys does not know (${answer.summary}); run again, and report it if it persists` };
+        return {
+          code: 'APPLE_UNEXPECTED',
+          requests,
+          message: `App Store Connect answered something asc-keys does not know (${answer.summary}); run again, and report it if it persists`,
+        };
       case 'retryable': {
         unauthorizedBefore = false;
         failures++;
         const backoff = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (failures - 1)) * random();
         const delay = Math.max(answer.retryAfterMs ?? 0, backoff);
         if (failures >= retry.maxAttempts || clock.now() + delay > deadline) {
-          return { code: 'APPLE_UNAVAILABLE', requests, message: `App Store Connect did not answer usefully in ${requests} attempt${requests === 1 ? '' : 's'} (last: ${answer.summary}); nothing is known about this key, run again later` };
+          return {
+            code: 'APPLE_UNAVAILABLE',
+            requests,
+            message: `App Store Connect did not answer usefully in ${requests} attempt${requests === 1 ? '' : 's'} (last: ${answer.summary}); nothing is known about this key, run again later`,
+          };
         }
         await clock.sleep(delay);
       }

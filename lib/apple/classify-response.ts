@@ -26,10 +26,12 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
     const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
     return { kind: 'retryable', summary, ...(seconds !== undefined && { retryAfterMs: seconds * 1000 }) };
   }
-  if (!error) return { kind: 'unexpected', summary: `HTTP ${status} with a body that is not Apple's error format` };
+  if (!error)
+    return { kind: 'unexpected', summary: `HTTP ${status} with a body that is not Apple's error format` };
   if (status === 401) return { kind: 'unauthorized', summary };
   if (status === 403 && error.code === 'FORBIDDEN_ERROR') return { kind: 'role', summary };
-  if (status === 403 && error.code?.startsWith('FORBIDDEN.REQUIRED_AGREEMENTS')) return { kind: 'agreement', summary };
+  if (status === 403 && error.code?.startsWith('FORBIDDEN.REQUIRED_AGREEMENTS'))
+    return { kind: 'agreement', summary };
   if (status === 404) return { kind: 'not-found', summary };
   return { kind: 'unexpected', summary };
 }

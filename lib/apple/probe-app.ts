@@ -9,7 +9,12 @@ export const DEFAULT_ASC_BASE_URL = 'https://api.appstoreconnect.apple.com';
 const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
 
 /** One GET {base}/v1/apps/{appleId}; a timeout or a dropped connection is retryable. */
-export function probeApp(baseUrl: string, appleId: string, token: string, timeoutMs: number): Promise<ProbeAnswer> {
+export function probeApp(
+  baseUrl: string,
+  appleId: string,
+  token: string,
+  timeoutMs: number,
+): Promise<ProbeAnswer> {
   const url = new URL(`${baseUrl.replace(/\/+$/, '')}/v1/apps/${encodeURIComponent(appleId)}`);
   const https = url.protocol === 'https:';
   return new Promise((resolve) => {
@@ -19,18 +24,31 @@ export function probeApp(baseUrl: string, appleId: string, token: string, timeou
       settled = true;
     };
     const failed = (err: NodeJS.ErrnoException): void =>
-      settle({ kind: 'retryable', summary: err.name === 'AbortError' ? `no answer within ${timeoutMs} ms` : `connection failed (${err.code ?? err.name})` });
+      settle({
+        kind: 'retryable',
+        summary:
+          err.name === 'AbortError'
+            ? `no answer within ${timeoutMs} ms`
+            : `connection failed (${err.code ?? err.name})`,
+      });
     const req = (https ? httpsRequest : httpRequest)(
       url,
-      { agent: https ? agents['https:'] : agents['http:'], headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) },
+      {
+        agent: https ? agents['https:'] : agents['http:'],
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        signal: AbortSignal.timeout(timeoutMs),
+      },
       (res: IncomingMessage) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => settle(classifyResponse(res.statusCode ?? 0, body, headerValue(res.headers['retry-after']))));
+        res.on('end', () =>
+          settle(classifyResponse(res.statusCode ?? 0, body, headerValue(res.headers['retry-after']))),
+        );
         res.on('error', failed);
         res.on('close', () => {
-          if (!res.complete) failed(Object.assign(new Error('the answer was cut short'), { code: 'ECONNRESET' }));
+          if (!res.complete)
+            failed(Object.assign(new Error('the answer was cut short'), { code: 'ECONNRESET' }));
         });
       },
     );

@@ -12,4 +12,10 @@ export interface RetryPolicy {
   readonly timeoutMs: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { budgetMs: 30_000, maxAttempts: 8, baseDelayMs: 500, maxDelayMs: 8_000, timeoutMs: 10_000 };
+export const DEFAULT_RETRY: RetryPolicy = {
+  budgetMs: 30_000,
+  maxAttempts: 8,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  timeoutMs: 10_000,
+};

@@ -14,12 +14,18 @@ export interface TokenIdentity {
 }
 
 /** The ES256 JWT that App Store Connect accepts (CONTRACT 3.1). */
-export async function signToken(key: webcrypto.CryptoKey | KeyObject, identity: TokenIdentity, nowMs: number): Promise<string> {
+export async function signToken(
+  key: webcrypto.CryptoKey | KeyObject,
+  identity: TokenIdentity,
+  nowMs: number,
+): Promise<string> {
   const iat = Math.floor(nowMs / 1000) - BACKDATE_SECONDS;
   const jwt = new SignJWT({})
     .setProtectedHeader({ alg: 'ES256', kid: identity.keyId, typ: 'JWT' })
     .setAudience(AUDIENCE)
     .setIssuedAt(iat)
     .setExpirationTime(iat + LIFETIME_SECONDS);
-  return (identity.issuerId === undefined ? jwt.setSubject('user') : jwt.setIssuer(identity.issuerId)).sign(key);
+  return (identity.issuerId === undefined ? jwt.setSubject('user') : jwt.setIssuer(identity.issuerId)).sign(
+    key,
+  );
 }

@@ -13,10 +13,22 @@ import type { SecretRead, SecretStore } from '../secrets/secret-store.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
 import type { Selection } from './select-customers.js';
 
-export type KeyCheckCode = AppleCode | 'SECRET_NOT_FOUND' | 'SECRET_ACCESS_DENIED' | 'P8_INVALID' | 'KEY_ID_MISMATCH' | 'FINGERPRINT_MISMATCH' | 'RECORD_INVALID' | 'AWS_UNAVAILABLE';
+export type KeyCheckCode =
+  | AppleCode
+  | 'SECRET_NOT_FOUND'
+  | 'SECRET_ACCESS_DENIED'
+  | 'P8_INVALID'
+  | 'KEY_ID_MISMATCH'
+  | 'FINGERPRINT_MISMATCH'
+  | 'RECORD_INVALID'
+  | 'AWS_UNAVAILABLE';
 export type KeyStatus = 'valid' | 'invalid' | 'inconclusive';
 
-const INCONCLUSIVE: ReadonlySet<KeyCheckCode> = new Set(['APPLE_UNAVAILABLE', 'APPLE_UNEXPECTED', 'AWS_UNAVAILABLE']);
+const INCONCLUSIVE: ReadonlySet<KeyCheckCode> = new Set([
+  'APPLE_UNAVAILABLE',
+  'APPLE_UNEXPECTED',
+  'AWS_UNAVAILABLE',
+]);
 
 export function statusOf(code: KeyCheckCode): KeyStatus {
   return code === 'OK' ? 'valid' : INCONCLUSIVE.has(code) ? 'inconclusive' : 'invalid';
@@ -58,7 +70,17 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
 
   const invalid = [...selection.invalid].map(([file, customer]): KeyCheckResult => {
     progress();
-    return { customer, file, keyId: null, status: 'invalid', code: 'RECORD_INVALID', message: `the record has lint errors; run "asc-keys lint" and fix ${file}`, rotationDue: null, rotationOverdue: null, position: { line: 1, column: 1 } };
+    return {
+      customer,
+      file,
+      keyId: null,
+      status: 'invalid',
+      code: 'RECORD_INVALID',
+      message: `the record has lint errors; run "asc-keys lint" and fix ${file}`,
+      rotationDue: null,
+      rotationOverdue: null,
+      position: { line: 1, column: 1 },
+    };
   });
 
   const reads = readInGroups(selection.records, options.stores);
@@ -71,13 +93,27 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
     selection.records.map(async (record) => {
       const read = (await reads.get(record.customer)!).get(record.secret.raw)!;
       const checkedLocally = await local(() => checkLocally(record, read));
-      const result = 'code' in checkedLocally ? checkedLocally : await apple(() => askApple(record, checkedLocally.key, options));
+      const result =
+        'code' in checkedLocally
+          ? checkedLocally
+          : await apple(() => askApple(record, checkedLocally.key, options));
       progress();
       const rotation = rotationStatus(record, now);
-      return { customer: record.customer, file: record.file, keyId: record.keyId, status: statusOf(result.code), ...result, rotationDue: rotation.dueOn, rotationOverdue: rotation.overdue, position: record.positions.apiKey };
+      return {
+        customer: record.customer,
+        file: record.file,
+        keyId: record.keyId,
+        status: statusOf(result.code),
+        ...result,
+        rotationDue: rotation.dueOn,
+        rotationOverdue: rotation.overdue,
+        position: record.positions.apiKey,
+      };
     }),
   );
-  return [...checked, ...invalid].sort((a, b) => (a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : 0));
+  return [...checked, ...invalid].sort((a, b) =>
+    a.customer < b.customer ? -1 : a.customer > b.customer ? 1 : 0,
+  );
 }
 
 /**
@@ -85,7 +121,10 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
  * starts as soon as its own batch is in rather than after every secret is read. Returns, per
  * customer, the pending reads of its group.
  */
-function readInGroups(records: readonly CustomerRecord[], stores: ReadonlyMap<string, SecretStore>): Map<string, Promise<Map<string, SecretRead>>> {
+function readInGroups(
+  records: readonly CustomerRecord[],
+  stores: ReadonlyMap<string, SecretStore>,
+): Map<string, Promise<Map<string, SecretRead>>> {
   const pending = new Map<string, Promise<Map<string, SecretRead>>>();
   const byScheme = new Map<string, CustomerRecord[]>();
   for (const r of records) {
@@ -108,7 +147,10 @@ function readInGroups(records: readonly CustomerRecord[], stores: ReadonlyMap<st
 type Verdict = { code: KeyCheckCode; message: string };
 
 /** Secret read, key parsing, IDs, fingerprint: the first failure decides. */
-async function checkLocally(record: CustomerRecord, read: SecretRead): Promise<Verdict | { key: KeyMaterial }> {
+async function checkLocally(
+  record: CustomerRecord,
+  read: SecretRead,
+): Promise<Verdict | { key: KeyMaterial }> {
   if (!read.ok) return { code: read.code, message: read.message };
   const key = await parseKeyValue(read.value);
   if (isKeyProblem(key)) return { ...key, message: `${key.message} (${record.secret.raw})` };
@@ -116,17 +158,29 @@ async function checkLocally(record: CustomerRecord, read: SecretRead): Promise<V
   if (mismatch) return { code: 'KEY_ID_MISMATCH', message: idMismatchMessage(mismatch) };
   const thumbprint = await publicKeyThumbprint(key.publicJwk);
   if (thumbprint !== record.fingerprint) {
-    return { code: 'FINGERPRINT_MISMATCH', message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; store the right key or fix the record` };
+    return {
+      code: 'FINGERPRINT_MISMATCH',
+      message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; store the right key or fix the record`,
+    };
   }
   return { key };
 }
 
-async function askApple(record: CustomerRecord, key: KeyMaterial, options: CheckKeysOptions): Promise<Verdict> {
-  const verdict = await checkWithApple(key.signingKey, { keyId: record.keyId, ...(record.issuerId !== undefined && { issuerId: record.issuerId }) }, record.appleId, {
-    baseUrl: options.ascBaseUrl,
-    clock: options.clock,
-    ...(options.retry && { retry: options.retry }),
-  });
+async function askApple(
+  record: CustomerRecord,
+  key: KeyMaterial,
+  options: CheckKeysOptions,
+): Promise<Verdict> {
+  const verdict = await checkWithApple(
+    key.signingKey,
+    { keyId: record.keyId, ...(record.issuerId !== undefined && { issuerId: record.issuerId }) },
+    record.appleId,
+    {
+      baseUrl: options.ascBaseUrl,
+      clock: options.clock,
+      ...(options.retry && { retry: options.retry }),
+    },
+  );
   return { code: verdict.code, message: verdict.message };
 }
 

@@ -1,6 +1,15 @@
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient, type GetScheduleCommandOutput } from '@aws-sdk/client-scheduler';
-import { GetResourcePolicyCommand, ListSecretsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  GetScheduleCommand,
+  ListSchedulesCommand,
+  SchedulerClient,
+  type GetScheduleCommandOutput,
+} from '@aws-sdk/client-scheduler';
+import {
+  GetResourcePolicyCommand,
+  ListSecretsCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import pLimit from 'p-limit';
 import { UsageError } from '../errors.js';
 import { MANAGED_BY } from '../model/customer-desired.js';
@@ -17,12 +26,18 @@ export interface LiveSecret {
   readonly deletedDate?: Date;
 }
 
-export type LiveSchedule = Pick<GetScheduleCommandOutput, 'Name' | 'ScheduleExpression' | 'ScheduleExpressionTimezone' | 'State' | 'Target' | 'FlexibleTimeWindow'>;
+export type LiveSchedule = Pick<
+  GetScheduleCommandOutput,
+  'Name' | 'ScheduleExpression' | 'ScheduleExpressionTimezone' | 'State' | 'Target' | 'FlexibleTimeWindow'
+>;
 
 /** AWS could not be read, so the drift check has no answer: exit 2, run again later. */
 export class AwsReadError extends UsageError {
   constructor(operation: string, err: unknown) {
-    super('AWS_UNAVAILABLE', `${operation} failed: ${describeUnavailable(err)}; run again later, with the validator role`);
+    super(
+      'AWS_UNAVAILABLE',
+      `${operation} failed: ${describeUnavailable(err)}; run again later, with the validator role`,
+    );
     this.name = 'AwsReadError';
   }
 }
@@ -44,12 +59,29 @@ export async function listManagedSecrets(client: SecretsManagerClient): Promise<
   let token: string | undefined;
   do {
     const page = await call('ListSecrets', () =>
-      client.send(new ListSecretsCommand({ IncludePlannedDeletion: true, MaxResults: 100, Filters: [{ Key: 'tag-key', Values: ['managed-by'] }, { Key: 'tag-value', Values: [MANAGED_BY] }], ...(token && { NextToken: token }) })),
+      client.send(
+        new ListSecretsCommand({
+          IncludePlannedDeletion: true,
+          MaxResults: 100,
+          Filters: [
+            { Key: 'tag-key', Values: ['managed-by'] },
+            { Key: 'tag-value', Values: [MANAGED_BY] },
+          ],
+          ...(token && { NextToken: token }),
+        }),
+      ),
     );
     for (const s of page.SecretList ?? []) {
       const tags = Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
       if (tags['managed-by'] !== MANAGED_BY) continue;
-      secrets.push({ name: s.Name!, arn: s.ARN!, ...(s.Description !== undefined && { description: s.Description }), ...(s.KmsKeyId !== undefined && { kmsKeyId: s.KmsKeyId }), tags, ...(s.DeletedDate && { deletedDate: s.DeletedDate }) });
+      secrets.push({
+        name: s.Name!,
+        arn: s.ARN!,
+        ...(s.Description !== undefined && { description: s.Description }),
+        ...(s.KmsKeyId !== undefined && { kmsKeyId: s.KmsKeyId }),
+        tags,
+        ...(s.DeletedDate && { deletedDate: s.DeletedDate }),
+      });
     }
     token = page.NextToken;
   } while (token);
@@ -57,23 +89,62 @@ export async function listManagedSecrets(client: SecretsManagerClient): Promise<
 }
 
 /** The resource policy of each secret (undefined: none), `concurrency` calls at a time. */
-export async function getPolicies(client: SecretsManagerClient, arns: readonly string[], concurrency: number): Promise<Map<string, string | undefined>> {
+export async function getPolicies(
+  client: SecretsManagerClient,
+  arns: readonly string[],
+  concurrency: number,
+): Promise<Map<string, string | undefined>> {
   const limit = pLimit(concurrency);
-  const entries = await Promise.all(arns.map((arn) => limit(async () => [arn, (await call('GetResourcePolicy', () => client.send(new GetResourcePolicyCommand({ SecretId: arn })))).ResourcePolicy] as const)));
+  const entries = await Promise.all(
+    arns.map((arn) =>
+      limit(
+        async () =>
+          [
+            arn,
+            (
+              await call('GetResourcePolicy', () =>
+                client.send(new GetResourcePolicyCommand({ SecretId: arn })),
+              )
+            ).ResourcePolicy,
+          ] as const,
+      ),
+    ),
+  );
   return new Map(entries);
 }
 
 /** The names of the schedules in the group (a page holds 100), then each wanted one in full. */
-export async function getSchedules(client: SchedulerClient, group: string, wanted: ReadonlySet<string>, concurrency: number): Promise<Map<string, LiveSchedule>> {
+export async function getSchedules(
+  client: SchedulerClient,
+  group: string,
+  wanted: ReadonlySet<string>,
+  concurrency: number,
+): Promise<Map<string, LiveSchedule>> {
   const names: string[] = [];
   let token: string | undefined;
   do {
-    const page = await call('ListSchedules', () => client.send(new ListSchedulesCommand({ GroupName: group, MaxResults: 100, ...(token && { NextToken: token }) })));
+    const page = await call('ListSchedules', () =>
+      client.send(
+        new ListSchedulesCommand({ GroupName: group, MaxResults: 100, ...(token && { NextToken: token }) }),
+      ),
+    );
     for (const s of page.Schedules ?? []) if (s.Name && wanted.has(s.Name)) names.push(s.Name);
     token = page.NextToken;
   } while (token);
   const limit = pLimit(concurrency);
-  const entries = await Promise.all(names.map((name) => limit(async () => [name, await call('GetSchedule', () => client.send(new GetScheduleCommand({ Name: name, GroupName: group })))] as const)));
+  const entries = await Promise.all(
+    names.map((name) =>
+      limit(
+        async () =>
+          [
+            name,
+            await call('GetSchedule', () =>
+              client.send(new GetScheduleCommand({ Name: name, GroupName: group })),
+            ),
+          ] as const,
+      ),
+    ),
+  );
   return new Map(entries);
 }
 
@@ -81,10 +152,15 @@ export async function getSchedules(client: SchedulerClient, group: string, wante
  * The key behind the platform alias, so that a secret whose KmsKeyId AWS reports as the key's
  * ID or ARN still matches the alias the stack sets. Undefined when the alias cannot be read.
  */
-export async function resolveAlias(client: KMSClient, alias: string): Promise<{ keyId: string; arn: string } | undefined> {
+export async function resolveAlias(
+  client: KMSClient,
+  alias: string,
+): Promise<{ keyId: string; arn: string } | undefined> {
   try {
     const { KeyMetadata } = await client.send(new DescribeKeyCommand({ KeyId: alias }));
-    return KeyMetadata?.KeyId && KeyMetadata.Arn ? { keyId: KeyMetadata.KeyId, arn: KeyMetadata.Arn } : undefined;
+    return KeyMetadata?.KeyId && KeyMetadata.Arn
+      ? { keyId: KeyMetadata.KeyId, arn: KeyMetadata.Arn }
+      : undefined;
   } catch (err) {
     const config = asConfigurationError(err);
     if (config) throw config;

@@ -14,10 +14,15 @@ function canonicalStatement(s: Record<string, unknown>): string {
   for (const key of Object.keys(s).sort()) {
     const v = s[key];
     if (['Action', 'NotAction', 'Resource', 'NotResource'].includes(key)) out[key] = list(v);
-    else if ((key === 'Principal' || key === 'NotPrincipal') && v !== '*') out[key] = mapOfLists(v as Record<string, unknown>);
+    else if ((key === 'Principal' || key === 'NotPrincipal') && v !== '*')
+      out[key] = mapOfLists(v as Record<string, unknown>);
     else if (key === 'Condition') {
       const ops = v as Record<string, Record<string, unknown>>;
-      out[key] = Object.fromEntries(Object.keys(ops).sort().map((op) => [op, mapOfLists(ops[op]!)]));
+      out[key] = Object.fromEntries(
+        Object.keys(ops)
+          .sort()
+          .map((op) => [op, mapOfLists(ops[op]!)]),
+      );
     } else out[key] = v;
   }
   return JSON.stringify(out);
@@ -28,5 +33,9 @@ function list(v: unknown): unknown[] {
 }
 
 function mapOfLists(m: Record<string, unknown>): Record<string, unknown[]> {
-  return Object.fromEntries(Object.keys(m).sort().map((k) => [k, list(m[k])]));
+  return Object.fromEntries(
+    Object.keys(m)
+      .sort()
+      .map((k) => [k, list(m[k])]),
+  );
 }

@@ -13,7 +13,8 @@ export function parseShard(text: string): Shard {
   const m = /^(\d+)\/(\d+)$/.exec(text);
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) throw new UsageError('USAGE', `--shard "${text}" must be i/n with 1 <= i <= n, for example 2/4`);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new UsageError('USAGE', `--shard "${text}" must be i/n with 1 <= i <= n, for example 2/4`);
   return { index, count };
 }
 
@@ -36,17 +37,26 @@ export interface SelectOptions {
 /** Whether a customer is in the selection of --customer and --shard. */
 export function inSelection(options: SelectOptions): (slug: string) => boolean {
   const wanted = options.customers?.length ? new Set(options.customers) : undefined;
-  return (slug) => (!wanted || wanted.has(slug)) && (!options.shard || shardOf(slug, options.shard.count) === options.shard.index);
+  return (slug) =>
+    (!wanted || wanted.has(slug)) &&
+    (!options.shard || shardOf(slug, options.shard.count) === options.shard.index);
 }
 
 /** --customer (repeatable) and --shard i/n. An unknown --customer is a usage error. */
-export function selectCustomers(records: readonly CustomerRecord[], invalid: ReadonlyMap<string, string | undefined>, options: SelectOptions): Selection {
-  const invalidNamed = new Map([...invalid].map(([file, slug]) => [file, slug ?? basename(file).replace(/\.ya?ml$/, '')]));
+export function selectCustomers(
+  records: readonly CustomerRecord[],
+  invalid: ReadonlyMap<string, string | undefined>,
+  options: SelectOptions,
+): Selection {
+  const invalidNamed = new Map(
+    [...invalid].map(([file, slug]) => [file, slug ?? basename(file).replace(/\.ya?ml$/, '')]),
+  );
   const wanted = options.customers?.length ? new Set(options.customers) : undefined;
   if (wanted) {
     const known = new Set([...records.map((r) => r.customer), ...invalidNamed.values()]);
     const unknown = [...wanted].filter((c) => !known.has(c));
-    if (unknown.length) throw new UsageError('USAGE', `--customer ${unknown.join(', ')}: no such customer in the records`);
+    if (unknown.length)
+      throw new UsageError('USAGE', `--customer ${unknown.join(', ')}: no such customer in the records`);
   }
   const keep = inSelection(options);
   return {

@@ -9,7 +9,10 @@ export interface CommonOptions {
   readonly debug?: boolean;
 }
 
-export function withCommonOptions(command: Command, formats: readonly OutputFormat[] = ['text', 'json']): Command {
+export function withCommonOptions(
+  command: Command,
+  formats: readonly OutputFormat[] = ['text', 'json'],
+): Command {
   return command
     .option('--customers <dir>', 'the directory of customer records', 'customers')
     .addOption(new Option('--format <format>', 'output format on stdout').choices(formats).default('text'))

@@ -15,7 +15,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .showHelpAfterError()
     .exitOverride();
 
-  withCommonOptions(program.command('lint').description('check the records and the platform configuration')).action(async (o: CommonOptions) => {
+  withCommonOptions(
+    program.command('lint').description('check the records and the platform configuration'),
+  ).action(async (o: CommonOptions) => {
     const { lint } = await import('./commands/lint.js');
     setExitCode(await lint(o));
   });
@@ -27,28 +29,49 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       setExitCode(await synth(o));
     });
 
-  withCommonOptions(program.command('status').description("each key's age and rotation due day (offline)"), ['text', 'json', 'markdown']).action(async (o: CommonOptions) => {
+  withCommonOptions(program.command('status').description("each key's age and rotation due day (offline)"), [
+    'text',
+    'json',
+    'markdown',
+  ]).action(async (o: CommonOptions) => {
     const { status } = await import('./commands/status.js');
     setExitCode(await status(o));
   });
 
   const check = program.command('check').description('checks for CI');
-  withSelection(withCommonOptions(check.command('keys').description('can each stored key still sign a token App Store Connect accepts?')))
-    .option('--concurrency <n>', 'App Store Connect requests in flight at once', positiveInt, DEFAULT_CONCURRENCY)
+  withSelection(
+    withCommonOptions(
+      check.command('keys').description('can each stored key still sign a token App Store Connect accepts?'),
+    ),
+  )
+    .option(
+      '--concurrency <n>',
+      'App Store Connect requests in flight at once',
+      positiveInt,
+      DEFAULT_CONCURRENCY,
+    )
     .option('--asc-base-url <url>', 'App Store Connect API base URL (wins over ASC_API_BASE_URL)')
-    .option('--retry-budget <seconds>', "how long one key's retries of 429, 5xx and network errors may take", positiveInt, DEFAULT_RETRY.budgetMs / 1000)
+    .option(
+      '--retry-budget <seconds>',
+      "how long one key's retries of 429, 5xx and network errors may take",
+      positiveInt,
+      DEFAULT_RETRY.budgetMs / 1000,
+    )
     .action(async (o: CheckKeysCliOptions) => {
       const { checkKeysCommand } = await import('./commands/check-keys.js');
       setExitCode(await checkKeysCommand(o));
     });
 
-  withSelection(withCommonOptions(check.command('drift').description('does live AWS match the records?')))
-    .action(async (o: CheckDriftCliOptions) => {
-      const { checkDriftCommand } = await import('./commands/check-drift.js');
-      setExitCode(await checkDriftCommand(o));
-    });
+  withSelection(
+    withCommonOptions(check.command('drift').description('does live AWS match the records?')),
+  ).action(async (o: CheckDriftCliOptions) => {
+    const { checkDriftCommand } = await import('./commands/check-drift.js');
+    setExitCode(await checkDriftCommand(o));
+  });
 
-  withCommonOptions(program.command('affected').description('the stacks a change touches, for pull-request CI'))
+  withCommonOptions(
+    program.command('affected').description('the stacks a change touches, for pull-request CI'),
+  )
     .requiredOption('--base <git ref>', 'compare with the merge base of this ref and HEAD')
     .action(async (o: CommonOptions & { base: string }) => {
       const { affected } = await import('./commands/affected.js');
@@ -61,7 +84,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 /** --customer (repeatable) and --shard, for the checks. */
 function withSelection(command: Command): Command {
   return command
-    .option('--customer <slug>', 'only this customer (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option(
+      '--customer <slug>',
+      'only this customer (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
     .option('--shard <i/n>', 'only the customers in shard i of n');
 }
 

@@ -6,5 +6,8 @@ import type { PlatformConfig } from '../records/platform-schema.js';
 export function requirePlatform(project: Project): PlatformConfig {
   if (project.platform) return project.platform;
   const first = project.findings[0];
-  throw new UsageError('PLATFORM_CONFIG_INVALID', `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}; run "asc-keys lint"`);
+  throw new UsageError(
+    'PLATFORM_CONFIG_INVALID',
+    `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}; run "asc-keys lint"`,
+  );
 }

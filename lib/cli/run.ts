@@ -26,7 +26,9 @@ export async function run(argv: readonly string[]): Promise<number> {
       return err.exitCode;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`asc-keys: unexpected error: ${message}\n${debug ? `${(err as Error).stack}\n` : 'Run again with --debug to see where it happened, and report it.\n'}`);
+    process.stderr.write(
+      `asc-keys: unexpected error: ${message}\n${debug ? `${(err as Error).stack}\n` : 'Run again with --debug to see where it happened, and report it.\n'}`,
+    );
     return 2;
   }
 }

@@ -47,7 +47,12 @@ export interface CustomerDesiredState {
   readonly reminders: readonly DesiredReminder[];
 }
 
-export function customerDesiredState(record: CustomerRecord, platform: PlatformConfig, names: PlatformNames, now: Date): CustomerDesiredState {
+export function customerDesiredState(
+  record: CustomerRecord,
+  platform: PlatformConfig,
+  names: PlatformNames,
+  now: Date,
+): CustomerDesiredState {
   const dueOn = addDays(record.createdOn, record.rotation.maxAgeDays);
   const reminders = record.rotation.remindDaysBefore
     .map((daysBefore): DesiredReminder => {
@@ -73,11 +78,21 @@ export function customerDesiredState(record: CustomerRecord, platform: PlatformC
           description: `App Store Connect API key ${record.keyId} of ${record.displayName ?? record.customer} (app ${record.appleId})`,
           kmsKeyId: names.kmsAliasName,
           recoveryWindowDays: platform.secretRecoveryWindowDays,
-          tags: { customer: record.customer, app: record.appleId, 'key-id': record.keyId, 'managed-by': MANAGED_BY },
+          tags: {
+            customer: record.customer,
+            app: record.appleId,
+            'key-id': record.keyId,
+            'managed-by': MANAGED_BY,
+          },
           policy: secretPolicy(platform, names),
         }
       : undefined;
-  return { customer: record.customer, stackName: `customer-${record.customer}`, ...(secret && { secret }), reminders };
+  return {
+    customer: record.customer,
+    stackName: `customer-${record.customer}`,
+    ...(secret && { secret }),
+    reminders,
+  };
 }
 
 /**

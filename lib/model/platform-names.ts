@@ -22,8 +22,13 @@ export interface PlatformNames {
 }
 
 export function platformNames(p: PlatformConfig): PlatformNames {
-  const partition = p.region.startsWith('cn-') ? 'aws-cn' : p.region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
-  const arn = (service: string, resource: string, region = p.region): string => `arn:${partition}:${service}:${region}:${p.accountId}:${resource}`;
+  const partition = p.region.startsWith('cn-')
+    ? 'aws-cn'
+    : p.region.startsWith('us-gov-')
+      ? 'aws-us-gov'
+      : 'aws';
+  const arn = (service: string, resource: string, region = p.region): string =>
+    `arn:${partition}:${service}:${region}:${p.accountId}:${resource}`;
   const prefix = p.namePrefix;
   return {
     kmsAliasName: `alias/${prefix}`,

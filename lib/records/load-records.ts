@@ -29,7 +29,10 @@ export function loadRecords(dir: string, context: RecordContext): LoadedRecords 
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (err) {
-    throw new UsageError('CUSTOMERS_DIR_UNREADABLE', `cannot read the customers directory "${dir}" (${(err as NodeJS.ErrnoException).code ?? 'error'}); run from the repository root or pass --customers <dir>`);
+    throw new UsageError(
+      'CUSTOMERS_DIR_UNREADABLE',
+      `cannot read the customers directory "${dir}" (${(err as NodeJS.ErrnoException).code ?? 'error'}); run from the repository root or pass --customers <dir>`,
+    );
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const findings: Finding[] = [];
@@ -40,61 +43,124 @@ export function loadRecords(dir: string, context: RecordContext): LoadedRecords 
     const result = loadFile(file, entry, context);
     findings.push(...result.findings);
     if (result.record) candidates.push(result.record);
-    if (result.findings.some((f) => f.severity === 'error') && entry.name.endsWith('.yaml')) invalid.set(file, result.slug);
+    if (result.findings.some((f) => f.severity === 'error') && entry.name.endsWith('.yaml'))
+      invalid.set(file, result.slug);
   }
   const duplicates = crossRecordFindings(candidates);
   findings.push(...duplicates);
   for (const f of duplicates) invalid.set(f.file, candidates.find((r) => r.file === f.file)?.customer);
-  return { records: candidates.filter((r) => !invalid.has(r.file)), findings, files: entries.length, invalid };
+  return {
+    records: candidates.filter((r) => !invalid.has(r.file)),
+    findings,
+    files: entries.length,
+    invalid,
+  };
 }
 
-function loadFile(file: string, entry: Dirent, context: RecordContext): { record?: CustomerRecord; slug?: string; findings: Finding[] } {
-  const at = (code: Finding['code'], message: string, pos = FILE_START): Finding => ({ file, ...pos, severity: 'error', code, message });
-  if (!entry.isFile()) return { findings: [at('FILE_UNEXPECTED', 'is not a file; customers/ holds only <slug>.yaml records and README.md')] };
+function loadFile(
+  file: string,
+  entry: Dirent,
+  context: RecordContext,
+): { record?: CustomerRecord; slug?: string; findings: Finding[] } {
+  const at = (code: Finding['code'], message: string, pos = FILE_START): Finding => ({
+    file,
+    ...pos,
+    severity: 'error',
+    code,
+    message,
+  });
+  if (!entry.isFile())
+    return {
+      findings: [
+        at('FILE_UNEXPECTED', 'is not a file; customers/ holds only <slug>.yaml records and README.md'),
+      ],
+    };
 
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch (err) {
-    return { findings: [at('FILE_UNREADABLE', `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`)] };
+    return {
+      findings: [
+        at(
+          'FILE_UNREADABLE',
+          `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}); check its permissions`,
+        ),
+      ],
+    };
   }
   const findings: Finding[] = [];
   let text: string | undefined;
   try {
-    text = bytes.includes(0) ? undefined : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+    text = bytes.includes(0)
+      ? undefined
+      : new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     text = undefined;
   }
   // Key material is searched for in every file, whatever its name and size.
   const keyAt = findPrivateKey(text ?? bytes.toString('latin1'));
   if (keyAt) {
-    findings.push(at('PRIVATE_KEY_IN_FILE', 'contains private key material; delete it (and from git history), have the customer revoke that key, and onboard the new one with "asc-keys import", which stores it in Secrets Manager', keyAt));
+    findings.push(
+      at(
+        'PRIVATE_KEY_IN_FILE',
+        'contains private key material; delete it (and from git history), have the customer revoke that key, and onboard the new one with "asc-keys import", which stores it in Secrets Manager',
+        keyAt,
+      ),
+    );
   }
   if (entry.name === 'README.md') return { findings };
   if (entry.name.endsWith('.yml')) {
-    return { findings: [...findings, at('FILE_YML_EXTENSION', `must end in .yaml; rename it to ${entry.name.replace(/\.yml$/, '.yaml')}`)] };
+    return {
+      findings: [
+        ...findings,
+        at('FILE_YML_EXTENSION', `must end in .yaml; rename it to ${entry.name.replace(/\.yml$/, '.yaml')}`),
+      ],
+    };
   }
   if (!entry.name.endsWith('.yaml')) {
-    return { findings: [...findings, at('FILE_UNEXPECTED', 'is not a record; customers/ holds only <slug>.yaml records and README.md')] };
+    return {
+      findings: [
+        ...findings,
+        at('FILE_UNEXPECTED', 'is not a record; customers/ holds only <slug>.yaml records and README.md'),
+      ],
+    };
   }
   if (bytes.length > MAX_RECORD_BYTES) {
-    return { findings: [...findings, at('FILE_TOO_LARGE', `is ${bytes.length} bytes; a record is a few hundred bytes, and at most ${MAX_RECORD_BYTES}`)] };
+    return {
+      findings: [
+        ...findings,
+        at(
+          'FILE_TOO_LARGE',
+          `is ${bytes.length} bytes; a record is a few hundred bytes, and at most ${MAX_RECORD_BYTES}`,
+        ),
+      ],
+    };
   }
-  if (text === undefined) return { findings: [...findings, at('FILE_NOT_TEXT', 'is not UTF-8 text; a record is a YAML file')] };
+  if (text === undefined)
+    return { findings: [...findings, at('FILE_NOT_TEXT', 'is not UTF-8 text; a record is a YAML file')] };
   if (text.charCodeAt(0) === 0xfeff) {
     findings.push(at('FILE_BOM', 'starts with a byte-order mark; save it as UTF-8 without BOM'));
     text = text.slice(1);
   }
   const crlf = text.indexOf('\r\n');
   if (crlf >= 0) {
-    findings.push(at('FILE_CRLF', 'has Windows (CRLF) line endings; convert it to LF (git config core.autocrlf input)', { line: text.slice(0, crlf).split('\n').length, column: crlf - text.lastIndexOf('\n', crlf - 1) }));
+    findings.push(
+      at('FILE_CRLF', 'has Windows (CRLF) line endings; convert it to LF (git config core.autocrlf input)', {
+        line: text.slice(0, crlf).split('\n').length,
+        column: crlf - text.lastIndexOf('\n', crlf - 1),
+      }),
+    );
   }
 
   const parsed = YamlSource.parse(file, text);
   findings.push(...parsed.findings);
   if (!parsed.source) return { findings };
   const data = parsed.source.toJS();
-  const slug = typeof (data as { customer?: unknown })?.customer === 'string' ? (data as { customer: string }).customer : undefined;
+  const slug =
+    typeof (data as { customer?: unknown })?.customer === 'string'
+      ? (data as { customer: string }).customer
+      : undefined;
   const checked = validate(parsed.source, recordSchema, data);
   findings.push(...checked.findings);
   if (!checked.value) return { slug, findings };

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 
-const iamPrincipalArn = z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|role\/.+|user\/.+|assumed-role\/.+)$/, {
-  error: 'must be an IAM principal ARN (arn:aws:iam::<account>:role/<name>, …:user/<name> or …:root)',
-});
+const iamPrincipalArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(root|role\/.+|user\/.+|assumed-role\/.+)$/, {
+    error: 'must be an IAM principal ARN (arn:aws:iam::<account>:role/<name>, …:user/<name> or …:root)',
+  });
 
 /**
  * The platform configuration: `context.platform` in cdktf.json. It names the AWS account the
@@ -10,15 +12,29 @@ const iamPrincipalArn = z.string().regex(/^arn:aws[a-z-]*:(iam|sts)::\d{12}:(roo
  */
 export const platformSchema = z.strictObject({
   accountId: z.string().regex(/^\d{12}$/, { error: 'must be the 12-digit AWS account ID, as a string' }),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as "eu-central-1"' }),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, { error: 'must be an AWS region such as "eu-central-1"' }),
   namePrefix: z
     .string()
-    .regex(/^[a-z][a-z0-9-]{0,19}$/, { error: 'must be 1 to 20 characters of a-z, 0-9 and "-", starting with a letter' })
+    .regex(/^[a-z][a-z0-9-]{0,19}$/, {
+      error: 'must be 1 to 20 characters of a-z, 0-9 and "-", starting with a letter',
+    })
     .default('asc-keys'),
-  secretRecoveryWindowDays: z.number().int().min(7).max(30, { error: 'must be a whole number from 7 to 30' }).default(30),
+  secretRecoveryWindowDays: z
+    .number()
+    .int()
+    .min(7)
+    .max(30, { error: 'must be a whole number from 7 to 30' })
+    .default(30),
   rotation: z
     .strictObject({
-      maxAgeDays: z.number().int().min(1).max(3650, { error: 'must be a whole number from 1 to 3650' }).default(365),
+      maxAgeDays: z
+        .number()
+        .int()
+        .min(1)
+        .max(3650, { error: 'must be a whole number from 1 to 3650' })
+        .default(365),
       remindDaysBefore: z.array(z.number().int().min(0)).default([30, 7, 0]),
     })
     .default({ maxAgeDays: 365, remindDaysBefore: [30, 7, 0] }),
@@ -27,7 +43,9 @@ export const platformSchema = z.strictObject({
       subscriptions: z
         .array(
           z.strictObject({
-            protocol: z.enum(['email', 'email-json', 'https', 'sqs', 'lambda', 'sms'], { error: 'must be an SNS protocol: email, email-json, https, sqs, lambda or sms' }),
+            protocol: z.enum(['email', 'email-json', 'https', 'sqs', 'lambda', 'sms'], {
+              error: 'must be an SNS protocol: email, email-json, https, sqs, lambda or sms',
+            }),
             endpoint: z.string().min(1),
           }),
         )
@@ -35,12 +53,19 @@ export const platformSchema = z.strictObject({
     })
     .default({ subscriptions: [] }),
   administrators: z.array(iamPrincipalArn).min(1, { error: 'must name at least one administrator role' }),
-  publisherTrustedPrincipals: z.array(iamPrincipalArn).min(1, { error: 'must name who may assume the publisher role' }),
-  validatorTrustedPrincipals: z.array(iamPrincipalArn).min(1, { error: 'must name who may assume the validator role (CI)' }),
+  publisherTrustedPrincipals: z
+    .array(iamPrincipalArn)
+    .min(1, { error: 'must name who may assume the publisher role' }),
+  validatorTrustedPrincipals: z
+    .array(iamPrincipalArn)
+    .min(1, { error: 'must name who may assume the validator role (CI)' }),
   stateBackend: z
     .strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }),
-      region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).optional(),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+        .optional(),
       keyPrefix: z.string().min(1).default('asc-keys'),
     })
     .optional(),

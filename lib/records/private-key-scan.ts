@@ -4,7 +4,11 @@ import type { Position } from './finding.js';
  * Markers of private key material: PEM armour, and the base64 that starts the DER of an EC
  * P-256 key in PKCS#8 or SEC1 form (what a pasted .p8 body without armour looks like).
  */
-const MARKERS = [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, /MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg/, /MHcCAQEEI[A-Za-z0-9+/]{40}/];
+const MARKERS = [
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg/,
+  /MHcCAQEEI[A-Za-z0-9+/]{40}/,
+];
 
 /** Where the first private key marker in `text` is, or undefined. Never returns the match. */
 export function findPrivateKey(text: string): Position | undefined {

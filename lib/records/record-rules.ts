@@ -19,34 +19,72 @@ export interface RecordContext {
 }
 
 /** The record is returned whenever it could be built; `findings` says whether it is valid. */
-export function applyRecordRules(source: YamlSource, input: RecordInput, context: RecordContext): { record?: CustomerRecord; findings: Finding[] } {
+export function applyRecordRules(
+  source: YamlSource,
+  input: RecordInput,
+  context: RecordContext,
+): { record?: CustomerRecord; findings: Finding[] } {
   const findings: Finding[] = [];
-  const report = (path: Path, code: FindingCode, message: string, severity: Severity = 'error', at = source.valueAt(path)): void => {
+  const report = (
+    path: Path,
+    code: FindingCode,
+    message: string,
+    severity: Severity = 'error',
+    at = source.valueAt(path),
+  ): void => {
     findings.push({ file: source.file, ...at, severity, code, message });
   };
 
   const expected = basename(source.file).replace(/\.yaml$/, '');
   if (input.customer !== expected) {
-    report(['customer'], 'FILE_NAME_MISMATCH', `is "${input.customer}" but the file is ${expected}.yaml; rename the file to ${input.customer}.yaml or fix the slug`);
+    report(
+      ['customer'],
+      'FILE_NAME_MISMATCH',
+      `is "${input.customer}" but the file is ${expected}.yaml; rename the file to ${input.customer}.yaml or fix the slug`,
+    );
   }
   const key = input.apiKey;
   if (key.type === 'team' && key.issuerId === undefined) {
-    report(['apiKey'], 'ISSUER_ID_REQUIRED', 'apiKey.issuerId is required for a team key; copy the Issuer ID from Users and Access > Integrations, or set type: individual', 'error', source.keyAt([], 'apiKey'));
+    report(
+      ['apiKey'],
+      'ISSUER_ID_REQUIRED',
+      'apiKey.issuerId is required for a team key; copy the Issuer ID from Users and Access > Integrations, or set type: individual',
+      'error',
+      source.keyAt([], 'apiKey'),
+    );
   }
   if (key.type === 'individual' && key.issuerId !== undefined) {
-    report(['apiKey', 'issuerId'], 'ISSUER_ID_FORBIDDEN', 'apiKey.issuerId must be absent for an individual key (its tokens carry sub "user" instead); remove it or set type: team');
+    report(
+      ['apiKey', 'issuerId'],
+      'ISSUER_ID_FORBIDDEN',
+      'apiKey.issuerId must be absent for an individual key (its tokens carry sub "user" instead); remove it or set type: team',
+    );
   }
   if (key.role !== 'APP_MANAGER') {
     const why = key.role === 'ADMIN' ? 'grants more than publishing needs' : 'cannot publish apps';
-    report(['apiKey', 'role'], 'ROLE_NOT_APP_MANAGER', `is ${key.role}, which ${why}; ask the customer for an App Manager key`, 'warning');
+    report(
+      ['apiKey', 'role'],
+      'ROLE_NOT_APP_MANAGER',
+      `is ${key.role}, which ${why}; ask the customer for an App Manager key`,
+      'warning',
+    );
   }
   const secret = parseSecretReference(key.secret);
-  if (isReferenceProblem(secret)) report(['apiKey', 'secret'], secret.code, `apiKey.secret ${secret.message}`);
+  if (isReferenceProblem(secret))
+    report(['apiKey', 'secret'], secret.code, `apiKey.secret ${secret.message}`);
   else if (secret.scheme === 'aws-sm' && !secret.name.startsWith(context.secretNamePrefix)) {
-    report(['apiKey', 'secret'], 'SECRET_NAME_PREFIX', `apiKey.secret names "${secret.name}", but key secrets live under "${context.secretNamePrefix}" so that only the platform's roles can read them; use aws-sm:${context.secretNamePrefix}${input.customer}`);
+    report(
+      ['apiKey', 'secret'],
+      'SECRET_NAME_PREFIX',
+      `apiKey.secret names "${secret.name}", but key secrets live under "${context.secretNamePrefix}" so that only the platform's roles can read them; use aws-sm:${context.secretNamePrefix}${input.customer}`,
+    );
   }
   if (!isCalendarDay(key.createdOn)) {
-    report(['apiKey', 'createdOn'], 'DATE_INVALID', `apiKey.createdOn "${key.createdOn}" is not a calendar day; write the day the key was generated as YYYY-MM-DD`);
+    report(
+      ['apiKey', 'createdOn'],
+      'DATE_INVALID',
+      `apiKey.createdOn "${key.createdOn}" is not a calendar day; write the day the key was generated as YYYY-MM-DD`,
+    );
   }
 
   const rotation: RotationPolicy = {
@@ -56,11 +94,22 @@ export function applyRecordRules(source: YamlSource, input: RecordInput, context
   const seen = new Set<number>();
   rotation.remindDaysBefore.forEach((days, i) => {
     // Days that come from the platform defaults are reported at the record's rotation (or line 1).
-    const path = input.rotation?.remindDaysBefore ? ['rotation', 'remindDaysBefore', i] : ['rotation', 'maxAgeDays'];
+    const path = input.rotation?.remindDaysBefore
+      ? ['rotation', 'remindDaysBefore', i]
+      : ['rotation', 'maxAgeDays'];
     if (days >= rotation.maxAgeDays) {
-      report(path, 'REMINDER_OUT_OF_RANGE', `reminder ${days} days before the due day must be less than maxAgeDays (${rotation.maxAgeDays})`);
+      report(
+        path,
+        'REMINDER_OUT_OF_RANGE',
+        `reminder ${days} days before the due day must be less than maxAgeDays (${rotation.maxAgeDays})`,
+      );
     }
-    if (seen.has(days)) report(path, 'REMINDER_DUPLICATE', `reminder ${days} days before the due day is listed twice; keep one`);
+    if (seen.has(days))
+      report(
+        path,
+        'REMINDER_DUPLICATE',
+        `reminder ${days} days before the due day is listed twice; keep one`,
+      );
     seen.add(days);
   });
 
@@ -110,7 +159,13 @@ export function crossRecordFindings(records: readonly CustomerRecord[]): Finding
       const v = value(r);
       const earlier = first.get(v);
       if (earlier) {
-        findings.push({ file: r.file, ...r.positions[field], severity: 'error', code, message: `${what} "${v}" is already used by ${earlier.file}; each customer app has its own` });
+        findings.push({
+          file: r.file,
+          ...r.positions[field],
+          severity: 'error',
+          code,
+          message: `${what} "${v}" is already used by ${earlier.file}; each customer app has its own`,
+        });
       } else first.set(v, r);
     }
   }

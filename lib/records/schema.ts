@@ -9,12 +9,21 @@ import { APPLE_ID, DAY, EMAIL, FINGERPRINT, ISSUER_ID, KEY_ID, ROLES, SLUG } fro
  */
 const appleId = z.preprocess(
   (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
-  z.string().regex(APPLE_ID, { error: 'must be the app\'s Apple ID, digits only (for example "1234567890")' }),
+  z
+    .string()
+    .regex(APPLE_ID, { error: 'must be the app\'s Apple ID, digits only (for example "1234567890")' }),
 );
 
 export const rotationSchema = z.strictObject({
-  maxAgeDays: z.number().int().min(1).max(3650, { error: 'must be a whole number from 1 to 3650' }).optional(),
-  remindDaysBefore: z.array(z.number().int().min(0, { error: 'must be a whole number of days, 0 or more' })).optional(),
+  maxAgeDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650, { error: 'must be a whole number from 1 to 3650' })
+    .optional(),
+  remindDaysBefore: z
+    .array(z.number().int().min(0, { error: 'must be a whole number of days, 0 or more' }))
+    .optional(),
 });
 
 export const recordSchema = z.strictObject({
@@ -27,13 +36,19 @@ export const recordSchema = z.strictObject({
     bundleId: z.string().min(1).optional(),
   }),
   apiKey: z.strictObject({
-    keyId: z.string().regex(KEY_ID, { error: 'must be exactly 10 characters A-Z and 0-9 (quote it when it is all digits)' }),
+    keyId: z
+      .string()
+      .regex(KEY_ID, { error: 'must be exactly 10 characters A-Z and 0-9 (quote it when it is all digits)' }),
     issuerId: z
       .string()
-      .regex(ISSUER_ID, { error: 'must be the Issuer ID from App Store Connect: hex digits in 8-4-4-4-12 groups' })
+      .regex(ISSUER_ID, {
+        error: 'must be the Issuer ID from App Store Connect: hex digits in 8-4-4-4-12 groups',
+      })
       .optional(),
     type: z.enum(['team', 'individual'], { error: 'must be "team" or "individual"' }).default('team'),
-    role: z.enum(ROLES, { error: `must be one of Apple's roles: ${ROLES.join(', ')}` }).default('APP_MANAGER'),
+    role: z
+      .enum(ROLES, { error: `must be one of Apple's roles: ${ROLES.join(', ')}` })
+      .default('APP_MANAGER'),
     secret: z.string().min(1),
     fingerprint: z.string().regex(FINGERPRINT, {
       error: 'must be the RFC 7638 thumbprint of the public key: 43 base64url characters without padding',

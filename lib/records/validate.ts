@@ -6,7 +6,11 @@ import type { Path, YamlSource } from './yaml-source.js';
  * Validates a parsed document against a zod schema and turns every issue into a finding at
  * the offending value: a missing field at its parent, an unknown field at its key.
  */
-export function validate<S extends z.ZodType>(source: YamlSource, schema: S, data: unknown): { value?: z.output<S>; findings: Finding[] } {
+export function validate<S extends z.ZodType>(
+  source: YamlSource,
+  schema: S,
+  data: unknown,
+): { value?: z.output<S>; findings: Finding[] } {
   const result = schema.safeParse(data);
   if (result.success) return { value: result.data, findings: [] };
   const findings: Finding[] = [];
@@ -15,21 +19,41 @@ export function validate<S extends z.ZodType>(source: YamlSource, schema: S, dat
     const name = describe(path);
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        findings.push(finding(source, source.keyAt(path, key), 'FIELD_UNKNOWN',
-          `${describe([...path, key])} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see customers/README.md)`));
+        findings.push(
+          finding(
+            source,
+            source.keyAt(path, key),
+            'FIELD_UNKNOWN',
+            `${describe([...path, key])} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see customers/README.md)`,
+          ),
+        );
       }
     } else if (issue.code === 'invalid_type' && lookup(data, path) === undefined) {
       findings.push(finding(source, parentPosition(source, path), 'FIELD_REQUIRED', `${name} is required`));
     } else if (issue.code === 'invalid_type') {
-      findings.push(finding(source, source.valueAt(path), 'FIELD_TYPE', `${name} must be ${article(issue.expected)}, not ${kindOf(lookup(data, path))}`));
+      findings.push(
+        finding(
+          source,
+          source.valueAt(path),
+          'FIELD_TYPE',
+          `${name} must be ${article(issue.expected)}, not ${kindOf(lookup(data, path))}`,
+        ),
+      );
     } else {
-      findings.push(finding(source, source.valueAt(path), 'FIELD_INVALID', `${name} ${lowerFirst(issue.message)}`));
+      findings.push(
+        finding(source, source.valueAt(path), 'FIELD_INVALID', `${name} ${lowerFirst(issue.message)}`),
+      );
     }
   }
   return { findings };
 }
 
-function finding(source: YamlSource, at: { line: number; column: number }, code: Finding['code'], message: string): Finding {
+function finding(
+  source: YamlSource,
+  at: { line: number; column: number },
+  code: Finding['code'],
+  message: string,
+): Finding {
   return { file: source.file, line: at.line, column: at.column, severity: 'error', code, message };
 }
 
@@ -37,7 +61,9 @@ function finding(source: YamlSource, at: { line: number; column: number }, code:
 function parentPosition(source: YamlSource, path: Path): { line: number; column: number } {
   if (path.length <= 1) return FILE_START;
   const parentKey = path[path.length - 2]!;
-  return typeof parentKey === 'string' ? source.keyAt(path.slice(0, -2), parentKey) : source.valueAt(path.slice(0, -1));
+  return typeof parentKey === 'string'
+    ? source.keyAt(path.slice(0, -2), parentKey)
+    : source.valueAt(path.slice(0, -1));
 }
 
 export function describe(path: Path): string {
@@ -63,7 +89,14 @@ function kindOf(v: unknown): string {
 }
 
 function article(expected: string): string {
-  const names: Record<string, string> = { object: 'a mapping', array: 'a list', string: 'a string', number: 'a number', int: 'a whole number', boolean: 'true or false' };
+  const names: Record<string, string> = {
+    object: 'a mapping',
+    array: 'a list',
+    string: 'a string',
+    number: 'a number',
+    int: 'a whole number',
+    boolean: 'true or false',
+  };
   return names[expected] ?? expected;
 }
 

@@ -18,7 +18,13 @@ export class YamlSource {
    */
   static parse(file: string, text: string): { source?: YamlSource; findings: Finding[] } {
     const lines = new LineCounter();
-    const docs = parseAllDocuments(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: false, version: '1.2' });
+    const docs = parseAllDocuments(text, {
+      lineCounter: lines,
+      prettyErrors: false,
+      uniqueKeys: true,
+      merge: false,
+      version: '1.2',
+    });
     const list = Array.isArray(docs) ? docs : [];
     const findings: Finding[] = [];
     const at = (offset: number): Position => {
@@ -27,20 +33,34 @@ export class YamlSource {
     };
     if (list.length > 1) {
       findings.push({
-        file, ...at(list[1]!.range[0]), severity: 'error', code: 'YAML_MULTIPLE_DOCUMENTS',
+        file,
+        ...at(list[1]!.range[0]),
+        severity: 'error',
+        code: 'YAML_MULTIPLE_DOCUMENTS',
         message: `holds ${list.length} YAML documents; a record is one document: remove the "---" separator and split customers into their own files`,
       });
     }
     const doc = list[0];
     if (!doc || doc.contents === null) {
-      findings.push({ file, ...FILE_START, severity: 'error', code: 'FILE_EMPTY', message: 'is empty; write the customer record (see customers/README.md) or delete the file' });
+      findings.push({
+        file,
+        ...FILE_START,
+        severity: 'error',
+        code: 'FILE_EMPTY',
+        message: 'is empty; write the customer record (see customers/README.md) or delete the file',
+      });
       return { findings };
     }
     for (const err of doc.errors) {
       const duplicate = err.code === 'DUPLICATE_KEY';
       findings.push({
-        file, ...at(err.pos[0]), severity: 'error', code: duplicate ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX',
-        message: duplicate ? 'repeats a key that this mapping already has; keep one of them' : `is not valid YAML: ${firstLine(err.message)}`,
+        file,
+        ...at(err.pos[0]),
+        severity: 'error',
+        code: duplicate ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX',
+        message: duplicate
+          ? 'repeats a key that this mapping already has; keep one of them'
+          : `is not valid YAML: ${firstLine(err.message)}`,
       });
     }
     if (doc.errors.length > 0) return { findings };

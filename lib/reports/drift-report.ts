@@ -7,7 +7,12 @@ import { markdownTable, textTable } from './table.js';
 export function driftReport(selected: readonly CustomerRecord[], findings: readonly DriftFinding[]): Report {
   const drifted = new Set(findings.filter((f) => f.kind !== 'unmanaged').map((f) => f.customer));
   const unmanaged = findings.filter((f) => f.kind === 'unmanaged');
-  const summary = { customers: selected.length, inSync: selected.filter((r) => !drifted.has(r.customer)).length, drifted: selected.filter((r) => drifted.has(r.customer)).length, unmanaged: unmanaged.length };
+  const summary = {
+    customers: selected.length,
+    inSync: selected.filter((r) => !drifted.has(r.customer)).length,
+    drifted: selected.filter((r) => drifted.has(r.customer)).length,
+    unmanaged: unmanaged.length,
+  };
   const line = `${summary.customers} customers: ${summary.inSync} in sync, ${summary.drifted} drifted, ${summary.unmanaged} unmanaged secret${summary.unmanaged === 1 ? '' : 's'}`;
   const header = ['customer', 'resource', 'kind', 'field', 'message'];
   const rows = findings.map((f) => [f.customer ?? '-', f.resource, f.kind, f.field ?? '-', f.message]);
@@ -15,18 +20,52 @@ export function driftReport(selected: readonly CustomerRecord[], findings: reado
     ...selected.map((r): ReportCase => {
       const own = findings.filter((f) => f.customer === r.customer && f.kind !== 'unmanaged');
       return own.length
-        ? { name: r.customer, file: r.file, outcome: 'failed', code: own.map((f) => f.kind).join(','), message: own.map((f) => `${f.resource} ${f.field ?? ''}: ${f.message}`).join('\n') }
-        : { name: r.customer, file: r.file, outcome: 'passed', code: 'IN_SYNC', message: 'live AWS matches the record' };
+        ? {
+            name: r.customer,
+            file: r.file,
+            outcome: 'failed',
+            code: own.map((f) => f.kind).join(','),
+            message: own.map((f) => `${f.resource} ${f.field ?? ''}: ${f.message}`).join('\n'),
+          }
+        : {
+            name: r.customer,
+            file: r.file,
+            outcome: 'passed',
+            code: 'IN_SYNC',
+            message: 'live AWS matches the record',
+          };
     }),
-    ...unmanaged.map((f): ReportCase => ({ name: f.resource, outcome: 'failed', code: 'unmanaged', message: f.message })),
+    ...unmanaged.map((f): ReportCase => ({
+      name: f.resource,
+      outcome: 'failed',
+      code: 'unmanaged',
+      message: f.message,
+    })),
   ];
   const annotations: Annotation[] = findings
     .filter((f) => f.file && f.position)
-    .map((f) => ({ severity: 'error', file: f.file!, ...f.position!, title: `asc-keys drift ${f.kind}`, message: `${f.customer}: ${f.resource}${f.field ? ` ${f.field}` : ''}: ${f.message}` }));
+    .map((f) => ({
+      severity: 'error',
+      file: f.file!,
+      ...f.position!,
+      title: `asc-keys drift ${f.kind}`,
+      message: `${f.customer}: ${f.resource}${f.field ? ` ${f.field}` : ''}: ${f.message}`,
+    }));
   return {
     command: 'check drift',
     text: [...(findings.length ? [textTable([header, ...rows]), ''] : []), line].join('\n'),
-    json: { summary, findings: findings.map(({ customer, resource, kind, field, expected, actual, message }) => ({ customer, resource, kind, field, expected, actual, message })) },
+    json: {
+      summary,
+      findings: findings.map(({ customer, resource, kind, field, expected, actual, message }) => ({
+        customer,
+        resource,
+        kind,
+        field,
+        expected,
+        actual,
+        message,
+      })),
+    },
     markdown: `${line}${findings.length ? `\n\n${markdownTable([header, ...rows])}` : ''}`,
     cases,
     annotations,

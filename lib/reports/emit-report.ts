@@ -15,7 +15,12 @@ export interface EmitOptions {
 /** Writes a report to stdout in its format, and wherever else the options and CI ask for it. */
 export async function emitReport(report: Report, options: EmitOptions): Promise<void> {
   const env = options.env ?? process.env;
-  const out = options.format === 'json' ? JSON.stringify(report.json, null, 2) : options.format === 'markdown' ? report.markdown : report.text;
+  const out =
+    options.format === 'json'
+      ? JSON.stringify(report.json, null, 2)
+      : options.format === 'markdown'
+        ? report.markdown
+        : report.text;
   process.stdout.write(`${out}\n`);
   if (options.junit) {
     // JUnit and GitHub output load only when asked for: they cost a fifth of a second of start-up.
@@ -24,12 +29,16 @@ export async function emitReport(report: Report, options: EmitOptions): Promise<
     try {
       writeFileSync(options.junit, xml);
     } catch (err) {
-      throw new UsageError('OUTPUT_UNWRITABLE', `cannot write the JUnit file "${options.junit}" (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its directory exists`);
+      throw new UsageError(
+        'OUTPUT_UNWRITABLE',
+        `cannot write the JUnit file "${options.junit}" (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its directory exists`,
+      );
     }
   }
   if (env.GITHUB_ACTIONS === 'true' || env.GITHUB_STEP_SUMMARY) {
     const github = await import('./github.js');
     if (env.GITHUB_ACTIONS === 'true') github.printAnnotations(report.annotations);
-    if (env.GITHUB_STEP_SUMMARY) await github.appendStepSummary(`asc-keys ${report.command}`, report.markdown);
+    if (env.GITHUB_STEP_SUMMARY)
+      await github.appendStepSummary(`asc-keys ${report.command}`, report.markdown);
   }
 }

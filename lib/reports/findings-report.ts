@@ -8,21 +8,56 @@ export function findingLine(f: Finding): string {
 }
 
 export function findingAnnotation(f: Finding): Annotation {
-  return { severity: f.severity, file: f.file, line: f.line, column: f.column, title: `asc-keys ${f.code}`, message: f.message };
+  return {
+    severity: f.severity,
+    file: f.file,
+    line: f.line,
+    column: f.column,
+    title: `asc-keys ${f.code}`,
+    message: f.message,
+  };
 }
 
 /** The report of `lint`: every finding, and a passing case for every valid record. */
-export function lintReport(findings: readonly Finding[], files: number, records: readonly CustomerRecord[]): Report {
+export function lintReport(
+  findings: readonly Finding[],
+  files: number,
+  records: readonly CustomerRecord[],
+): Report {
   const { errors, warnings } = countBySeverity(findings);
   const summary = `${files} file${files === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
   const cases: ReportCase[] = [
-    ...findings.filter((f) => f.severity === 'error').map((f): ReportCase => ({ name: `${f.file}:${f.line}:${f.column} ${f.code}`, file: f.file, outcome: 'failed', code: f.code, message: f.message })),
-    ...records.map((r): ReportCase => ({ name: r.customer, file: r.file, outcome: 'passed', code: 'OK', message: 'the record is valid' })),
+    ...findings
+      .filter((f) => f.severity === 'error')
+      .map((f): ReportCase => ({
+        name: `${f.file}:${f.line}:${f.column} ${f.code}`,
+        file: f.file,
+        outcome: 'failed',
+        code: f.code,
+        message: f.message,
+      })),
+    ...records.map((r): ReportCase => ({
+      name: r.customer,
+      file: r.file,
+      outcome: 'passed',
+      code: 'OK',
+      message: 'the record is valid',
+    })),
   ];
   return {
     command: 'lint',
     text: [...findings.map(findingLine), summary].join('\n'),
-    json: { summary: { files, errors, warnings }, findings: findings.map(({ file, line, column, severity, code, message }) => ({ file, line, column, severity, code, message })) },
+    json: {
+      summary: { files, errors, warnings },
+      findings: findings.map(({ file, line, column, severity, code, message }) => ({
+        file,
+        line,
+        column,
+        severity,
+        code,
+        message,
+      })),
+    },
     markdown: findings.length
       ? `${summary}\n\n${markdownTable([['file', 'line', 'severity', 'code', 'message'], ...findings.map((f) => [f.file, String(f.line), f.severity, f.code, f.message])])}`
       : summary,

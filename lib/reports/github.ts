@@ -6,7 +6,10 @@ import type { Annotation } from './report.js';
  * belongs to the report (one JSON document with --format json); the Actions runner reads
  * workflow commands on stderr as well, so they are sent there.
  */
-export function printAnnotations(annotations: readonly Annotation[], stderr: NodeJS.WritableStream = process.stderr): void {
+export function printAnnotations(
+  annotations: readonly Annotation[],
+  stderr: NodeJS.WritableStream = process.stderr,
+): void {
   const write = process.stdout.write;
   process.stdout.write = ((chunk: string | Uint8Array) => stderr.write(chunk)) as typeof process.stdout.write;
   try {

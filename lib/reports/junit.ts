@@ -7,7 +7,10 @@ export function junitXml(report: Report): string {
   const junit = (junitReportBuilder as unknown as Builder).newBuilder();
   const suite = junit.testSuite().name(`asc-keys ${report.command}`);
   for (const c of report.cases) {
-    const tc = suite.testCase().className(c.file ?? `asc-keys.${report.command}`).name(c.name);
+    const tc = suite
+      .testCase()
+      .className(c.file ?? `asc-keys.${report.command}`)
+      .name(c.name);
     const text = `${c.code}: ${c.message}`;
     if (c.outcome === 'failed') tc.failure(text, c.code);
     else if (c.outcome === 'inconclusive') tc.error(text, c.code);

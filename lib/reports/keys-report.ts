@@ -4,14 +4,25 @@ import { markdownTable, textTable } from './table.js';
 
 /** The report of `check keys` (CONTRACT 3.1). An overdue rotation is a warning everywhere. */
 export function keysReport(results: readonly KeyCheckResult[]): Report {
-  const count = (status: KeyCheckResult['status']): number => results.filter((r) => r.status === status).length;
-  const summary = { total: results.length, valid: count('valid'), invalid: count('invalid'), inconclusive: count('inconclusive') };
+  const count = (status: KeyCheckResult['status']): number =>
+    results.filter((r) => r.status === status).length;
+  const summary = {
+    total: results.length,
+    valid: count('valid'),
+    invalid: count('invalid'),
+    inconclusive: count('inconclusive'),
+  };
   const overdue = results.filter((r) => r.rotationOverdue);
-  const due = (r: KeyCheckResult): string => (r.rotationDue ? `${r.rotationDue}${r.rotationOverdue ? ' (overdue)' : ''}` : '-');
+  const due = (r: KeyCheckResult): string =>
+    r.rotationDue ? `${r.rotationDue}${r.rotationOverdue ? ' (overdue)' : ''}` : '-';
   const header = ['customer', 'key ID', 'status', 'code', 'rotation due'];
   const rows = results.map((r) => [r.customer, r.keyId ?? '-', r.status, r.code, due(r)]);
-  const problems = results.filter((r) => r.status !== 'valid').map((r) => `${r.customer}: ${r.code} ${r.message}`);
-  const warnings = overdue.map((r) => `warning: ${r.customer}: the key ${r.keyId} was due for rotation on ${r.rotationDue}`);
+  const problems = results
+    .filter((r) => r.status !== 'valid')
+    .map((r) => `${r.customer}: ${r.code} ${r.message}`);
+  const warnings = overdue.map(
+    (r) => `warning: ${r.customer}: the key ${r.keyId} was due for rotation on ${r.rotationDue}`,
+  );
   const line = `${summary.total} keys: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.inconclusive} inconclusive`;
 
   const cases: ReportCase[] = results.map((r) => ({
@@ -22,15 +33,44 @@ export function keysReport(results: readonly KeyCheckResult[]): Report {
     message: `${r.message}${r.rotationOverdue ? ` (warning: rotation overdue since ${r.rotationDue})` : ''}`,
   }));
   const annotations: Annotation[] = [
-    ...results.filter((r) => r.status !== 'valid').map((r): Annotation => ({ severity: r.status === 'invalid' ? 'error' : 'warning', file: r.file, ...r.position, title: `asc-keys ${r.code}`, message: `${r.customer}: ${r.message}` })),
-    ...overdue.map((r): Annotation => ({ severity: 'warning', file: r.file, ...r.position, title: 'asc-keys ROTATION_OVERDUE', message: `the key ${r.keyId} of ${r.customer} was due for rotation on ${r.rotationDue}` })),
+    ...results
+      .filter((r) => r.status !== 'valid')
+      .map((r): Annotation => ({
+        severity: r.status === 'invalid' ? 'error' : 'warning',
+        file: r.file,
+        ...r.position,
+        title: `asc-keys ${r.code}`,
+        message: `${r.customer}: ${r.message}`,
+      })),
+    ...overdue.map((r): Annotation => ({
+      severity: 'warning',
+      file: r.file,
+      ...r.position,
+      title: 'asc-keys ROTATION_OVERDUE',
+      message: `the key ${r.keyId} of ${r.customer} was due for rotation on ${r.rotationDue}`,
+    })),
   ];
   return {
     command: 'check keys',
-    text: [results.length ? textTable([header, ...rows]) : 'no customers selected', ...(problems.length ? ['', ...problems] : []), ...(warnings.length ? ['', ...warnings] : []), '', line].join('\n'),
+    text: [
+      results.length ? textTable([header, ...rows]) : 'no customers selected',
+      ...(problems.length ? ['', ...problems] : []),
+      ...(warnings.length ? ['', ...warnings] : []),
+      '',
+      line,
+    ].join('\n'),
     json: {
       summary,
-      results: results.map((r) => ({ customer: r.customer, file: r.file, keyId: r.keyId, status: r.status, code: r.code, message: r.message, rotationDue: r.rotationDue, rotationOverdue: r.rotationOverdue })),
+      results: results.map((r) => ({
+        customer: r.customer,
+        file: r.file,
+        keyId: r.keyId,
+        status: r.status,
+        code: r.code,
+        message: r.message,
+        rotationDue: r.rotationDue,
+        rotationOverdue: r.rotationOverdue,
+      })),
     },
     markdown: `${line}\n\n${results.length ? markdownTable([[...header, 'message'], ...results.map((r, i) => [...rows[i]!, r.status === 'valid' ? '' : r.message])]) : ''}`,
     cases,

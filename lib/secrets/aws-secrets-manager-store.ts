@@ -1,4 +1,9 @@
-import { BatchGetSecretValueCommand, GetSecretValueCommand, SecretsManagerClient, type SecretValueEntry } from '@aws-sdk/client-secrets-manager';
+import {
+  BatchGetSecretValueCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+  type SecretValueEntry,
+} from '@aws-sdk/client-secrets-manager';
 import pLimit from 'p-limit';
 import { asConfigurationError, describeUnavailable, isAccessDenied, isTransient } from './aws-errors.js';
 import type { SecretReference } from './reference.js';
@@ -30,23 +35,36 @@ export class AwsSecretsManagerStore implements SecretStore {
   }
 
   async readMany(references: readonly SecretReference[]): Promise<Map<string, SecretRead>> {
-    const ids = [...new Map(references.filter((r) => r.scheme === 'aws-sm').map((r) => [r.raw, r.secretId])).entries()];
+    const ids = [
+      ...new Map(references.filter((r) => r.scheme === 'aws-sm').map((r) => [r.raw, r.secretId])).entries(),
+    ];
     const batches: (typeof ids)[] = [];
     for (let i = 0; i < ids.length; i += BATCH_SIZE) batches.push(ids.slice(i, i + BATCH_SIZE));
     const results = new Map<string, SecretRead>();
-    await Promise.all(batches.map((batch) => this.limit(async () => {
-      for (const [raw, read] of await this.readBatch(batch)) results.set(raw, read);
-    })));
+    await Promise.all(
+      batches.map((batch) =>
+        this.limit(async () => {
+          for (const [raw, read] of await this.readBatch(batch)) results.set(raw, read);
+        }),
+      ),
+    );
     return results;
   }
 
-  private async readBatch(batch: readonly [raw: string, secretId: string][]): Promise<[string, SecretRead][]> {
+  private async readBatch(
+    batch: readonly [raw: string, secretId: string][],
+  ): Promise<[string, SecretRead][]> {
     let values: SecretValueEntry[] = [];
     const failed = new Set<string>();
     try {
       let nextToken: string | undefined;
       do {
-        const page = await this.client.send(new BatchGetSecretValueCommand({ SecretIdList: batch.map(([, id]) => id), ...(nextToken && { NextToken: nextToken }) }));
+        const page = await this.client.send(
+          new BatchGetSecretValueCommand({
+            SecretIdList: batch.map(([, id]) => id),
+            ...(nextToken && { NextToken: nextToken }),
+          }),
+        );
         values = values.concat(page.SecretValues ?? []);
         for (const e of page.Errors ?? []) if (e.SecretId) failed.add(e.SecretId);
         nextToken = page.NextToken;
@@ -86,23 +104,47 @@ export class AwsSecretsManagerStore implements SecretStore {
 function valueOf(text: string | undefined, binary: Uint8Array | undefined, id: string): SecretRead {
   if (text !== undefined) return { ok: true, value: text };
   if (binary !== undefined) return { ok: true, value: Buffer.from(binary).toString('utf8') };
-  return { ok: false, code: 'SECRET_NOT_FOUND', message: `the secret ${id} has no current value; store the key with "asc-keys import"` };
+  return {
+    ok: false,
+    code: 'SECRET_NOT_FOUND',
+    message: `the secret ${id} has no current value; store the key with "asc-keys import"`,
+  };
 }
 
 export function classifyReadError(err: unknown, id: string): SecretRead {
   const e = err as { name?: string; message?: string };
   if (isAccessDenied(err)) {
-    return { ok: false, code: 'SECRET_ACCESS_DENIED', message: `Secrets Manager refused to hand out ${id}; check the secret's resource policy and that this run uses the validator role` };
+    return {
+      ok: false,
+      code: 'SECRET_ACCESS_DENIED',
+      message: `Secrets Manager refused to hand out ${id}; check the secret's resource policy and that this run uses the validator role`,
+    };
   }
   switch (e.name) {
     case 'ResourceNotFoundException':
-      return { ok: false, code: 'SECRET_NOT_FOUND', message: `Secrets Manager has no secret ${id}, or it has no current value; store the key with "asc-keys import" or fix apiKey.secret` };
+      return {
+        ok: false,
+        code: 'SECRET_NOT_FOUND',
+        message: `Secrets Manager has no secret ${id}, or it has no current value; store the key with "asc-keys import" or fix apiKey.secret`,
+      };
     case 'InvalidRequestException':
-      return { ok: false, code: 'SECRET_NOT_FOUND', message: `the secret ${id} cannot be read (${/deletion|deleted/i.test(e.message ?? '') ? 'it is scheduled for deletion; restore it with RestoreSecret' : 'invalid request'})` };
+      return {
+        ok: false,
+        code: 'SECRET_NOT_FOUND',
+        message: `the secret ${id} cannot be read (${/deletion|deleted/i.test(e.message ?? '') ? 'it is scheduled for deletion; restore it with RestoreSecret' : 'invalid request'})`,
+      };
     case 'DecryptionFailure':
-      return { ok: false, code: 'SECRET_ACCESS_DENIED', message: `the KMS key of ${id} refused to decrypt it; check the key policy and that the key is enabled` };
+      return {
+        ok: false,
+        code: 'SECRET_ACCESS_DENIED',
+        message: `the KMS key of ${id} refused to decrypt it; check the key policy and that the key is enabled`,
+      };
     default:
-      return { ok: false, code: 'AWS_UNAVAILABLE', message: `Secrets Manager did not answer for ${id}: ${describeUnavailable(err)}; run again later` };
+      return {
+        ok: false,
+        code: 'AWS_UNAVAILABLE',
+        message: `Secrets Manager did not answer for ${id}: ${describeUnavailable(err)}; run again later`,
+      };
   }
 }
 

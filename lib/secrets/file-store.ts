@@ -23,9 +23,23 @@ export class FileStore implements SecretStore {
       return { ok: true, value: await readFile(resolve(this.root, path), 'utf8') };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'EISDIR') return { ok: false, code: 'SECRET_NOT_FOUND', message: `the file ${path} does not exist; store the key there or fix apiKey.secret` };
-      if (code === 'EACCES' || code === 'EPERM') return { ok: false, code: 'SECRET_ACCESS_DENIED', message: `the file ${path} cannot be read (${code}); check its permissions` };
-      return { ok: false, code: 'AWS_UNAVAILABLE', message: `the file ${path} could not be read (${code ?? 'error'})` };
+      if (code === 'ENOENT' || code === 'EISDIR')
+        return {
+          ok: false,
+          code: 'SECRET_NOT_FOUND',
+          message: `the file ${path} does not exist; store the key there or fix apiKey.secret`,
+        };
+      if (code === 'EACCES' || code === 'EPERM')
+        return {
+          ok: false,
+          code: 'SECRET_ACCESS_DENIED',
+          message: `the file ${path} cannot be read (${code}); check its permissions`,
+        };
+      return {
+        ok: false,
+        code: 'AWS_UNAVAILABLE',
+        message: `the file ${path} could not be read (${code ?? 'error'})`,
+      };
     }
   }
 }

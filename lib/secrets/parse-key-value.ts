@@ -20,7 +20,9 @@ export async function parseKeyValue(value: string): Promise<KeyMaterial | KeyPro
     try {
       json = JSON.parse(text);
     } catch {
-      return invalid('looks like JSON but is not valid JSON; store it in fastlane\'s format {"key_id", "issuer_id", "key", "in_house"}');
+      return invalid(
+        'looks like JSON but is not valid JSON; store it in fastlane\'s format {"key_id", "issuer_id", "key", "in_house"}',
+      );
     }
     const o = json as Record<string, unknown>;
     if (typeof o.key !== 'string') return invalid('is JSON without a "key" string holding the PEM');
@@ -34,20 +36,35 @@ export async function parseKeyValue(value: string): Promise<KeyMaterial | KeyPro
     text = unwrap(decoded);
   }
   const armour = ANY_ARMOUR.exec(text)?.[1];
-  if (armour === 'ENCRYPTED PRIVATE KEY') return invalid('is an encrypted private key; ask the customer for the .p8 exactly as App Store Connect downloaded it');
+  if (armour === 'ENCRYPTED PRIVATE KEY')
+    return invalid(
+      'is an encrypted private key; ask the customer for the .p8 exactly as App Store Connect downloaded it',
+    );
   if (armour?.includes('PUBLIC KEY')) return invalid('is a public key; the .p8 file holds the private key');
   if (armour === 'RSA PRIVATE KEY') return invalid('is an RSA key; App Store Connect keys are EC P-256');
   const pem = PEM.exec(text);
-  if (!pem) return invalid('is not a complete PEM private key (text before the header or after the footer, or a damaged body)');
+  if (!pem)
+    return invalid(
+      'is not a complete PEM private key (text before the header or after the footer, or a damaged body)',
+    );
   const [, type, body] = pem;
   let pkcs8 = Buffer.from(body!.replace(/\n/g, ''), 'base64');
   try {
     // WebCrypto reads PKCS#8 only; a SEC1 key is converted first.
-    if (type === 'EC PRIVATE KEY') pkcs8 = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'sec1' }).export({ format: 'der', type: 'pkcs8' });
+    if (type === 'EC PRIVATE KEY')
+      pkcs8 = createPrivateKey({ key: Buffer.from(pkcs8), format: 'der', type: 'sec1' }).export({
+        format: 'der',
+        type: 'pkcs8',
+      });
     // One import serves the thumbprint and every signature of this run.
     const signingKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, P256, true, ['sign']);
     const { kty, crv, x, y } = await webcrypto.subtle.exportKey('jwk', signingKey);
-    return { signingKey, publicJwk: { kty: kty!, crv: crv!, x: x!, y: y! }, ...(keyId !== undefined && { keyId }), ...(issuerId !== undefined && { issuerId }) };
+    return {
+      signingKey,
+      publicJwk: { kty: kty!, crv: crv!, x: x!, y: y! },
+      ...(keyId !== undefined && { keyId }),
+      ...(issuerId !== undefined && { issuerId }),
+    };
   } catch {
     return diagnose(pkcs8);
   }
@@ -61,9 +78,14 @@ function diagnose(der: Buffer): KeyProblem {
   } catch {
     return invalid('could not be read as a private key: the body is truncated or corrupted');
   }
-  if (key.asymmetricKeyType !== 'ec') return invalid(`is an ${key.asymmetricKeyType?.toUpperCase() ?? 'unknown'} key; App Store Connect keys are EC P-256`);
+  if (key.asymmetricKeyType !== 'ec')
+    return invalid(
+      `is an ${key.asymmetricKeyType?.toUpperCase() ?? 'unknown'} key; App Store Connect keys are EC P-256`,
+    );
   const curve = key.asymmetricKeyDetails?.namedCurve;
-  return invalid(`is an EC key on ${curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : (curve ?? 'an unknown curve')}; App Store Connect keys are EC P-256`);
+  return invalid(
+    `is an EC key on ${curve === 'secp384r1' ? 'P-384' : curve === 'secp521r1' ? 'P-521' : (curve ?? 'an unknown curve')}; App Store Connect keys are EC P-256`,
+  );
 }
 export function isKeyProblem(v: KeyMaterial | KeyProblem): v is KeyProblem {
   return 'code' in v;
@@ -78,7 +100,12 @@ function unwrap(value: string, pem = true): string {
   const quoted = /^(["'])([\s\S]*)\1$/.exec(text);
   if (quoted) text = quoted[2]!.trim();
   if (!pem) return text;
-  return text.replace(/\r\n?/g, '\n').replace(/\\r\\n|\\n/g, '\n').replace(/[ \t]+\n/g, '\n').replace(/\n{2,}/g, '\n').trim();
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\\r\\n|\\n/g, '\n')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{2,}/g, '\n')
+    .trim();
 }
 
 function invalid(what: string): KeyProblem {

@@ -7,7 +7,9 @@ export type ReadFailureCode = 'SECRET_NOT_FOUND' | 'SECRET_ACCESS_DENIED' | 'AWS
  * The outcome of reading one secret. `value` is key material: it is parsed and dropped, and
  * never logged, printed or written anywhere.
  */
-export type SecretRead = { readonly ok: true; readonly value: string } | { readonly ok: false; readonly code: ReadFailureCode; readonly message: string };
+export type SecretRead =
+  | { readonly ok: true; readonly value: string }
+  | { readonly ok: false; readonly code: ReadFailureCode; readonly message: string };
 
 /** A place keys live. A new scheme is one new implementation of this. */
 export interface SecretStore {

@@ -15,9 +15,13 @@ export interface IdMismatch {
  */
 export function valueIdMismatches(record: CustomerRecord, key: KeyMaterial): IdMismatch[] {
   const mismatches: IdMismatch[] = [];
-  if (key.keyId !== undefined && key.keyId !== record.keyId) mismatches.push({ field: 'key_id', expected: record.keyId, actual: key.keyId });
+  if (key.keyId !== undefined && key.keyId !== record.keyId)
+    mismatches.push({ field: 'key_id', expected: record.keyId, actual: key.keyId });
   const issuer = record.issuerId ?? null;
-  if (key.issuerId !== undefined && (key.issuerId?.toLowerCase() ?? null) !== (issuer?.toLowerCase() ?? null)) {
+  if (
+    key.issuerId !== undefined &&
+    (key.issuerId?.toLowerCase() ?? null) !== (issuer?.toLowerCase() ?? null)
+  ) {
     mismatches.push({ field: 'issuer_id', expected: issuer, actual: key.issuerId });
   }
   return mismatches;

@@ -29,7 +29,11 @@ export class CustomerStack extends AwsStack {
         recoveryWindowInDays: secret.recoveryWindowDays,
         tags: { ...secret.tags },
       });
-      new SecretsmanagerSecretPolicy(this, SECRET_POLICY_ID, { secretArn: resource.arn, policy: policyJson(secret.policy), blockPublicPolicy: true });
+      new SecretsmanagerSecretPolicy(this, SECRET_POLICY_ID, {
+        secretArn: resource.arn,
+        policy: policyJson(secret.policy),
+        blockPublicPolicy: true,
+      });
     }
     for (const r of reminders) {
       new SchedulerSchedule(this, r.id, {

@@ -42,17 +42,54 @@ export class PlatformStack extends AwsStack {
 
     const topic = new SnsTopic(this, 'reminders', { name: names.topicName, tags });
     platform.reminders.subscriptions.forEach((s, i) => {
-      new SnsTopicSubscription(this, `reminders_subscription_${i}`, { topicArn: topic.arn, protocol: s.protocol, endpoint: s.endpoint });
+      new SnsTopicSubscription(this, `reminders_subscription_${i}`, {
+        topicArn: topic.arn,
+        protocol: s.protocol,
+        endpoint: s.endpoint,
+      });
     });
     new SchedulerScheduleGroup(this, 'reminder_group', { name: names.scheduleGroupName, tags });
 
-    this.role('scheduler', names.schedulerRoleName, 'Lets EventBridge Scheduler publish rotation reminders', policies.schedulerTrust, policies.schedulerPublish);
-    this.role('publisher', names.publisherRoleName, "Publishing pipelines: reads the key of the customer named by the session tag 'customer'", policies.publisherTrust, policies.publisherRead);
-    this.role('validator', names.validatorRoleName, 'CI: checks keys and drift; reads and describes, never writes', policies.validatorTrust, policies.validatorRead);
+    this.role(
+      'scheduler',
+      names.schedulerRoleName,
+      'Lets EventBridge Scheduler publish rotation reminders',
+      policies.schedulerTrust,
+      policies.schedulerPublish,
+    );
+    this.role(
+      'publisher',
+      names.publisherRoleName,
+      "Publishing pipelines: reads the key of the customer named by the session tag 'customer'",
+      policies.publisherTrust,
+      policies.publisherRead,
+    );
+    this.role(
+      'validator',
+      names.validatorRoleName,
+      'CI: checks keys and drift; reads and describes, never writes',
+      policies.validatorTrust,
+      policies.validatorRead,
+    );
   }
 
-  private role(id: string, name: string, description: string, trust: PolicyDocument, permissions: PolicyDocument): void {
-    const role = new IamRole(this, `${id}_role`, { name, description, assumeRolePolicy: policyJson(trust), tags: { 'managed-by': 'asc-keys' } });
-    new IamRolePolicy(this, `${id}_policy`, { name: `${name}-permissions`, role: role.name, policy: policyJson(permissions) });
+  private role(
+    id: string,
+    name: string,
+    description: string,
+    trust: PolicyDocument,
+    permissions: PolicyDocument,
+  ): void {
+    const role = new IamRole(this, `${id}_role`, {
+      name,
+      description,
+      assumeRolePolicy: policyJson(trust),
+      tags: { 'managed-by': 'asc-keys' },
+    });
+    new IamRolePolicy(this, `${id}_policy`, {
+      name: `${name}-permissions`,
+      role: role.name,
+      policy: policyJson(permissions),
+    });
   }
 }

@@ -26,7 +26,9 @@ export function synthesize(props: BuildAppProps): string[] {
   return withoutCreationStacks(() => {
     const app = build(props);
     app.synth();
-    return app.node.children.filter((c): c is TerraformStack => c instanceof TerraformStack).map((s) => s.node.id);
+    return app.node.children
+      .filter((c): c is TerraformStack => c instanceof TerraformStack)
+      .map((s) => s.node.id);
   });
 }
 
@@ -37,7 +39,10 @@ function build(props: BuildAppProps): App {
   const now = props.now ?? new Date();
   new PlatformStack(app, { platform: props.platform, names });
   for (const record of props.records) {
-    new CustomerStack(app, { platform: props.platform, desired: customerDesiredState(record, props.platform, names, now) });
+    new CustomerStack(app, {
+      platform: props.platform,
+      desired: customerDesiredState(record, props.platform, names, now),
+    });
   }
   return app;
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { checkWithApple } from '../../lib/apple/check-with-apple.js';
 import { DEFAULT_RETRY } from '../../lib/apple/retry-policy.js';
 import { isKeyProblem, parseKeyValue } from '../../lib/secrets/parse-key-value.js';
@@ -14,23 +14,40 @@ const ISSUER = '57246542-96fe-1a63-e053-0824d011072a';
 const clock = new FakeClock();
 const emulator = new AscEmulator(clock.now);
 const id = { keyId: 'KEY0000001', issuerId: ISSUER };
-const check = (appleId = '111', retry = DEFAULT_RETRY): ReturnType<typeof checkWithApple> => checkWithApple(material.signingKey, id, appleId, { baseUrl: emulator.url, clock, retry, random: () => 1 });
+const check = (appleId = '111', retry = DEFAULT_RETRY): ReturnType<typeof checkWithApple> =>
+  checkWithApple(material.signingKey, id, appleId, { baseUrl: emulator.url, clock, retry, random: () => 1 });
 
 describe('checkWithApple against the emulator', () => {
-  before(() => emulator.start());
-  after(() => emulator.stop());
+  beforeAll(() => emulator.start());
+  afterAll(() => emulator.stop());
   beforeEach(() => {
     emulator.faults = {};
-    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'active', apps: ['111'] });
+    emulator.register({
+      keyId: 'KEY0000001',
+      issuerId: ISSUER,
+      publicKey: key.publicKey,
+      state: 'active',
+      apps: ['111'],
+    });
     clock.slept.length = 0;
   });
 
   test('OK with one request', async () => {
-    assert.deepEqual(await check(), { code: 'OK', requests: 1, message: 'App Store Connect accepted a token signed by key KEY0000001 for app 111' });
+    assert.deepEqual(await check(), {
+      code: 'OK',
+      requests: 1,
+      message: 'App Store Connect accepted a token signed by key KEY0000001 for app 111',
+    });
   });
 
   test('KEY_REJECTED after two 401s, the second to a fresh token', async () => {
-    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'revoked', apps: ['111'] });
+    emulator.register({
+      keyId: 'KEY0000001',
+      issuerId: ISSUER,
+      publicKey: key.publicKey,
+      state: 'revoked',
+      apps: ['111'],
+    });
     const v = await check();
     assert.equal(v.code, 'KEY_REJECTED');
     assert.equal(v.requests, 2);
@@ -44,13 +61,31 @@ describe('checkWithApple against the emulator', () => {
   });
 
   test('ROLE_INSUFFICIENT, AGREEMENT_MISSING, APP_NOT_FOUND, APPLE_UNEXPECTED', async () => {
-    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'role-limited', apps: ['111'] });
+    emulator.register({
+      keyId: 'KEY0000001',
+      issuerId: ISSUER,
+      publicKey: key.publicKey,
+      state: 'role-limited',
+      apps: ['111'],
+    });
     assert.equal((await check()).code, 'ROLE_INSUFFICIENT');
-    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'agreement-missing', apps: ['111'] });
+    emulator.register({
+      keyId: 'KEY0000001',
+      issuerId: ISSUER,
+      publicKey: key.publicKey,
+      state: 'agreement-missing',
+      apps: ['111'],
+    });
     const agreement = await check();
     assert.equal(agreement.code, 'AGREEMENT_MISSING');
     assert.match(agreement.message, /FORBIDDEN\.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED/);
-    emulator.register({ keyId: 'KEY0000001', issuerId: ISSUER, publicKey: key.publicKey, state: 'active', apps: ['111'] });
+    emulator.register({
+      keyId: 'KEY0000001',
+      issuerId: ISSUER,
+      publicKey: key.publicKey,
+      state: 'active',
+      apps: ['111'],
+    });
     assert.equal((await check('999')).code, 'APP_NOT_FOUND');
     emulator.faults = { perKey: new Map([['KEY0000001', { status: 400 }]]) };
     assert.equal((await check()).code, 'APPLE_UNEXPECTED');

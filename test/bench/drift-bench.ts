@@ -26,13 +26,40 @@ export async function driftBenchmark(count = 1000): Promise<string[]> {
     await applyPlatform(clients, names);
     const limit = pLimit(8);
     const now = new Date();
-    await Promise.all(loaded.records.map((r, i) => limit(() => applyCustomer(clients, customerDesiredState(r, platform, names, now), fastlaneValue(key, { keyId: generatedCustomer(i).keyId, issuerId: generatedCustomer(i).issuerId })))));
+    await Promise.all(
+      loaded.records.map((r, i) =>
+        limit(() =>
+          applyCustomer(
+            clients,
+            customerDesiredState(r, platform, names, now),
+            fastlaneValue(key, {
+              keyId: generatedCustomer(i).keyId,
+              issuerId: generatedCustomer(i).issuerId,
+            }),
+          ),
+        ),
+      ),
+    );
 
     proxy.reset();
-    const m = await measure('npx', ['--no', '--prefix', REPO, 'asc-keys', 'check', 'drift', '--format', 'json'], { cwd: project.dir, env: { ...moto.env, AWS_ENDPOINT_URL: proxyUrl, AWS_EC2_METADATA_DISABLED: 'true' } });
-    if (m.status !== 0) throw new Error(`check drift exited ${m.status}: ${m.stderr.slice(0, 500)} ${m.stdout.slice(0, 500)}`);
+    const m = await measure(
+      'npx',
+      ['--no', '--prefix', REPO, 'asc-keys', 'check', 'drift', '--format', 'json'],
+      {
+        cwd: project.dir,
+        env: { ...moto.env, AWS_ENDPOINT_URL: proxyUrl, AWS_EC2_METADATA_DISABLED: 'true' },
+      },
+    );
+    if (m.status !== 0)
+      throw new Error(`check drift exited ${m.status}: ${m.stderr.slice(0, 500)} ${m.stdout.slice(0, 500)}`);
     const summary = JSON.parse(m.stdout).summary as { inSync: number };
-    const secretCalls = proxy.count('ListSecrets', 'GetResourcePolicy', 'BatchGetSecretValue', 'GetSecretValue', 'DescribeSecret');
+    const secretCalls = proxy.count(
+      'ListSecrets',
+      'GetResourcePolicy',
+      'BatchGetSecretValue',
+      'GetSecretValue',
+      'DescribeSecret',
+    );
     const listing = proxy.count('ListSecrets', 'ListSchedules');
     return [
       `check drift, ${count} customers in moto (a whole process, npx start-up included)`,

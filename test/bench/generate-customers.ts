@@ -12,17 +12,37 @@ export interface GeneratedCustomer {
 /** The i-th generated customer: unique slug, Apple ID and Key ID. */
 export function generatedCustomer(i: number): GeneratedCustomer {
   const n = String(i).padStart(6, '0');
-  return { slug: `customer-${n}`, appleId: String(1_000_000_000 + i), keyId: `K${n}ABC`, issuerId: `${n}00-96fe-1a63-e053-0824d011072a` };
+  return {
+    slug: `customer-${n}`,
+    appleId: String(1_000_000_000 + i),
+    keyId: `K${n}ABC`,
+    issuerId: `${n}00-96fe-1a63-e053-0824d011072a`,
+  };
 }
 
 /** A temporary project with `count` valid records; `fingerprint(i)` gives each key's thumbprint. */
-export function generateCustomers(count: number, fingerprint: (i: number) => string = () => 'DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4', secret: (slug: string) => string = (slug) => `aws-sm:asc-keys/${slug}`): TempProject {
+export function generateCustomers(
+  count: number,
+  fingerprint: (i: number) => string = () => 'DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4',
+  secret: (slug: string) => string = (slug) => `aws-sm:asc-keys/${slug}`,
+): TempProject {
   const project = tempProject({});
   for (let i = 0; i < count; i++) {
     const c = generatedCustomer(i);
     writeFileSync(
       join(project.customers, `${c.slug}.yaml`),
-      [`customer: ${c.slug}`, 'app:', `  appleId: "${c.appleId}"`, 'apiKey:', `  keyId: ${c.keyId}`, `  issuerId: ${c.issuerId}`, `  secret: ${secret(c.slug)}`, `  fingerprint: ${fingerprint(i)}`, '  createdOn: 2026-06-01', ''].join('\n'),
+      [
+        `customer: ${c.slug}`,
+        'app:',
+        `  appleId: "${c.appleId}"`,
+        'apiKey:',
+        `  keyId: ${c.keyId}`,
+        `  issuerId: ${c.issuerId}`,
+        `  secret: ${secret(c.slug)}`,
+        `  fingerprint: ${fingerprint(i)}`,
+        '  createdOn: 2026-06-01',
+        '',
+      ].join('\n'),
     );
   }
   return project;

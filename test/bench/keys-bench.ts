@@ -24,35 +24,78 @@ export async function keysBenchmark(count = 1000): Promise<string[]> {
   const proxy = new CountingProxy(moto.url);
   const proxyUrl = await proxy.start();
   try {
-    const fixture = await buildKeyFixture(Array.from({ length: count }, (_, i) => ({ slug: `customer-${String(i).padStart(4, '0')}` })), secretsManagerClient(moto), emulator);
+    const fixture = await buildKeyFixture(
+      Array.from({ length: count }, (_, i) => ({ slug: `customer-${String(i).padStart(4, '0')}` })),
+      secretsManagerClient(moto),
+      emulator,
+    );
     emulator.faults = { latencyMs: LATENCY_MS };
-    const env = { ...moto.env, AWS_ENDPOINT_URL: proxyUrl, AWS_EC2_METADATA_DISABLED: 'true', ASC_API_BASE_URL: emulator.url };
+    const env = {
+      ...moto.env,
+      AWS_ENDPOINT_URL: proxyUrl,
+      AWS_EC2_METADATA_DISABLED: 'true',
+      ASC_API_BASE_URL: emulator.url,
+    };
 
-    const cli = async (concurrency?: number): Promise<{ seconds: number; peakMb: number; sm: string; apple: number; valid: number }> => {
+    const cli = async (
+      concurrency?: number,
+    ): Promise<{ seconds: number; peakMb: number; sm: string; apple: number; valid: number }> => {
       proxy.reset();
       emulator.requests = 0;
-      const args = ['--no', '--prefix', REPO, 'asc-keys', 'check', 'keys', '--format', 'json', ...(concurrency ? ['--concurrency', String(concurrency)] : [])];
+      const args = [
+        '--no',
+        '--prefix',
+        REPO,
+        'asc-keys',
+        'check',
+        'keys',
+        '--format',
+        'json',
+        ...(concurrency ? ['--concurrency', String(concurrency)] : []),
+      ];
       const m = await measure('npx', args, { cwd: fixture.project.dir, env });
       if (m.status !== 0) throw new Error(`check keys exited ${m.status}: ${m.stderr.slice(0, 500)}`);
-      return { seconds: m.seconds, peakMb: m.peakMb, sm: calls(proxy.calls), apple: emulator.requests, valid: JSON.parse(m.stdout).summary.valid };
+      return {
+        seconds: m.seconds,
+        peakMb: m.peakMb,
+        sm: calls(proxy.calls),
+        apple: emulator.requests,
+        valid: JSON.parse(m.stdout).summary.valid,
+      };
     };
     // What a whole process costs before its first request: npx, Node, loading and linting the records.
-    const startup = await measure('npx', ['--no', '--prefix', REPO, 'asc-keys', 'lint'], { cwd: fixture.project.dir, env });
+    const startup = await measure('npx', ['--no', '--prefix', REPO, 'asc-keys', 'lint'], {
+      cwd: fixture.project.dir,
+      env,
+    });
     const byDefault = await cli();
     const sixteen = await cli(16);
 
     // The naive loop: one GetSecretValue and one probe per customer, one after the other.
     proxy.reset();
     emulator.requests = 0;
-    const client = new SecretsManagerClient({ endpoint: proxyUrl, region: 'eu-central-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
-    const project = loadProject({ customersDir: fixture.project.customers, configFile: fixture.project.config });
+    const client = new SecretsManagerClient({
+      endpoint: proxyUrl,
+      region: 'eu-central-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
+    const project = loadProject({
+      customersDir: fixture.project.customers,
+      configFile: fixture.project.config,
+    });
     const started = process.hrtime.bigint();
     let naiveValid = 0;
     for (const r of project.records) {
-      const v = await client.send(new GetSecretValueCommand({ SecretId: r.secret.raw.slice('aws-sm:'.length) }));
+      const v = await client.send(
+        new GetSecretValueCommand({ SecretId: r.secret.raw.slice('aws-sm:'.length) }),
+      );
       const key = await parseKeyValue(v.SecretString!);
       if (isKeyProblem(key)) continue;
-      const token = await signToken(key.signingKey, { keyId: r.keyId, ...(r.issuerId && { issuerId: r.issuerId }) }, Date.now());
+      const token = await signToken(
+        key.signingKey,
+        { keyId: r.keyId, ...(r.issuerId && { issuerId: r.issuerId }) },
+        Date.now(),
+      );
       if ((await probeApp(emulator.url, r.appleId, token, 10_000)).kind === 'ok') naiveValid++;
     }
     const naiveSeconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -15,10 +15,18 @@ export interface Measurement {
  * GNU time (getrusage of the waited child, which covers its own children too). Asynchronous,
  * because the servers the process talks to (emulator, proxy) may live in this one.
  */
-export async function measure(command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<Measurement> {
-  if (!existsSync('/usr/bin/time')) throw new Error('the benchmarks need GNU time at /usr/bin/time (apt-get install time)');
+export async function measure(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env?: NodeJS.ProcessEnv },
+): Promise<Measurement> {
+  if (!existsSync('/usr/bin/time'))
+    throw new Error('the benchmarks need GNU time at /usr/bin/time (apt-get install time)');
   const started = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', 'ASC_KEYS_BENCH_RSS_KB=%M', command, ...args], { cwd: options.cwd, env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env } });
+  const child = spawn('/usr/bin/time', ['-f', 'ASC_KEYS_BENCH_RSS_KB=%M', command, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -26,7 +34,13 @@ export async function measure(command: string, args: readonly string[], options:
   const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rss = /ASC_KEYS_BENCH_RSS_KB=(\d+)/.exec(stderr);
-  return { seconds, peakMb: rss ? Number(rss[1]) / 1024 : NaN, status, stdout, stderr: stderr.replace(/ASC_KEYS_BENCH_RSS_KB=\d+\n?/, '') };
+  return {
+    seconds,
+    peakMb: rss ? Number(rss[1]) / 1024 : NaN,
+    status,
+    stdout,
+    stderr: stderr.replace(/ASC_KEYS_BENCH_RSS_KB=\d+\n?/, ''),
+  };
 }
 
 export function median(values: readonly number[]): number {

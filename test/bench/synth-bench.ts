@@ -14,7 +14,8 @@ import { measure, median, type Measurement } from './measure.js';
 const RUNS = 3;
 
 function best(runs: Measurement[]): { seconds: number; peakMb: number } {
-  for (const r of runs) if (r.status !== 0) throw new Error(`benchmark run failed (${r.status}): ${r.stderr.slice(0, 500)}`);
+  for (const r of runs)
+    if (r.status !== 0) throw new Error(`benchmark run failed (${r.status}): ${r.stderr.slice(0, 500)}`);
   return { seconds: median(runs.map((r) => r.seconds)), peakMb: Math.max(...runs.map((r) => r.peakMb)) };
 }
 
@@ -22,26 +23,66 @@ function best(runs: Measurement[]): { seconds: number; peakMb: number } {
 export async function synthBenchmark(count = 1000): Promise<string[]> {
   const project = generateCustomers(count);
   const loaded = loadProject({ customersDir: project.customers, configFile: project.config });
-  if (loaded.findings.length) throw new Error(`generated records have findings: ${loaded.findings[0]!.message}`);
+  if (loaded.findings.length)
+    throw new Error(`generated records have findings: ${loaded.findings[0]!.message}`);
   const platform = loaded.platform!;
   const names = platformNames(platform);
   const policies = platformPolicies(platform, names);
   const now = new Date();
   const input: FloorInput = {
-    region: platform.region, accountId: platform.accountId, kmsPolicy: policyJson(policies.kmsKey), alias: names.kmsAliasName, topic: names.topicName, group: names.scheduleGroupName,
+    region: platform.region,
+    accountId: platform.accountId,
+    kmsPolicy: policyJson(policies.kmsKey),
+    alias: names.kmsAliasName,
+    topic: names.topicName,
+    group: names.scheduleGroupName,
     subscriptions: platform.reminders.subscriptions,
     roles: [
-      { id: 'scheduler', name: names.schedulerRoleName, description: 'Lets EventBridge Scheduler publish rotation reminders', trust: policyJson(policies.schedulerTrust), policy: policyJson(policies.schedulerPublish) },
-      { id: 'publisher', name: names.publisherRoleName, description: "Publishing pipelines: reads the key of the customer named by the session tag 'customer'", trust: policyJson(policies.publisherTrust), policy: policyJson(policies.publisherRead) },
-      { id: 'validator', name: names.validatorRoleName, description: 'CI: checks keys and drift; reads and describes, never writes', trust: policyJson(policies.validatorTrust), policy: policyJson(policies.validatorRead) },
+      {
+        id: 'scheduler',
+        name: names.schedulerRoleName,
+        description: 'Lets EventBridge Scheduler publish rotation reminders',
+        trust: policyJson(policies.schedulerTrust),
+        policy: policyJson(policies.schedulerPublish),
+      },
+      {
+        id: 'publisher',
+        name: names.publisherRoleName,
+        description:
+          "Publishing pipelines: reads the key of the customer named by the session tag 'customer'",
+        trust: policyJson(policies.publisherTrust),
+        policy: policyJson(policies.publisherRead),
+      },
+      {
+        id: 'validator',
+        name: names.validatorRoleName,
+        description: 'CI: checks keys and drift; reads and describes, never writes',
+        trust: policyJson(policies.validatorTrust),
+        policy: policyJson(policies.validatorRead),
+      },
     ],
     customers: loaded.records.map((r) => {
       const d = customerDesiredState(r, platform, names, now);
       const s = d.secret!;
       return {
         stack: d.stackName,
-        secret: { name: s.name, description: s.description, kmsKeyId: s.kmsKeyId, recoveryWindowInDays: s.recoveryWindowDays, tags: { ...s.tags }, policy: policyJson(s.policy) },
-        reminders: d.reminders.map((m) => ({ id: m.id, name: m.name, group: m.groupName, expression: m.scheduleExpression, arn: m.targetArn, roleArn: m.roleArn, input: m.message })),
+        secret: {
+          name: s.name,
+          description: s.description,
+          kmsKeyId: s.kmsKeyId,
+          recoveryWindowInDays: s.recoveryWindowDays,
+          tags: { ...s.tags },
+          policy: policyJson(s.policy),
+        },
+        reminders: d.reminders.map((m) => ({
+          id: m.id,
+          name: m.name,
+          group: m.groupName,
+          expression: m.scheduleExpression,
+          arn: m.targetArn,
+          roleArn: m.roleArn,
+          input: m.message,
+        })),
       };
     }),
   };
@@ -49,17 +90,32 @@ export async function synthBenchmark(count = 1000): Promise<string[]> {
   const inputFile = join(work, 'floor-input.json');
   writeFileSync(inputFile, JSON.stringify(input));
 
-  const npx = (args: string[]): Promise<Measurement> => measure('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], { cwd: project.dir });
+  const npx = (args: string[]): Promise<Measurement> =>
+    measure('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], { cwd: project.dir });
   const repeat = async (run: (i: number) => Promise<Measurement>): Promise<Measurement[]> => {
     const runs: Measurement[] = [];
     for (let i = 0; i < RUNS; i++) runs.push(await run(i));
     return runs;
   };
   const synth = best(await repeat((i) => npx(['synth', '--out', join(work, `synth-${i}`)])));
-  const direct = best(await repeat((i) => measure('node', [join(REPO, 'dist/lib/cli/bin.js'), 'synth', '--out', join(work, `direct-${i}`)], { cwd: project.dir })));
-  const floor = best(await repeat((i) => measure('node', [join(REPO, 'dist/test/bench/floor-synth.js'), inputFile, join(work, `floor-${i}`)], { cwd: project.dir })));
+  const direct = best(
+    await repeat((i) =>
+      measure('node', [join(REPO, 'dist/lib/cli/bin.js'), 'synth', '--out', join(work, `direct-${i}`)], {
+        cwd: project.dir,
+      }),
+    ),
+  );
+  const floor = best(
+    await repeat((i) =>
+      measure('node', [join(REPO, 'dist/test/bench/floor-synth.js'), inputFile, join(work, `floor-${i}`)], {
+        cwd: project.dir,
+      }),
+    ),
+  );
   const lint = best(await repeat(() => npx(['lint'])));
-  const lintDirect = best(await repeat(() => measure('node', [join(REPO, 'dist/lib/cli/bin.js'), 'lint'], { cwd: project.dir })));
+  const lintDirect = best(
+    await repeat(() => measure('node', [join(REPO, 'dist/lib/cli/bin.js'), 'lint'], { cwd: project.dir })),
+  );
   const started = process.hrtime.bigint();
   loadProject({ customersDir: project.customers, configFile: project.config });
   const inProcess = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, test } from 'node:test';
+import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { DEFAULT_RETRY } from '../../lib/apple/retry-policy.js';
 import { systemClock } from '../../lib/apple/clock.js';
 import { checkKeys } from '../../lib/checks/check-keys.js';
@@ -22,10 +22,16 @@ let fixture: KeyFixture;
 const FAST_RETRY = { ...DEFAULT_RETRY, baseDelayMs: 5, maxDelayMs: 40, maxAttempts: 12, budgetMs: 10_000 };
 
 async function run(faults: Faulty | undefined, retry = FAST_RETRY): Promise<ReturnType<typeof keysReport>> {
-  const project = loadProject({ customersDir: fixture.project.customers, configFile: fixture.project.config });
+  const project = loadProject({
+    customersDir: fixture.project.customers,
+    configFile: fixture.project.config,
+  });
   const client = secretsManagerClient(moto, faults, 10);
   const results = await checkKeys(selectCustomers(project.records, project.invalid, {}), {
-    stores: new Map<string, SecretStore>([['aws-sm', new AwsSecretsManagerStore({ client })], ['file', new FileStore(fixture.project.dir)]]),
+    stores: new Map<string, SecretStore>([
+      ['aws-sm', new AwsSecretsManagerStore({ client })],
+      ['file', new FileStore(fixture.project.dir)],
+    ]),
     ascBaseUrl: emulator.url,
     concurrency: 16,
     clock: systemClock,
@@ -35,12 +41,16 @@ async function run(faults: Faulty | undefined, retry = FAST_RETRY): Promise<Retu
 }
 
 describe('checkKeys under faults', () => {
-  before(async () => {
+  beforeAll(async () => {
     moto = await startMoto();
     await emulator.start();
-    fixture = await buildKeyFixture(Array.from({ length: COUNT }, (_, i) => ({ slug: `c${i}` })), secretsManagerClient(moto), emulator);
+    fixture = await buildKeyFixture(
+      Array.from({ length: COUNT }, (_, i) => ({ slug: `c${i}` })),
+      secretsManagerClient(moto),
+      emulator,
+    );
   });
-  after(async () => {
+  afterAll(async () => {
     await emulator.stop();
     await moto.stop();
   });
@@ -50,14 +60,22 @@ describe('checkKeys under faults', () => {
 
   test('without faults every working key is valid', async () => {
     const report = await run(undefined);
-    assert.deepEqual((report.json as { summary: unknown }).summary, { total: COUNT, valid: COUNT, invalid: 0, inconclusive: 0 });
+    assert.deepEqual((report.json as { summary: unknown }).summary, {
+      total: COUNT,
+      valid: COUNT,
+      invalid: 0,
+      inconclusive: 0,
+    });
     assert.equal(report.exitCode, 0);
   });
 
   test('Apple answering 30% of requests with 500/503/429 and AWS throttling 30% of attempts: no working key is ever invalid', async () => {
     emulator.faults = { failureRate: 0.3, statuses: [500, 503, 429] };
     const report = await run({ rate: 0.3, error: 'ThrottlingException' });
-    const { summary, results } = report.json as { summary: { invalid: number; valid: number; inconclusive: number }; results: { status: string }[] };
+    const { summary, results } = report.json as {
+      summary: { invalid: number; valid: number; inconclusive: number };
+      results: { status: string }[];
+    };
     assert.equal(summary.invalid, 0);
     assert.equal(summary.valid + summary.inconclusive, COUNT);
     assert.ok(results.every((r) => r.status === 'valid' || r.status === 'inconclusive'));

@@ -1,11 +1,18 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { canonicalPolicy } from '../../lib/checks/policy-equality.js';
 
 const base = {
   Version: '2012-10-17',
   Statement: [
-    { Sid: 'A', Effect: 'Deny', Principal: '*', Action: 'secretsmanager:GetSecretValue', Resource: '*', Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['arn:b', 'arn:a'] } } },
+    {
+      Sid: 'A',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['arn:b', 'arn:a'] } },
+    },
     { Sid: 'B', Effect: 'Allow', Principal: { AWS: 'arn:c' }, Action: ['s:Y', 's:X'], Resource: '*' },
   ],
 };
@@ -15,7 +22,14 @@ describe('canonicalPolicy', () => {
     const reordered = {
       Statement: [
         { Resource: ['*'], Action: ['s:X', 's:Y'], Principal: { AWS: ['arn:c'] }, Effect: 'Allow', Sid: 'B' },
-        { Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['arn:a', 'arn:b'] } }, Resource: '*', Action: ['secretsmanager:GetSecretValue'], Principal: '*', Effect: 'Deny', Sid: 'A' },
+        {
+          Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['arn:a', 'arn:b'] } },
+          Resource: '*',
+          Action: ['secretsmanager:GetSecretValue'],
+          Principal: '*',
+          Effect: 'Deny',
+          Sid: 'A',
+        },
       ],
       Version: '2012-10-17',
     };

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
 import { recordText } from '../support/project.js';
@@ -21,19 +21,38 @@ function repository(): string {
 describe('asc-keys affected', () => {
   test('a record changed, one added, one removed: exactly their stacks', async () => {
     const dir = repository();
-    writeFileSync(join(dir, 'customers/acme-corp.yaml'), readFileSync(join(dir, 'customers/acme-corp.yaml'), 'utf8').replace('ACME Corp', 'ACME Corporation'));
-    writeFileSync(join(dir, 'customers/initech.yaml'), recordText({ customer: 'initech', appleId: '555', keyId: 'INITECH001' }));
+    writeFileSync(
+      join(dir, 'customers/acme-corp.yaml'),
+      readFileSync(join(dir, 'customers/acme-corp.yaml'), 'utf8').replace('ACME Corp', 'ACME Corporation'),
+    );
+    writeFileSync(
+      join(dir, 'customers/initech.yaml'),
+      recordText({ customer: 'initech', appleId: '555', keyId: 'INITECH001' }),
+    );
     rmSync(join(dir, 'customers/globex.yaml'));
     const text = await runCli(['affected', '--base', 'main'], { cwd: dir });
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stdout, 'customer-acme-corp\ncustomer-globex\ncustomer-initech\n');
-    const json = JSON.parse((await runCli(['affected', '--base', 'main', '--format', 'json'], { cwd: dir })).stdout);
-    assert.deepEqual(json, { base: 'main', all: false, stacks: ['customer-acme-corp', 'customer-globex', 'customer-initech'], files: ['customers/acme-corp.yaml', 'customers/globex.yaml', 'customers/initech.yaml'] });
+    const json = JSON.parse(
+      (await runCli(['affected', '--base', 'main', '--format', 'json'], { cwd: dir })).stdout,
+    );
+    assert.deepEqual(json, {
+      base: 'main',
+      all: false,
+      stacks: ['customer-acme-corp', 'customer-globex', 'customer-initech'],
+      files: ['customers/acme-corp.yaml', 'customers/globex.yaml', 'customers/initech.yaml'],
+    });
   });
 
   test('the platform configuration touches every stack', async () => {
     const dir = repository();
-    writeFileSync(join(dir, 'cdktf.json'), readFileSync(join(dir, 'cdktf.json'), 'utf8').replace('"secretRecoveryWindowDays": 30', '"secretRecoveryWindowDays": 14'));
+    writeFileSync(
+      join(dir, 'cdktf.json'),
+      readFileSync(join(dir, 'cdktf.json'), 'utf8').replace(
+        '"secretRecoveryWindowDays": 30',
+        '"secretRecoveryWindowDays": 14',
+      ),
+    );
     const r = await runCli(['affected', '--base', 'main'], { cwd: dir });
     assert.equal(r.stdout, 'platform\ncustomer-acme-corp\ncustomer-globex\ncustomer-jdoe-studio\n');
   });
@@ -50,7 +69,10 @@ describe('asc-keys affected', () => {
     const dir = repository();
     const r = await runCli(['affected', '--base', 'origin/nowhere'], { cwd: dir });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^asc-keys: git cannot compare with --base origin\/nowhere \(.*\); fetch that ref \(actions\/checkout with fetch-depth: 0\)/);
+    assert.match(
+      r.stderr,
+      /^asc-keys: git cannot compare with --base origin\/nowhere \(.*\); fetch that ref \(actions\/checkout with fetch-depth: 0\)/,
+    );
     assert.equal((await runCli(['affected'], { cwd: dir })).code, 2);
   });
 });

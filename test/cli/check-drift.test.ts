@@ -1,12 +1,17 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { CreateSecretCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformNames } from '../../lib/model/platform-names.js';
 import { loadProject } from '../../lib/records/load-project.js';
-import { applyCustomer, applyPlatform, motoClients, type MotoClients } from '../support/apply-desired-state.js';
+import {
+  applyCustomer,
+  applyPlatform,
+  motoClients,
+  type MotoClients,
+} from '../support/apply-desired-state.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { buildKeyFixture, fastlaneValue, type KeyFixture } from '../support/key-fixtures.js';
@@ -18,46 +23,100 @@ let fixture: KeyFixture;
 const outputs: string[] = [];
 
 async function drift(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const r = await runCli(['check', 'drift', ...args], { cwd: fixture.project.dir, env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true', ...env } });
+  const r = await runCli(['check', 'drift', ...args], {
+    cwd: fixture.project.dir,
+    env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
+  });
   outputs.push(r.stdout, r.stderr);
   return r;
 }
 
 describe('asc-keys check drift, through the real CLI with moto', () => {
-  before(async () => {
+  beforeAll(async () => {
     moto = await startMoto();
     clients = motoClients(moto);
     // Records and keys only: the stacks are applied below, as Terraform would.
     const unused = new AscEmulator();
-    fixture = await buildKeyFixture([{ slug: 'acme-corp', value: null }, { slug: 'globex', value: null }], clients.secretsManager, unused);
-    const project = loadProject({ customersDir: fixture.project.customers, configFile: fixture.project.config });
+    fixture = await buildKeyFixture(
+      [
+        { slug: 'acme-corp', value: null },
+        { slug: 'globex', value: null },
+      ],
+      clients.secretsManager,
+      unused,
+    );
+    const project = loadProject({
+      customersDir: fixture.project.customers,
+      configFile: fixture.project.config,
+    });
     const names = platformNames(project.platform!);
     await applyPlatform(clients, names);
     for (const r of project.records) {
-      await applyCustomer(clients, customerDesiredState(r, project.platform!, names, new Date()), fastlaneValue(fixture.keys.get(r.customer)!, { keyId: r.keyId, ...(r.issuerId && { issuerId: r.issuerId }) }));
+      await applyCustomer(
+        clients,
+        customerDesiredState(r, project.platform!, names, new Date()),
+        fastlaneValue(fixture.keys.get(r.customer)!, {
+          keyId: r.keyId,
+          ...(r.issuerId && { issuerId: r.issuerId }),
+        }),
+      );
     }
   });
-  after(() => moto.stop());
+  afterAll(() => moto.stop());
 
   test('in sync: exit 0, the summary in text and JSON', async () => {
     const text = await drift([]);
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stdout, '2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets\n');
     const json = await drift(['--format', 'json']);
-    assert.deepEqual(JSON.parse(json.stdout), { summary: { customers: 2, inSync: 2, drifted: 0, unmanaged: 0 }, findings: [] });
+    assert.deepEqual(JSON.parse(json.stdout), {
+      summary: { customers: 2, inSync: 2, drifted: 0, unmanaged: 0 },
+      findings: [],
+    });
   });
 
   test('drift and an unmanaged secret: exit 1, the contract JSON, a table, JUnit', async () => {
-    await clients.secretsManager.send(new TagResourceCommand({ SecretId: 'asc-keys/globex', Tags: [{ Key: 'customer', Value: 'someone-else' }] }));
-    const stray = await clients.secretsManager.send(new CreateSecretCommand({ Name: 'asc-keys/initech', SecretString: 'x', Tags: [{ Key: 'managed-by', Value: 'asc-keys' }, { Key: 'customer', Value: 'initech' }] }));
+    await clients.secretsManager.send(
+      new TagResourceCommand({
+        SecretId: 'asc-keys/globex',
+        Tags: [{ Key: 'customer', Value: 'someone-else' }],
+      }),
+    );
+    const stray = await clients.secretsManager.send(
+      new CreateSecretCommand({
+        Name: 'asc-keys/initech',
+        SecretString: 'x',
+        Tags: [
+          { Key: 'managed-by', Value: 'asc-keys' },
+          { Key: 'customer', Value: 'initech' },
+        ],
+      }),
+    );
     const junit = join(fixture.project.dir, 'drift.xml');
     const json = await drift(['--format', 'json', '--junit', junit]);
     assert.equal(json.code, 1, json.stderr);
     const doc = JSON.parse(json.stdout);
     assert.deepEqual(doc.summary, { customers: 2, inSync: 1, drifted: 1, unmanaged: 1 });
     assert.deepEqual(doc.findings, [
-      { customer: 'globex', resource: 'aws_secretsmanager_secret.key', kind: 'changed', field: 'tags.customer', expected: 'globex', actual: 'someone-else', message: 'the tag customer of asc-keys/globex is "someone-else", not "globex"' },
-      { customer: 'initech', resource: 'aws_secretsmanager_secret.asc-keys/initech', kind: 'unmanaged', field: null, expected: null, actual: stray.ARN, message: 'the secret asc-keys/initech is tagged managed-by=asc-keys but no record names it (its customer tag says initech); delete it, or add the record back' },
+      {
+        customer: 'globex',
+        resource: 'aws_secretsmanager_secret.key',
+        kind: 'changed',
+        field: 'tags.customer',
+        expected: 'globex',
+        actual: 'someone-else',
+        message: 'the tag customer of asc-keys/globex is "someone-else", not "globex"',
+      },
+      {
+        customer: 'initech',
+        resource: 'aws_secretsmanager_secret.asc-keys/initech',
+        kind: 'unmanaged',
+        field: null,
+        expected: null,
+        actual: stray.ARN,
+        message:
+          'the secret asc-keys/initech is tagged managed-by=asc-keys but no record names it (its customer tag says initech); delete it, or add the record back',
+      },
     ]);
     const xml = readFileSync(junit, 'utf8');
     assert.equal(xml.match(/<testcase /g)?.length, 3);
@@ -66,11 +125,17 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
     const text = await drift([]);
     assert.equal(text.code, 1);
     assert.match(text.stdout, /^customer\s+resource\s+kind\s+field\s+message$/m);
-    assert.match(text.stdout, /^globex\s+aws_secretsmanager_secret\.key\s+changed\s+tags\.customer\s+the tag customer/m);
+    assert.match(
+      text.stdout,
+      /^globex\s+aws_secretsmanager_secret\.key\s+changed\s+tags\.customer\s+the tag customer/m,
+    );
     assert.match(text.stdout, /^2 customers: 1 in sync, 1 drifted, 1 unmanaged secret$/m);
 
     const gh = await drift([], { GITHUB_ACTIONS: 'true' });
-    assert.match(gh.stderr, /^::error title=asc-keys drift changed,file=customers\/globex\.yaml,line=5,col=1::globex: aws_secretsmanager_secret\.key tags\.customer: /m);
+    assert.match(
+      gh.stderr,
+      /^::error title=asc-keys drift changed,file=customers\/globex\.yaml,line=5,col=1::globex: aws_secretsmanager_secret\.key tags\.customer: /m,
+    );
   });
 
   test('--customer limits the comparison, and unmanaged secrets to the customers it names', async () => {
@@ -97,7 +162,8 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
 
   test('no key material in any output', () => {
     const all = outputs.join('\n');
-    for (const key of fixture.keys.values()) for (const chunk of key.body.match(/.{24}/g)!) assert.ok(!all.includes(chunk));
+    for (const key of fixture.keys.values())
+      for (const chunk of key.body.match(/.{24}/g)!) assert.ok(!all.includes(chunk));
     assert.ok(!all.includes('PRIVATE KEY'));
   });
 });

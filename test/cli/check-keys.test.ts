@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { secretsManagerClient } from '../support/aws-clients.js';
@@ -15,7 +15,10 @@ const SCENARIOS: KeyScenario[] = [
   { slug: 'ok-file', store: 'file', value: (k) => k.pem.replaceAll('\n', '\r\n') },
   { slug: 'no-secret', value: null },
   { slug: 'garbage', value: () => 'not a key at all' },
-  { slug: 'other-key-id', value: (k, ids) => JSON.stringify({ key_id: 'ZZZZZZZZZZ', issuer_id: ids.issuerId, key: k.pem }) },
+  {
+    slug: 'other-key-id',
+    value: (k, ids) => JSON.stringify({ key_id: 'ZZZZZZZZZZ', issuer_id: ids.issuerId, key: k.pem }),
+  },
   { slug: 'other-fingerprint', wrongFingerprint: true },
   { slug: 'revoked', apple: 'revoked' },
   { slug: 'developer-role', apple: 'role-limited' },
@@ -50,18 +53,21 @@ let fixture: KeyFixture;
 const outputs: string[] = [];
 
 async function check(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const r = await runCli(['check', 'keys', '--retry-budget', '2', ...args], { cwd: fixture.project.dir, env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true', ASC_API_BASE_URL: emulator.url, ...env } });
+  const r = await runCli(['check', 'keys', '--retry-budget', '2', ...args], {
+    cwd: fixture.project.dir,
+    env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true', ASC_API_BASE_URL: emulator.url, ...env },
+  });
   outputs.push(r.stdout, r.stderr);
   return r;
 }
 
 describe('asc-keys check keys, through the real CLI with moto and the emulator', () => {
-  before(async () => {
+  beforeAll(async () => {
     moto = await startMoto();
     await emulator.start();
     fixture = await buildKeyFixture(SCENARIOS, secretsManagerClient(moto), emulator);
   });
-  after(async () => {
+  afterAll(async () => {
     await emulator.stop();
     await moto.stop();
   });
@@ -70,16 +76,39 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     const junit = join(fixture.project.dir, 'keys.xml');
     const summary = join(fixture.project.dir, 'summary.md');
     writeFileSync(summary, '');
-    const r = await check(['--format', 'json', '--junit', junit], { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary });
+    const r = await check(['--format', 'json', '--junit', junit], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: summary,
+    });
     assert.equal(r.code, 1, r.stderr);
     const doc = JSON.parse(r.stdout);
-    const got = Object.fromEntries(doc.results.map((x: { customer: string; status: string; code: string }) => [x.customer, [x.status, x.code]]));
+    const got = Object.fromEntries(
+      doc.results.map((x: { customer: string; status: string; code: string }) => [
+        x.customer,
+        [x.status, x.code],
+      ]),
+    );
     assert.deepEqual(got, EXPECTED);
     assert.deepEqual(doc.summary, { total: 14, valid: 3, invalid: 9, inconclusive: 2 });
     const ok = doc.results.find((x: { customer: string }) => x.customer === 'ok-team');
-    assert.deepEqual(Object.keys(ok), ['customer', 'file', 'keyId', 'status', 'code', 'message', 'rotationDue', 'rotationOverdue']);
-    assert.deepEqual([ok.file, ok.rotationDue, ok.rotationOverdue], ['customers/ok-team.yaml', '2027-06-01', false]);
-    assert.match(doc.results.find((x: { customer: string }) => x.customer === 'revoked').message, /rejected key K0007REVOK twice \(HTTP 401 NOT_AUTHORIZED/);
+    assert.deepEqual(Object.keys(ok), [
+      'customer',
+      'file',
+      'keyId',
+      'status',
+      'code',
+      'message',
+      'rotationDue',
+      'rotationOverdue',
+    ]);
+    assert.deepEqual(
+      [ok.file, ok.rotationDue, ok.rotationOverdue],
+      ['customers/ok-team.yaml', '2027-06-01', false],
+    );
+    assert.match(
+      doc.results.find((x: { customer: string }) => x.customer === 'revoked').message,
+      /rejected key K0007REVOK twice \(HTTP 401 NOT_AUTHORIZED/,
+    );
 
     const xml = readFileSync(junit, 'utf8');
     outputs.push(xml);
@@ -87,8 +116,14 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     assert.equal(xml.match(/<failure /g)?.length, 9);
     assert.equal(xml.match(/<error /g)?.length, 2);
     assert.match(xml, /<failure message="KEY_REJECTED: App Store Connect rejected key/);
-    assert.match(r.stderr, /^::error title=asc-keys KEY_REJECTED,file=customers\/revoked\.yaml,line=5,col=1::revoked: App Store Connect rejected/m);
-    assert.match(r.stderr, /^::warning title=asc-keys APPLE_UNAVAILABLE,file=customers\/apple-busy\.yaml,line=5,col=1::/m);
+    assert.match(
+      r.stderr,
+      /^::error title=asc-keys KEY_REJECTED,file=customers\/revoked\.yaml,line=5,col=1::revoked: App Store Connect rejected/m,
+    );
+    assert.match(
+      r.stderr,
+      /^::warning title=asc-keys APPLE_UNAVAILABLE,file=customers\/apple-busy\.yaml,line=5,col=1::/m,
+    );
     const md = readFileSync(summary, 'utf8');
     outputs.push(md);
     assert.match(md, /14 keys: 3 valid, 9 invalid, 2 inconclusive/);
@@ -99,7 +134,10 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     const r = await check([]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^customer\s+key ID\s+status\s+code\s+rotation due$/m);
-    assert.match(r.stdout, /^no-agreement: AGREEMENT_MISSING the customer's App Store Connect agreements are missing or expired/m);
+    assert.match(
+      r.stdout,
+      /^no-agreement: AGREEMENT_MISSING the customer's App Store Connect agreements are missing or expired/m,
+    );
     assert.match(r.stdout, /^14 keys: 3 valid, 9 invalid, 2 inconclusive$/m);
     assert.equal(r.stderr, '');
   });
@@ -108,21 +146,43 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     const mixed = await check(['--customer', 'ok-team', '--customer', 'apple-busy', '--format', 'json']);
     assert.equal(mixed.code, 3);
     assert.deepEqual(JSON.parse(mixed.stdout).summary, { total: 2, valid: 1, invalid: 0, inconclusive: 1 });
-    const good = await check(['--customer', 'ok-team', '--customer', 'ok-individual', '--customer', 'ok-file']);
+    const good = await check([
+      '--customer',
+      'ok-team',
+      '--customer',
+      'ok-individual',
+      '--customer',
+      'ok-file',
+    ]);
     assert.equal(good.code, 0, good.stdout);
   });
 
   test('--shard splits the customers between CI jobs without overlap', async () => {
     const seen: string[] = [];
     for (const i of [1, 2, 3]) {
-      const r = await check(['--shard', `${i}/3`, '--format', 'json', '--customer', 'ok-team', '--customer', 'ok-file', '--customer', 'revoked', '--customer', 'garbage']);
+      const r = await check([
+        '--shard',
+        `${i}/3`,
+        '--format',
+        'json',
+        '--customer',
+        'ok-team',
+        '--customer',
+        'ok-file',
+        '--customer',
+        'revoked',
+        '--customer',
+        'garbage',
+      ]);
       seen.push(...JSON.parse(r.stdout).results.map((x: { customer: string }) => x.customer));
     }
     assert.deepEqual(seen.sort(), ['garbage', 'ok-file', 'ok-team', 'revoked']);
   });
 
   test('--asc-base-url wins over ASC_API_BASE_URL', async () => {
-    const r = await check(['--customer', 'ok-team', '--asc-base-url', emulator.url, '--format', 'json'], { ASC_API_BASE_URL: 'http://127.0.0.1:9' });
+    const r = await check(['--customer', 'ok-team', '--asc-base-url', emulator.url, '--format', 'json'], {
+      ASC_API_BASE_URL: 'http://127.0.0.1:9',
+    });
     assert.equal(JSON.parse(r.stdout).results[0].code, 'OK');
   });
 
@@ -131,26 +191,58 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     down.faults = { down: true };
     await down.start();
     try {
-      const r = await check(['--format', 'json', '--customer', 'ok-team', '--customer', 'ok-individual', '--customer', 'ok-file', '--customer', 'revoked'], { ASC_API_BASE_URL: down.url });
+      const r = await check(
+        [
+          '--format',
+          'json',
+          '--customer',
+          'ok-team',
+          '--customer',
+          'ok-individual',
+          '--customer',
+          'ok-file',
+          '--customer',
+          'revoked',
+        ],
+        { ASC_API_BASE_URL: down.url },
+      );
       assert.equal(r.code, 3);
       const codes = JSON.parse(r.stdout).results.map((x: { code: string }) => x.code);
-      assert.deepEqual(codes, ['APPLE_UNAVAILABLE', 'APPLE_UNAVAILABLE', 'APPLE_UNAVAILABLE', 'APPLE_UNAVAILABLE']);
+      assert.deepEqual(codes, [
+        'APPLE_UNAVAILABLE',
+        'APPLE_UNAVAILABLE',
+        'APPLE_UNAVAILABLE',
+        'APPLE_UNAVAILABLE',
+      ]);
     } finally {
       await down.stop();
     }
   });
 
   test('Secrets Manager unreachable: AWS_UNAVAILABLE (inconclusive), never invalid; file: keys still checked', async () => {
-    const r = await check(['--format', 'json', '--customer', 'ok-team', '--customer', 'ok-file'], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '2' });
+    const r = await check(['--format', 'json', '--customer', 'ok-team', '--customer', 'ok-file'], {
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_MAX_ATTEMPTS: '2',
+    });
     assert.equal(r.code, 3, r.stderr);
-    const byCustomer = Object.fromEntries(JSON.parse(r.stdout).results.map((x: { customer: string; code: string }) => [x.customer, x.code]));
+    const byCustomer = Object.fromEntries(
+      JSON.parse(r.stdout).results.map((x: { customer: string; code: string }) => [x.customer, x.code]),
+    );
     assert.deepEqual(byCustomer, { 'ok-file': 'OK', 'ok-team': 'AWS_UNAVAILABLE' });
   });
 
   test('no AWS credentials: a configuration error, exit 2, no stack trace', async () => {
-    const r = await check(['--customer', 'ok-team'], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' });
+    const r = await check(['--customer', 'ok-team'], {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_CONFIG_FILE: '/nonexistent',
+    });
     assert.equal(r.code, 2, r.stdout + r.stderr);
-    assert.match(r.stderr, /^asc-keys: AWS refused the credentials \(CredentialsProviderError\); configure them/m);
+    assert.match(
+      r.stderr,
+      /^asc-keys: AWS refused the credentials \(CredentialsProviderError\); configure them/m,
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
@@ -163,17 +255,29 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
   });
 
   test('--debug on failures shows stacks of errors but never key material', async () => {
-    const r = await check(['--debug', '--customer', 'garbage', '--customer', 'revoked'], { AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent' });
+    const r = await check(['--debug', '--customer', 'garbage', '--customer', 'revoked'], {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_CONFIG_FILE: '/nonexistent',
+    });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /\n\s+at /);
   });
 
   test('access denied by IAM: SECRET_ACCESS_DENIED', async () => {
-    const iam = new IAMClient({ endpoint: moto.url, region: 'us-east-1', credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' } });
+    const iam = new IAMClient({
+      endpoint: moto.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    });
     await iam.send(new CreateUserCommand({ UserName: 'nobody' }));
     const { AccessKey } = await iam.send(new CreateAccessKeyCommand({ UserName: 'nobody' }));
     await moto.enforceIam();
-    const r = await check(['--format', 'json', '--customer', 'ok-team'], { AWS_ACCESS_KEY_ID: AccessKey!.AccessKeyId!, AWS_SECRET_ACCESS_KEY: AccessKey!.SecretAccessKey! });
+    const r = await check(['--format', 'json', '--customer', 'ok-team'], {
+      AWS_ACCESS_KEY_ID: AccessKey!.AccessKeyId!,
+      AWS_SECRET_ACCESS_KEY: AccessKey!.SecretAccessKey!,
+    });
     assert.equal(r.code, 1, r.stderr);
     const [result] = JSON.parse(r.stdout).results;
     assert.deepEqual([result.status, result.code], ['invalid', 'SECRET_ACCESS_DENIED']);
@@ -183,7 +287,8 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     const all = outputs.join('\n');
     assert.ok(outputs.length > 20);
     for (const [slug, key] of fixture.keys) {
-      for (const chunk of key.body.match(/.{24}/g)!) assert.ok(!all.includes(chunk), `key material of ${slug} in the output`);
+      for (const chunk of key.body.match(/.{24}/g)!)
+        assert.ok(!all.includes(chunk), `key material of ${slug} in the output`);
       assert.ok(!all.includes('PRIVATE KEY'), 'a PEM header in the output');
     }
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
 import { recordText, REPO, tempProject } from '../support/project.js';
@@ -21,8 +21,14 @@ describe('asc-keys lint', () => {
     writeFileSync(join(project.customers, 'notes.yml'), 'x: 1\n');
     const text = await runCli(['lint'], { cwd: project.dir });
     assert.equal(text.code, 1);
-    assert.match(text.stdout, /^customers\/acme-corp\.yaml:6:10: error FIELD_INVALID apiKey\.keyId must be exactly 10 characters/m);
-    assert.match(text.stdout, /^customers\/notes\.yml:1:1: error FILE_YML_EXTENSION must end in \.yaml; rename it to notes\.yaml$/m);
+    assert.match(
+      text.stdout,
+      /^customers\/acme-corp\.yaml:6:10: error FIELD_INVALID apiKey\.keyId must be exactly 10 characters/m,
+    );
+    assert.match(
+      text.stdout,
+      /^customers\/notes\.yml:1:1: error FILE_YML_EXTENSION must end in \.yaml; rename it to notes\.yaml$/m,
+    );
 
     const junit = join(project.dir, 'lint.xml');
     const json = await runCli(['lint', '--format', 'json', '--junit', junit], { cwd: project.dir });
@@ -30,7 +36,13 @@ describe('asc-keys lint', () => {
     const doc = JSON.parse(json.stdout);
     assert.deepEqual(doc.summary, { files: 5, errors: 2, warnings: 0 });
     assert.deepEqual(Object.keys(doc.findings[0]), ['file', 'line', 'column', 'severity', 'code', 'message']);
-    assert.deepEqual(doc.findings.map((f: { code: string; line: number }) => [f.code, f.line]), [['FIELD_INVALID', 6], ['FILE_YML_EXTENSION', 1]]);
+    assert.deepEqual(
+      doc.findings.map((f: { code: string; line: number }) => [f.code, f.line]),
+      [
+        ['FIELD_INVALID', 6],
+        ['FILE_YML_EXTENSION', 1],
+      ],
+    );
     const xml = readFileSync(junit, 'utf8');
     assert.equal(xml.match(/<testcase /g)?.length, 4);
     assert.equal(xml.match(/<failure /g)?.length, 2);
@@ -41,7 +53,10 @@ describe('asc-keys lint', () => {
     const project = tempProject({ 'acme-corp.yaml': recordText({ createdOn: '2026-02-30' }) });
     const r = await runCli(['lint', '--customers', project.customers], { cwd: project.dir });
     assert.equal(r.code, 1);
-    assert.ok(r.stdout.startsWith(`${join(project.customers, 'acme-corp.yaml')}:10:14: error DATE_INVALID`), r.stdout);
+    assert.ok(
+      r.stdout.startsWith(`${join(project.customers, 'acme-corp.yaml')}:10:14: error DATE_INVALID`),
+      r.stdout,
+    );
   });
 
   test('GitHub annotations on stderr under GITHUB_ACTIONS=true, and a step summary', async () => {
@@ -49,11 +64,20 @@ describe('asc-keys lint', () => {
     writeFileSync(join(project.customers, 'acme-corp.yaml'), recordText({ keyId: 'bad-id' }));
     const summary = join(project.dir, 'summary.md');
     writeFileSync(summary, '');
-    const r = await runCli(['lint', '--format', 'json'], { cwd: project.dir, env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary } });
+    const r = await runCli(['lint', '--format', 'json'], {
+      cwd: project.dir,
+      env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
+    });
     assert.equal(r.code, 1);
     JSON.parse(r.stdout);
-    assert.match(r.stderr, /^::error title=asc-keys FIELD_INVALID,file=customers\/acme-corp\.yaml,line=6,col=10::apiKey\.keyId must be/m);
-    assert.match(readFileSync(summary, 'utf8'), /<h3>asc-keys lint<\/h3>[\s\S]*\| customers\/acme-corp\.yaml \| 6 \| error \| FIELD_INVALID \|/);
+    assert.match(
+      r.stderr,
+      /^::error title=asc-keys FIELD_INVALID,file=customers\/acme-corp\.yaml,line=6,col=10::apiKey\.keyId must be/m,
+    );
+    assert.match(
+      readFileSync(summary, 'utf8'),
+      /<h3>asc-keys lint<\/h3>[\s\S]*\| customers\/acme-corp\.yaml \| 6 \| error \| FIELD_INVALID \|/,
+    );
   });
 
   test('usage errors exit 2: an unknown option, a bad format, an unreadable directory', async () => {
@@ -66,7 +90,10 @@ describe('asc-keys lint', () => {
     assert.match(format.stderr, /Allowed choices are text, json/);
     const missing = await runCli(['lint', '--customers', 'nowhere'], { cwd: dir });
     assert.equal(missing.code, 2);
-    assert.equal(missing.stderr, 'asc-keys: cannot read the customers directory "nowhere" (ENOENT); run from the repository root or pass --customers <dir>\n');
+    assert.equal(
+      missing.stderr,
+      'asc-keys: cannot read the customers directory "nowhere" (ENOENT); run from the repository root or pass --customers <dir>\n',
+    );
     assert.equal(missing.stdout, '');
   });
 
@@ -83,6 +110,9 @@ describe('asc-keys lint', () => {
     const project = tempProject({ 'acme-corp.yaml': recordText() });
     const r = await runCli(['lint', '--customers', project.customers], { cwd: REPO + '/customers' });
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /cannot read the platform configuration cdktf\.json \(ENOENT\); run asc-keys from the repository root/);
+    assert.match(
+      r.stderr,
+      /cannot read the platform configuration cdktf\.json \(ENOENT\); run asc-keys from the repository root/,
+    );
   });
 });

@@ -1,15 +1,24 @@
 import assert from 'node:assert/strict';
-import {  } from 'node:fs';
-import { describe, test } from 'node:test';
+import {} from 'node:fs';
+import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { recordText, tempProject } from '../support/project.js';
 
 describe('asc-keys status', () => {
   const record = (customer: string, createdOn: string, extra?: string): string =>
-    recordText({ customer, createdOn, appleId: String(customer.length * 1111), keyId: customer.toUpperCase().padEnd(10, 'X').slice(0, 10), ...(extra && { extra }) });
+    recordText({
+      customer,
+      createdOn,
+      appleId: String(customer.length * 1111),
+      keyId: customer.toUpperCase().padEnd(10, 'X').slice(0, 10),
+      ...(extra && { extra }),
+    });
 
   test('age, due day, days left and overdue, in text, JSON and Markdown; overdue is a warning, exit 0', async () => {
-    const project = tempProject({ 'fresh.yaml': record('fresh', '2099-01-01'), 'old.yaml': record('old', '2000-01-01', 'rotation:\n  maxAgeDays: 100\n  remindDaysBefore: []') });
+    const project = tempProject({
+      'fresh.yaml': record('fresh', '2099-01-01'),
+      'old.yaml': record('old', '2000-01-01', 'rotation:\n  maxAgeDays: 100\n  remindDaysBefore: []'),
+    });
     const text = await runCli(['status'], { cwd: project.dir });
     assert.equal(text.code, 0, text.stderr);
     assert.match(text.stdout, /^customer\s+key ID\s+age \(days\)\s+rotation due\s+days left\s+overdue$/m);
@@ -18,20 +27,41 @@ describe('asc-keys status', () => {
 
     const json = JSON.parse((await runCli(['status', '--format', 'json'], { cwd: project.dir })).stdout);
     const fresh = json.customers.find((c: { customer: string }) => c.customer === 'fresh');
-    assert.deepEqual({ ...fresh, ageDays: undefined, daysLeft: undefined }, { customer: 'fresh', file: 'customers/fresh.yaml', keyId: 'FRESHXXXXX', createdOn: '2099-01-01', ageDays: undefined, rotationDue: '2100-01-01', daysLeft: undefined, overdue: false });
+    assert.deepEqual(
+      { ...fresh, ageDays: undefined, daysLeft: undefined },
+      {
+        customer: 'fresh',
+        file: 'customers/fresh.yaml',
+        keyId: 'FRESHXXXXX',
+        createdOn: '2099-01-01',
+        ageDays: undefined,
+        rotationDue: '2100-01-01',
+        daysLeft: undefined,
+        overdue: false,
+      },
+    );
     assert.ok(fresh.ageDays < 0 && fresh.daysLeft > 365);
     assert.deepEqual(json.summary, { customers: 2, overdue: 1, errors: 0 });
 
     const md = await runCli(['status', '--format', 'markdown'], { cwd: project.dir });
-    assert.match(md.stdout, /^\| customer \| key ID \| age \(days\) \| rotation due \| days left \| overdue \|$/m);
+    assert.match(
+      md.stdout,
+      /^\| customer \| key ID \| age \(days\) \| rotation due \| days left \| overdue \|$/m,
+    );
     assert.match(md.stdout, /^\| old \| OLDXXXXXXX \| \d+ \| 2000-04-10 \| -\d+ \| OVERDUE \|$/m);
 
     const gh = await runCli(['status'], { cwd: project.dir, env: { GITHUB_ACTIONS: 'true' } });
-    assert.match(gh.stderr, /^::warning title=asc-keys ROTATION_OVERDUE,file=customers\/old\.yaml,line=5,col=1::the key OLDXXXXXXX of old was due for rotation on 2000-04-10$/m);
+    assert.match(
+      gh.stderr,
+      /^::warning title=asc-keys ROTATION_OVERDUE,file=customers\/old\.yaml,line=5,col=1::the key OLDXXXXXXX of old was due for rotation on 2000-04-10$/m,
+    );
   });
 
   test('invalid records are listed and exit 1; the valid ones are still shown', async () => {
-    const project = tempProject({ 'fresh.yaml': record('fresh', '2099-01-01'), 'broken.yaml': 'customer: [' });
+    const project = tempProject({
+      'fresh.yaml': record('fresh', '2099-01-01'),
+      'broken.yaml': 'customer: [',
+    });
     const r = await runCli(['status'], { cwd: project.dir });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /broken\.yaml:\d+:\d+: error YAML_SYNTAX/);

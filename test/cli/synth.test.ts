@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
 
@@ -30,7 +30,14 @@ describe('asc-keys synth', () => {
     const project = exampleProject();
     assert.equal((await runCli(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
     cpSync(join(project.customers, 'globex.yaml'), join(project.dir, 'globex.bak'));
-    writeFileSync(join(project.customers, 'globex.yaml'), readFileSync(join(project.customers, 'acme-corp.yaml'), 'utf8').replace('customer: acme-corp', 'customer: globex').replace(/2X9R4HXF34/g, 'ZZZZZZZZZZ').replace('1234567890', '99').replace('asc-keys/acme-corp', 'asc-keys/globex'));
+    writeFileSync(
+      join(project.customers, 'globex.yaml'),
+      readFileSync(join(project.customers, 'acme-corp.yaml'), 'utf8')
+        .replace('customer: acme-corp', 'customer: globex')
+        .replace(/2X9R4HXF34/g, 'ZZZZZZZZZZ')
+        .replace('1234567890', '99')
+        .replace('asc-keys/acme-corp', 'asc-keys/globex'),
+    );
     rmSync(join(project.customers, 'jdoe-studio.yaml'));
     assert.equal((await runCli(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
     assert.ok(!existsSync(join(project.dir, 'out', 'stacks', 'customer-jdoe-studio')));

@@ -8,68 +8,308 @@ export interface BadInput {
   /** Replaces context.platform in cdktf.json. */
   readonly platform?: (base: Record<string, unknown>) => Record<string, unknown>;
   /** `line` as a string: the line of the file that holds that text. */
-  readonly expect: { readonly code: string; readonly file: string; readonly line: number | string; readonly column?: number };
+  readonly expect: {
+    readonly code: string;
+    readonly file: string;
+    readonly line: number | string;
+    readonly column?: number;
+  };
 }
 
 const A = 'acme-corp.yaml';
 const valid = recordText();
-const replaceLine = (text: string, line: number, content: string): string => text.split('\n').map((l, i) => (i === line - 1 ? content : l)).join('\n');
-const second = (fields: Parameters<typeof recordText>[0]): string => recordText({ customer: 'globex', appleId: '3456789012', keyId: 'B8VN3C6Z1Q', ...fields });
+const replaceLine = (text: string, line: number, content: string): string =>
+  text
+    .split('\n')
+    .map((l, i) => (i === line - 1 ? content : l))
+    .join('\n');
+const second = (fields: Parameters<typeof recordText>[0]): string =>
+  recordText({ customer: 'globex', appleId: '3456789012', keyId: 'B8VN3C6Z1Q', ...fields });
 
 /** Bad inputs for lint; each names the one finding it must produce, where. */
 export const BAD_INPUTS: readonly BadInput[] = [
-  { name: 'appleId of the wrong type (a list)', files: { [A]: replaceLine(valid, 4, '  appleId: [1]') }, expect: { code: 'FIELD_TYPE', file: A, line: 4, column: 12 } },
-  { name: 'appleId with letters', files: { [A]: recordText({ appleId: '12ab' }) }, expect: { code: 'FIELD_INVALID', file: A, line: 4 } },
-  { name: 'maxAgeDays as a string', files: { [A]: recordText({ extra: 'rotation:\n  maxAgeDays: "365"' }) }, expect: { code: 'FIELD_TYPE', file: A, line: 12 } },
-  { name: 'maxAgeDays of 0', files: { [A]: recordText({ extra: 'rotation:\n  maxAgeDays: 0' }) }, expect: { code: 'FIELD_INVALID', file: A, line: 12 } },
-  { name: 'top level is a list', files: { [A]: '- customer: acme-corp\n' }, expect: { code: 'FIELD_TYPE', file: A, line: 1 } },
-  { name: 'missing customer', files: { [A]: valid.replace('customer: acme-corp\n', '') }, expect: { code: 'FIELD_REQUIRED', file: A, line: 1, column: 1 } },
-  { name: 'missing keyId', files: { [A]: replaceLine(valid, 6, '') }, expect: { code: 'FIELD_REQUIRED', file: A, line: 5, column: 1 } },
-  { name: 'missing fingerprint', files: { [A]: replaceLine(valid, 9, '') }, expect: { code: 'FIELD_REQUIRED', file: A, line: 5 } },
-  { name: 'unknown top-level field', files: { [A]: recordText({ extra: 'owner: jane' }) }, expect: { code: 'FIELD_UNKNOWN', file: A, line: 11, column: 1 } },
-  { name: 'misspelt nested field', files: { [A]: replaceLine(valid, 9, '  fingerprnt: DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4') }, expect: { code: 'FIELD_UNKNOWN', file: A, line: 9, column: 3 } },
-  { name: 'unknown field in a list item', files: { [A]: recordText({ extra: 'contacts:\n  - email: a@b.example\n    phone: 123' }) }, expect: { code: 'FIELD_UNKNOWN', file: A, line: 13, column: 5 } },
-  { name: 'YAML merge key', files: { [A]: recordText({ extra: 'rotation:\n  <<: {maxAgeDays: 30}' }) }, expect: { code: 'FIELD_UNKNOWN', file: A, line: 12, column: 3 } },
-  { name: 'bad slug', files: { 'Acme_Corp.yaml': recordText({ customer: 'Acme_Corp', secret: 'aws-sm:asc-keys/acme' }) }, expect: { code: 'FIELD_INVALID', file: 'Acme_Corp.yaml', line: 1, column: 11 } },
-  { name: 'slug of 64 characters', files: { [`${'a'.repeat(64)}.yaml`]: recordText({ customer: 'a'.repeat(64), secret: 'aws-sm:asc-keys/a' }) }, expect: { code: 'FIELD_INVALID', file: `${'a'.repeat(64)}.yaml`, line: 1 } },
-  { name: 'file name differs from customer', files: { [A]: recordText({ customer: 'acme' }) }, expect: { code: 'FILE_NAME_MISMATCH', file: A, line: 1, column: 11 } },
-  { name: 'lowercase Key ID', files: { [A]: recordText({ keyId: '2x9r4hxf34' }) }, expect: { code: 'FIELD_INVALID', file: A, line: 6, column: 10 } },
-  { name: 'Key ID of 9 characters', files: { [A]: recordText({ keyId: '2X9R4HXF3' }) }, expect: { code: 'FIELD_INVALID', file: A, line: 6 } },
-  { name: 'unquoted all-digit Key ID', files: { [A]: recordText({ keyId: '1234567890' }) }, expect: { code: 'FIELD_TYPE', file: A, line: 6 } },
-  { name: 'bad Issuer ID', files: { [A]: recordText({ issuerId: '57246542-96fe-1a63-e053' }) }, expect: { code: 'FIELD_INVALID', file: A, line: 7, column: 13 } },
-  { name: 'team key without Issuer ID', files: { [A]: replaceLine(valid, 7, '  type: team') }, expect: { code: 'ISSUER_ID_REQUIRED', file: A, line: 5, column: 1 } },
-  { name: 'Issuer ID on an individual key', files: { [A]: recordText({ extra: '' }).replace('  secret:', '  type: individual\n  secret:') }, expect: { code: 'ISSUER_ID_FORBIDDEN', file: A, line: 7 } },
-  { name: 'duplicate Key ID across files', files: { [A]: valid, 'globex.yaml': second({ keyId: '2X9R4HXF34' }) }, expect: { code: 'DUPLICATE_KEY_ID', file: 'globex.yaml', line: 6 } },
-  { name: 'duplicate secret across files', files: { [A]: valid, 'globex.yaml': second({ secret: 'aws-sm:asc-keys/acme-corp' }) }, expect: { code: 'DUPLICATE_SECRET', file: 'globex.yaml', line: 8 } },
-  { name: 'duplicate Apple ID across files', files: { [A]: valid, 'globex.yaml': second({ appleId: '1234567890' }) }, expect: { code: 'DUPLICATE_APPLE_ID', file: 'globex.yaml', line: 4 } },
-  { name: 'duplicate slug across files', files: { [A]: valid, 'globex.yaml': second({ customer: 'acme-corp', secret: 'aws-sm:asc-keys/other' }) }, expect: { code: 'DUPLICATE_CUSTOMER', file: 'globex.yaml', line: 1 } },
-  { name: 'unsupported secret scheme', files: { [A]: recordText({ secret: 'vault:secret/acme' }) }, expect: { code: 'SECRET_SCHEME', file: A, line: 8, column: 11 } },
-  { name: 'file: secret path that climbs out', files: { [A]: recordText({ secret: 'file:../keys/acme.p8' }) }, expect: { code: 'SECRET_PATH', file: A, line: 8 } },
-  { name: 'aws-sm: secret outside the platform prefix', files: { [A]: recordText({ secret: 'aws-sm:prod/acme' }) }, expect: { code: 'SECRET_NAME_PREFIX', file: A, line: 8 } },
-  { name: 'impossible date 2026-02-30', files: { [A]: recordText({ createdOn: '2026-02-30' }) }, expect: { code: 'DATE_INVALID', file: A, line: 10, column: 14 } },
-  { name: 'date in another format', files: { [A]: recordText({ createdOn: '15.01.2026' }) }, expect: { code: 'FIELD_INVALID', file: A, line: 10 } },
-  { name: 'reminder day beyond maxAgeDays', files: { [A]: recordText({ extra: 'rotation:\n  maxAgeDays: 30\n  remindDaysBefore: [7, 30]' }) }, expect: { code: 'REMINDER_OUT_OF_RANGE', file: A, line: 13, column: 25 } },
-  { name: 'reminder day listed twice', files: { [A]: recordText({ extra: 'rotation:\n  remindDaysBefore:\n    - 7\n    - 7' }) }, expect: { code: 'REMINDER_DUPLICATE', file: A, line: 14 } },
-  { name: 'bad contact email', files: { [A]: recordText({ extra: 'contacts:\n  - name: Jane\n    email: jane-at-acme' }) }, expect: { code: 'FIELD_INVALID', file: A, line: 13 } },
-  { name: 'unknown role', files: { [A]: recordText({ extra: '' }).replace('  secret:', '  role: OWNER\n  secret:') }, expect: { code: 'FIELD_INVALID', file: A, line: 8 } },
-  { name: 'fingerprint with padding', files: { [A]: recordText({ fingerprint: 'DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4=' }) }, expect: { code: 'FIELD_INVALID', file: A, line: 9 } },
-  { name: 'YAML syntax error: text after a quoted value', files: { [A]: replaceLine(valid, 4, '  appleId: "1234567890" x') }, expect: { code: 'YAML_SYNTAX', file: A, line: 4, column: 25 } },
-  { name: 'YAML syntax error: tab as indentation', files: { [A]: replaceLine(valid, 6, '\tkeyId: 2X9R4HXF34') }, expect: { code: 'YAML_SYNTAX', file: A, line: 6, column: 1 } },
-  { name: 'duplicate YAML keys', files: { [A]: recordText({ extra: 'customer: acme-corp' }) }, expect: { code: 'YAML_DUPLICATE_KEY', file: A, line: 11, column: 1 } },
+  {
+    name: 'appleId of the wrong type (a list)',
+    files: { [A]: replaceLine(valid, 4, '  appleId: [1]') },
+    expect: { code: 'FIELD_TYPE', file: A, line: 4, column: 12 },
+  },
+  {
+    name: 'appleId with letters',
+    files: { [A]: recordText({ appleId: '12ab' }) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 4 },
+  },
+  {
+    name: 'maxAgeDays as a string',
+    files: { [A]: recordText({ extra: 'rotation:\n  maxAgeDays: "365"' }) },
+    expect: { code: 'FIELD_TYPE', file: A, line: 12 },
+  },
+  {
+    name: 'maxAgeDays of 0',
+    files: { [A]: recordText({ extra: 'rotation:\n  maxAgeDays: 0' }) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 12 },
+  },
+  {
+    name: 'top level is a list',
+    files: { [A]: '- customer: acme-corp\n' },
+    expect: { code: 'FIELD_TYPE', file: A, line: 1 },
+  },
+  {
+    name: 'missing customer',
+    files: { [A]: valid.replace('customer: acme-corp\n', '') },
+    expect: { code: 'FIELD_REQUIRED', file: A, line: 1, column: 1 },
+  },
+  {
+    name: 'missing keyId',
+    files: { [A]: replaceLine(valid, 6, '') },
+    expect: { code: 'FIELD_REQUIRED', file: A, line: 5, column: 1 },
+  },
+  {
+    name: 'missing fingerprint',
+    files: { [A]: replaceLine(valid, 9, '') },
+    expect: { code: 'FIELD_REQUIRED', file: A, line: 5 },
+  },
+  {
+    name: 'unknown top-level field',
+    files: { [A]: recordText({ extra: 'owner: jane' }) },
+    expect: { code: 'FIELD_UNKNOWN', file: A, line: 11, column: 1 },
+  },
+  {
+    name: 'misspelt nested field',
+    files: { [A]: replaceLine(valid, 9, '  fingerprnt: DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4') },
+    expect: { code: 'FIELD_UNKNOWN', file: A, line: 9, column: 3 },
+  },
+  {
+    name: 'unknown field in a list item',
+    files: { [A]: recordText({ extra: 'contacts:\n  - email: a@b.example\n    phone: 123' }) },
+    expect: { code: 'FIELD_UNKNOWN', file: A, line: 13, column: 5 },
+  },
+  {
+    name: 'YAML merge key',
+    files: { [A]: recordText({ extra: 'rotation:\n  <<: {maxAgeDays: 30}' }) },
+    expect: { code: 'FIELD_UNKNOWN', file: A, line: 12, column: 3 },
+  },
+  {
+    name: 'bad slug',
+    files: { 'Acme_Corp.yaml': recordText({ customer: 'Acme_Corp', secret: 'aws-sm:asc-keys/acme' }) },
+    expect: { code: 'FIELD_INVALID', file: 'Acme_Corp.yaml', line: 1, column: 11 },
+  },
+  {
+    name: 'slug of 64 characters',
+    files: {
+      [`${'a'.repeat(64)}.yaml`]: recordText({ customer: 'a'.repeat(64), secret: 'aws-sm:asc-keys/a' }),
+    },
+    expect: { code: 'FIELD_INVALID', file: `${'a'.repeat(64)}.yaml`, line: 1 },
+  },
+  {
+    name: 'file name differs from customer',
+    files: { [A]: recordText({ customer: 'acme' }) },
+    expect: { code: 'FILE_NAME_MISMATCH', file: A, line: 1, column: 11 },
+  },
+  {
+    name: 'lowercase Key ID',
+    files: { [A]: recordText({ keyId: '2x9r4hxf34' }) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 6, column: 10 },
+  },
+  {
+    name: 'Key ID of 9 characters',
+    files: { [A]: recordText({ keyId: '2X9R4HXF3' }) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 6 },
+  },
+  {
+    name: 'unquoted all-digit Key ID',
+    files: { [A]: recordText({ keyId: '1234567890' }) },
+    expect: { code: 'FIELD_TYPE', file: A, line: 6 },
+  },
+  {
+    name: 'bad Issuer ID',
+    files: { [A]: recordText({ issuerId: '57246542-96fe-1a63-e053' }) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 7, column: 13 },
+  },
+  {
+    name: 'team key without Issuer ID',
+    files: { [A]: replaceLine(valid, 7, '  type: team') },
+    expect: { code: 'ISSUER_ID_REQUIRED', file: A, line: 5, column: 1 },
+  },
+  {
+    name: 'Issuer ID on an individual key',
+    files: { [A]: recordText({ extra: '' }).replace('  secret:', '  type: individual\n  secret:') },
+    expect: { code: 'ISSUER_ID_FORBIDDEN', file: A, line: 7 },
+  },
+  {
+    name: 'duplicate Key ID across files',
+    files: { [A]: valid, 'globex.yaml': second({ keyId: '2X9R4HXF34' }) },
+    expect: { code: 'DUPLICATE_KEY_ID', file: 'globex.yaml', line: 6 },
+  },
+  {
+    name: 'duplicate secret across files',
+    files: { [A]: valid, 'globex.yaml': second({ secret: 'aws-sm:asc-keys/acme-corp' }) },
+    expect: { code: 'DUPLICATE_SECRET', file: 'globex.yaml', line: 8 },
+  },
+  {
+    name: 'duplicate Apple ID across files',
+    files: { [A]: valid, 'globex.yaml': second({ appleId: '1234567890' }) },
+    expect: { code: 'DUPLICATE_APPLE_ID', file: 'globex.yaml', line: 4 },
+  },
+  {
+    name: 'duplicate slug across files',
+    files: { [A]: valid, 'globex.yaml': second({ customer: 'acme-corp', secret: 'aws-sm:asc-keys/other' }) },
+    expect: { code: 'DUPLICATE_CUSTOMER', file: 'globex.yaml', line: 1 },
+  },
+  {
+    name: 'unsupported secret scheme',
+    files: { [A]: recordText({ secret: 'vault:secret/acme' }) },
+    expect: { code: 'SECRET_SCHEME', file: A, line: 8, column: 11 },
+  },
+  {
+    name: 'file: secret path that climbs out',
+    files: { [A]: recordText({ secret: 'file:../keys/acme.p8' }) },
+    expect: { code: 'SECRET_PATH', file: A, line: 8 },
+  },
+  {
+    name: 'aws-sm: secret outside the platform prefix',
+    files: { [A]: recordText({ secret: 'aws-sm:prod/acme' }) },
+    expect: { code: 'SECRET_NAME_PREFIX', file: A, line: 8 },
+  },
+  {
+    name: 'impossible date 2026-02-30',
+    files: { [A]: recordText({ createdOn: '2026-02-30' }) },
+    expect: { code: 'DATE_INVALID', file: A, line: 10, column: 14 },
+  },
+  {
+    name: 'date in another format',
+    files: { [A]: recordText({ createdOn: '15.01.2026' }) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 10 },
+  },
+  {
+    name: 'reminder day beyond maxAgeDays',
+    files: { [A]: recordText({ extra: 'rotation:\n  maxAgeDays: 30\n  remindDaysBefore: [7, 30]' }) },
+    expect: { code: 'REMINDER_OUT_OF_RANGE', file: A, line: 13, column: 25 },
+  },
+  {
+    name: 'reminder day listed twice',
+    files: { [A]: recordText({ extra: 'rotation:\n  remindDaysBefore:\n    - 7\n    - 7' }) },
+    expect: { code: 'REMINDER_DUPLICATE', file: A, line: 14 },
+  },
+  {
+    name: 'bad contact email',
+    files: { [A]: recordText({ extra: 'contacts:\n  - name: Jane\n    email: jane-at-acme' }) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 13 },
+  },
+  {
+    name: 'unknown role',
+    files: { [A]: recordText({ extra: '' }).replace('  secret:', '  role: OWNER\n  secret:') },
+    expect: { code: 'FIELD_INVALID', file: A, line: 8 },
+  },
+  {
+    name: 'fingerprint with padding',
+    files: { [A]: recordText({ fingerprint: 'DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4=' }) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 9 },
+  },
+  {
+    name: 'YAML syntax error: text after a quoted value',
+    files: { [A]: replaceLine(valid, 4, '  appleId: "1234567890" x') },
+    expect: { code: 'YAML_SYNTAX', file: A, line: 4, column: 25 },
+  },
+  {
+    name: 'YAML syntax error: tab as indentation',
+    files: { [A]: replaceLine(valid, 6, '\tkeyId: 2X9R4HXF34') },
+    expect: { code: 'YAML_SYNTAX', file: A, line: 6, column: 1 },
+  },
+  {
+    name: 'duplicate YAML keys',
+    files: { [A]: recordText({ extra: 'customer: acme-corp' }) },
+    expect: { code: 'YAML_DUPLICATE_KEY', file: A, line: 11, column: 1 },
+  },
   { name: 'empty file', files: { [A]: '' }, expect: { code: 'FILE_EMPTY', file: A, line: 1, column: 1 } },
-  { name: 'comments only', files: { [A]: '# TODO: fill in\n' }, expect: { code: 'FILE_EMPTY', file: A, line: 1 } },
-  { name: 'several YAML documents', files: { [A]: `${valid}---\n${valid}` }, expect: { code: 'YAML_MULTIPLE_DOCUMENTS', file: A, line: 11, column: 1 } },
-  { name: 'byte-order mark', files: { [A]: `\uFEFF${valid}` }, expect: { code: 'FILE_BOM', file: A, line: 1 } },
-  { name: 'CRLF line endings', files: { [A]: valid.replaceAll('\n', '\r\n') }, expect: { code: 'FILE_CRLF', file: A, line: 1, column: 20 } },
-  { name: 'PEM private key pasted into a comment', files: { [A]: async () => `${valid}# ${(await import('../support/keys.js').then((k) => k.generateTestKey())).pem.replaceAll('\n', '\n# ')}` }, expect: { code: 'PRIVATE_KEY_IN_FILE', file: A, line: 11, column: 3 } },
-  { name: 'PEM private key in README.md', files: { [A]: valid, 'README.md': async () => `# Notes\n\n${(await import('../support/keys.js').then((k) => k.generateTestKey())).pem}` }, expect: { code: 'PRIVATE_KEY_IN_FILE', file: 'README.md', line: 3, column: 1 } },
-  { name: 'key body without PEM armour in a field', files: { [A]: async () => recordText({ extra: `displayNote: ${(await import('../support/keys.js').then((k) => k.generateTestKey())).body}` }) }, expect: { code: 'PRIVATE_KEY_IN_FILE', file: A, line: 11, column: 14 } },
-  { name: 'a 2 MB file', files: { [A]: `${valid}# ${'x'.repeat(2 * 1024 * 1024)}\n` }, expect: { code: 'FILE_TOO_LARGE', file: A, line: 1 } },
-  { name: 'binary junk', files: { [A]: Buffer.concat([Buffer.from([0x00, 0xff, 0xfe]), randomBytes(512)]) }, expect: { code: 'FILE_NOT_TEXT', file: A, line: 1 } },
-  { name: '.yml extension', files: { 'acme-corp.yml': valid }, expect: { code: 'FILE_YML_EXTENSION', file: 'acme-corp.yml', line: 1 } },
-  { name: 'stray file', files: { [A]: valid, 'notes.txt': 'call Jane' }, expect: { code: 'FILE_UNEXPECTED', file: 'notes.txt', line: 1 } },
-  { name: 'platform accountId as a number', files: { [A]: valid }, platform: (p) => ({ ...p, accountId: 111122223333 }), expect: { code: 'FIELD_TYPE', file: 'cdktf.json', line: '"accountId"' } },
-  { name: 'platform with an unknown field', files: { [A]: valid }, platform: (p) => ({ ...p, adminRoles: [] }), expect: { code: 'FIELD_UNKNOWN', file: 'cdktf.json', line: '"adminRoles"' } },
-  { name: 'platform without administrators', files: { [A]: valid }, platform: ({ administrators: _a, ...p }) => p, expect: { code: 'FIELD_REQUIRED', file: 'cdktf.json', line: '"platform"' } },
-  { name: 'platform reminder beyond its maxAgeDays', files: { [A]: valid }, platform: (p) => ({ ...p, rotation: { maxAgeDays: 10, remindDaysBefore: [45] } }), expect: { code: 'REMINDER_OUT_OF_RANGE', file: 'cdktf.json', line: '45' } },
+  {
+    name: 'comments only',
+    files: { [A]: '# TODO: fill in\n' },
+    expect: { code: 'FILE_EMPTY', file: A, line: 1 },
+  },
+  {
+    name: 'several YAML documents',
+    files: { [A]: `${valid}---\n${valid}` },
+    expect: { code: 'YAML_MULTIPLE_DOCUMENTS', file: A, line: 11, column: 1 },
+  },
+  {
+    name: 'byte-order mark',
+    files: { [A]: `\uFEFF${valid}` },
+    expect: { code: 'FILE_BOM', file: A, line: 1 },
+  },
+  {
+    name: 'CRLF line endings',
+    files: { [A]: valid.replaceAll('\n', '\r\n') },
+    expect: { code: 'FILE_CRLF', file: A, line: 1, column: 20 },
+  },
+  {
+    name: 'PEM private key pasted into a comment',
+    files: {
+      [A]: async () =>
+        `${valid}# ${(await import('../support/keys.js').then((k) => k.generateTestKey())).pem.replaceAll('\n', '\n# ')}`,
+    },
+    expect: { code: 'PRIVATE_KEY_IN_FILE', file: A, line: 11, column: 3 },
+  },
+  {
+    name: 'PEM private key in README.md',
+    files: {
+      [A]: valid,
+      'README.md': async () =>
+        `# Notes\n\n${(await import('../support/keys.js').then((k) => k.generateTestKey())).pem}`,
+    },
+    expect: { code: 'PRIVATE_KEY_IN_FILE', file: 'README.md', line: 3, column: 1 },
+  },
+  {
+    name: 'key body without PEM armour in a field',
+    files: {
+      [A]: async () =>
+        recordText({
+          extra: `displayNote: ${(await import('../support/keys.js').then((k) => k.generateTestKey())).body}`,
+        }),
+    },
+    expect: { code: 'PRIVATE_KEY_IN_FILE', file: A, line: 11, column: 14 },
+  },
+  {
+    name: 'a 2 MB file',
+    files: { [A]: `${valid}# ${'x'.repeat(2 * 1024 * 1024)}\n` },
+    expect: { code: 'FILE_TOO_LARGE', file: A, line: 1 },
+  },
+  {
+    name: 'binary junk',
+    files: { [A]: Buffer.concat([Buffer.from([0x00, 0xff, 0xfe]), randomBytes(512)]) },
+    expect: { code: 'FILE_NOT_TEXT', file: A, line: 1 },
+  },
+  {
+    name: '.yml extension',
+    files: { 'acme-corp.yml': valid },
+    expect: { code: 'FILE_YML_EXTENSION', file: 'acme-corp.yml', line: 1 },
+  },
+  {
+    name: 'stray file',
+    files: { [A]: valid, 'notes.txt': 'call Jane' },
+    expect: { code: 'FILE_UNEXPECTED', file: 'notes.txt', line: 1 },
+  },
+  {
+    name: 'platform accountId as a number',
+    files: { [A]: valid },
+    platform: (p) => ({ ...p, accountId: 111122223333 }),
+    expect: { code: 'FIELD_TYPE', file: 'cdktf.json', line: '"accountId"' },
+  },
+  {
+    name: 'platform with an unknown field',
+    files: { [A]: valid },
+    platform: (p) => ({ ...p, adminRoles: [] }),
+    expect: { code: 'FIELD_UNKNOWN', file: 'cdktf.json', line: '"adminRoles"' },
+  },
+  {
+    name: 'platform without administrators',
+    files: { [A]: valid },
+    platform: ({ administrators: _a, ...p }) => p,
+    expect: { code: 'FIELD_REQUIRED', file: 'cdktf.json', line: '"platform"' },
+  },
+  {
+    name: 'platform reminder beyond its maxAgeDays',
+    files: { [A]: valid },
+    platform: (p) => ({ ...p, rotation: { maxAgeDays: 10, remindDaysBefore: [45] } }),
+    expect: { code: 'REMINDER_OUT_OF_RANGE', file: 'cdktf.json', line: '45' },
+  },
 ];

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
@@ -12,9 +12,22 @@ import { PLATFORM, record } from '../support/records.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 
-function synth(r: CustomerRecord, now = NOW, platform = PLATFORM): { json: string; parsed: { resource: Record<string, Record<string, Record<string, unknown>>>; terraform: Record<string, unknown> } } {
+function synth(
+  r: CustomerRecord,
+  now = NOW,
+  platform = PLATFORM,
+): {
+  json: string;
+  parsed: {
+    resource: Record<string, Record<string, Record<string, unknown>>>;
+    terraform: Record<string, unknown>;
+  };
+} {
   const app = Testing.app();
-  const stack = new CustomerStack(app, { platform, desired: customerDesiredState(r, platform, platformNames(platform), now) });
+  const stack = new CustomerStack(app, {
+    platform,
+    desired: customerDesiredState(r, platform, platformNames(platform), now),
+  });
   const json = Testing.synth(stack);
   return { json, parsed: JSON.parse(json) };
 }
@@ -40,7 +53,12 @@ describe('CustomerStack', () => {
 
   test('the resource policy denies reading to all but the publisher, the validator and the administrators', () => {
     const { json, parsed } = synth(record());
-    assert.ok(Testing.toHaveResourceWithProperties(json, SecretsmanagerSecretPolicy.tfResourceType, { block_public_policy: true, secret_arn: '${aws_secretsmanager_secret.key.arn}' }));
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, SecretsmanagerSecretPolicy.tfResourceType, {
+        block_public_policy: true,
+        secret_arn: '${aws_secretsmanager_secret.key.arn}',
+      }),
+    );
     const policy = JSON.parse(parsed.resource.aws_secretsmanager_secret_policy!.key_policy!.policy as string);
     assert.deepEqual(policy.Statement, [
       {
@@ -49,14 +67,26 @@ describe('CustomerStack', () => {
         Principal: '*',
         Action: 'secretsmanager:GetSecretValue',
         Resource: '*',
-        Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111122223333:role/asc-keys-publisher', 'arn:aws:iam::111122223333:role/asc-keys-validator', 'arn:aws:iam::111122223333:role/PlatformAdministrator'] } },
+        Condition: {
+          ArnNotEquals: {
+            'aws:PrincipalArn': [
+              'arn:aws:iam::111122223333:role/asc-keys-publisher',
+              'arn:aws:iam::111122223333:role/asc-keys-validator',
+              'arn:aws:iam::111122223333:role/PlatformAdministrator',
+            ],
+          },
+        },
       },
     ]);
   });
 
   test('one reminder per remindDaysBefore entry, at 09:00 UTC on the due day minus N days, to the topic', () => {
     const { json, parsed } = synth(record());
-    assert.deepEqual(Object.keys(parsed.resource.aws_scheduler_schedule!).sort(), ['reminder_0d', 'reminder_30d', 'reminder_7d']);
+    assert.deepEqual(Object.keys(parsed.resource.aws_scheduler_schedule!).sort(), [
+      'reminder_0d',
+      'reminder_30d',
+      'reminder_7d',
+    ]);
     assert.ok(
       Testing.toHaveResourceWithProperties(json, SchedulerSchedule.tfResourceType, {
         name: 'acme-corp-remind-30d',
@@ -67,17 +97,26 @@ describe('CustomerStack', () => {
         target: {
           arn: 'arn:aws:sns:eu-central-1:111122223333:asc-keys-rotation-reminders',
           role_arn: 'arn:aws:iam::111122223333:role/asc-keys-scheduler',
-          input: 'Rotation reminder: the App Store Connect API key 2X9R4HXF34 of acme-corp (app 1234567890) is due for rotation on 2027-06-01, in 30 days. Ask the customer for a new App Manager key and run "asc-keys import".',
+          input:
+            'Rotation reminder: the App Store Connect API key 2X9R4HXF34 of acme-corp (app 1234567890) is due for rotation on 2027-06-01, in 30 days. Ask the customer for a new App Manager key and run "asc-keys import".',
         },
       }),
     );
-    assert.ok(Testing.toHaveResourceWithProperties(json, SchedulerSchedule.tfResourceType, { name: 'acme-corp-remind-0d', schedule_expression: 'at(2027-06-01T09:00:00)' }));
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, SchedulerSchedule.tfResourceType, {
+        name: 'acme-corp-remind-0d',
+        schedule_expression: 'at(2027-06-01T09:00:00)',
+      }),
+    );
   });
 
   test('reminders already past at synth time are left out', () => {
     // Due 2027-06-01: the 30-day reminder (2027-05-02 09:00) has passed on 2027-05-10.
     const { parsed } = synth(record(), new Date('2027-05-10T00:00:00Z'));
-    assert.deepEqual(Object.keys(parsed.resource.aws_scheduler_schedule!).sort(), ['reminder_0d', 'reminder_7d']);
+    assert.deepEqual(Object.keys(parsed.resource.aws_scheduler_schedule!).sort(), [
+      'reminder_0d',
+      'reminder_7d',
+    ]);
     const later = synth(record(), new Date('2027-06-01T09:00:01Z')).parsed;
     assert.equal(later.resource.aws_scheduler_schedule, undefined);
   });
@@ -89,14 +128,26 @@ describe('CustomerStack', () => {
 
   test('schedule names stay within 64 characters for the longest slugs, and stay distinct', () => {
     const long = 'a'.repeat(63);
-    const { parsed } = synth(record({ customer: long, secret: { scheme: 'aws-sm', raw: `aws-sm:asc-keys/${long}`, secretId: `asc-keys/${long}`, name: `asc-keys/${long}` } }));
+    const { parsed } = synth(
+      record({
+        customer: long,
+        secret: {
+          scheme: 'aws-sm',
+          raw: `aws-sm:asc-keys/${long}`,
+          secretId: `asc-keys/${long}`,
+          name: `asc-keys/${long}`,
+        },
+      }),
+    );
     const names = Object.values(parsed.resource.aws_scheduler_schedule!).map((s) => s.name as string);
     assert.equal(new Set(names).size, 3);
     for (const n of names) assert.ok(n.length <= 64, n);
   });
 
   test('a file: reference has no secret in AWS, only its reminders', () => {
-    const { parsed } = synth(record({ secret: { scheme: 'file', raw: 'file:keys/acme.p8', path: 'keys/acme.p8' } }));
+    const { parsed } = synth(
+      record({ secret: { scheme: 'file', raw: 'file:keys/acme.p8', path: 'keys/acme.p8' } }),
+    );
     assert.equal(parsed.resource.aws_secretsmanager_secret, undefined);
     assert.equal(parsed.resource.aws_secretsmanager_secret_policy, undefined);
     assert.equal(Object.keys(parsed.resource.aws_scheduler_schedule!).length, 3);
@@ -107,11 +158,19 @@ describe('CustomerStack', () => {
     assert.equal(synth(record()).parsed.terraform?.backend, undefined);
     const platform = { ...PLATFORM, stateBackend: { bucket: 'acme-tf-state', keyPrefix: 'asc-keys' } };
     const { parsed } = synth(record(), NOW, platform);
-    assert.deepEqual((parsed.terraform.backend as { s3: unknown }).s3, { bucket: 'acme-tf-state', key: 'asc-keys/customer-acme-corp.tfstate', region: 'eu-central-1', encrypt: true, use_lockfile: true });
+    assert.deepEqual((parsed.terraform.backend as { s3: unknown }).s3, {
+      bucket: 'acme-tf-state',
+      key: 'asc-keys/customer-acme-corp.tfstate',
+      region: 'eu-central-1',
+      encrypt: true,
+      use_lockfile: true,
+    });
   });
 
   test('the provider is pinned to the platform account and region', () => {
     const { parsed } = synth(record());
-    assert.deepEqual((parsed as unknown as { provider: { aws: unknown[] } }).provider.aws, [{ region: 'eu-central-1', allowed_account_ids: ['111122223333'] }]);
+    assert.deepEqual((parsed as unknown as { provider: { aws: unknown[] } }).provider.aws, [
+      { region: 'eu-central-1', allowed_account_ids: ['111122223333'] },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { describe, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias/index.js';
@@ -19,13 +19,28 @@ function synth(platform = PLATFORM): { json: string; resource: Resources } {
   return { json, resource: (JSON.parse(json) as { resource: Resources }).resource };
 }
 
-const policyOf = (resource: Resources, type: string, id: string, field = 'policy'): { Statement: Record<string, unknown>[] } => JSON.parse(resource[type]![id]![field] as string);
+const policyOf = (
+  resource: Resources,
+  type: string,
+  id: string,
+  field = 'policy',
+): { Statement: Record<string, unknown>[] } => JSON.parse(resource[type]![id]![field] as string);
 
 describe('PlatformStack', () => {
   test('the KMS key rotates and is reachable through its deterministic alias', () => {
     const { json } = synth();
-    assert.ok(Testing.toHaveResourceWithProperties(json, KmsKey.tfResourceType, { enable_key_rotation: true, deletion_window_in_days: 30 }));
-    assert.ok(Testing.toHaveResourceWithProperties(json, KmsAlias.tfResourceType, { name: 'alias/asc-keys', target_key_id: '${aws_kms_key.secrets_key.key_id}' }));
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, KmsKey.tfResourceType, {
+        enable_key_rotation: true,
+        deletion_window_in_days: 30,
+      }),
+    );
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, KmsAlias.tfResourceType, {
+        name: 'alias/asc-keys',
+        target_key_id: '${aws_kms_key.secrets_key.key_id}',
+      }),
+    );
   });
 
   test('the KMS key policy keeps the account in control and lets only Secrets Manager use the key', () => {
@@ -34,22 +49,51 @@ describe('PlatformStack', () => {
     assert.deepEqual(admin!.Principal, { AWS: 'arn:aws:iam::111122223333:root' });
     assert.ok((admin!.Action as string[]).includes('kms:PutKeyPolicy'));
     assert.ok(!(admin!.Action as string[]).includes('kms:Decrypt'));
-    assert.deepEqual(use!.Condition, { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' } });
+    assert.deepEqual(use!.Condition, {
+      StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' },
+    });
   });
 
   test('the reminder topic, its subscriptions and the schedule group', () => {
     const { json } = synth();
-    assert.ok(Testing.toHaveResourceWithProperties(json, SnsTopic.tfResourceType, { name: 'asc-keys-rotation-reminders' }));
-    assert.ok(Testing.toHaveResourceWithProperties(json, SnsTopicSubscription.tfResourceType, { topic_arn: '${aws_sns_topic.reminders.arn}', protocol: 'email', endpoint: 'mobile-platform@example.com' }));
-    assert.ok(Testing.toHaveResourceWithProperties(json, SchedulerScheduleGroup.tfResourceType, { name: 'asc-keys' }));
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, SnsTopic.tfResourceType, {
+        name: 'asc-keys-rotation-reminders',
+      }),
+    );
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, SnsTopicSubscription.tfResourceType, {
+        topic_arn: '${aws_sns_topic.reminders.arn}',
+        protocol: 'email',
+        endpoint: 'mobile-platform@example.com',
+      }),
+    );
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, SchedulerScheduleGroup.tfResourceType, { name: 'asc-keys' }),
+    );
   });
 
   test('the scheduler role can only publish to the reminder topic', () => {
     const { json, resource } = synth();
-    assert.ok(Testing.toHaveResourceWithProperties(json, IamRole.tfResourceType, { name: 'asc-keys-scheduler' }));
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, IamRole.tfResourceType, { name: 'asc-keys-scheduler' }),
+    );
     const trust = policyOf(resource, 'aws_iam_role', 'scheduler_role', 'assume_role_policy');
-    assert.deepEqual(trust.Statement, [{ Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } } }]);
-    assert.deepEqual(policyOf(resource, 'aws_iam_role_policy', 'scheduler_policy').Statement, [{ Effect: 'Allow', Action: 'sns:Publish', Resource: 'arn:aws:sns:eu-central-1:111122223333:asc-keys-rotation-reminders' }]);
+    assert.deepEqual(trust.Statement, [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+      },
+    ]);
+    assert.deepEqual(policyOf(resource, 'aws_iam_role_policy', 'scheduler_policy').Statement, [
+      {
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Resource: 'arn:aws:sns:eu-central-1:111122223333:asc-keys-rotation-reminders',
+      },
+    ]);
   });
 
   test('the publisher role reads a key only when its session tag customer equals the secret tag customer', () => {
@@ -62,20 +106,38 @@ describe('PlatformStack', () => {
     assert.equal(read!.Action, 'secretsmanager:GetSecretValue');
     assert.equal(read!.Resource, 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:asc-keys/*');
     // Escaped for Terraform, which turns "$${" back into the IAM variable "${".
-    assert.deepEqual(read!.Condition, { StringEquals: { 'secretsmanager:ResourceTag/customer': '$${aws:PrincipalTag/customer}', 'secretsmanager:ResourceTag/managed-by': 'asc-keys' } });
+    assert.deepEqual(read!.Condition, {
+      StringEquals: {
+        'secretsmanager:ResourceTag/customer': '$${aws:PrincipalTag/customer}',
+        'secretsmanager:ResourceTag/managed-by': 'asc-keys',
+      },
+    });
     assert.ok(json.includes('\\"$${aws:PrincipalTag/customer}\\"'));
     assert.equal(decrypt!.Action, 'kms:Decrypt');
-    assert.deepEqual(decrypt!.Condition, { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' }, 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/asc-keys' } });
+    assert.deepEqual(decrypt!.Condition, {
+      StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' },
+      'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/asc-keys' },
+    });
   });
 
   test('the validator role reads and describes, never writes', () => {
     const { resource } = synth();
     const trust = policyOf(resource, 'aws_iam_role', 'validator_role', 'assume_role_policy').Statement[0]!;
     assert.deepEqual(trust.Principal, { AWS: ['arn:aws:iam::111122223333:role/ci-asc-keys'] });
-    const actions = policyOf(resource, 'aws_iam_role_policy', 'validator_policy').Statement.flatMap((s) => [s.Action].flat() as string[]);
+    const actions = policyOf(resource, 'aws_iam_role_policy', 'validator_policy').Statement.flatMap(
+      (s) => [s.Action].flat() as string[],
+    );
     assert.deepEqual(actions.sort(), [
-      'kms:Decrypt', 'kms:DescribeKey', 'scheduler:GetSchedule', 'scheduler:ListSchedules', 'secretsmanager:BatchGetSecretValue', 'secretsmanager:DescribeSecret',
-      'secretsmanager:GetResourcePolicy', 'secretsmanager:GetSecretValue', 'secretsmanager:ListSecretVersionIds', 'secretsmanager:ListSecrets',
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'scheduler:GetSchedule',
+      'scheduler:ListSchedules',
+      'secretsmanager:BatchGetSecretValue',
+      'secretsmanager:DescribeSecret',
+      'secretsmanager:GetResourcePolicy',
+      'secretsmanager:GetSecretValue',
+      'secretsmanager:ListSecretVersionIds',
+      'secretsmanager:ListSecrets',
     ]);
     for (const a of actions) assert.doesNotMatch(a, /:(Put|Create|Update|Delete|Tag|Untag|Restore|Rotate)/);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { afterAll, beforeAll, describe, test } from 'vitest';
 import { SignJWT } from 'jose';
 import { AscEmulator } from './asc-emulator.js';
 import { generateTestKey } from './keys.js';
@@ -8,26 +8,52 @@ const NOW = Date.parse('2026-11-27T12:00:00Z');
 const key = await generateTestKey();
 const other = await generateTestKey();
 const emulator = new AscEmulator(() => NOW);
-emulator.register({ keyId: 'TEAMKEY001', issuerId: '57246542-96fe-1a63-e053-0824d011072a', publicKey: key.publicKey, state: 'active', apps: ['111'] });
+emulator.register({
+  keyId: 'TEAMKEY001',
+  issuerId: '57246542-96fe-1a63-e053-0824d011072a',
+  publicKey: key.publicKey,
+  state: 'active',
+  apps: ['111'],
+});
 emulator.register({ keyId: 'INDIVKEY01', publicKey: key.publicKey, state: 'active', apps: ['111'] });
 
-interface Claims { kid?: string; alg?: string; iss?: string; sub?: string; aud?: string; iat?: number; exp?: number; typ?: string }
+interface Claims {
+  kid?: string;
+  alg?: string;
+  iss?: string;
+  sub?: string;
+  aud?: string;
+  iat?: number;
+  exp?: number;
+  typ?: string;
+}
 async function token(c: Claims = {}, signer = key.privateKey): Promise<string> {
   const iat = c.iat ?? NOW / 1000 - 60;
-  const jwt = new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: c.kid ?? 'TEAMKEY001', typ: c.typ ?? 'JWT' }).setAudience(c.aud ?? 'appstoreconnect-v1').setIssuedAt(iat).setExpirationTime(c.exp ?? iat + 600);
+  const jwt = new SignJWT({})
+    .setProtectedHeader({ alg: 'ES256', kid: c.kid ?? 'TEAMKEY001', typ: c.typ ?? 'JWT' })
+    .setAudience(c.aud ?? 'appstoreconnect-v1')
+    .setIssuedAt(iat)
+    .setExpirationTime(c.exp ?? iat + 600);
   if (c.sub) jwt.setSubject(c.sub);
   if (c.iss !== '') jwt.setIssuer(c.iss ?? '57246542-96fe-1a63-e053-0824d011072a');
   return jwt.sign(signer);
 }
 
-async function get(t: string, path = '/v1/apps/111'): Promise<{ status: number; body: { errors?: { code: string; status: string }[] }; rate: string | null }> {
+async function get(
+  t: string,
+  path = '/v1/apps/111',
+): Promise<{ status: number; body: { errors?: { code: string; status: string }[] }; rate: string | null }> {
   const r = await fetch(`${emulator.url}${path}`, { headers: { Authorization: `Bearer ${t}` } });
-  return { status: r.status, body: (await r.json()) as { errors?: { code: string; status: string }[] }, rate: r.headers.get('x-rate-limit') };
+  return {
+    status: r.status,
+    body: (await r.json()) as { errors?: { code: string; status: string }[] },
+    rate: r.headers.get('x-rate-limit'),
+  };
 }
 
 describe('the App Store Connect emulator', () => {
-  before(() => emulator.start());
-  after(() => emulator.stop());
+  beforeAll(() => emulator.start());
+  afterAll(() => emulator.stop());
 
   test('accepts a proper team token, with X-Rate-Limit', async () => {
     const r = await get(await token());
@@ -70,8 +96,18 @@ describe('the App Store Connect emulator', () => {
   });
 
   test('revoked, role-limited and agreement-missing keys', async () => {
-    for (const [state, status, code] of [['revoked', 401, 'NOT_AUTHORIZED'], ['role-limited', 403, 'FORBIDDEN_ERROR'], ['agreement-missing', 403, 'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED']] as const) {
-      emulator.register({ keyId: 'STATEKEY01', issuerId: '57246542-96fe-1a63-e053-0824d011072a', publicKey: key.publicKey, state, apps: ['111'] });
+    for (const [state, status, code] of [
+      ['revoked', 401, 'NOT_AUTHORIZED'],
+      ['role-limited', 403, 'FORBIDDEN_ERROR'],
+      ['agreement-missing', 403, 'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED'],
+    ] as const) {
+      emulator.register({
+        keyId: 'STATEKEY01',
+        issuerId: '57246542-96fe-1a63-e053-0824d011072a',
+        publicKey: key.publicKey,
+        state,
+        apps: ['111'],
+      });
       const r = await get(await token({ kid: 'STATEKEY01' }));
       assert.deepEqual([r.status, r.body.errors![0]!.code], [status, code]);
     }
@@ -79,7 +115,9 @@ describe('the App Store Connect emulator', () => {
 
   test('faults: down, failure rate, dropped connections, Retry-After', async () => {
     emulator.faults = { down: true, retryAfterSeconds: 7 };
-    const down = await fetch(`${emulator.url}/v1/apps/111`, { headers: { Authorization: `Bearer ${await token()}` } });
+    const down = await fetch(`${emulator.url}/v1/apps/111`, {
+      headers: { Authorization: `Bearer ${await token()}` },
+    });
     assert.equal(down.status, 503);
     assert.equal(down.headers.get('retry-after'), '7');
     emulator.faults = { failureRate: 1, statuses: [429] };
@@ -92,7 +130,10 @@ describe('the App Store Connect emulator', () => {
   test('the hourly per-key limit answers 429 RATE_LIMIT_EXCEEDED', async () => {
     emulator.requestsByKey.set('TEAMKEY001', 3500);
     const r = await get(await token());
-    assert.deepEqual([r.status, r.body.errors![0]!.code, r.rate], [429, 'RATE_LIMIT_EXCEEDED', 'user-hour-lim:3500;user-hour-rem:0;']);
+    assert.deepEqual(
+      [r.status, r.body.errors![0]!.code, r.rate],
+      [429, 'RATE_LIMIT_EXCEEDED', 'user-hour-lim:3500;user-hour-rem:0;'],
+    );
     emulator.requestsByKey.set('TEAMKEY001', 0);
   });
 });

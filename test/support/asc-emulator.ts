@@ -35,16 +35,35 @@ export interface Faults {
 }
 
 const TITLES: Record<string, [string, string]> = {
-  NOT_AUTHORIZED: ['Authentication credentials are missing or invalid.', 'Provide a properly configured and signed bearer token, and make sure that it has not expired.'],
+  NOT_AUTHORIZED: [
+    'Authentication credentials are missing or invalid.',
+    'Provide a properly configured and signed bearer token, and make sure that it has not expired.',
+  ],
   FORBIDDEN_ERROR: ['The given operation is not allowed.', 'The API key in use does not allow this request.'],
-  'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED': ['A required agreement is missing or has expired.', 'This request requires an in-effect agreement that has not been signed or has expired.'],
-  NOT_FOUND: ['The specified resource does not exist', 'There is no resource of type \'apps\' with this id.'],
-  RATE_LIMIT_EXCEEDED: ['The request rate limit has been reached.', "We've received too many requests for this API. Please wait and try again or slow down your request rate."],
+  'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED': [
+    'A required agreement is missing or has expired.',
+    'This request requires an in-effect agreement that has not been signed or has expired.',
+  ],
+  NOT_FOUND: ['The specified resource does not exist', "There is no resource of type 'apps' with this id."],
+  RATE_LIMIT_EXCEEDED: [
+    'The request rate limit has been reached.',
+    "We've received too many requests for this API. Please wait and try again or slow down your request rate.",
+  ],
   UNEXPECTED_ERROR: ['An unexpected error occurred.', 'An unexpected error occurred on the server side.'],
-  SERVICE_UNAVAILABLE: ['The service is unavailable.', 'The service is temporarily unavailable. Try again later.'],
+  SERVICE_UNAVAILABLE: [
+    'The service is unavailable.',
+    'The service is temporarily unavailable. Try again later.',
+  ],
   PARAMETER_ERROR: ['A parameter has an invalid value', 'The request has an invalid parameter.'],
 };
-const CODE_OF_STATUS: Record<number, string> = { 400: 'PARAMETER_ERROR', 401: 'NOT_AUTHORIZED', 404: 'NOT_FOUND', 429: 'RATE_LIMIT_EXCEEDED', 500: 'UNEXPECTED_ERROR', 503: 'SERVICE_UNAVAILABLE' };
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'PARAMETER_ERROR',
+  401: 'NOT_AUTHORIZED',
+  404: 'NOT_FOUND',
+  429: 'RATE_LIMIT_EXCEEDED',
+  500: 'UNEXPECTED_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
 const HOURLY_LIMIT = 3500;
 
 /**
@@ -78,7 +97,13 @@ export class AscEmulator {
   private verifier(key: EmulatedKey): Promise<webcrypto.CryptoKey> {
     let v = this.verifiers.get(key.keyId);
     if (!v) {
-      v = webcrypto.subtle.importKey('spki', key.publicKey.export({ format: 'der', type: 'spki' }), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
+      v = webcrypto.subtle.importKey(
+        'spki',
+        key.publicKey.export({ format: 'der', type: 'spki' }),
+        { name: 'ECDSA', namedCurve: 'P-256' },
+        false,
+        ['verify'],
+      );
       this.verifiers.set(key.keyId, v);
     }
     return v;
@@ -133,17 +158,38 @@ export class AscEmulator {
       if (fixed.times <= 0) return this.answer(res, key, match[1]!);
       fixed.times--;
     }
-    if (fixed) return fixed.rawBody !== undefined ? this.send(res, fixed.status, fixed.rawBody, key.keyId) : this.error(res, fixed.status, key.keyId, fixed.code);
+    if (fixed)
+      return fixed.rawBody !== undefined
+        ? this.send(res, fixed.status, fixed.rawBody, key.keyId)
+        : this.error(res, fixed.status, key.keyId, fixed.code);
     this.answer(res, key, match[1]!);
   }
 
   private answer(res: ServerResponse, key: EmulatedKey, rawAppleId: string): void {
     if (key.state === 'revoked') return this.error(res, 401, key.keyId);
     if (key.state === 'role-limited') return this.error(res, 403, key.keyId, 'FORBIDDEN_ERROR');
-    if (key.state === 'agreement-missing') return this.error(res, 403, key.keyId, 'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED');
+    if (key.state === 'agreement-missing')
+      return this.error(res, 403, key.keyId, 'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED');
     const appleId = decodeURIComponent(rawAppleId);
     if (!key.apps.includes(appleId)) return this.error(res, 404, key.keyId);
-    this.send(res, 200, JSON.stringify({ data: { type: 'apps', id: appleId, attributes: { name: `App ${appleId}`, bundleId: `com.example.app${appleId}`, sku: appleId, primaryLocale: 'en-US' } }, links: { self: `${this.url}/v1/apps/${appleId}` } }), key.keyId);
+    this.send(
+      res,
+      200,
+      JSON.stringify({
+        data: {
+          type: 'apps',
+          id: appleId,
+          attributes: {
+            name: `App ${appleId}`,
+            bundleId: `com.example.app${appleId}`,
+            sku: appleId,
+            primaryLocale: 'en-US',
+          },
+        },
+        links: { self: `${this.url}/v1/apps/${appleId}` },
+      }),
+      key.keyId,
+    );
   }
 
   /** The key whose token this is, or undefined when Apple would answer 401. */
@@ -156,25 +202,49 @@ export class AscEmulator {
       const key = this.keys.get(header.kid);
       if (!key) return undefined;
       const nowSeconds = Math.floor(this.now() / 1000);
-      const { payload } = await jwtVerify(token, await this.verifier(key), { algorithms: ['ES256'], audience: 'appstoreconnect-v1', currentDate: new Date(this.now()), requiredClaims: ['exp', 'iat'] });
+      const { payload } = await jwtVerify(token, await this.verifier(key), {
+        algorithms: ['ES256'],
+        audience: 'appstoreconnect-v1',
+        currentDate: new Date(this.now()),
+        requiredClaims: ['exp', 'iat'],
+      });
       if (payload.exp! - payload.iat! > 20 * 60) return undefined;
       if (payload.iat! > nowSeconds) return undefined;
-      if (key.issuerId !== undefined ? payload.iss !== key.issuerId : payload.sub !== 'user' || payload.iss !== undefined) return undefined;
+      if (
+        key.issuerId !== undefined
+          ? payload.iss !== key.issuerId
+          : payload.sub !== 'user' || payload.iss !== undefined
+      )
+        return undefined;
       return key;
     } catch {
       return undefined;
     }
   }
 
-  private error(res: ServerResponse, status: number, keyId: string | undefined, code = CODE_OF_STATUS[status] ?? 'UNEXPECTED_ERROR'): void {
+  private error(
+    res: ServerResponse,
+    status: number,
+    keyId: string | undefined,
+    code = CODE_OF_STATUS[status] ?? 'UNEXPECTED_ERROR',
+  ): void {
     const [title, detail] = TITLES[code] ?? ['An error occurred.', 'An error occurred.'];
-    if ((status === 429 || status === 503) && this.faults.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(this.faults.retryAfterSeconds));
-    this.send(res, status, JSON.stringify({ errors: [{ id: randomUUID(), status: String(status), code, title, detail }] }), keyId);
+    if ((status === 429 || status === 503) && this.faults.retryAfterSeconds !== undefined)
+      res.setHeader('Retry-After', String(this.faults.retryAfterSeconds));
+    this.send(
+      res,
+      status,
+      JSON.stringify({ errors: [{ id: randomUUID(), status: String(status), code, title, detail }] }),
+      keyId,
+    );
   }
 
   private send(res: ServerResponse, status: number, body: string, keyId: string | undefined): void {
     const used = keyId ? (this.requestsByKey.get(keyId) ?? 0) : 0;
-    res.writeHead(status, { 'Content-Type': 'application/json', 'X-Rate-Limit': `user-hour-lim:${HOURLY_LIMIT};user-hour-rem:${Math.max(0, HOURLY_LIMIT - used)};` });
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'X-Rate-Limit': `user-hour-lim:${HOURLY_LIMIT};user-hour-rem:${Math.max(0, HOURLY_LIMIT - used)};`,
+    });
     if (this.faults.slowBodyMs) {
       res.flushHeaders();
       setTimeout(() => res.end(body), this.faults.slowBodyMs);

@@ -20,7 +20,11 @@ const bump = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k
  * A real SecretsManagerClient pointed at moto that counts calls and attempts and, where moto
  * cannot produce the fault (throttling, 5xx), injects it at the SDK level, inside the retry loop.
  */
-export function secretsManagerClient(moto: MotoServer, faults?: Faulty, maxAttempts = 6): SecretsManagerClient & CallCounts {
+export function secretsManagerClient(
+  moto: MotoServer,
+  faults?: Faulty,
+  maxAttempts = 6,
+): SecretsManagerClient & CallCounts {
   const client = new SecretsManagerClient({
     endpoint: moto.url,
     region: 'eu-central-1',
@@ -30,23 +34,29 @@ export function secretsManagerClient(moto: MotoServer, faults?: Faulty, maxAttem
   const calls = new Map<string, number>();
   const attempts = new Map<string, number>();
   let seed = 7;
-  const random = (): number => ((seed = (seed * 16807) % 2147483647) / 2147483647);
-  client.middlewareStack.add((next, context) => async (args) => {
-    bump(calls, context.commandName!);
-    return next(args);
-  }, { step: 'initialize', name: 'countCalls' });
-  client.middlewareStack.add((next, context) => async (args) => {
-    bump(attempts, context.commandName!);
-    if (faults && random() < faults.rate) {
-      const throttling = faults.error === 'ThrottlingException';
-      throw Object.assign(new Error(throttling ? 'Rate exceeded' : 'We encountered an internal error'), {
-        name: faults.error,
-        $fault: throttling ? 'client' : 'server',
-        $metadata: { httpStatusCode: throttling ? 400 : 500, attempts: 1 },
-        ...(throttling && { $retryable: { throttling: true } }),
-      });
-    }
-    return next(args);
-  }, { step: 'deserialize', name: 'injectFaults' });
+  const random = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      bump(calls, context.commandName!);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countCalls' },
+  );
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      bump(attempts, context.commandName!);
+      if (faults && random() < faults.rate) {
+        const throttling = faults.error === 'ThrottlingException';
+        throw Object.assign(new Error(throttling ? 'Rate exceeded' : 'We encountered an internal error'), {
+          name: faults.error,
+          $fault: throttling ? 'client' : 'server',
+          $metadata: { httpStatusCode: throttling ? 400 : 500, attempts: 1 },
+          ...(throttling && { $retryable: { throttling: true } }),
+        });
+      }
+      return next(args);
+    },
+    { step: 'deserialize', name: 'injectFaults' },
+  );
   return Object.assign(client, { calls, attempts });
 }

@@ -16,10 +16,13 @@ export class CountingProxy {
     this.server = createServer((req, res) => {
       const op = operation(req.headers['x-amz-target'], req.method ?? 'GET', req.url ?? '/');
       this.calls.set(op, (this.calls.get(op) ?? 0) + 1);
-      const upstream = request({ host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = request(
+        { host: target.hostname, port: target.port, path: req.url, method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
     });
@@ -46,6 +49,7 @@ export class CountingProxy {
 function operation(target: string | string[] | undefined, method: string, url: string): string {
   if (typeof target === 'string') return target.split('.').pop()!;
   const path = url.split('?')[0]!.split('/').filter(Boolean);
-  if (path[0] === 'schedules') return method === 'GET' ? (path.length > 1 ? 'GetSchedule' : 'ListSchedules') : `${method} /schedules`;
+  if (path[0] === 'schedules')
+    return method === 'GET' ? (path.length > 1 ? 'GetSchedule' : 'ListSchedules') : `${method} /schedules`;
   return `${method} /${path[0] ?? ''}`;
 }

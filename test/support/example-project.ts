@@ -8,4 +8,3 @@ export function exampleProject(): ReturnType<typeof tempProject> {
   cpSync(join(REPO, 'customers'), project.customers, { recursive: true });
   return project;
 }
-

@@ -34,7 +34,11 @@ export const fastlaneValue = (key: TestKey, ids: { keyId: string; issuerId?: str
   JSON.stringify({ key_id: ids.keyId, issuer_id: ids.issuerId ?? null, key: key.pem, in_house: false });
 
 /** Records, stored secrets and emulator keys for each scenario; every key generated here and now. */
-export async function buildKeyFixture(scenarios: readonly KeyScenario[], aws: SecretsManagerClient, emulator: AscEmulator): Promise<KeyFixture> {
+export async function buildKeyFixture(
+  scenarios: readonly KeyScenario[],
+  aws: SecretsManagerClient,
+  emulator: AscEmulator,
+): Promise<KeyFixture> {
   const project = tempProject({});
   const keys = new Map<string, TestKey>();
   const other = await generateTestKey();
@@ -47,20 +51,53 @@ export async function buildKeyFixture(scenarios: readonly KeyScenario[], aws: Se
     }
     const key = await generateTestKey();
     keys.set(s.slug, key);
-    const keyId = `K${String(i).padStart(4, '0')}${s.slug.replace(/[^a-z]/g, '').toUpperCase().padEnd(5, 'X').slice(0, 5)}`;
-    const issuerId = s.type === 'individual' ? undefined : `${String(i).padStart(8, '0')}-96fe-1a63-e053-0824d011072a`;
+    const keyId = `K${String(i).padStart(4, '0')}${s.slug
+      .replace(/[^a-z]/g, '')
+      .toUpperCase()
+      .padEnd(5, 'X')
+      .slice(0, 5)}`;
+    const issuerId =
+      s.type === 'individual' ? undefined : `${String(i).padStart(8, '0')}-96fe-1a63-e053-0824d011072a`;
     const appleId = String(1_000_000_000 + i);
     const secret = s.store === 'file' ? `file:keys/${s.slug}.p8` : `aws-sm:asc-keys/${s.slug}`;
-    writeFileSync(file, recordText({ customer: s.slug, appleId, keyId, issuerId: issuerId ?? null, secret, fingerprint: (s.wrongFingerprint ? other : key).fingerprint }));
-    const value = s.value === null ? undefined : (s.value ?? fastlaneValue)(key, { keyId, ...(issuerId && { issuerId }) });
+    writeFileSync(
+      file,
+      recordText({
+        customer: s.slug,
+        appleId,
+        keyId,
+        issuerId: issuerId ?? null,
+        secret,
+        fingerprint: (s.wrongFingerprint ? other : key).fingerprint,
+      }),
+    );
+    const value =
+      s.value === null
+        ? undefined
+        : (s.value ?? fastlaneValue)(key, { keyId, ...(issuerId && { issuerId }) });
     if (value !== undefined && s.store === 'file') {
       mkdirSync(dirname(join(project.dir, 'keys', 'x')), { recursive: true });
       writeFileSync(join(project.dir, 'keys', `${s.slug}.p8`), value);
     } else if (value !== undefined) {
-      await aws.send(new CreateSecretCommand({ Name: `asc-keys/${s.slug}`, SecretString: value, Tags: [{ Key: 'customer', Value: s.slug }, { Key: 'managed-by', Value: 'asc-keys' }] }));
+      await aws.send(
+        new CreateSecretCommand({
+          Name: `asc-keys/${s.slug}`,
+          SecretString: value,
+          Tags: [
+            { Key: 'customer', Value: s.slug },
+            { Key: 'managed-by', Value: 'asc-keys' },
+          ],
+        }),
+      );
     }
     if (s.apple !== 'unregistered') {
-      emulator.register({ keyId, ...(issuerId && { issuerId }), publicKey: key.publicKey, state: s.apple ?? 'active', apps: s.noApps ? [] : [appleId] });
+      emulator.register({
+        keyId,
+        ...(issuerId && { issuerId }),
+        publicKey: key.publicKey,
+        state: s.apple ?? 'active',
+        apps: s.noApps ? [] : [appleId],
+      });
     }
     if (s.appleAnswer) perKey.set(keyId, s.appleAnswer);
   }

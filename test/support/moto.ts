@@ -33,9 +33,17 @@ export async function startMoto(): Promise<MotoServer> {
   let child: ChildProcess;
   let log = '';
   const spawned = new Promise<void>((resolve, reject) => {
-    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.on('error', (err: NodeJS.ErrnoException) =>
-      reject(new Error(err.code === 'ENOENT' ? 'moto_server is not on PATH. The AWS tests need it: pip install "moto[server]"' : `moto_server did not start: ${err.message}`)),
+      reject(
+        new Error(
+          err.code === 'ENOENT'
+            ? 'moto_server is not on PATH. The AWS tests need it: pip install "moto[server]"'
+            : `moto_server did not start: ${err.message}`,
+        ),
+      ),
     );
     child.on('spawn', () => resolve());
     child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-2000)));
@@ -48,10 +56,18 @@ export async function startMoto(): Promise<MotoServer> {
     } catch {
       // not listening yet
     }
-    if (child!.exitCode !== null || Date.now() > deadline) throw new Error(`moto_server did not come up on ${url}:\n${log}`);
+    if (child!.exitCode !== null || Date.now() > deadline)
+      throw new Error(`moto_server did not come up on ${url}:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const env = { AWS_ENDPOINT_URL: url, AWS_REGION: 'eu-central-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_SESSION_TOKEN: '', AWS_PROFILE: '' };
+  const env = {
+    AWS_ENDPOINT_URL: url,
+    AWS_REGION: 'eu-central-1',
+    AWS_ACCESS_KEY_ID: 'testing',
+    AWS_SECRET_ACCESS_KEY: 'testing',
+    AWS_SESSION_TOKEN: '',
+    AWS_PROFILE: '',
+  };
   return {
     url,
     env,

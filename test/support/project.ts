@@ -3,10 +3,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (tests run from dist/test/...). */
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The repository root (this file is test/support/project.ts). */
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
-export const EXAMPLE_CONFIG = JSON.parse(readFileSync(join(REPO, 'cdktf.json'), 'utf8')) as { context: { platform: Record<string, unknown> } };
+export const EXAMPLE_CONFIG = JSON.parse(readFileSync(join(REPO, 'cdktf.json'), 'utf8')) as {
+  context: { platform: Record<string, unknown> };
+};
 
 export interface RecordFields {
   customer?: string;
@@ -32,7 +34,9 @@ export function recordText(f: RecordFields = {}): string {
     `  appleId: "${f.appleId ?? '1234567890'}"`,
     'apiKey:',
     `  keyId: ${f.keyId ?? '2X9R4HXF34'}`,
-    f.issuerId === null ? '  type: individual' : `  issuerId: ${f.issuerId ?? '57246542-96fe-1a63-e053-0824d011072a'}`,
+    f.issuerId === null
+      ? '  type: individual'
+      : `  issuerId: ${f.issuerId ?? '57246542-96fe-1a63-e053-0824d011072a'}`,
     `  secret: ${f.secret ?? `aws-sm:asc-keys/${customer}`}`,
     `  fingerprint: ${f.fingerprint ?? 'DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4'}`,
     `  createdOn: ${f.createdOn ?? '2026-06-01'}`,
@@ -48,7 +52,10 @@ export interface TempProject {
 }
 
 /** A directory with a cdktf.json and a customers/ folder holding `files`. */
-export function tempProject(files: Record<string, string | Buffer>, platform: Record<string, unknown> = EXAMPLE_CONFIG.context.platform): TempProject {
+export function tempProject(
+  files: Record<string, string | Buffer>,
+  platform: Record<string, unknown> = EXAMPLE_CONFIG.context.platform,
+): TempProject {
   const dir = mkdtempSync(join(tmpdir(), 'asc-keys-test-'));
   const customers = join(dir, 'customers');
   mkdirSync(customers);

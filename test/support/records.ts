@@ -16,7 +16,12 @@ export function record(overrides: Partial<CustomerRecord> = {}): CustomerRecord 
     issuerId: '57246542-96fe-1a63-e053-0824d011072a',
     keyType: 'team',
     role: 'APP_MANAGER',
-    secret: { scheme: 'aws-sm', raw: `aws-sm:asc-keys/${customer}`, secretId: `asc-keys/${customer}`, name: `asc-keys/${customer}` },
+    secret: {
+      scheme: 'aws-sm',
+      raw: `aws-sm:asc-keys/${customer}`,
+      secretId: `asc-keys/${customer}`,
+      name: `asc-keys/${customer}`,
+    },
     fingerprint: 'DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4',
     createdOn: '2026-06-01',
     rotation: { maxAgeDays: 365, remindDaysBefore: [30, 7, 0] },

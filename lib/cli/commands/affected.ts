@@ -22,10 +22,18 @@ export async function affected(options: AffectedOptions): Promise<number> {
   const dir = normalize(options.customers);
   const all = changed.some((f) => EVERYTHING.some((re) => re.test(f)));
   // Changed record files count even when deleted: their stack is to be destroyed.
-  const records = changed.filter((f) => normalize(dirname(f)) === dir && f.endsWith('.yaml')).map((f) => basename(f, '.yaml'));
+  const records = changed
+    .filter((f) => normalize(dirname(f)) === dir && f.endsWith('.yaml'))
+    .map((f) => basename(f, '.yaml'));
   // Every stack: the records are loaded (and linted) only then.
-  const customers = [...records, ...(all ? loadProject({ customersDir: options.customers }).records.map((r) => r.customer) : [])];
-  const stacks = [...(all ? ['platform'] : []), ...[...new Set(customers)].sort().map((c) => `customer-${c}`)];
+  const customers = [
+    ...records,
+    ...(all ? loadProject({ customersDir: options.customers }).records.map((r) => r.customer) : []),
+  ];
+  const stacks = [
+    ...(all ? ['platform'] : []),
+    ...[...new Set(customers)].sort().map((c) => `customer-${c}`),
+  ];
   await emitReport(
     {
       command: 'affected',
@@ -46,8 +54,13 @@ function changedFiles(base: string): string[] {
     try {
       return execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (err) {
-      const stderr = String((err as { stderr?: string }).stderr ?? '').trim().split('\n')[0];
-      throw new UsageError('USAGE', `git cannot compare with --base ${base} (${stderr || 'not a git repository'}); fetch that ref (actions/checkout with fetch-depth: 0) and run from the repository root`);
+      const stderr = String((err as { stderr?: string }).stderr ?? '')
+        .trim()
+        .split('\n')[0];
+      throw new UsageError(
+        'USAGE',
+        `git cannot compare with --base ${base} (${stderr || 'not a git repository'}); fetch that ref (actions/checkout with fetch-depth: 0) and run from the repository root`,
+      );
     }
   };
   const mergeBase = git('merge-base', base, 'HEAD').trim();

@@ -21,7 +21,9 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
   const selection = selectCustomers(project.records, project.invalid, selectOptions);
   const selected = inSelection(selectOptions);
   if (selection.invalid.size) {
-    process.stderr.write(`asc-keys: ${selection.invalid.size} record${selection.invalid.size === 1 ? ' has' : 's have'} lint errors and ${selection.invalid.size === 1 ? 'was' : 'were'} not compared; run "asc-keys lint"\n`);
+    process.stderr.write(
+      `asc-keys: ${selection.invalid.size} record${selection.invalid.size === 1 ? ' has' : 's have'} lint errors and ${selection.invalid.size === 1 ? 'was' : 'were'} not compared; run "asc-keys lint"\n`,
+    );
   }
   const secretsManager = defaultClient();
   const findings = await checkDrift({
@@ -30,7 +32,8 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
     selected: selection.records,
     invalidSlugs: new Set([...project.invalid.values()].filter((s): s is string => s !== undefined)),
     // An unmanaged secret belongs to the shard of the customer its tag names; untagged ones to shard 1.
-    inScope: (customer) => (customer === null ? !options.customer?.length && (!shard || shard.index === 1) : selected(customer)),
+    inScope: (customer) =>
+      customer === null ? !options.customer?.length && (!shard || shard.index === 1) : selected(customer),
     clients: { secretsManager, ...awsClients() },
     store: new AwsSecretsManagerStore({ client: secretsManager }),
     now: new Date(),

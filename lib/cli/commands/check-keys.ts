@@ -22,11 +22,17 @@ export interface CheckKeysCliOptions extends CommonOptions {
   readonly retryBudget: number;
 }
 
-export async function checkKeysCommand(options: CheckKeysCliOptions, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function checkKeysCommand(
+  options: CheckKeysCliOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const project = loadProject({ customersDir: options.customers });
   // Checking keys needs no platform value, but a broken configuration is a configuration error.
   requirePlatform(project);
-  const selection = selectCustomers(project.records, project.invalid, { ...(options.customer && { customers: options.customer }), ...(options.shard && { shard: parseShard(options.shard) }) });
+  const selection = selectCustomers(project.records, project.invalid, {
+    ...(options.customer && { customers: options.customer }),
+    ...(options.shard && { shard: parseShard(options.shard) }),
+  });
   const stores = new Map<string, SecretStore>([
     ['file', new FileStore()],
     ['aws-sm', new AwsSecretsManagerStore()],

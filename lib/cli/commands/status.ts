@@ -13,23 +13,50 @@ export async function status(options: CommonOptions, now: Date = new Date()): Pr
   const rows = project.records.map((r) => ({ record: r, ...rotationStatus(r, now) }));
   const overdue = rows.filter((r) => r.overdue);
   const header = ['customer', 'key ID', 'age (days)', 'rotation due', 'days left', 'overdue'];
-  const cells = rows.map((r) => [r.record.customer, r.record.keyId, String(r.ageDays), r.dueOn, String(r.daysLeft), r.overdue ? 'OVERDUE' : 'no']);
+  const cells = rows.map((r) => [
+    r.record.customer,
+    r.record.keyId,
+    String(r.ageDays),
+    r.dueOn,
+    String(r.daysLeft),
+    r.overdue ? 'OVERDUE' : 'no',
+  ]);
   const summary = `${rows.length} customer${rows.length === 1 ? '' : 's'}, ${overdue.length} overdue${errors.length ? `, ${errors.length} record error${errors.length === 1 ? '' : 's'}` : ''}`;
   const annotations: Annotation[] = [
     ...errors.map(findingAnnotation),
-    ...overdue.map((r): Annotation => ({ severity: 'warning', file: r.record.file, ...r.record.positions.apiKey, title: 'asc-keys ROTATION_OVERDUE', message: `the key ${r.record.keyId} of ${r.record.customer} was due for rotation on ${r.dueOn}` })),
+    ...overdue.map((r): Annotation => ({
+      severity: 'warning',
+      file: r.record.file,
+      ...r.record.positions.apiKey,
+      title: 'asc-keys ROTATION_OVERDUE',
+      message: `the key ${r.record.keyId} of ${r.record.customer} was due for rotation on ${r.dueOn}`,
+    })),
   ];
   const cases: ReportCase[] = rows.map((r) => ({
-    name: r.record.customer, file: r.record.file, outcome: 'passed',
-    code: r.overdue ? 'ROTATION_OVERDUE' : 'OK', message: `rotation due ${r.dueOn}, ${r.overdue ? `${-r.daysLeft} days overdue` : `${r.daysLeft} days left`}`,
+    name: r.record.customer,
+    file: r.record.file,
+    outcome: 'passed',
+    code: r.overdue ? 'ROTATION_OVERDUE' : 'OK',
+    message: `rotation due ${r.dueOn}, ${r.overdue ? `${-r.daysLeft} days overdue` : `${r.daysLeft} days left`}`,
   }));
   await emitReport(
     {
       command: 'status',
-      text: [...errors.map(findingLine), rows.length ? textTable([header, ...cells]) : '', summary].filter(Boolean).join('\n'),
+      text: [...errors.map(findingLine), rows.length ? textTable([header, ...cells]) : '', summary]
+        .filter(Boolean)
+        .join('\n'),
       json: {
         summary: { customers: rows.length, overdue: overdue.length, errors: errors.length },
-        customers: rows.map((r) => ({ customer: r.record.customer, file: r.record.file, keyId: r.record.keyId, createdOn: r.record.createdOn, ageDays: r.ageDays, rotationDue: r.dueOn, daysLeft: r.daysLeft, overdue: r.overdue })),
+        customers: rows.map((r) => ({
+          customer: r.record.customer,
+          file: r.record.file,
+          keyId: r.record.keyId,
+          createdOn: r.record.createdOn,
+          ageDays: r.ageDays,
+          rotationDue: r.dueOn,
+          daysLeft: r.daysLeft,
+          overdue: r.overdue,
+        })),
         findings: errors,
       },
       markdown: `${rows.length ? `${markdownTable([header, ...cells])}\n\n` : ''}${summary}`,

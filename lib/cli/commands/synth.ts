@@ -29,7 +29,16 @@ export async function synth(options: SynthOptions): Promise<number> {
       ...linted,
       command: 'synth',
       text: [...project.findings.map(findingLine), summary].join('\n'),
-      json: { summary: { stacks: stacks.length, customers: project.records.length, warnings: project.findings.length }, outdir: options.out, stacks: stacks.map((name) => ({ name, path: join(options.out, 'stacks', name, 'cdk.tf.json') })), findings: (linted.json as { findings: unknown[] }).findings },
+      json: {
+        summary: {
+          stacks: stacks.length,
+          customers: project.records.length,
+          warnings: project.findings.length,
+        },
+        outdir: options.out,
+        stacks: stacks.map((name) => ({ name, path: join(options.out, 'stacks', name, 'cdk.tf.json') })),
+        findings: (linted.json as { findings: unknown[] }).findings,
+      },
       markdown: summary,
     },
     options,

@@ -1,0 +1,23 @@
+import { defineConfig } from 'vitest/config';
+
+// Two cores on every machine here: the moto, Terraform and end-to-end suites each start their
+// own servers and processes, so files run in two forks and hooks get room to start them.
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    globalSetup: ['test/support/global-setup.ts'],
+    setupFiles: ['test/support/cdktf-matchers.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    coverage: {
+      provider: 'v8',
+      include: ['lib/**/*.ts', 'main.ts'],
+      reporter: ['text-summary', 'html', 'json-summary'],
+      reportsDirectory: 'coverage',
+      thresholds: { lines: 90, statements: 90, functions: 85, branches: 80 },
+    },
+  },
+});
