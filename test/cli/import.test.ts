@@ -219,8 +219,12 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
 
   test('text output: what was done, the record, the next steps', async () => {
     const key = await newKey({ individual: true });
-    const r = await importCli([...idArgs('hooli', key), '--p8', p8Of(key)]);
+    const junit = join(cliTmp, 'import.xml');
+    const r = await importCli([...idArgs('hooli', key), '--p8', p8Of(key), '--junit', junit]);
     expect(r.code, r.stderr).toBe(0);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testcase [^>]*name="hooli"/);
+    expect(xml).not.toContain('<failure');
     expect(r.stdout).toContain(
       `Onboarded hooli: stored key ${key.keyId} in aws-sm:asc-keys/hooli and wrote customers/hooli.yaml.`,
     );
@@ -273,11 +277,13 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     const key = await newKey();
     const aes = await aesZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
     const zc = await infoZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
-    const lucky = await passwordPastTheCheckByte(zc);
+    const stored = await infoZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right', true);
     for (const [zip, password] of [
       [aes, 'wrong'],
       [zc, 'wrong'],
-      [zc, lucky],
+      // Past the check byte, a deflated entry fails in inflate and a stored one in the CRC.
+      [zc, await passwordPastTheCheckByte(zc)],
+      [stored, await passwordPastTheCheckByte(stored)],
     ] as const) {
       const r = await importCli(
         [...idArgs('wrong-pw', key), '--zip', zip, '--password-stdin', '--format', 'json'],
@@ -314,12 +320,14 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     const none = await infoZip(files, {
       'notes/README.txt': 'see email',
       [`AuthKey_${key.keyId}.txt`]: key.pem,
+      '__MACOSX/notes/._README.txt': 'resource fork',
+      'notes/.DS_Store': 'finder',
     });
     const r1 = await importCli([...idArgs('zip-none', key), '--zip', none, '--format', 'json']);
     expect(r1.code).toBe(1);
     const d1 = JSON.parse(r1.stdout);
     expect(d1.code).toBe('ZIP_NO_KEY');
-    expect(d1.message).toContain(`it holds notes/README.txt, AuthKey_${key.keyId}.txt`);
+    expect(d1.message).toContain(`(it holds notes/README.txt, AuthKey_${key.keyId}.txt)`);
 
     const two = await aesZip(
       files,
@@ -589,6 +597,19 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       expect(labelled(await versionsOf(clients.secretsManager, secretName(slug)))).toEqual(before);
       expect((await valueOf(clients.secretsManager, secretName(slug))).key_id).toBe(old.keyId);
       expect(strayFiles(project.customers)).toEqual([]);
+    });
+
+    test('a CreateSecret whose answer was lost: the retry finds the secret it made, one version, done', async () => {
+      const key = await newKey();
+      proxy.reset({ operation: 'CreateSecret', call: 1, kind: 'lost' });
+      const r = await importCli([...idArgs('lost-answer', key), '--p8', p8Of(key), '--format', 'json'], {
+        viaProxy: true,
+      });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ action: 'created', code: 'OK' });
+      expect(proxy.calls.filter((c) => c === 'CreateSecret')).toHaveLength(2);
+      expect(labelled(await versionsOf(clients.secretsManager, secretName('lost-answer')))).toHaveLength(1);
+      expect((await valueOf(clients.secretsManager, secretName('lost-answer'))).key).toBe(key.pem);
     });
 
     test('Ctrl-C while the secret is being created: the secret is deleted, exit 130', async () => {

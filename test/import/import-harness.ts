@@ -89,6 +89,8 @@ export async function infoZip(
   dir: string,
   entries: Record<string, string>,
   password?: string,
+  /** Stored, not deflated: then only the CRC shows that a wrong password decrypted garbage. */
+  store = false,
 ): Promise<string> {
   const root = mkdtempSync(join(dir, 'src-'));
   for (const [name, content] of Object.entries(entries)) {
@@ -99,7 +101,14 @@ export async function infoZip(
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       'zip',
-      ['-q', '-r', ...(password ? ['-P', password] : []), path, ...Object.keys(entries)],
+      [
+        '-q',
+        '-r',
+        ...(store ? ['-0'] : []),
+        ...(password ? ['-P', password] : []),
+        path,
+        ...Object.keys(entries),
+      ],
       {
         cwd: root,
       },
