@@ -25,6 +25,7 @@ import {
   labelled,
   read,
   runCliInGroup,
+  runCliOnTerminal,
   strayFiles,
   valueOf,
   versionsOf,
@@ -302,6 +303,22 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       expect(doc.message).toContain(`the password does not decrypt AuthKey_${key.keyId}.p8`);
     }
     await expectNothingLeft('wrong-pw');
+  });
+
+  test('on a terminal the password is asked for and not echoed', async () => {
+    const key = await newKey();
+    const password = 'typed-not-shown-7f3a';
+    const zip = await aesZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, password);
+    const r = await runCliOnTerminal(['import', ...idArgs('prompted', key), '--zip', zip], {
+      cwd: project.dir,
+      env: env({}),
+      password,
+    });
+    outputs.push(r.output);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain('Password of the zip (not shown): ');
+    expect(r.output).not.toContain(password);
+    expect(r.output).toContain('Onboarded prompted');
   });
 
   test('an encrypted zip without --password-stdin and no terminal: exit 2, says how', async () => {
