@@ -1,4 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { dirname, join } from 'node:path';
 import { checkWithApple, type AppleVerdict } from '../apple/check-with-apple.js';
 import type { Clock } from '../apple/clock.js';
@@ -8,7 +9,6 @@ import { customerDesiredState } from '../model/customer-desired.js';
 import { today } from '../model/days.js';
 import { platformNames } from '../model/platform-names.js';
 import { loadProject } from '../records/load-project.js';
-import { YamlSource } from '../records/yaml-source.js';
 import { requirePlatform } from '../cli/require-platform.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import { isReferenceProblem, parseSecretReference } from '../secrets/reference.js';
@@ -51,7 +51,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
   const platform = requirePlatform(project);
   const file = join(deps.customersDir, `${request.customer}.yaml`);
   const existing = readExisting(file);
-  const prior = existing === undefined ? undefined : priorKey(file, existing);
+  const prior = existing === undefined ? undefined : priorKey(existing);
   if (prior) checkRotationOptions(request, file, prior.appleId);
   const secretRef = prior?.secret ?? `aws-sm:${platform.namePrefix}/${request.customer}`;
 
@@ -125,6 +125,12 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
       : sameKey
         ? existing
         : rotatedRecordText(existing, fields);
+  if (text === undefined)
+    return refused(
+      'RECORD_INVALID',
+      `${file} is not a record whose key can be updated in place; run "asc-keys lint" and fix it first; ${NOTHING_DONE}`,
+      fingerprint,
+    );
   const linted = lintCandidate(file, text, project.records, platform);
   if (!linted.record)
     return refused(
@@ -284,9 +290,13 @@ interface PriorKey {
 }
 
 /** What the existing record says, read loosely: lint judges the record as it will be written. */
-function priorKey(file: string, text: string): PriorKey {
-  const data = YamlSource.parse(file, text).source?.toJS() as
-    { app?: { appleId?: unknown }; apiKey?: Record<string, unknown> } | undefined;
+function priorKey(text: string): PriorKey {
+  let data: { app?: { appleId?: unknown }; apiKey?: Record<string, unknown> } | undefined;
+  try {
+    data = parseDocument(text, { version: '1.2', merge: false }).toJS({ maxAliasCount: 100 }) as typeof data;
+  } catch {
+    data = undefined;
+  }
   const str = (v: unknown): string | undefined =>
     typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
   const secret = str(data?.apiKey?.secret);

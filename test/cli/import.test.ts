@@ -538,6 +538,68 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     );
   });
 
+  test('rotation of a record written by hand (a plain integer appleId) keeps it as written', async () => {
+    const old = await newKey();
+    await onboard('by-hand', old);
+    const handWritten = read(recordPath('by-hand')).replace(
+      `appleId: "${old.appleId}"`,
+      `appleId: ${old.appleId}`,
+    );
+    writeFileSync(recordPath('by-hand'), handWritten);
+    const fresh = await newKey();
+    emulator.register({
+      keyId: fresh.keyId,
+      issuerId: fresh.issuerId!,
+      publicKey: fresh.publicKey,
+      state: 'active',
+      apps: [old.appleId],
+    });
+    const r = await importCli([
+      ...idArgs('by-hand', { ...fresh, appleId: old.appleId }),
+      '--p8',
+      p8Of(fresh),
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'rotated', code: 'OK' });
+    expect(read(recordPath('by-hand'))).toContain(`  appleId: ${old.appleId}\n`);
+  });
+
+  test('a record that does not pass lint is not rotated: RECORD_INVALID, nothing stored, record unchanged', async () => {
+    const old = await newKey();
+    await onboard('broken-record', old);
+    const broken = read(recordPath('broken-record')).concat('colour: blue\n');
+    writeFileSync(recordPath('broken-record'), broken);
+    const before = await versionsOf(clients.secretsManager, secretName('broken-record'));
+    const fresh = await newKey();
+    const r = await importCli([
+      ...idArgs('broken-record', { ...fresh, appleId: old.appleId }),
+      '--p8',
+      p8Of(fresh),
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ code: 'RECORD_INVALID', action: 'refused' });
+    expect(doc.message).toContain('customers/broken-record.yaml:');
+    expect(doc.message).toContain('FIELD_UNKNOWN');
+    expect(read(recordPath('broken-record'))).toBe(broken);
+    expect(await versionsOf(clients.secretsManager, secretName('broken-record'))).toEqual(before);
+    writeFileSync(recordPath('broken-record'), 'customer: [\n');
+    const r2 = await importCli([
+      ...idArgs('broken-record', { ...fresh, appleId: old.appleId }),
+      '--p8',
+      p8Of(fresh),
+      '--format',
+      'json',
+    ]);
+    expect(r2.code, r2.stdout + r2.stderr).toBe(1);
+    expect(JSON.parse(r2.stdout).code).toBe('RECORD_INVALID');
+    writeFileSync(recordPath('broken-record'), broken.replace('colour: blue\n', ''));
+  });
+
   describe('a failure at each step leaves nothing behind', () => {
     const onboardingFaults: [string, Fault | 'rename', string, number][] = [
       [
