@@ -2,11 +2,12 @@ import { describe, expect, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { platformSchema } from '../../lib/records/platform-schema.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { EXAMPLE_CONFIG } from '../support/project.js';
-import { PLATFORM } from '../support/records.js';
+import { PLATFORM, record } from '../support/records.js';
+import { customerDesiredState } from '../../lib/model/customer-desired.js';
 
 type Statement = {
   Sid?: string;
@@ -19,7 +20,7 @@ type Statement = {
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 function synth(platform = PLATFORM): { json: string; resource: Resources } {
-  const stack = new PlatformStack(Testing.app(), { platform, names: platformNames(platform) });
+  const stack = new PlatformStack(Testing.app(), { platform, desired: platformDesiredState(platform) });
   const json = Testing.synth(stack);
   return { json, resource: (JSON.parse(json) as { resource: Resources }).resource };
 }
@@ -89,7 +90,10 @@ describe('the importer role in the platform stack', () => {
   test('creating needs the managed-by tag, only the four key tags, and the platform key', () => {
     const byId = Object.fromEntries(statements(synth().resource).map((s) => [s.Sid, s]));
     expect(byId.CreateKeySecrets!.Condition).toEqual({
-      StringEquals: { 'aws:RequestTag/managed-by': 'asc-keys', 'secretsmanager:KmsKeyId': 'alias/asc-keys' },
+      StringEquals: {
+        'aws:RequestTag/managed-by': 'asc-keys',
+        'secretsmanager:KmsKeyId': 'arn:aws:kms:eu-central-1:111122223333:alias/asc-keys',
+      },
       'ForAllValues:StringEquals': { 'aws:TagKeys': ['customer', 'app', 'key-id', 'managed-by'] },
     });
     expect(byId.TagOnCreate!.Condition).toEqual({
@@ -99,6 +103,14 @@ describe('the importer role in the platform stack', () => {
     expect(byId.StoreVersionsOfKeySecrets!.Condition).toEqual({
       StringEquals: { 'secretsmanager:ResourceTag/managed-by': 'asc-keys' },
     });
+  });
+
+  test('the KMS key condition is the very value import creates key secrets with (the model)', () => {
+    const byId = Object.fromEntries(statements(synth().resource).map((s) => [s.Sid, s]));
+    const desired = customerDesiredState(record(), PLATFORM, new Date('2026-11-27T12:00:00Z')).secret!;
+    expect(byId.CreateKeySecrets!.Condition!.StringEquals!['secretsmanager:KmsKeyId']).toBe(desired.kmsKeyId);
+    for (const key of Object.keys(desired.tags))
+      expect(byId.CreateKeySecrets!.Condition!['ForAllValues:StringEquals']!['aws:TagKeys']).toContain(key);
   });
 
   test('no importerTrustedPrincipals: no importer role', () => {
