@@ -18,6 +18,7 @@ import type { ImportRequest, KeySourceSpec } from './import-request.js';
 import type { ImportCode, ImportResult } from './import-result.js';
 import { Interrupted, type InterruptGuard } from './interrupt-guard.js';
 import { KeySourceError, type KeyInput } from './key-input.js';
+import { appleAdvice, describeId, NOTHING_DONE, successMessage } from './import-messages.js';
 import { fastlaneValue, versionToken } from './secret-value.js';
 import type { SecretWriter, StoreUndo } from './secret-writer.js';
 
@@ -34,8 +35,6 @@ export interface ImportDeps {
   readonly retry?: RetryPolicy;
   readonly guard: InterruptGuard;
 }
-
-const NOTHING_DONE = 'nothing was stored and no record was written';
 
 /**
  * One import, in the order of issue 10: the key file's name, the key, the record and every lint
@@ -320,53 +319,4 @@ function checkRotationOptions(request: ImportRequest, file: string, appleId: str
       'USAGE',
       `${extras.join(', ')} ${extras.length === 1 ? 'is' : 'are'} for a new customer; ${file} exists, so this is a rotation: edit the record by hand for those`,
     );
-}
-
-/** What the engineer tells the customer, per Apple's answer. */
-function appleAdvice(verdict: AppleVerdict, request: ImportRequest): string {
-  const said = /\((HTTP [^)]*)\)/.exec(verdict.message)?.[1];
-  const apple = said ? ` (Apple said ${said})` : '';
-  const key = `key ${request.keyId}`;
-  switch (verdict.code) {
-    case 'KEY_REJECTED':
-      return `App Store Connect rejected ${key} twice${apple}: the key was revoked, or it is paired with the wrong Issuer ID. Check --issuer-id with the customer (Users and Access > Integrations shows both); if the key was revoked, ask for a new one; ${NOTHING_DONE}`;
-    case 'ROLE_INSUFFICIENT':
-      return `${key} may not read app ${request.appleId}${apple}: its role is not App Manager. Ask the customer to generate a new key with the App Manager role; ${NOTHING_DONE}`;
-    case 'AGREEMENT_MISSING':
-      return `the customer's App Store Connect agreements are missing or expired${apple}: their Account Holder must accept the latest agreements (Business), then import again; ${NOTHING_DONE}`;
-    case 'APP_NOT_FOUND':
-      return `${key} sees no app ${request.appleId}${apple}: check --app-id (the Apple ID under App Information), and that the key belongs to the team that owns the app; ${NOTHING_DONE}`;
-    case 'APPLE_UNAVAILABLE':
-      return `App Store Connect could not be asked${apple}; ${NOTHING_DONE}: run the same command again later`;
-    default:
-      return `App Store Connect gave an answer asc-keys does not know${apple}; ${NOTHING_DONE}: run the same command again, and report it if it persists`;
-  }
-}
-
-function successMessage(
-  request: ImportRequest,
-  secret: string,
-  file: string,
-  previousKeyId: string | undefined,
-  stored: boolean,
-  wrote: boolean,
-): string {
-  const what = stored
-    ? `stored key ${request.keyId} in ${secret}`
-    : `key ${request.keyId} was already in ${secret}`;
-  const record = wrote
-    ? previousKeyId === undefined
-      ? `wrote ${file}`
-      : `updated ${file}`
-    : `${file} already describes it`;
-  const old =
-    previousKeyId !== undefined && previousKeyId !== request.keyId
-      ? `; the previous key ${previousKeyId} stays readable as AWSPREVIOUS`
-      : '';
-  return `${what} and ${record}${old}`;
-}
-
-/** A misplaced value is described by its shape, never quoted: it could be key material. */
-function describeId(value: string): string {
-  return /^[A-Za-z0-9-]{1,40}$/.test(value) ? value : `(not an ID: ${value.length} characters)`;
 }

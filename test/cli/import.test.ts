@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -688,6 +690,30 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       expect(proxy.calls.filter((c) => c === 'CreateSecret')).toHaveLength(2);
       expect(labelled(await versionsOf(clients.secretsManager, secretName('lost-answer')))).toHaveLength(1);
       expect((await valueOf(clients.secretsManager, secretName('lost-answer'))).key).toBe(key.pem);
+    });
+
+    test('Ctrl-C while Apple is asked, before anything is written: exit 130 at once, nothing stored', async () => {
+      const key = await newKey();
+      let run: ReturnType<typeof runCliInGroup> | undefined;
+      // An App Store Connect that never answers; the request is the moment to press Ctrl-C.
+      const apple = createServer(() => run!.interrupt());
+      await new Promise<void>((resolve) => apple.listen(0, '127.0.0.1', resolve));
+      try {
+        run = runCliInGroup(['import', ...idArgs('ctrl-c-apple', key), '--p8', p8Of(key)], {
+          cwd: project.dir,
+          env: env({
+            env: { ASC_API_BASE_URL: `http://127.0.0.1:${(apple.address() as AddressInfo).port}` },
+          }),
+        });
+        const r = await run.result;
+        outputs.push(r.stdout, r.stderr);
+        expect(r.code, r.stdout + r.stderr).toBe(130);
+        expect(r.stderr).toContain('interrupted; nothing was stored and no record was written');
+      } finally {
+        apple.closeAllConnections();
+        apple.close();
+      }
+      await expectNothingLeft('ctrl-c-apple');
     });
 
     test('Ctrl-C while the secret is being created: the secret is deleted, exit 130', async () => {
