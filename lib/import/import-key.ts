@@ -82,7 +82,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
   if (input.issuerId !== undefined && input.issuerId.toLowerCase() !== request.issuerId?.toLowerCase())
     return refused(
       'KEY_ID_MISMATCH',
-      `the key came with Issuer ID ${input.issuerId}, but the options say ${request.issuerId ?? 'an individual key'}; ${NOTHING_DONE}`,
+      `the key came with Issuer ID ${describeId(input.issuerId)}, but the options say ${request.issuerId ?? 'an individual key'}; ${NOTHING_DONE}`,
     );
   const key = await parseKeyValue(input.pem);
   if (isKeyProblem(key))
@@ -205,11 +205,15 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     try {
       await deps.secrets.undo(undo);
     } catch (err) {
-      return refused(
-        code,
-        `${message}; the store could NOT be undone (${awsFailure(err, 'undo').message}): ${undoFailureAdvice(undo)}`,
-        fingerprint,
-      );
+      // The one case where a value stays stored: the result says where, and how to finish by hand.
+      return {
+        ...refused(
+          code,
+          `${message}; the store could NOT be undone (${awsFailure(err, 'undo').message}): ${undoFailureAdvice(undo)}`,
+          fingerprint,
+        ),
+        secret: record.secret.raw,
+      };
     }
     return refused(
       code,
