@@ -679,6 +679,30 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       expect(strayFiles(project.customers)).toEqual([]);
     });
 
+    test('the rename fails and AWS refuses the undo: the output says the value is still stored and how to remove it', async () => {
+      const key = await newKey();
+      proxy.reset({ operation: 'DeleteSecret', kind: 'refused' });
+      const r = await importCli([...idArgs('undo-refused', key), '--p8', p8Of(key), '--format', 'json'], {
+        viaProxy: true,
+        env: renameFault('undo-refused'),
+      });
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      const doc = JSON.parse(r.stdout);
+      expect(doc).toMatchObject({
+        code: 'RECORD_UNWRITABLE',
+        action: 'refused',
+        secret: 'aws-sm:asc-keys/undo-refused',
+        record: null,
+      });
+      expect(doc.message).toContain('the store could NOT be undone');
+      expect(doc.message).toContain(
+        'aws secretsmanager delete-secret --secret-id asc-keys/undo-refused --force-delete-without-recovery',
+      );
+      expect(labelled(await versionsOf(clients.secretsManager, secretName('undo-refused')))).toHaveLength(1);
+      expect(existsSync(recordPath('undo-refused'))).toBe(false);
+      expect(strayFiles(project.customers)).toEqual([]);
+    });
+
     test('a CreateSecret whose answer was lost: the retry finds the secret it made, one version, done', async () => {
       const key = await newKey();
       proxy.reset({ operation: 'CreateSecret', call: 1, kind: 'lost' });
