@@ -12,6 +12,8 @@ import type { PolicyDocument } from '../model/policy-document.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { AwsStack } from './aws-stack.js';
 import { policyJson } from './policy-json.js';
+import { sealingKeySecret } from './sealing-key.js';
+import { sealingKeyDesiredState } from '../model/sealing-key.js';
 
 export interface PlatformStackProps {
   readonly platform: PlatformConfig;
@@ -71,6 +73,7 @@ export class PlatformStack extends AwsStack {
       policies.validatorTrust,
       policies.validatorRead,
     );
+    sealingKeySecret(this, sealingKeyDesiredState(platform, names));
   }
 
   private role(
