@@ -46,7 +46,7 @@ export function base64UrlEncode(bytes: Uint8Array): string {
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
-export function base64Decode(text: string): Uint8Array {
+export function base64Decode(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/').replace(/\s+/g, ''));
   const bytes = new Uint8Array(binary.length);
   for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
@@ -119,7 +119,7 @@ export async function checkKeyFile(name: string, bytes: Uint8Array): Promise<Che
     return problem('KEY_SEC1', `This key was converted to another format (BEGIN EC PRIVATE KEY). ${pick}`);
   if (!armour || label !== 'PRIVATE KEY')
     return problem('FILE_NOT_KEY', `This file is not a private key. ${pick}`);
-  let der: Uint8Array;
+  let der: Uint8Array<ArrayBuffer>;
   try {
     der = base64Decode(armour[2]!);
   } catch {
@@ -166,7 +166,7 @@ export async function checkKeyFile(name: string, bytes: Uint8Array): Promise<Che
 }
 
 /** NIST SP 800-56A Concat KDF with SHA-256, as RFC 7518 section 4.6.2 uses it for ECDH-ES (one round: 256 bits). */
-export async function concatKdf256(z: Uint8Array, enc: string): Promise<Uint8Array> {
+export async function concatKdf256(z: Uint8Array, enc: string): Promise<Uint8Array<ArrayBuffer>> {
   const algorithmId = new TextEncoder().encode(enc);
   const input = new Uint8Array(4 + z.length + 4 + algorithmId.length + 4 + 4 + 4);
   const view = new DataView(input.buffer);
@@ -193,7 +193,10 @@ export async function concatKdf256(z: Uint8Array, enc: string): Promise<Uint8Arr
  * Encrypts `plaintext` to the sealing key as a compact JWE: ECDH-ES key agreement with an
  * ephemeral P-256 key, A256GCM content encryption, `kid` naming the sealing key.
  */
-export async function sealCompact(recipient: SealingPublicJwk, plaintext: Uint8Array): Promise<string> {
+export async function sealCompact(
+  recipient: SealingPublicJwk,
+  plaintext: Uint8Array<ArrayBuffer>,
+): Promise<string> {
   const subtle = crypto.subtle;
   const ecdh = { name: 'ECDH', namedCurve: 'P-256' };
   const recipientKey = await subtle.importKey(

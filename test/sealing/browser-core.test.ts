@@ -14,7 +14,7 @@ import { ISSUER_ID } from '../../lib/records/patterns.js';
 import { generateSealingKey, sealingPublicJwk } from '../../lib/sealing/sealing-keyring.js';
 import { generateTestKey } from '../support/keys.js';
 
-const bytes = (text: string): Uint8Array => new TextEncoder().encode(text);
+const bytes = (text: string): Uint8Array<ArrayBuffer> => new Uint8Array(Buffer.from(text, 'utf8'));
 const NAME = 'AuthKey_2X9R4HXF34.p8';
 
 describe('checkKeyFile: what the page accepts', () => {
