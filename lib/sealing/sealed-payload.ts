@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { describeIssues } from './describe-issues.js';
 import { FINGERPRINT, ISSUER_ID, KEY_ID, SLUG } from '../records/patterns.js';
 import { SealingError } from './sealing-error.js';
 
@@ -53,13 +54,7 @@ export function parseSealedPayload(plaintext: Uint8Array): SealedPayload {
     );
   const parsed = payloadSchema.safeParse(json);
   // zod's issues name paths and expectations, never the values, so they are safe to print.
-  if (!parsed.success)
-    throw invalid(
-      parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || 'payload'}: ${i.message}`)
-        .join('; '),
-    );
+  if (!parsed.success) throw invalid(describeIssues(parsed.error.issues));
   const p = parsed.data;
   return {
     ...(p.customer && { customer: p.customer }),

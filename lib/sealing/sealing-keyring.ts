@@ -1,5 +1,6 @@
 import { webcrypto } from 'node:crypto';
 import { z } from 'zod';
+import { describeIssues } from './describe-issues.js';
 import { ecThumbprint, type SealingPublicJwk } from './browser-core.js';
 
 /** One private sealing key. Key material: memory and the sealing secret only. */
@@ -58,10 +59,7 @@ export function parseSealingKeyRing(value: string): SealingKeyRing | { problem: 
   const parsed = ringSchema.safeParse(json);
   if (!parsed.success)
     return {
-      problem: `it is not a sealing key ring (${SEALING_KEYRING_FORMAT}): ${parsed.error.issues
-        .slice(0, 3)
-        .map((i) => `${i.path.join('.') || 'value'}: ${i.message}`)
-        .join('; ')}`,
+      problem: `it is not a sealing key ring (${SEALING_KEYRING_FORMAT}): ${describeIssues(parsed.error.issues)}`,
     };
   return { keys: parsed.data.keys };
 }

@@ -140,6 +140,17 @@ describe('openSealedBlock', () => {
 
   test.each([
     ['not JSON', 'key'],
+    [
+      'an unknown field (its name is not echoed)',
+      JSON.stringify({
+        v: 1,
+        keyId: '2X9R4HXF34',
+        individual: true,
+        fingerprint: 'A'.repeat(43),
+        key: 'x',
+        sekrit: 1,
+      }),
+    ],
     ['another format version', JSON.stringify({ v: 2, keyId: '2X9R4HXF34' })],
     ['a field missing', JSON.stringify({ v: 1, keyId: '2X9R4HXF34', individual: true, key: 'x' })],
     [
@@ -166,7 +177,7 @@ describe('openSealedBlock', () => {
         .encrypt(await importJWK(sealingPublicJwk(ring.keys[0]!), 'ECDH-ES'));
       const err = await refusal(openSealedBlock(jwe, ring));
       expect(err.code).toBe('SEALED_PAYLOAD_INVALID');
-      expect(err.message).not.toContain('"key"');
+      expect(err.message).not.toMatch(/"key"|sekrit/);
     },
   );
 });
