@@ -2,6 +2,7 @@ import type { PlatformConfig } from '../records/platform-schema.js';
 import { MANAGED_BY } from './customer-desired.js';
 import type { PlatformNames } from './platform-names.js';
 import { policy, type PolicyDocument } from './policy-document.js';
+import { sealingKeyReadStatements } from './sealing-key.js';
 
 /** The tags a key secret carries (customer-desired.ts); the importer may set these and no others. */
 export const SECRET_TAG_KEYS = ['customer', 'app', 'key-id', 'managed-by'] as const;
@@ -19,9 +20,10 @@ export interface ImporterRoleModel {
  * `${namePrefix}-importer`, assumed by the principals in `importerTrustedPrincipals`. It creates
  * key secrets under the name prefix, only tagged managed-by=asc-keys and encrypted with the
  * platform key; puts values and moves version stages on such secrets; deletes a secret (the
- * undo of an import whose record could not be written). It never reads a value: it has no
- * GetSecretValue or BatchGetSecretValue, and every key secret's policy denies reading to all
- * but the publisher, the validator and the administrators. Absent when no principal is trusted.
+ * undo of an import whose record could not be written). It never reads a key: its one
+ * GetSecretValue is on the sealing key (import --sealed), every key secret's policy denies
+ * reading to all but the publisher, the validator and the administrators. Absent when no
+ * principal is trusted.
  */
 export function importerRole(p: PlatformConfig, n: PlatformNames): ImporterRoleModel | undefined {
   const trusted = p.importerTrustedPrincipals;
@@ -36,7 +38,8 @@ export function importerRole(p: PlatformConfig, n: PlatformNames): ImporterRoleM
   return {
     name,
     arn: `arn:${partition}:iam::${p.accountId}:role/${name}`,
-    description: 'asc-keys import: creates key secrets and stores new key versions; never reads a value',
+    description:
+      'asc-keys import: creates key secrets and stores new key versions; reads no key, only the sealing key',
     trust: policy({
       Effect: 'Allow',
       Principal: { AWS: trusted },
@@ -84,6 +87,7 @@ export function importerRole(p: PlatformConfig, n: PlatformNames): ImporterRoleM
           'ForAnyValue:StringEquals': { 'kms:ResourceAliases': n.kmsAliasName },
         },
       },
+      ...sealingKeyReadStatements(p, n),
     ),
   };
 }

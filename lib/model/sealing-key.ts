@@ -71,17 +71,28 @@ export function sealingKeyDesiredState(
 }
 
 /**
- * The importer role's grant to read the sealing secret (its only read of any value), for the
- * importer role's own policy. The ARN ends in AWS's random six-character suffix.
+ * The importer role's grant to read the sealing secret, its only read of any value, for the
+ * importer role's own policy: GetSecretValue on this secret (its ARN ends in AWS's random
+ * six-character suffix), and Decrypt with the platform key only for this secret's encryption
+ * context, so the grant cannot be stretched to a customer's key.
  */
-export function sealingKeyReadStatement(platform: PlatformConfig, names: PlatformNames): PolicyStatement {
+export function sealingKeyReadStatements(platform: PlatformConfig, names: PlatformNames): PolicyStatement[] {
   const partition = names.topicArn.split(':')[1]!;
-  return {
-    Sid: 'ReadSealingKey',
-    Effect: 'Allow',
-    Action: 'secretsmanager:GetSecretValue',
-    Resource: `arn:${partition}:secretsmanager:${platform.region}:${platform.accountId}:secret:${sealingSecretName(platform.namePrefix)}-??????`,
-  };
+  const arn = `arn:${partition}:secretsmanager:${platform.region}:${platform.accountId}:secret:${sealingSecretName(platform.namePrefix)}-??????`;
+  return [
+    { Sid: 'ReadSealingKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn },
+    {
+      Sid: 'DecryptSealingKey',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: `arn:${partition}:kms:${platform.region}:${platform.accountId}:key/*`,
+      Condition: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${platform.region}.amazonaws.com` },
+        StringLike: { 'kms:EncryptionContext:SecretARN': arn },
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': names.kmsAliasName },
+      },
+    },
+  ];
 }
 
 /** `${namePrefix}-importer`, the role of `asc-keys import` (the name the team agreed on). */

@@ -13,6 +13,7 @@ import {
 } from '../../lib/sealing/sealing-keyring.js';
 import { startChromium, type Browser } from '../support/chromium.js';
 import { runCli } from '../support/cli.js';
+import { dropFile, sealedBlockOf } from '../support/sealing-page-driver.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
 import { REPO } from '../support/project.js';
 
@@ -57,24 +58,8 @@ function keyFile(name: string, text: string): string {
   return path;
 }
 
-/** Drops a file on the drop zone, as a person dragging it from the Finder does. */
-async function drop(page: Page, name: string, text: string): Promise<void> {
-  // In-page code is a string: the tests are type-checked without the DOM library.
-  await page.evaluate(
-    `(([n, t]) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([t], n));
-      const init = { dataTransfer: transfer, bubbles: true, cancelable: true };
-      const zone = document.getElementById('drop-zone');
-      zone.dispatchEvent(new DragEvent('dragover', init));
-      zone.dispatchEvent(new DragEvent('drop', init));
-    })(${JSON.stringify([name, text])})`,
-  );
-}
-
-async function sealedBlock(page: Page): Promise<string> {
-  return page.locator('#sealed-block').inputValue();
-}
+const drop = dropFile;
+const sealedBlock = sealedBlockOf;
 
 describe('the sealing page in Chromium', () => {
   beforeAll(async () => {

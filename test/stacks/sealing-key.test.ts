@@ -7,11 +7,12 @@ import { platformPolicies } from '../../lib/model/platform-policies.js';
 import { policy, type PolicyDocument } from '../../lib/model/policy-document.js';
 import {
   sealingKeyDesiredState,
-  sealingKeyReadStatement,
+  sealingKeyReadStatements,
   sealingSecretName,
 } from '../../lib/model/sealing-key.js';
 import { SLUG } from '../../lib/records/patterns.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
+import { importerRole } from '../../lib/model/importer-role.js';
 import { evaluate, type Decision } from '../support/iam-evaluation.js';
 import { PLATFORM } from '../support/records.js';
 
@@ -65,7 +66,10 @@ describe('the sealing key in the platform stack', () => {
 describe("who can read the sealing key: the resource policy with each role's own policy", () => {
   const policies = platformPolicies(PLATFORM, names);
   const resourcePolicy = sealingKeyDesiredState(PLATFORM, names).policy;
-  const importer = policy(sealingKeyReadStatement(PLATFORM, names));
+  const importer = importerRole(
+    { ...PLATFORM, importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'] },
+    names,
+  )!.permissions;
   // Broad identity policies, as an administrator or a careless role might hold them.
   const everything = policy({ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' });
   const admin = PLATFORM.administrators[0]!;
@@ -105,6 +109,30 @@ describe("who can read the sealing key: the resource policy with each role's own
         [policies.validatorRead],
       ),
     ).toBe('allowed');
+  });
+
+  test('the importer decrypts with the platform key for the sealing secret only', () => {
+    const decrypt = (secretArn: string): Decision =>
+      evaluate(
+        {
+          principalArn: ROLE('asc-keys-importer'),
+          action: 'kms:Decrypt',
+          resourceArn: 'arn:aws:kms:eu-central-1:111122223333:key/0b1c2d3e-aaaa-bbbb-cccc-000000000000',
+          context: {
+            'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com',
+            'kms:ResourceAliases': 'alias/asc-keys',
+            'kms:EncryptionContext:SecretARN': secretArn,
+          },
+        },
+        [importer],
+      );
+    expect(decrypt(SECRET_ARN)).toBe('allowed');
+    expect(decrypt(SECRET_ARN.replace('_sealing-key', 'acme-corp'))).toBe('implicit-deny');
+    expect(
+      sealingKeyReadStatements(PLATFORM, names).every(
+        (s) => importer.Statement.includes(s) || importer.Statement.some((t) => t.Sid === s.Sid),
+      ),
+    ).toBe(true);
   });
 
   test("the importer's grant reads this secret and no customer's key", () => {
