@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { ecThumbprint, type SealingPublicJwk } from './browser-core.js';
@@ -45,5 +46,20 @@ export async function readPublicKeyFile(file: string): Promise<SealingPublicJwk>
       'SEALING_KEY_UNAVAILABLE',
       `${file} is not a sealing public key (an EC P-256 JWK whose kid is its RFC 7638 thumbprint); write it again with "asc-keys sealing-key create"`,
     );
+  try {
+    // A point off the curve would only fail in the customer's browser; refuse it here.
+    await webcrypto.subtle.importKey(
+      'jwk',
+      { kty, crv, x, y },
+      { name: 'ECDH', namedCurve: 'P-256' },
+      false,
+      [],
+    );
+  } catch {
+    throw new UsageError(
+      'SEALING_KEY_UNAVAILABLE',
+      `${file} is not a valid P-256 public key; write it again with "asc-keys sealing-key create"`,
+    );
+  }
   return { kty, crv, x, y, kid };
 }

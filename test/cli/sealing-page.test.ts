@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
+import { ecThumbprint } from '../../lib/sealing/browser-core.js';
 import {
   generateSealingKey,
   sealingPublicJwk,
@@ -65,6 +66,16 @@ describe('asc-keys sealing-page', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/holds a private key: delete it, rotate the sealing key/);
     expect(r.stdout + r.stderr).not.toContain(key.privateJwk.d);
+  });
+
+  test('a point that is not on the curve is refused, though its kid is its thumbprint', async () => {
+    const x = 'A'.repeat(43);
+    const y = 'B'.repeat(43);
+    const kid = await ecThumbprint({ crv: 'P-256', x, y });
+    writeFileSync(join(dir, 'off-curve.json'), JSON.stringify({ kty: 'EC', crv: 'P-256', x, y, kid }));
+    const r = await page(['--out', 'x.html', '--public-key', 'off-curve.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/is not a valid P-256 public key/);
   });
 
   test('a public key whose kid is not its thumbprint is refused', async () => {

@@ -97,6 +97,9 @@ describe('the sealing page in Chromium', () => {
       pem: key.pem,
     });
     await page.screenshot({ path: join(ARTIFACTS, 'sealed.png'), fullPage: true });
+    await page.click('#copy');
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/^Copied/);
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(block);
     await expectNoKeyMaterialLeft(page, key);
     expect(await page.evaluate('window.violations')).toEqual([]);
     await page.close();

@@ -38,6 +38,8 @@ export async function startChromium(): Promise<Browser> {
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: { width: 1024, height: 900 },
+    // The page's copy button; file:// pages may use the clipboard only when granted.
+    permissions: ['clipboard-read', 'clipboard-write'],
   });
   return {
     context,
