@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
@@ -133,6 +133,19 @@ describe('asc-keys sealing-key create, against moto', () => {
     expect(r.stderr).not.toContain('hunter2');
     expect((await aws.send(new GetSecretValueCommand({ SecretId: SECRET }))).SecretString).toContain(
       'hunter2',
+    );
+  });
+
+  test('a broken platform configuration: exit 2, naming the setting, before AWS is asked', async () => {
+    const config = JSON.parse(readFileSync(project.config, 'utf8')) as {
+      context: { platform: Record<string, unknown> };
+    };
+    config.context.platform.namePrefix = 'Not A Prefix';
+    writeFileSync(project.config, JSON.stringify(config));
+    const r = await create();
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /the platform configuration has errors, first cdktf.json:\d+:\d+ .*run "asc-keys lint"/,
     );
   });
 

@@ -19,7 +19,7 @@ import type { CommonOptions } from '../common-options.js';
 import type { ImportResult } from '../../import/import-result.js';
 import { openSealedSource, SealedSourceRefusal, type OpenedSealedKey } from '../../sealing/sealed-source.js';
 import { SealingKeySecret } from '../../sealing/sealing-key-secret.js';
-import { loadPlatformOrFail } from './sealing-key.js';
+import { loadPlatformOrFail } from '../../sealing/platform-config.js';
 
 export interface ImportCliOptions extends CommonOptions {
   readonly customer: string;

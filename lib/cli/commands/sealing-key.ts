@@ -1,11 +1,9 @@
-import { loadPlatform } from '../../records/load-platform.js';
-import type { PlatformConfig } from '../../records/platform-schema.js';
 import { defaultClient } from '../../secrets/aws-secrets-manager-store.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { writePublicKeyFile } from '../../sealing/public-key-file.js';
 import { SealingKeySecret } from '../../sealing/sealing-key-secret.js';
 import { generateSealingKey, sealingPublicJwk } from '../../sealing/sealing-keyring.js';
-import { UsageError } from '../../errors.js';
+import { loadPlatformOrFail } from '../../sealing/platform-config.js';
 
 export interface SealingKeyCreateOptions {
   readonly format: 'text' | 'json';
@@ -56,15 +54,4 @@ export async function sealingKeyCreate(
     ].join('\n'),
   );
   return 0;
-}
-
-/** The platform configuration alone (no records are read); with errors, nothing can be done (exit 2). */
-export function loadPlatformOrFail(): PlatformConfig {
-  const { platform, findings } = loadPlatform();
-  if (platform) return platform;
-  const first = findings[0];
-  throw new UsageError(
-    'PLATFORM_CONFIG_INVALID',
-    `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}; run "asc-keys lint"`,
-  );
 }
