@@ -1,14 +1,14 @@
 import type { Construct } from 'constructs';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js';
-import type { SealingKeyDesiredState } from '../model/sealing-key.js';
+import type { DesiredSecret } from '../model/desired-resources.js';
 import { policyJson } from './policy-json.js';
 
 /**
- * The sealing key's secret and its resource policy, never its value: `asc-keys sealing-key
- * create` puts that, so Terraform state never sees it. Logical IDs come from the model.
+ * The sealing key's secret and its resource policy (lib/model/sealing-key.ts), never its value:
+ * `asc-keys sealing-key create` puts that, so Terraform state never sees it.
  */
-export function sealingKeySecret(scope: Construct, d: SealingKeyDesiredState): SecretsmanagerSecret {
+export function sealingKeySecret(scope: Construct, d: DesiredSecret): SecretsmanagerSecret {
   const secret = new SecretsmanagerSecret(scope, d.id, {
     name: d.name,
     description: d.description,

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CreateSecretCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
 import { checkKeyFile, sealKey, type SealingPublicJwk } from '../../lib/sealing/browser-core.js';
 import { generateSealingKey, sealingPublicJwk } from '../../lib/sealing/sealing-keyring.js';
@@ -93,9 +93,25 @@ describe('import --sealed, through the real CLI with moto, the emulator and Chro
     cliTmp = mkdtempSync(join(tmpdir(), 'asc-keys-cli-tmp-'));
     inbox = mkdtempSync(join(tmpdir(), 'asc-keys-inbox-'));
     const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
-    await applyPlatform(clients, platformNames(platform));
-    // The platform stack creates the sealing secret without a value; an administrator makes the key.
-    await clients.secretsManager.send(new CreateSecretCommand({ Name: 'asc-keys/_sealing-key' }));
+    const desired = platformDesiredState(platform);
+    await applyPlatform(clients, desired);
+    // The platform stack creates the sealing secret and its policy, without a value; an administrator makes the key.
+    const s = desired.sealingKey;
+    await clients.secretsManager.send(
+      new CreateSecretCommand({
+        Name: s.name,
+        Description: s.description,
+        KmsKeyId: s.kmsKeyId,
+        Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
+      }),
+    );
+    await clients.secretsManager.send(
+      new PutResourcePolicyCommand({
+        SecretId: s.name,
+        ResourcePolicy: JSON.stringify(s.policy),
+        BlockPublicPolicy: true,
+      }),
+    );
     const created = await cli(['sealing-key', 'create']);
     expect(created.code, created.stderr).toBe(0);
     recipient = JSON.parse(
@@ -177,7 +193,6 @@ describe('import --sealed, through the real CLI with moto, the emulator and Chro
     const desired = customerDesiredState(
       p.records.find((x) => x.customer === 'sealed-co')!,
       p.platform!,
-      platformNames(p.platform!),
       new Date(),
     );
     await clients.secretsManager.send(

@@ -2,11 +2,13 @@ import { describe, expect, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js';
-import { platformNames } from '../../lib/model/platform-names.js';
-import { platformPolicies } from '../../lib/model/platform-policies.js';
+import { platformContext } from '../../lib/model/platform-context.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
+import { publisherRole } from '../../lib/model/publisher-role.js';
+import { validatorRole } from '../../lib/model/validator-role.js';
 import { policy, type PolicyDocument } from '../../lib/model/policy-document.js';
 import {
-  sealingKeyDesiredState,
+  sealingKeySecret,
   sealingKeyReadStatements,
   sealingSecretName,
 } from '../../lib/model/sealing-key.js';
@@ -16,7 +18,9 @@ import { importerRole } from '../../lib/model/importer-role.js';
 import { evaluate, type Decision } from '../support/iam-evaluation.js';
 import { PLATFORM } from '../support/records.js';
 
-const names = platformNames(PLATFORM);
+const ctx = platformContext(PLATFORM);
+const documents = (roles: { inlinePolicies: readonly { document: PolicyDocument }[] }[]): PolicyDocument[] =>
+  roles.flatMap((r) => r.inlinePolicies.map((p) => p.document));
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:asc-keys/_sealing-key-AbC123';
 const ROLE = (name: string): string => `arn:aws:iam::111122223333:role/${name}`;
 
@@ -24,7 +28,9 @@ function synthPlatform(): {
   json: string;
   resource: Record<string, Record<string, Record<string, unknown>>>;
 } {
-  const json = Testing.synth(new PlatformStack(Testing.app(), { platform: PLATFORM, names }));
+  const json = Testing.synth(
+    new PlatformStack(Testing.app(), { platform: PLATFORM, desired: platformDesiredState(PLATFORM) }),
+  );
   return { json, resource: (JSON.parse(json) as { resource: never }).resource };
 }
 
@@ -34,8 +40,8 @@ describe('the sealing key in the platform stack', () => {
     expect(
       Testing.toHaveResourceWithProperties(json, SecretsmanagerSecret.tfResourceType, {
         name: 'asc-keys/_sealing-key',
-        kms_key_id: 'alias/asc-keys',
-        recovery_window_in_days: 30,
+        kms_key_id: 'arn:aws:kms:eu-central-1:111122223333:alias/asc-keys',
+        recovery_window_in_days: PLATFORM.secretRecoveryWindowDays,
         tags: { purpose: 'sealing-key' },
       }),
     ).toBe(true);
@@ -53,23 +59,27 @@ describe('the sealing key in the platform stack', () => {
     const doc = JSON.parse(
       resource.aws_secretsmanager_secret_policy!.sealing_key_policy!.policy as string,
     ) as PolicyDocument;
-    expect(doc).toEqual(sealingKeyDesiredState(PLATFORM, names).policy);
+    expect(doc).toEqual(sealingKeySecret(ctx).policy);
     expect(resource.aws_secretsmanager_secret_version).toBeUndefined();
     expect(json).not.toMatch(/secret_string|"d":/);
   });
 
   test('the secret carries no managed-by tag, so check drift does not take it for an unmanaged key secret', () => {
-    expect(sealingKeyDesiredState(PLATFORM, names).tags).not.toHaveProperty('managed-by');
+    expect(sealingKeySecret(ctx).tags).not.toHaveProperty('managed-by');
   });
 });
 
 describe("who can read the sealing key: the resource policy with each role's own policy", () => {
-  const policies = platformPolicies(PLATFORM, names);
-  const resourcePolicy = sealingKeyDesiredState(PLATFORM, names).policy;
-  const importer = importerRole(
-    { ...PLATFORM, importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'] },
-    names,
-  )!.permissions;
+  const validatorRead = documents(validatorRole(ctx));
+  const publisherRead = documents(publisherRole(ctx));
+  const resourcePolicy = sealingKeySecret(ctx).policy;
+  const importerRoles = importerRole(
+    platformContext({
+      ...PLATFORM,
+      importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'],
+    }),
+  );
+  const [importer] = documents(importerRoles) as [PolicyDocument];
   // Broad identity policies, as an administrator or a careless role might hold them.
   const everything = policy({ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' });
   const admin = PLATFORM.administrators[0]!;
@@ -77,8 +87,8 @@ describe("who can read the sealing key: the resource policy with each role's own
   const principals: [string, string, PolicyDocument[]][] = [
     ['importer', ROLE('asc-keys-importer'), [importer]],
     ['administrator', admin, [everything]],
-    ['validator (reads everything under the prefix)', ROLE('asc-keys-validator'), [policies.validatorRead]],
-    ['publisher', ROLE('asc-keys-publisher'), [policies.publisherRead]],
+    ['validator (reads everything under the prefix)', ROLE('asc-keys-validator'), validatorRead],
+    ['publisher', ROLE('asc-keys-publisher'), publisherRead],
     ['another role with secretsmanager:* on *', ROLE('someone-else'), [everything]],
   ];
   const read = (arn: string, identity: PolicyDocument[]): Decision =>
@@ -106,7 +116,7 @@ describe("who can read the sealing key: the resource policy with each role's own
           action: 'secretsmanager:GetSecretValue',
           resourceArn: SECRET_ARN,
         },
-        [policies.validatorRead],
+        validatorRead,
       ),
     ).toBe('allowed');
   });
@@ -129,7 +139,7 @@ describe("who can read the sealing key: the resource policy with each role's own
     expect(decrypt(SECRET_ARN)).toBe('allowed');
     expect(decrypt(SECRET_ARN.replace('_sealing-key', 'acme-corp'))).toBe('implicit-deny');
     expect(
-      sealingKeyReadStatements(PLATFORM, names).every(
+      sealingKeyReadStatements(ctx).every(
         (s) => importer.Statement.includes(s) || importer.Statement.some((t) => t.Sid === s.Sid),
       ),
     ).toBe(true);
