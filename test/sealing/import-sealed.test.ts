@@ -86,7 +86,8 @@ async function expectNothingStored(slug: string): Promise<void> {
 
 describe('import --sealed, through the real CLI with moto, the emulator and Chromium', () => {
   beforeAll(async () => {
-    moto = await startMoto();
+    // The platform's account, so that the ARNs of the model are moto's.
+    moto = await startMoto({ accountId: '111122223333' });
     clients = motoClients(moto);
     await emulator.start();
     project = exampleProject();
