@@ -1,4 +1,5 @@
 import type { PlatformConfig } from '../records/platform-schema.js';
+import { githubValidatorTrust } from './github-oidc.js';
 import { policy, type PolicyDocument } from './policy-document.js';
 import type { PlatformNames } from './platform-names.js';
 
@@ -105,11 +106,10 @@ export function platformPolicies(p: PlatformConfig, n: PlatformNames): PlatformP
       },
       { ...decrypt, Sid: 'DecryptThroughSecretsManager' },
     ),
-    validatorTrust: policy({
-      Effect: 'Allow',
-      Principal: { AWS: p.validatorTrustedPrincipals },
-      Action: 'sts:AssumeRole',
-    }),
+    validatorTrust: policy(
+      { Effect: 'Allow', Principal: { AWS: p.validatorTrustedPrincipals }, Action: 'sts:AssumeRole' },
+      ...githubValidatorTrust(p, n),
+    ),
     validatorRead: policy(
       {
         Sid: 'ReadAndDescribeKeys',

@@ -11,6 +11,7 @@ import { platformPolicies } from '../model/platform-policies.js';
 import type { PolicyDocument } from '../model/policy-document.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { AwsStack } from './aws-stack.js';
+import { GithubOidc } from './github-oidc.js';
 import { policyJson } from './policy-json.js';
 
 export interface PlatformStackProps {
@@ -71,6 +72,7 @@ export class PlatformStack extends AwsStack {
       policies.validatorTrust,
       policies.validatorRead,
     );
+    new GithubOidc(this, { platform, names });
   }
 
   private role(
