@@ -4,7 +4,8 @@ import { platformNames } from '../model/platform-names.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { CustomerStack } from './customer-stack.js';
-import { PlatformStack } from './platform-stack.js';
+import { PLATFORM_STACK, PlatformStack } from './platform-stack.js';
+import { AwsStack } from './aws-stack.js';
 import { withoutCreationStacks } from './without-creation-stacks.js';
 
 export interface BuildAppProps {
@@ -14,6 +15,12 @@ export interface BuildAppProps {
   readonly outdir?: string;
   /** The clock: reminders already past at this moment are left out. @default new Date() */
   readonly now?: Date;
+  /**
+   * Only these stacks (`platform`, `customer-<slug>`). A customer stack with no record is
+   * synthesized empty, so that applying it destroys what its state still holds.
+   * @default every stack
+   */
+  readonly stacks?: readonly string[];
 }
 
 /** The CDKTF app: the platform stack and one stack per customer. */
@@ -37,12 +44,20 @@ function build(props: BuildAppProps): App {
   const app = new App(props.outdir === undefined ? {} : { outdir: props.outdir });
   const names = platformNames(props.platform);
   const now = props.now ?? new Date();
-  new PlatformStack(app, { platform: props.platform, names });
+  const only = props.stacks && new Set(props.stacks);
+  if (!only || only.has(PLATFORM_STACK)) new PlatformStack(app, { platform: props.platform, names });
+  const built = new Set<string>();
   for (const record of props.records) {
+    const name = `customer-${record.customer}`;
+    if (only && !only.has(name)) continue;
+    built.add(name);
     new CustomerStack(app, {
       platform: props.platform,
       desired: customerDesiredState(record, props.platform, names, now),
     });
   }
+  // A selected customer without a record: removed, its stack empty so that an apply destroys it.
+  for (const name of only ?? [])
+    if (name !== PLATFORM_STACK && !built.has(name)) new AwsStack(app, name, props.platform);
   return app;
 }
