@@ -31,3 +31,8 @@ export function stacksFromEnvOrExit(env: NodeJS.ProcessEnv = process.env): strin
     return process.exit(2);
   }
 }
+
+/** The record files behind a selection of stacks: `customer-<slug>` is `<slug>.yaml`. */
+export function recordFilesOf(stacks: readonly string[]): string[] {
+  return stacks.filter((s) => s.startsWith('customer-')).map((s) => `${s.slice('customer-'.length)}.yaml`);
+}

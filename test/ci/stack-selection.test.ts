@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parseStackList } from '../../lib/ci/stack-selection.js';
@@ -52,6 +52,19 @@ describe('stack selection', () => {
     const gone = stackJson(out, 'customer-gone');
     expect(gone.resource).toBeUndefined();
     expect(gone.provider).toBeDefined();
+  });
+
+  test('synth --stack reads only the selected records (lint checks the whole directory)', async () => {
+    const { dir, customers } = exampleProject();
+    writeFileSync(join(customers, 'acme-corp.yaml'), 'customer: acme-corp\n');
+    const selected = await runCli(['synth', '--stack', 'customer-globex'], { cwd: dir });
+    expect(selected.code, selected.stderr).toBe(0);
+    expect(selected.stdout).toContain('Synthesized 1 of the stacks (customer-globex)');
+    const all = await runCli(['synth'], { cwd: dir });
+    expect(all.code).toBe(1);
+    expect(all.stdout + all.stderr).toContain('acme-corp.yaml:1:1');
+    const broken = await runCli(['synth', '--stack', 'customer-acme-corp'], { cwd: dir });
+    expect(broken.code).toBe(1);
   });
 
   test('synth --stack with something that is not a stack name is a usage error', async () => {

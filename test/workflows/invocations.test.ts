@@ -60,6 +60,7 @@ describe('asc-keys invocations in the workflows', () => {
     );
     expect(commands).toEqual([
       'deploy.yml affected',
+      'deploy.yml lint',
       'deploy.yml synth',
       'nightly.yml check keys',
       'nightly.yml check drift',

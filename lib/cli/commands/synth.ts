@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStackList } from '../../ci/stack-selection.js';
+import { parseStackList, recordFilesOf } from '../../ci/stack-selection.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingLine, lintReport } from '../../reports/findings-report.js';
@@ -16,7 +16,11 @@ export interface SynthOptions extends CommonOptions {
 /** Lints, then writes every stack; nothing is written when lint finds an error. */
 export async function synth(options: SynthOptions): Promise<number> {
   const only = parseStackList(options.stack?.join(','), '--stack');
-  const project = loadProject({ customersDir: options.customers });
+  // With --stack, only the selected records are read: `lint` checks the whole directory.
+  const project = loadProject({
+    customersDir: options.customers,
+    ...(only ? { onlyFiles: recordFilesOf(only) } : {}),
+  });
   const linted = lintReport(project.findings, project.files, project.records);
   if (linted.exitCode !== 0 || !project.platform) {
     await emitReport({ ...linted, command: 'synth' }, options);
