@@ -10,8 +10,10 @@ import type { PlatformNames } from '../model/platform-names.js';
 import { platformPolicies } from '../model/platform-policies.js';
 import type { PolicyDocument } from '../model/policy-document.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
+import { importerRole } from '../model/importer-role.js';
 import { AwsStack } from './aws-stack.js';
 import { GithubOidc } from './github-oidc.js';
+import { addImporterRole } from './importer-role.js';
 import { policyJson } from './policy-json.js';
 
 export interface PlatformStackProps {
@@ -72,6 +74,7 @@ export class PlatformStack extends AwsStack {
       policies.validatorTrust,
       policies.validatorRead,
     );
+    addImporterRole(this, importerRole(platform, names));
     new GithubOidc(this, { platform, names });
   }
 
