@@ -202,8 +202,11 @@ describe('GitHub OIDC in the platform stack', () => {
     ]);
   });
 
-  test('the publisher (and any other role) trusts no GitHub token', () => {
-    const r = synth(platform(github));
+  test('the publisher and the importer (and any other role) trust no GitHub token', () => {
+    const r = synth(
+      platform(github, { importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'] }),
+    );
+    expect(Object.keys(r.aws_iam_role!)).toEqual(expect.arrayContaining(['publisher_role', 'importer_role']));
     const federated = Object.keys(r.aws_iam_role!).filter((id) =>
       JSON.stringify(trustOf(r, id.replace(/_role$/, ''))).includes('Federated'),
     );
