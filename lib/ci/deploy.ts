@@ -97,6 +97,7 @@ const stateJson = z.object({
         resources: z
           .array(
             z.object({
+              mode: z.string(),
               type: z.string(),
               values: z.object({
                 name: z.string().optional(),
@@ -113,9 +114,12 @@ const stateJson = z.object({
 function secretsInState(json: string): { name: string; recoveryWindowDays: number }[] {
   const parsed = stateJson.safeParse(JSON.parse(json || '{}'));
   if (!parsed.success) return [];
-  return (parsed.data.values?.root_module.resources ?? [])
-    .filter((r) => r.type === 'aws_secretsmanager_secret' && r.values.name)
-    .map((r) => ({ name: r.values.name!, recoveryWindowDays: r.values.recovery_window_in_days ?? 30 }));
+  return (
+    (parsed.data.values?.root_module.resources ?? [])
+      // Managed resources only: the stack also reads the secret as data (adopt-imported-secret).
+      .filter((r) => r.mode === 'managed' && r.type === 'aws_secretsmanager_secret' && r.values.name)
+      .map((r) => ({ name: r.values.name!, recoveryWindowDays: r.values.recovery_window_in_days ?? 30 }))
+  );
 }
 
 function addDays(day: Date, days: number): string {
