@@ -1,7 +1,8 @@
 import type { GithubConfig } from '../records/github-config-schema.js';
-import type { PlatformConfig } from '../records/platform-schema.js';
-import type { PlatformNames } from './platform-names.js';
-import { policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
+import type { DesiredRole } from './desired-resources.js';
+import type { PlatformContext } from './platform-context.js';
+import { policy, type PolicyStatement } from './policy-document.js';
+import { MANAGED_BY, PLATFORM_TAGS } from './tags.js';
 
 /** GitHub's OIDC issuer, and the audience aws-actions/configure-aws-credentials asks for. */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
@@ -15,17 +16,6 @@ export const GITHUB_OIDC_THUMBPRINTS = [
   '1c58a3a8518e8759bf075b76b750d4f2df264fcd',
 ] as const;
 
-/** A role that GitHub's OIDC tokens may assume, as the platform stack creates it. */
-export interface GithubRoleDesired {
-  /** Terraform logical ID of the role; its inline policy is `<id>_policy`. */
-  readonly id: string;
-  readonly name: string;
-  readonly arn: string;
-  readonly description: string;
-  readonly trust: PolicyDocument;
-  readonly permissions: PolicyDocument;
-}
-
 export interface GithubOidcDesired {
   /** Present when the platform stack creates the account's provider. */
   readonly provider?: {
@@ -33,11 +23,12 @@ export interface GithubOidcDesired {
     readonly url: string;
     readonly clientIds: readonly string[];
     readonly thumbprints: readonly string[];
+    readonly tags: Readonly<Record<string, string>>;
   };
   /** The provider's ARN: deterministic, whether this stack creates it or the account has it. */
   readonly providerArn: string;
-  readonly planner: GithubRoleDesired;
-  readonly deployer: GithubRoleDesired;
+  readonly planner: DesiredRole;
+  readonly deployer: DesiredRole;
   /** Added to the validator role's trust policy: the default branch only. */
   readonly validatorTrust: PolicyStatement;
   /** The `sub` claims each role accepts (GitHub's default subject format). */
@@ -56,12 +47,9 @@ export interface GithubOidcDesired {
  * - validator: the default branch (`repo:O/R:ref:refs/heads/B`), outside any environment.
  * The publisher and importer roles trust no GitHub token.
  */
-export function githubOidc(
-  platform: PlatformConfig,
-  names: PlatformNames,
-  github: GithubConfig,
-): GithubOidcDesired {
-  const partition = names.topicArn.split(':')[1]!;
+export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOidcDesired {
+  const { platform, names } = ctx;
+  const partition = names.partition;
   const account = platform.accountId;
   const iam = (resource: string): string => `arn:${partition}:iam::${account}:${resource}`;
   const providerArn = iam(`oidc-provider/${GITHUB_OIDC_HOST}`);
@@ -100,7 +88,7 @@ export function githubOidc(
     keys: `arn:${partition}:kms:${platform.region}:${account}:key/*`,
     alias: names.kmsAliasArn,
   };
-  const ownKey = { StringEquals: { 'aws:ResourceTag/managed-by': 'asc-keys' } };
+  const ownKey = { StringEquals: { 'aws:ResourceTag/managed-by': MANAGED_BY } };
   const state = platform.stateBackend;
   const stateObjects = state && `arn:${partition}:s3:::${state.bucket}/${state.keyPrefix}/`;
   const stateList: PolicyStatement[] = state
@@ -278,7 +266,7 @@ export function githubOidc(
       Effect: 'Allow',
       Action: ['kms:CreateKey', 'kms:TagResource'],
       Resource: '*',
-      Condition: { StringEquals: { 'aws:RequestTag/managed-by': 'asc-keys' } },
+      Condition: { StringEquals: { 'aws:RequestTag/managed-by': MANAGED_BY } },
     },
     { Sid: 'ListAliases', Effect: 'Allow', Action: 'kms:ListAliases', Resource: '*' },
     {
@@ -321,6 +309,20 @@ export function githubOidc(
       : []),
   );
 
+  const role = (
+    id: 'planner' | 'deployer',
+    description: string,
+    permissions: typeof planner,
+  ): DesiredRole => ({
+    id: `${id}_role`,
+    name: `${prefix}-${id}`,
+    arn: iam(`role/${prefix}-${id}`),
+    description,
+    trust: policy(trust(subjects[id])),
+    inlinePolicies: [{ id: `${id}_policy`, name: `${prefix}-${id}-permissions`, document: permissions }],
+    maxSessionDuration: 3600,
+    tags: PLATFORM_TAGS,
+  });
   return {
     ...(github.oidcProvider === 'create'
       ? {
@@ -329,33 +331,40 @@ export function githubOidc(
             url: `https://${GITHUB_OIDC_HOST}`,
             clientIds: [GITHUB_OIDC_AUDIENCE],
             thumbprints: [...GITHUB_OIDC_THUMBPRINTS],
+            tags: PLATFORM_TAGS,
           },
         }
       : {}),
     providerArn,
-    planner: {
-      id: 'planner',
-      name: `${prefix}-planner`,
-      arn: iam(`role/${prefix}-planner`),
-      description:
-        "GitHub pull requests: plans the stacks (state, describe, list); never reads a key's value",
-      trust: policy(trust(subjects.planner)),
-      permissions: planner,
-    },
-    deployer: {
-      id: 'deployer',
-      name: `${prefix}-deployer`,
-      arn: iam(`role/${prefix}-deployer`),
-      description: `GitHub deploy environment "${github.deployEnvironment}": applies the stacks; never reads a key's value`,
-      trust: policy(trust(subjects.deployer)),
-      permissions: deployer,
-    },
+    planner: role(
+      'planner',
+      "GitHub pull requests: plans the stacks (state, describe, list); never reads a key's value",
+      planner,
+    ),
+    deployer: role(
+      'deployer',
+      `GitHub deploy environment "${github.deployEnvironment}": applies the stacks; never reads a key's value`,
+      deployer,
+    ),
     validatorTrust: { ...trust(subjects.validator), Sid: 'GitHubDefaultBranch' },
     subjects,
   };
 }
 
+/** The platform's GitHub roles, a role source of the platform model: none without a `github` block. */
+export function githubRoles(ctx: PlatformContext): DesiredRole[] {
+  const github = ctx.platform.github;
+  if (!github) return [];
+  const { planner, deployer } = githubOidc(ctx, github);
+  return [planner, deployer];
+}
+
 /** The validator role's extra trust statement: none without a `github` block. */
-export function githubValidatorTrust(platform: PlatformConfig, names: PlatformNames): PolicyStatement[] {
-  return platform.github ? [githubOidc(platform, names, platform.github).validatorTrust] : [];
+export function githubValidatorTrust(ctx: PlatformContext): PolicyStatement[] {
+  return ctx.platform.github ? [githubOidc(ctx, ctx.platform.github).validatorTrust] : [];
+}
+
+/** The GitHub deployer role, for "who deploys": none without a `github` block. */
+export function githubDeployerArns(ctx: PlatformContext): string[] {
+  return ctx.platform.github ? [ctx.names.deployerRoleArn] : [];
 }

@@ -4,7 +4,12 @@ import type { Annotation, Report, ReportCase } from './report.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check drift` (CONTRACT 3.2): values of secrets never appear, only IDs and thumbprints. */
-export function driftReport(selected: readonly CustomerRecord[], findings: readonly DriftFinding[]): Report {
+export function driftReport(
+  selected: readonly CustomerRecord[],
+  findings: readonly DriftFinding[],
+  /** Lines that are not drift (a removed customer's secret in its recovery window). */
+  notes: readonly string[] = [],
+): Report {
   const drifted = new Set(findings.filter((f) => f.kind !== 'unmanaged').map((f) => f.customer));
   const unmanaged = findings.filter((f) => f.kind === 'unmanaged');
   const summary = {
@@ -35,6 +40,20 @@ export function driftReport(selected: readonly CustomerRecord[], findings: reado
             message: 'live AWS matches the record',
           };
     }),
+    // The platform stack's findings have no customer and are not unmanaged: one case for them.
+    ...(findings.some((f) => f.customer === null && f.kind !== 'unmanaged')
+      ? [
+          {
+            name: 'platform',
+            outcome: 'failed' as const,
+            code: 'changed',
+            message: findings
+              .filter((f) => f.customer === null && f.kind !== 'unmanaged')
+              .map((f) => `${f.resource} ${f.field ?? ''}: ${f.message}`)
+              .join('\n'),
+          },
+        ]
+      : []),
     ...unmanaged.map((f): ReportCase => ({
       name: f.resource,
       outcome: 'failed',
@@ -53,7 +72,7 @@ export function driftReport(selected: readonly CustomerRecord[], findings: reado
     }));
   return {
     command: 'check drift',
-    text: [...(findings.length ? [textTable([header, ...rows]), ''] : []), line].join('\n'),
+    text: [...(findings.length ? [textTable([header, ...rows]), ''] : []), ...notes, line].join('\n'),
     json: {
       summary,
       findings: findings.map(({ customer, resource, kind, field, expected, actual, message }) => ({
@@ -66,7 +85,7 @@ export function driftReport(selected: readonly CustomerRecord[], findings: reado
         message,
       })),
     },
-    markdown: `${line}${findings.length ? `\n\n${markdownTable([header, ...rows])}` : ''}`,
+    markdown: `${line}${findings.length ? `\n\n${markdownTable([header, ...rows])}` : ''}${notes.map((n) => `\n\n${n}`).join('')}`,
     cases,
     annotations,
     exitCode: findings.length ? 1 : 0,

@@ -1,11 +1,12 @@
 import { App, TerraformStack } from 'cdktf';
-import { customerDesiredState } from '../model/customer-desired.js';
-import { platformNames } from '../model/platform-names.js';
+import { customerDesiredState, customerStackName } from '../model/customer-desired.js';
+import { platformContext } from '../model/platform-context.js';
+import { PLATFORM_STACK, platformDesiredState } from '../model/platform-desired.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
-import { CustomerStack } from './customer-stack.js';
-import { PLATFORM_STACK, PlatformStack } from './platform-stack.js';
 import { AwsStack } from './aws-stack.js';
+import { CustomerStack } from './customer-stack.js';
+import { PlatformStack } from './platform-stack.js';
 import { withoutCreationStacks } from './without-creation-stacks.js';
 
 export interface BuildAppProps {
@@ -42,19 +43,17 @@ export function synthesize(props: BuildAppProps): string[] {
 function build(props: BuildAppProps): App {
   // Without an outdir, App honours CDKTF_OUTDIR from the cdktf CLI, then cdktf.out.
   const app = new App(props.outdir === undefined ? {} : { outdir: props.outdir });
-  const names = platformNames(props.platform);
+  const ctx = platformContext(props.platform);
   const now = props.now ?? new Date();
   const only = props.stacks && new Set(props.stacks);
-  if (!only || only.has(PLATFORM_STACK)) new PlatformStack(app, { platform: props.platform, names });
+  if (!only || only.has(PLATFORM_STACK))
+    new PlatformStack(app, { platform: props.platform, desired: platformDesiredState(props.platform) });
   const built = new Set<string>();
   for (const record of props.records) {
-    const name = `customer-${record.customer}`;
+    const name = customerStackName(record.customer);
     if (only && !only.has(name)) continue;
     built.add(name);
-    new CustomerStack(app, {
-      platform: props.platform,
-      desired: customerDesiredState(record, props.platform, names, now),
-    });
+    new CustomerStack(app, { platform: props.platform, desired: customerDesiredState(record, ctx, now) });
   }
   // A selected customer without a record: removed, its stack empty so that an apply destroys it.
   for (const name of only ?? [])

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { platformSchema, type PlatformConfig } from '../../lib/records/platform-schema.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { EXAMPLE_CONFIG } from '../support/project.js';
@@ -23,7 +23,7 @@ function platform(github: Record<string, unknown> | undefined, extra: Record<str
 }
 
 function synth(p: PlatformConfig): Resources {
-  const stack = new PlatformStack(Testing.app(), { platform: p, names: platformNames(p) });
+  const stack = new PlatformStack(Testing.app(), { platform: p, desired: platformDesiredState(p) });
   return (JSON.parse(Testing.synth(stack)) as { resource: Resources }).resource;
 }
 
