@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
+import { platformContext } from '../../lib/model/platform-context.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
+import { deployerArns } from '../../lib/model/principals.js';
 import { platformSchema, type PlatformConfig } from '../../lib/records/platform-schema.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { EXAMPLE_CONFIG } from '../support/project.js';
@@ -215,5 +217,14 @@ describe('GitHub OIDC in the platform stack', () => {
     for (const id of federated)
       for (const s of trustOf(r, id.replace(/_role$/, '')))
         if (s.Principal?.Federated) expect(Object.keys(s.Condition!)).toEqual(['StringEquals']);
+  });
+
+  test('who deploys: the GitHub deployer role, beside the configured deployers', () => {
+    const deployers = ['arn:aws:iam::111122223333:role/terraform'];
+    expect(deployerArns(platformContext(platform(github, { deployers })))).toEqual([
+      'arn:aws:iam::111122223333:role/terraform',
+      'arn:aws:iam::111122223333:role/asc-keys-deployer',
+    ]);
+    expect(deployerArns(platformContext(platform(undefined, { deployers })))).toEqual(deployers);
   });
 });
