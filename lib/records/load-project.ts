@@ -1,6 +1,7 @@
 import type { CustomerRecord } from './customer-record.js';
 import type { Finding } from './finding.js';
 import { loadPlatform, PLATFORM_CONFIG_FILE } from './load-platform.js';
+import { normalizeCustomersDir } from './customers-dir.js';
 import { loadRecords, type LoadedRecords } from './load-records.js';
 import { platformSchema, type PlatformConfig } from './platform-schema.js';
 
@@ -9,6 +10,8 @@ export interface LoadProjectOptions {
   readonly customersDir?: string;
   /** @default "cdktf.json" */
   readonly configFile?: string;
+  /** Today, for createdOn days in the future. @default the system clock */
+  readonly now?: Date;
 }
 
 export interface Project {
@@ -30,8 +33,9 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const context = {
     rotation: platform?.rotation ?? platformSchema.shape.rotation.parse(undefined),
     secretNamePrefix: `${platform?.namePrefix ?? platformSchema.shape.namePrefix.parse(undefined)}/`,
+    ...(options.now && { now: options.now }),
   };
-  const loaded = loadRecords(options.customersDir ?? 'customers', context);
+  const loaded = loadRecords(normalizeCustomersDir(options.customersDir ?? 'customers'), context);
   return {
     ...(platform && { platform }),
     records: loaded.records,

@@ -7,12 +7,16 @@ import { APPLE_ID, DAY, EMAIL, FINGERPRINT, ISSUER_ID, KEY_ID, ROLES, SLUG } fro
  * one field (issuer ID and key type, reminder days and the effective maxAgeDays) live in
  * record-rules.ts, where the platform defaults are known.
  */
-const appleId = z.preprocess(
-  (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
-  z
-    .string()
-    .regex(APPLE_ID, { error: 'must be the app\'s Apple ID, digits only (for example "1234567890")' }),
-);
+// A plain decimal YAML integer is turned into its digits before validation (load-records.ts);
+// any other number (a float, hex or octal) is a type error.
+const appleId = z
+  .string({
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? 'write the Apple ID\'s digits as a string ("1234567890") or a plain decimal integer'
+        : undefined,
+  })
+  .regex(APPLE_ID, { error: 'must be the app\'s Apple ID, digits only (for example "1234567890")' });
 
 export const rotationSchema = z.strictObject({
   maxAgeDays: z

@@ -24,7 +24,7 @@ export function validate<S extends z.ZodType>(
             source,
             source.keyAt(path, key),
             'FIELD_UNKNOWN',
-            `${describe([...path, key])} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see customers/README.md)`,
+            `${unknownField(path, key)} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see customers/README.md)`,
           ),
         );
       }
@@ -36,7 +36,7 @@ export function validate<S extends z.ZodType>(
           source,
           source.valueAt(path),
           'FIELD_TYPE',
-          `${name} must be ${article(issue.expected)}, not ${kindOf(lookup(data, path))}`,
+          `${name} must be ${article(issue.expected)}, not ${kindOf(lookup(data, path))}${customHint(issue.message)}`,
         ),
       );
     } else {
@@ -64,6 +64,17 @@ function parentPosition(source: YamlSource, path: Path): { line: number; column:
   return typeof parentKey === 'string'
     ? source.keyAt(path.slice(0, -2), parentKey)
     : source.valueAt(path.slice(0, -1));
+}
+
+/**
+ * An unknown field by its name when that reads like a typo; a long name, or one that looks
+ * like base64, may be a line of a pasted key, so it is described by its length alone.
+ */
+function unknownField(path: Path, key: string): string {
+  const base64ish = /[+/=]/.test(key) || (key.length >= 16 && (key.match(/\d/g)?.length ?? 0) >= 3);
+  if (key.length <= 32 && /^[A-Za-z_<][A-Za-z0-9_<-]*$/.test(key) && !base64ish)
+    return describe([...path, key]);
+  return `an unknown field of ${key.length} character${key.length === 1 ? '' : 's'}${path.length ? '' : ' at the top level'}`;
 }
 
 export function describe(path: Path): string {
@@ -98,6 +109,11 @@ function article(expected: string): string {
     boolean: 'true or false',
   };
   return names[expected] ?? expected;
+}
+
+/** A schema's own message for a type error (zod's default starts "Invalid input"), as a hint. */
+function customHint(message: string): string {
+  return message && !/^Invalid input/.test(message) ? `; ${message}` : '';
 }
 
 function lowerFirst(s: string): string {

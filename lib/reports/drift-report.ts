@@ -1,10 +1,20 @@
 import type { DriftFinding } from '../checks/check-drift.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { Annotation, Report, ReportCase } from './report.js';
+import { printable } from './printable.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check drift` (CONTRACT 3.2): values of secrets never appear, only IDs and thumbprints. */
-export function driftReport(selected: readonly CustomerRecord[], findings: readonly DriftFinding[]): Report {
+export function driftReport(selected: readonly CustomerRecord[], found: readonly DriftFinding[]): Report {
+  // Text, Markdown, JUnit and annotations show escaped text (tags and names come from AWS).
+  const findings = found.map((f) => ({
+    ...f,
+    customer: f.customer === null ? null : printable(f.customer),
+    resource: printable(f.resource),
+    field: f.field === null ? null : printable(f.field),
+    ...(f.file !== undefined && { file: printable(f.file) }),
+    message: printable(f.message),
+  }));
   const drifted = new Set(findings.filter((f) => f.kind !== 'unmanaged').map((f) => f.customer));
   const unmanaged = findings.filter((f) => f.kind === 'unmanaged');
   const summary = {
@@ -13,7 +23,7 @@ export function driftReport(selected: readonly CustomerRecord[], findings: reado
     drifted: selected.filter((r) => drifted.has(r.customer)).length,
     unmanaged: unmanaged.length,
   };
-  const line = `${summary.customers} customers: ${summary.inSync} in sync, ${summary.drifted} drifted, ${summary.unmanaged} unmanaged secret${summary.unmanaged === 1 ? '' : 's'}`;
+  const line = `${summary.customers} customer${summary.customers === 1 ? '' : 's'}: ${summary.inSync} in sync, ${summary.drifted} drifted, ${summary.unmanaged} unmanaged secret${summary.unmanaged === 1 ? '' : 's'}`;
   const header = ['customer', 'resource', 'kind', 'field', 'message'];
   const rows = findings.map((f) => [f.customer ?? '-', f.resource, f.kind, f.field ?? '-', f.message]);
   const cases: ReportCase[] = [
@@ -22,14 +32,14 @@ export function driftReport(selected: readonly CustomerRecord[], findings: reado
       return own.length
         ? {
             name: r.customer,
-            file: r.file,
+            file: printable(r.file),
             outcome: 'failed',
             code: own.map((f) => f.kind).join(','),
             message: own.map((f) => `${f.resource} ${f.field ?? ''}: ${f.message}`).join('\n'),
           }
         : {
             name: r.customer,
-            file: r.file,
+            file: printable(r.file),
             outcome: 'passed',
             code: 'IN_SYNC',
             message: 'live AWS matches the record',
@@ -56,7 +66,7 @@ export function driftReport(selected: readonly CustomerRecord[], findings: reado
     text: [...(findings.length ? [textTable([header, ...rows]), ''] : []), line].join('\n'),
     json: {
       summary,
-      findings: findings.map(({ customer, resource, kind, field, expected, actual, message }) => ({
+      findings: found.map(({ customer, resource, kind, field, expected, actual, message }) => ({
         customer,
         resource,
         kind,

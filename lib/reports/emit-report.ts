@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { withoutWorkflowCommands } from './printable.js';
 import type { Report } from './report.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown';
@@ -21,7 +22,8 @@ export async function emitReport(report: Report, options: EmitOptions): Promise<
       : options.format === 'markdown'
         ? report.markdown
         : report.text;
-  process.stdout.write(`${out}\n`);
+  // JSON escapes control characters itself; text and Markdown fields are escaped by the reports.
+  process.stdout.write(`${options.format === 'json' ? out : withoutWorkflowCommands(out)}\n`);
   if (options.junit) {
     // JUnit and GitHub output load only when asked for: they cost a fifth of a second of start-up.
     const { junitXml } = await import('./junit.js');
