@@ -13,7 +13,8 @@ export function describeShape(value: unknown): string {
   const size = `${value.length} character${value.length === 1 ? '' : 's'}`;
   const looks = /-----BEGIN [A-Z ]*-----/.test(value)
     ? ', looks like a PEM key'
-    : /[\u0000-\u001f\u007f-\u009f]/.test(value)
+    : // eslint-disable-next-line no-control-regex
+      /[\u0000-\u001f\u007f-\u009f]/.test(value)
       ? ', with control characters or line breaks'
       : /^[A-Za-z0-9+/=_-]{40,}$/.test(value)
         ? ', looks like base64'
