@@ -32,7 +32,12 @@ export function loadPlatform(file = PLATFORM_CONFIG_FILE): {
   if (json) return { findings: [json] };
   const parsed = YamlSource.parse(file, text, { kind: 'platform' });
   if (!parsed.source) return { findings: parsed.findings };
-  const checked = validate(parsed.source, fileSchema, parsed.source.data);
+  const checked = validate(
+    parsed.source,
+    fileSchema,
+    parsed.source.data,
+    'README.md, Platform configuration',
+  );
   if (!checked.value) return { findings: checked.findings };
   const platform = checked.value.context.platform;
   const findings: Finding[] = [];
@@ -44,7 +49,7 @@ export function loadPlatform(file = PLATFORM_CONFIG_FILE): {
         ...at,
         severity: 'error',
         code: 'REMINDER_OUT_OF_RANGE',
-        message: `reminder ${days} days before the due day must be less than rotation.maxAgeDays (${platform.rotation.maxAgeDays})`,
+        message: `reminder ${days} days before the due day must be less than rotation.maxAgeDays (${platform.rotation.maxAgeDays}); lower it or raise maxAgeDays`,
       });
     }
   });

@@ -78,7 +78,10 @@ function loadFile(
   if (!entry.isFile())
     return {
       findings: [
-        at('FILE_UNEXPECTED', 'is not a file; customers/ holds only <slug>.yaml records and README.md'),
+        at(
+          'FILE_UNEXPECTED',
+          'is not a file; customers/ holds only <slug>.yaml records and README.md: move it elsewhere',
+        ),
       ],
     };
 
@@ -128,7 +131,10 @@ function loadFile(
     return {
       findings: [
         ...findings,
-        at('FILE_UNEXPECTED', 'is not a record; customers/ holds only <slug>.yaml records and README.md'),
+        at(
+          'FILE_UNEXPECTED',
+          'is not a record; customers/ holds only <slug>.yaml records and README.md: move it elsewhere',
+        ),
       ],
     };
   }
@@ -138,13 +144,18 @@ function loadFile(
         ...findings,
         at(
           'FILE_TOO_LARGE',
-          `is ${bytes.length} bytes; a record is a few hundred bytes, and at most ${MAX_RECORD_BYTES}`,
+          `is ${bytes.length} bytes; a record is a few hundred bytes, and at most ${MAX_RECORD_BYTES}: remove what does not belong in it`,
         ),
       ],
     };
   }
   if (text === undefined)
-    return { findings: [...findings, at('FILE_NOT_TEXT', 'is not UTF-8 text; a record is a YAML file')] };
+    return {
+      findings: [
+        ...findings,
+        at('FILE_NOT_TEXT', 'is not UTF-8 text; save the record as UTF-8 YAML, or remove the file'),
+      ],
+    };
   if (text.charCodeAt(0) === 0xfeff) {
     findings.push(at('FILE_BOM', 'starts with a byte-order mark; save it as UTF-8 without BOM'));
     text = text.slice(1);

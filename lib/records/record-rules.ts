@@ -192,7 +192,7 @@ export function crossRecordFindings(records: readonly CustomerRecord[]): Finding
           ...r.positions[field],
           severity: 'error',
           code,
-          message: `${what} "${v}" is already used by ${earlier.file}; each customer app has its own`,
+          message: `${what} "${v}" is already used by ${earlier.file}; each customer app has its own: fix this record, or remove it if it is a copy`,
         });
       } else first.set(v, r);
     }

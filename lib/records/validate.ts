@@ -10,6 +10,8 @@ export function validate<S extends z.ZodType>(
   source: YamlSource,
   schema: S,
   data: unknown,
+  /** Where the format is described, for the messages. */
+  help = 'customers/README.md',
 ): { value?: z.output<S>; findings: Finding[] } {
   const result = schema.safeParse(data);
   if (result.success) return { value: result.data, findings: [] };
@@ -24,19 +26,26 @@ export function validate<S extends z.ZodType>(
             source,
             source.keyAt(path, key),
             'FIELD_UNKNOWN',
-            `${unknownField(path, key)} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see customers/README.md)`,
+            `${unknownField(path, key)} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see ${help})`,
           ),
         );
       }
     } else if (issue.code === 'invalid_type' && lookup(data, path) === undefined) {
-      findings.push(finding(source, parentPosition(source, path), 'FIELD_REQUIRED', `${name} is required`));
+      findings.push(
+        finding(
+          source,
+          parentPosition(source, path),
+          'FIELD_REQUIRED',
+          `${name} is required; add it (see ${help})`,
+        ),
+      );
     } else if (issue.code === 'invalid_type') {
       findings.push(
         finding(
           source,
           source.valueAt(path),
           'FIELD_TYPE',
-          `${name} must be ${article(issue.expected)}, not ${kindOf(lookup(data, path))}${customHint(issue.message)}`,
+          typeMessage(name, issue.expected, kindOf(lookup(data, path)), issue.message),
         ),
       );
     } else {
@@ -95,6 +104,12 @@ function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number')
+    return Number.isInteger(v)
+      ? 'a whole number'
+      : Number.isFinite(v)
+        ? 'a fraction'
+        : 'a number too large to read';
   // Values are not echoed: a misplaced value could be key material.
   return `a ${typeof v}`;
 }
@@ -111,9 +126,16 @@ function article(expected: string): string {
   return names[expected] ?? expected;
 }
 
-/** A schema's own message for a type error (zod's default starts "Invalid input"), as a hint. */
-function customHint(message: string): string {
-  return message && !/^Invalid input/.test(message) ? `; ${message}` : '';
+/**
+ * A type error: what it must be and what it is. A schema's own message (zod's default starts
+ * "Invalid input") either states the rule ("must be a whole number ...") or adds a hint.
+ */
+function typeMessage(name: string, expected: string, kind: string, custom: string): string {
+  if (custom && !/^Invalid input/.test(custom))
+    return /^must /.test(custom)
+      ? `${name} ${custom}, not ${kind}`
+      : `${name} must be ${article(expected)}, not ${kind}; ${custom}`;
+  return `${name} must be ${article(expected)}, not ${kind}`;
 }
 
 function lowerFirst(s: string): string {

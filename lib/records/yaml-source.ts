@@ -84,13 +84,17 @@ export class YamlSource {
         code: 'FILE_EMPTY',
         message:
           options.kind === 'platform'
-            ? "is empty; it holds cdktf's settings and the platform configuration under context.platform (see README.md, Platform configuration)"
+            ? "is empty; restore it from git: it holds cdktf's settings and context.platform (see README.md, Platform configuration)"
             : 'is empty; write the customer record (see customers/README.md) or delete the file',
       });
       return { findings };
     }
+    let syntaxReported = false;
     for (const err of doc.errors) {
       const duplicate = err.code === 'DUPLICATE_KEY';
+      // The parser's later syntax errors mostly follow from its first one: one is reported.
+      if (!duplicate && syntaxReported) continue;
+      syntaxReported ||= !duplicate;
       if (err.code === 'RESOURCE_EXHAUSTION') {
         findings.push(
           unsupported(`nests too deeply to be read; ${REWRITE[options.kind ?? 'record']}`, at(err.pos[0])),
@@ -104,7 +108,7 @@ export class YamlSource {
         code: duplicate ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX',
         message: duplicate
           ? 'repeats a key that this mapping already has; keep one of them'
-          : `is not valid YAML: ${firstLine(err.message)}`,
+          : `is not valid YAML: ${firstLine(err.message)}; fix it here (see ${options.kind === 'platform' ? 'README.md, Platform configuration' : 'customers/README.md'} for the format)`,
       });
     }
     for (const warning of doc.warnings) {
@@ -124,7 +128,7 @@ export class YamlSource {
           const range = (pair.key as { range?: [number, number, number] }).range;
           findings.push(
             unsupported(
-              'uses a list or mapping as a key; keys are field names, write them as plain text',
+              'uses a list or mapping as a key; write field names as plain text keys',
               range ? at(range[0]) : FILE_START,
             ),
           );
