@@ -125,7 +125,7 @@ export async function checkDrift(options: DriftOptions): Promise<DriftFinding[]>
           field: null,
           expected: state.secret.name,
           actual: null,
-          message: `the secret ${state.secret.name} does not exist; apply the stack customer-${record.customer}, then store the key with "asc-keys import"`,
+          message: `the secret ${state.secret.name} does not exist; apply the stack customer-${record.customer}, then store the key (see README.md, Onboarding a customer)`,
         });
       } else if (secret.deletedDate) {
         add({
@@ -265,7 +265,7 @@ async function compareValue(record: CustomerRecord, read: SecretRead, add: Add):
         field: 'value',
         expected: record.keyId,
         actual: null,
-        message: `${record.secret.raw} has no current value; store the key with "asc-keys import"`,
+        message: `${record.secret.raw} has no current value; store the key (see README.md, Onboarding a customer)`,
       });
     else throw new AwsReadError(`reading the value of ${record.secret.raw}`, { name: read.code });
     return;

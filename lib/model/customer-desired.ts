@@ -66,7 +66,7 @@ export function customerDesiredState(
         scheduleExpression: `at(${day}${REMINDER_TIME})`,
         targetArn: names.topicArn,
         roleArn: names.schedulerRoleArn,
-        message: `Rotation reminder: the App Store Connect API key ${record.keyId} of ${record.customer} (app ${record.appleId}) is due for rotation on ${dueOn}, ${when}. Ask the customer for a new App Manager key and run "asc-keys import".`,
+        message: `Rotation reminder: the App Store Connect API key ${record.keyId} of ${record.customer} (app ${record.appleId}) is due for rotation on ${dueOn}, ${when}. Ask the customer for a new App Manager key and store it (see README.md, Rotating a key).`,
       };
     })
     // A reminder whose moment has passed cannot be scheduled: EventBridge rejects at() in the past.

@@ -69,13 +69,15 @@ function jsonSyntaxError(file: string, text: string): Finding | undefined {
     const message = (err as Error).message;
     // The parser's message may quote the text; only its description of the problem is kept.
     const offset = /at position (\d+)/.exec(message)?.[1];
-    const truncated = /end of JSON input/i.test(message);
+    // Node 20 says "end of JSON input"; newer ones name what they expected at the end.
+    const truncated =
+      /end of JSON input/i.test(message) || (offset !== undefined && Number(offset) >= text.trimEnd().length);
     const pos = truncated ? text.trimEnd().length : offset === undefined ? 0 : Number(offset);
     const before = text.slice(0, pos);
     const line = before.split('\n').length;
     const what = truncated
       ? 'it ends too early: truncated?'
-      : (/^((?:Expected|Bad|Unterminated)[^"']*?) in JSON at position/.exec(message)?.[1] ??
+      : (/^((?:Expected|Bad|Unterminated)[^"]*?) in JSON at position/.exec(message)?.[1] ??
         'unexpected text');
     return {
       file,
