@@ -59,6 +59,10 @@ export const platformSchema = z.strictObject({
   validatorTrustedPrincipals: z
     .array(iamPrincipalArn)
     .min(1, { error: 'must name who may assume the validator role (CI)' }),
+  importerTrustedPrincipals: z
+    .array(iamPrincipalArn)
+    .min(1, { error: 'must name who may assume the importer role, or be left out' })
+    .optional(),
   stateBackend: z
     .strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }),

@@ -164,6 +164,11 @@ export class YamlSource {
     return FILE_START;
   }
 
+  /** The document as plain data (parsed once, with the alias limit). */
+  toJS(): unknown {
+    return this.data;
+  }
+
   /** The text of a plain scalar at `path` as written in the file, or undefined. */
   scalarSource(path: Path): string | undefined {
     const node = this.doc.getIn(path, true);

@@ -4,6 +4,7 @@ import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-sec
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js';
 import { SECRET_ID, SECRET_POLICY_ID, type CustomerDesiredState } from '../model/customer-desired.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
+import { adoptImportedSecret } from './adopt-imported-secret.js';
 import { AwsStack } from './aws-stack.js';
 import { policyJson } from './policy-json.js';
 
@@ -29,6 +30,7 @@ export class CustomerStack extends AwsStack {
         recoveryWindowInDays: secret.recoveryWindowDays,
         tags: { ...secret.tags },
       });
+      adoptImportedSecret(this, resource, secret.name);
       new SecretsmanagerSecretPolicy(this, SECRET_POLICY_ID, {
         secretArn: resource.arn,
         policy: policyJson(secret.policy),

@@ -10,7 +10,9 @@ import type { PlatformNames } from '../model/platform-names.js';
 import { platformPolicies } from '../model/platform-policies.js';
 import type { PolicyDocument } from '../model/policy-document.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
+import { importerRole } from '../model/importer-role.js';
 import { AwsStack } from './aws-stack.js';
+import { addImporterRole } from './importer-role.js';
 import { policyJson } from './policy-json.js';
 
 export interface PlatformStackProps {
@@ -71,6 +73,7 @@ export class PlatformStack extends AwsStack {
       policies.validatorTrust,
       policies.validatorRead,
     );
+    addImporterRole(this, importerRole(platform, names));
   }
 
   private role(
