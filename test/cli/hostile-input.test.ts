@@ -164,6 +164,14 @@ describe('hostile text in records, values and answers, through every command', (
     for (const [label, args, code] of runs) expect(await everyOutput(label, args), label).toBe(code);
   });
 
+  test("check drift with an AWS_REGION other than the platform's warns and says which it uses", async () => {
+    expect(await everyOutput('check drift region', ['check', 'drift'], { AWS_REGION: 'us-east-1' })).toBe(1);
+    const stderr = outputs.find(([label]) => label === 'check drift region stderr')![1];
+    expect(stderr).toMatch(
+      /^asc-keys: warning: AWS_REGION is us-east-1 but the platform's region .* is eu-central-1; asc-keys uses us-east-1/m,
+    );
+  });
+
   test('the values and answers were read: each injection reached a message, escaped', () => {
     const all = outputs.map(([, text]) => text).join('\n');
     // Text that names something (a file, Apple's answer) is shown, escaped.
