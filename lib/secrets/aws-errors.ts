@@ -113,6 +113,7 @@ export function isAccessDenied(err: unknown): boolean {
 export function describeUnavailable(err: unknown): string {
   const e = err as SdkError;
   const status = e.$metadata?.httpStatusCode;
-  const name = e.name && e.name !== 'Error' ? e.name : undefined;
-  return [name, e.code, status ? `HTTP ${status}` : undefined].filter(Boolean).join(' ') || 'error';
+  const name =
+    [e.name && e.name !== 'Error' ? e.name : undefined, e.code].filter(Boolean).join(' ') || 'error';
+  return `${name}${status ? ` (HTTP ${status})` : ''}`;
 }

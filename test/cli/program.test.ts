@@ -75,7 +75,7 @@ describe('the CLI definition', () => {
 
   test('the checker itself refuses a command that does not exist', () => {
     const program = buildProgram(() => {});
-    expect(problemWith(program, 'import --customer acme')).toBe('"import" is not a command');
+    expect(problemWith(program, 'rotate --customer acme')).toBe('"rotate" is not a command');
     expect(problemWith(program, 'check keys --no-such-option')).toBe('"keys" has no option --no-such-option');
     expect(problemWith(program, 'check keys --customer <slug>')).toBeUndefined();
   });
