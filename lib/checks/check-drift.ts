@@ -1,61 +1,54 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import {
-  customerDesiredState,
-  reminderId,
-  SECRET_ID,
-  SECRET_POLICY_ID,
-  type CustomerDesiredState,
-} from '../model/customer-desired.js';
-import { platformNames, type PlatformNames } from '../model/platform-names.js';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { customerDesiredState, type CustomerDesiredState } from '../model/customer-desired.js';
+import { address, TF } from '../model/desired-resources.js';
+import { addDays } from '../model/days.js';
+import { platformContext, type PlatformContext } from '../model/platform-context.js';
 import type { CustomerRecord } from '../records/customer-record.js';
-import type { Position } from '../records/finding.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import type { SecretRead, SecretStore } from '../secrets/secret-store.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
 import { valueIdMismatches } from '../secrets/value-ids.js';
+import { policyRow, scheduleRows, secretRows } from './drift-fields.js';
+import { addChanged, type AddFinding, type DriftFinding } from './drift-finding.js';
 import {
   AwsReadError,
+  getKeyByAlias,
   getPolicies,
   getSchedules,
   listManagedSecrets,
-  resolveAlias,
+  listScheduleNames,
+  type LiveKey,
   type LiveSchedule,
   type LiveSecret,
 } from './live-aws-state.js';
-import { canonicalPolicy } from './policy-equality.js';
+import { checkPlatformDrift } from './platform-drift.js';
 
-export type DriftKind = 'missing' | 'unmanaged' | 'changed' | 'value';
-
-export interface DriftFinding {
-  readonly customer: string | null;
-  readonly resource: string;
-  readonly kind: DriftKind;
-  readonly field: string | null;
-  readonly expected: unknown;
-  readonly actual: unknown;
-  readonly message: string;
-  /** The record, for annotations; absent for unmanaged secrets. */
-  readonly file?: string;
-  readonly position?: Position;
-}
+export type { DriftFinding, DriftKind } from './drift-finding.js';
 
 export interface DriftOptions {
   readonly platform: PlatformConfig;
-  /** Every valid record: a secret that one of them names is never unmanaged. */
+  /** Every valid record: a secret or reminder that one of them names is never unmanaged. */
   readonly allRecords: readonly CustomerRecord[];
   /** The records to compare (after --customer and --shard). */
   readonly selected: readonly CustomerRecord[];
   /** Slugs of invalid records: their secrets are not reported as unmanaged either. */
   readonly invalidSlugs: ReadonlySet<string>;
-  /** Whether an unmanaged secret (by the customer its tag names, or null) belongs to this run. */
+  /**
+   * Whether what a customer (or null: nobody, and the platform stack) owns belongs to this run:
+   * unmanaged resources by the customer they name, the platform stack as null.
+   */
   readonly inScope: (customer: string | null) => boolean;
   readonly clients: {
     readonly secretsManager: SecretsManagerClient;
     readonly scheduler: SchedulerClient;
     readonly kms: KMSClient;
+    readonly iam: IAMClient;
+    readonly sns: SNSClient;
   };
   readonly store: SecretStore;
   readonly now: Date;
@@ -63,41 +56,49 @@ export interface DriftOptions {
   readonly concurrency?: number;
 }
 
-const SECRET = `aws_secretsmanager_secret.${SECRET_ID}`;
-const POLICY = `aws_secretsmanager_secret_policy.${SECRET_POLICY_ID}`;
+export interface DriftResult {
+  readonly findings: DriftFinding[];
+  /** Facts worth a line that are not drift (a secret of an offboarded customer in its recovery window). */
+  readonly notes: string[];
+}
 
-/** Does live AWS match the records? Read-only: List, Get and Describe calls, and the values' IDs. */
-export async function checkDrift(options: DriftOptions): Promise<DriftFinding[]> {
-  const names = platformNames(options.platform);
+const REMINDER_NAME = /^(.+)-remind-(?:\d+d|weekly)$/;
+
+/**
+ * Does live AWS match the records and the platform configuration? Read-only: List, Get and
+ * Describe calls, and the values' IDs. A read that fails (after the SDK's retries) throws: drift
+ * never reports what it could not verify.
+ */
+export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
+  const ctx = platformContext(options.platform);
+  const { names } = ctx;
   const concurrency = options.concurrency ?? 16;
   const { secretsManager, scheduler, kms } = options.clients;
-  const desired = options.selected.map((r) => ({
+  const selected = new Set(options.selected.map((r) => r.customer));
+  const everyone = options.allRecords.map((r) => ({
     record: r,
-    state: customerDesiredState(r, options.platform, names, options.now),
+    state: customerDesiredState(r, ctx, options.now),
   }));
+  const desired = everyone.filter((d) => selected.has(d.record.customer));
 
-  const [live, alias] = await Promise.all([
-    listManagedSecrets(secretsManager),
-    resolveAlias(kms, names.kmsAliasName),
+  const [live, key, scheduleNames] = await settledInOrder([
+    listManagedSecrets(secretsManager, names.secretNamePrefix),
+    getKeyByAlias(kms, names.kmsAliasName),
+    listScheduleNames(scheduler, names.scheduleGroupName),
   ]);
   const liveByName = new Map(live.map((s) => [s.name, s]));
-  const found = desired.map(({ record, state }) => ({
-    record,
-    state,
-    secret: state.secret && liveByName.get(state.secret.name),
-  }));
+  const found = desired.map((d) => ({ ...d, secret: d.state.secret && liveByName.get(d.state.secret.name) }));
   const readable = found.filter((f) => f.secret && !f.secret.deletedDate);
+  const existing = new Set(scheduleNames);
+  const wanted = desired.flatMap((d) => d.state.reminders.map((r) => r.name)).filter((n) => existing.has(n));
 
-  const wantedSchedules = new Set(desired.flatMap((d) => d.state.reminders.map((r) => r.name)));
-  const [policies, schedules, values] = await Promise.all([
+  const [policies, schedules, values, platform] = await settledInOrder([
     getPolicies(
       secretsManager,
       readable.map((f) => f.secret!.arn),
       concurrency,
     ),
-    wantedSchedules.size
-      ? getSchedules(scheduler, names.scheduleGroupName, wantedSchedules, concurrency)
-      : Promise.resolve(new Map()),
+    getSchedules(scheduler, names.scheduleGroupName, wanted, concurrency),
     options.store.readMany(
       readable.map((f) => ({
         scheme: 'aws-sm',
@@ -106,11 +107,13 @@ export async function checkDrift(options: DriftOptions): Promise<DriftFinding[]>
         name: f.secret!.name,
       })),
     ),
+    options.inScope(null) ? checkPlatformDrift(ctx, options.clients, key, concurrency) : Promise.resolve([]),
   ]);
 
   const findings: DriftFinding[] = [];
+  const notes: string[] = [];
   for (const { record, state, secret } of found) {
-    const add = (f: Omit<DriftFinding, 'customer' | 'file' | 'position'>): void =>
+    const add: AddFinding = (f) =>
       void findings.push({
         customer: record.customer,
         file: record.file,
@@ -120,16 +123,16 @@ export async function checkDrift(options: DriftOptions): Promise<DriftFinding[]>
     if (state.secret) {
       if (!secret) {
         add({
-          resource: SECRET,
+          resource: address(TF.secret, state.secret.id),
           kind: 'missing',
           field: null,
           expected: state.secret.name,
           actual: null,
-          message: `the secret ${state.secret.name} does not exist; apply the stack customer-${record.customer}, then store the key (see README.md, Onboarding a customer)`,
+          message: `the secret ${state.secret.name} does not exist; apply the stack ${state.stackName}, then store the key with "asc-keys import"`,
         });
       } else if (secret.deletedDate) {
         add({
-          resource: SECRET,
+          resource: address(TF.secret, state.secret.id),
           kind: 'changed',
           field: 'deletion',
           expected: null,
@@ -137,8 +140,7 @@ export async function checkDrift(options: DriftOptions): Promise<DriftFinding[]>
           message: `the secret ${secret.name} is scheduled for deletion (since ${secret.deletedDate.toISOString()}); restore it with "aws secretsmanager restore-secret --secret-id ${secret.name}" before the recovery window ends`,
         });
       } else {
-        compareSecret(state, secret, names, alias, add);
-        comparePolicy(state, policies.get(secret.arn), add);
+        compareSecret(ctx, state, secret, key, policies.get(secret.arn), add);
         const read = values.get(`aws-sm:${secret.arn}`);
         if (read) await compareValue(record, read, add);
       }
@@ -146,134 +148,75 @@ export async function checkDrift(options: DriftOptions): Promise<DriftFinding[]>
     compareReminders(state, schedules, add);
   }
 
-  const known = new Set(
-    options.allRecords.map((r) => (r.secret.scheme === 'aws-sm' ? r.secret.name : undefined)),
-  );
-  for (const s of live) {
-    const customer = s.tags.customer ?? null;
-    if (
-      known.has(s.name) ||
-      (customer !== null && options.invalidSlugs.has(customer)) ||
-      !options.inScope(customer)
-    )
-      continue;
-    findings.push({
-      customer,
-      resource: `aws_secretsmanager_secret.${s.name}`,
-      kind: 'unmanaged',
-      field: null,
-      expected: null,
-      actual: s.arn,
-      message: `the secret ${s.name} is tagged managed-by=asc-keys but no record names it${customer ? ` (its customer tag says ${customer})` : ''}; delete it, or add the record back`,
-    });
-  }
-  return findings;
+  unmanagedSecrets(options, ctx, live, findings, notes);
+  unmanagedSchedules(options, everyone, scheduleNames, findings);
+  findings.push(...platform);
+  return { findings, notes };
 }
 
-type Add = (f: Omit<DriftFinding, 'customer' | 'file' | 'position'>) => void;
+/**
+ * Promise.all, but when several reads fail the error reported is the first in argument order,
+ * not the first to arrive: the same outage gives the same message every time.
+ */
+async function settledInOrder<T extends readonly unknown[]>(
+  promises: readonly [...{ [K in keyof T]: Promise<T[K]> }],
+): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  for (const r of results) if (r.status === 'rejected') throw r.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
 
 function compareSecret(
+  ctx: PlatformContext,
   state: CustomerDesiredState,
   live: LiveSecret,
-  names: PlatformNames,
-  alias: { keyId: string; arn: string } | undefined,
-  add: Add,
+  key: LiveKey | undefined,
+  policy: string | undefined,
+  add: AddFinding,
 ): void {
   const want = state.secret!;
-  if ((live.description ?? '') !== want.description) {
+  const fix = `apply the stack ${state.stackName}`;
+  const kmsKeyIds = [ctx.names.kmsAliasName, ctx.names.kmsAliasArn, ...(key ? [key.keyId, key.arn] : [])];
+  addChanged(add, address(TF.secret, want.id), want.name, secretRows(want, live, kmsKeyIds), fix);
+  if (policy === undefined) {
     add({
-      resource: SECRET,
-      kind: 'changed',
-      field: 'description',
-      expected: want.description,
-      actual: live.description ?? null,
-      message: `the description of ${want.name} differs from the record`,
-    });
-  }
-  const kmsMatches = [names.kmsAliasName, names.kmsAliasArn, alias?.keyId, alias?.arn].includes(
-    live.kmsKeyId,
-  );
-  if (!kmsMatches) {
-    add({
-      resource: SECRET,
-      kind: 'changed',
-      field: 'kms_key_id',
-      expected: want.kmsKeyId,
-      actual: live.kmsKeyId ?? null,
-      message: `${want.name} is encrypted with another KMS key than the platform's ${names.kmsAliasName}`,
-    });
-  }
-  for (const key of new Set([...Object.keys(want.tags), ...Object.keys(live.tags)])) {
-    const expected = want.tags[key] ?? null;
-    const actual = live.tags[key] ?? null;
-    if (expected !== actual) {
-      const what =
-        expected === null
-          ? 'was added'
-          : actual === null
-            ? 'was removed'
-            : `is "${actual}", not "${expected}"`;
-      add({
-        resource: SECRET,
-        kind: 'changed',
-        field: `tags.${key}`,
-        expected,
-        actual,
-        message: `the tag ${key} of ${want.name} ${what}`,
-      });
-    }
-  }
-}
-
-function comparePolicy(state: CustomerDesiredState, live: string | undefined, add: Add): void {
-  const want = state.secret!;
-  if (live === undefined) {
-    add({
-      resource: POLICY,
+      resource: address(TF.secretPolicy, want.policyId),
       kind: 'changed',
       field: 'policy',
       expected: want.policy,
       actual: null,
-      message: `${want.name} has no resource policy: only IAM policies stand between the key and every principal of the account; apply the stack customer-${state.customer}`,
+      message: `${want.name} has no resource policy: only IAM policies stand between the key and every principal of the account; ${fix}`,
     });
     return;
   }
-  let actual: unknown;
-  try {
-    actual = JSON.parse(live);
-  } catch {
-    actual = live;
-  }
-  if (canonicalPolicy(actual) !== canonicalPolicy(want.policy)) {
-    add({
-      resource: POLICY,
-      kind: 'changed',
-      field: 'policy',
-      expected: want.policy,
-      actual,
-      message: `the resource policy of ${want.name} differs from the record's (compared as documents); apply the stack customer-${state.customer}`,
-    });
-  }
+  addChanged(
+    add,
+    address(TF.secretPolicy, want.policyId),
+    `the resource policy of ${want.name}`,
+    [policyRow('policy', want.policy, policy)],
+    `${fix} (compared as documents)`,
+  );
 }
 
-async function compareValue(record: CustomerRecord, read: SecretRead, add: Add): Promise<void> {
+async function compareValue(record: CustomerRecord, read: SecretRead, add: AddFinding): Promise<void> {
+  const resource = address(TF.secret, 'key');
   if (!read.ok) {
-    if (read.code === 'SECRET_NOT_FOUND')
-      add({
-        resource: SECRET,
-        kind: 'value',
-        field: 'value',
-        expected: record.keyId,
-        actual: null,
-        message: `${record.secret.raw} has no current value; store the key (see README.md, Onboarding a customer)`,
-      });
-    else throw new AwsReadError(`reading the value of ${record.secret.raw}`, { name: read.code });
+    if (read.code !== 'SECRET_NOT_FOUND')
+      throw new AwsReadError(`reading the value of ${record.secret.raw}`, { name: read.code });
+    add({
+      resource,
+      kind: 'value',
+      field: 'value',
+      expected: record.keyId,
+      actual: null,
+      message: `${record.secret.raw} has no current value; store the key with "asc-keys import"`,
+    });
     return;
   }
   const key = await parseKeyValue(read.value);
   if (isKeyProblem(key)) {
     add({
-      resource: SECRET,
+      resource,
       kind: 'value',
       field: 'value',
       expected: record.keyId,
@@ -287,12 +230,12 @@ async function compareValue(record: CustomerRecord, read: SecretRead, add: Add):
       m.field === 'key_id'
         ? `the stored value's key_id is ${m.actual}, the record names ${m.expected}`
         : 'the stored value names another issuer than the record';
-    add({ resource: SECRET, kind: 'value', field: m.field, expected: m.expected, actual: m.actual, message });
+    add({ resource, kind: 'value', field: m.field, expected: m.expected, actual: m.actual, message });
   }
   const thumbprint = await publicKeyThumbprint(key.publicJwk);
   if (thumbprint !== record.fingerprint) {
     add({
-      resource: SECRET,
+      resource,
       kind: 'value',
       field: 'fingerprint',
       expected: record.fingerprint,
@@ -304,12 +247,14 @@ async function compareValue(record: CustomerRecord, read: SecretRead, add: Add):
 
 function compareReminders(
   state: CustomerDesiredState,
-  schedules: ReadonlyMap<string, LiveSchedule>,
-  add: Add,
+  schedules: ReadonlyMap<string, LiveSchedule | undefined>,
+  add: AddFinding,
 ): void {
   for (const r of state.reminders) {
-    const resource = `aws_scheduler_schedule.${reminderId(r.daysBefore)}`;
+    const resource = address(TF.schedule, r.id);
     const live = schedules.get(r.name);
+    const what =
+      r.daysBefore === null ? 'weekly reminder' : `reminder ${r.daysBefore} days before the due day`;
     if (!live) {
       add({
         resource,
@@ -317,28 +262,84 @@ function compareReminders(
         field: null,
         expected: r.scheduleExpression,
         actual: null,
-        message: `the reminder ${r.name} (${r.daysBefore} days before the due day) does not exist; apply the stack customer-${state.customer}`,
+        message: `the ${what} (${r.name}) does not exist; apply the stack ${state.stackName}`,
       });
       continue;
     }
-    const fields: [string, unknown, unknown][] = [
-      ['schedule_expression', r.scheduleExpression, live.ScheduleExpression],
-      ['schedule_expression_timezone', 'UTC', live.ScheduleExpressionTimezone ?? 'UTC'],
-      ['state', 'ENABLED', live.State ?? 'ENABLED'],
-      ['target.arn', r.targetArn, live.Target?.Arn],
-      ['target.role_arn', r.roleArn, live.Target?.RoleArn],
-      ['target.input', r.message, live.Target?.Input],
-    ];
-    for (const [field, expected, actual] of fields) {
-      if (expected !== actual)
-        add({
-          resource,
-          kind: 'changed',
-          field,
-          expected,
-          actual: actual ?? null,
-          message: `the reminder ${r.name}: ${field} differs from the record`,
-        });
+    addChanged(
+      add,
+      resource,
+      `the reminder ${r.name}`,
+      scheduleRows(r, live),
+      `apply the stack ${state.stackName}`,
+    );
+  }
+}
+
+/**
+ * Secrets of this tool that no record names. One pending deletion is an offboarding in its
+ * recovery window: a note, not a finding.
+ */
+function unmanagedSecrets(
+  options: DriftOptions,
+  ctx: PlatformContext,
+  live: readonly LiveSecret[],
+  findings: DriftFinding[],
+  notes: string[],
+): void {
+  const known = new Set(
+    options.allRecords.map((r) => (r.secret.scheme === 'aws-sm' ? r.secret.name : undefined)),
+  );
+  for (const s of live) {
+    const customer = s.tags.customer ?? null;
+    if (
+      known.has(s.name) ||
+      (customer !== null && options.invalidSlugs.has(customer)) ||
+      !options.inScope(customer)
+    )
+      continue;
+    if (s.deletedDate) {
+      const until = addDays(s.deletedDate.toISOString().slice(0, 10), ctx.platform.secretRecoveryWindowDays);
+      notes.push(
+        `the secret ${s.name} of a removed record was deleted on ${s.deletedDate.toISOString().slice(0, 10)}; it can be restored until its recovery window ends (${until} with the configured ${ctx.platform.secretRecoveryWindowDays} days): aws secretsmanager restore-secret --secret-id ${s.name}`,
+      );
+      continue;
     }
+    if (s.tags['managed-by'] === undefined) continue; // under the prefix but never tagged as ours
+    findings.push({
+      customer,
+      resource: address(TF.secret, s.name),
+      kind: 'unmanaged',
+      field: null,
+      expected: null,
+      actual: s.arn,
+      message: `the secret ${s.name} is tagged managed-by=asc-keys but no record names it${customer ? ` (its customer tag says ${customer})` : ''}; delete it, or add the record back`,
+    });
+  }
+}
+
+/** Schedules in the group that no record wants, save one-time reminders that have fired (or are about to). */
+function unmanagedSchedules(
+  options: DriftOptions,
+  everyone: readonly { state: CustomerDesiredState }[],
+  scheduleNames: readonly string[],
+  findings: DriftFinding[],
+): void {
+  const ours = new Set(
+    everyone.flatMap(({ state }) => [...state.reminders.map((r) => r.name), ...state.passedReminderNames]),
+  );
+  for (const name of scheduleNames) {
+    if (ours.has(name)) continue;
+    const customer = REMINDER_NAME.exec(name)?.[1] ?? null;
+    if ((customer !== null && options.invalidSlugs.has(customer)) || !options.inScope(customer)) continue;
+    findings.push({
+      customer,
+      resource: address(TF.schedule, name),
+      kind: 'unmanaged',
+      field: null,
+      expected: null,
+      actual: name,
+      message: `the schedule ${name} is in the reminder group but no record wants it; delete it, or apply the stack that should own it`,
+    });
   }
 }

@@ -1,18 +1,41 @@
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  IAMClient,
+  GetRoleCommand,
+  GetRolePolicyCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
+} from '@aws-sdk/client-iam';
+import {
+  DescribeKeyCommand,
+  GetKeyPolicyCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  paginateListResourceTags,
+} from '@aws-sdk/client-kms';
 import {
   GetScheduleCommand,
-  ListSchedulesCommand,
+  GetScheduleGroupCommand,
+  ListTagsForResourceCommand as ListScheduleGroupTagsCommand,
+  paginateListSchedules,
   SchedulerClient,
   type GetScheduleCommandOutput,
 } from '@aws-sdk/client-scheduler';
 import {
   GetResourcePolicyCommand,
-  ListSecretsCommand,
+  paginateListSecrets,
+  type Filter,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import {
+  GetTopicAttributesCommand,
+  ListTagsForResourceCommand,
+  paginateListSubscriptionsByTopic,
+  SNSClient,
+} from '@aws-sdk/client-sns';
 import pLimit from 'p-limit';
 import { UsageError } from '../errors.js';
-import { MANAGED_BY } from '../model/customer-desired.js';
+import { SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION } from '../model/desired-resources.js';
+import { MANAGED_BY } from '../model/tags.js';
 import { asConfigurationError, describeUnavailable } from '../secrets/aws-errors.js';
 
 /** A key secret as ListSecrets describes it: metadata only, never the value. */
@@ -28,7 +51,14 @@ export interface LiveSecret {
 
 export type LiveSchedule = Pick<
   GetScheduleCommandOutput,
-  'Name' | 'ScheduleExpression' | 'ScheduleExpressionTimezone' | 'State' | 'Target' | 'FlexibleTimeWindow'
+  | 'Name'
+  | 'GroupName'
+  | 'ScheduleExpression'
+  | 'ScheduleExpressionTimezone'
+  | 'State'
+  | 'Target'
+  | 'FlexibleTimeWindow'
+  | 'ActionAfterCompletion'
 >;
 
 /** AWS could not be read, so the drift check has no answer: exit 2, run again later. */
@@ -42,132 +72,284 @@ export class AwsReadError extends UsageError {
   }
 }
 
-async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
+const NOT_FOUND = new Set([
+  'ResourceNotFoundException',
+  'NotFoundException',
+  'NoSuchEntityException',
+  'NotFound',
+]);
+
+/** One read: a missing resource is `undefined` where `missingOk`, any other failure (after the SDK's retries) is exit 2. */
+async function call<T>(operation: string, run: () => Promise<T>): Promise<T>;
+async function call<T>(operation: string, run: () => Promise<T>, missingOk: true): Promise<T | undefined>;
+async function call<T>(operation: string, run: () => Promise<T>, missingOk = false): Promise<T | undefined> {
   try {
     return await run();
   } catch (err) {
+    if (missingOk && NOT_FOUND.has((err as { name?: string }).name ?? '')) return undefined;
     throw asConfigurationError(err) ?? new AwsReadError(operation, err);
   }
 }
 
-/**
- * Every secret tagged managed-by=asc-keys, those scheduled for deletion included, 100 a page:
- * a few calls for the whole account, none per customer.
- */
-export async function listManagedSecrets(client: SecretsManagerClient): Promise<LiveSecret[]> {
-  const secrets: LiveSecret[] = [];
-  let token: string | undefined;
-  do {
-    const page = await call('ListSecrets', () =>
-      client.send(
-        new ListSecretsCommand({
-          IncludePlannedDeletion: true,
-          MaxResults: 100,
-          Filters: [
-            { Key: 'tag-key', Values: ['managed-by'] },
-            { Key: 'tag-value', Values: [MANAGED_BY] },
-          ],
-          ...(token && { NextToken: token }),
-        }),
-      ),
-    );
-    for (const s of page.SecretList ?? []) {
-      const tags = Object.fromEntries((s.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
-      if (tags['managed-by'] !== MANAGED_BY) continue;
-      secrets.push({
-        name: s.Name!,
-        arn: s.ARN!,
-        ...(s.Description !== undefined && { description: s.Description }),
-        ...(s.KmsKeyId !== undefined && { kmsKeyId: s.KmsKeyId }),
-        tags,
-        ...(s.DeletedDate && { deletedDate: s.DeletedDate }),
-      });
-    }
-    token = page.NextToken;
-  } while (token);
-  return secrets;
+async function collect<P, T>(
+  operation: string,
+  pages: AsyncIterable<P>,
+  items: (page: P) => T[] | undefined,
+): Promise<T[]> {
+  return call(operation, async () => {
+    const all: T[] = [];
+    for await (const page of pages) all.push(...(items(page) ?? []));
+    return all;
+  });
 }
 
-/** The resource policy of each secret (undefined: none), `concurrency` calls at a time. */
+const tagMap = (
+  tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined,
+): Record<string, string> => Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
+
+/**
+ * This tool's secrets, those scheduled for deletion included, 100 a page: every secret tagged
+ * managed-by=asc-keys, and every secret under the name prefix (so a secret whose tag was
+ * removed is still found). A few calls for the whole account, none per customer.
+ */
+export async function listManagedSecrets(
+  client: SecretsManagerClient,
+  namePrefix: string,
+): Promise<LiveSecret[]> {
+  const list = (Filters: Filter[]) =>
+    collect(
+      'ListSecrets',
+      paginateListSecrets({ client, pageSize: 100 }, { IncludePlannedDeletion: true, Filters }),
+      (p) => p.SecretList,
+    );
+  const [tagged, named] = await Promise.all([
+    list([
+      { Key: 'tag-key', Values: ['managed-by'] },
+      { Key: 'tag-value', Values: [MANAGED_BY] },
+    ]),
+    list([{ Key: 'name', Values: [namePrefix] }]),
+  ]);
+  const byArn = new Map<string, LiveSecret>();
+  for (const s of [...tagged, ...named]) {
+    const tags = tagMap(s.Tags);
+    // tag-key and tag-value filter independently; the pair is checked here. The name filter is a prefix match.
+    if (tags['managed-by'] !== MANAGED_BY && !s.Name!.startsWith(namePrefix)) continue;
+    byArn.set(s.ARN!, {
+      name: s.Name!,
+      arn: s.ARN!,
+      ...(s.Description !== undefined && { description: s.Description }),
+      ...(s.KmsKeyId !== undefined && { kmsKeyId: s.KmsKeyId }),
+      tags,
+      ...(s.DeletedDate && { deletedDate: s.DeletedDate }),
+    });
+  }
+  return [...byArn.values()];
+}
+
+/** Runs `read` for each item, `concurrency` at a time, into a map. */
+async function readEach<K, V>(
+  keys: readonly K[],
+  concurrency: number,
+  read: (key: K) => Promise<V>,
+): Promise<Map<K, V>> {
+  const limit = pLimit(concurrency);
+  return new Map(await Promise.all(keys.map((k) => limit(async () => [k, await read(k)] as const))));
+}
+
+/** The resource policy of each secret (undefined: none). */
 export async function getPolicies(
   client: SecretsManagerClient,
   arns: readonly string[],
   concurrency: number,
 ): Promise<Map<string, string | undefined>> {
-  const limit = pLimit(concurrency);
-  const entries = await Promise.all(
-    arns.map((arn) =>
-      limit(
-        async () =>
-          [
-            arn,
-            (
-              await call('GetResourcePolicy', () =>
-                client.send(new GetResourcePolicyCommand({ SecretId: arn })),
-              )
-            ).ResourcePolicy,
-          ] as const,
-      ),
-    ),
+  return readEach(
+    arns,
+    concurrency,
+    async (arn) =>
+      (await call('GetResourcePolicy', () => client.send(new GetResourcePolicyCommand({ SecretId: arn }))))
+        .ResourcePolicy,
   );
-  return new Map(entries);
 }
 
-/** The names of the schedules in the group (a page holds 100), then each wanted one in full. */
+/** The names of every schedule in the group (a page holds 100). */
+export async function listScheduleNames(client: SchedulerClient, group: string): Promise<string[]> {
+  const schedules = await collect(
+    'ListSchedules',
+    paginateListSchedules({ client, pageSize: 100 }, { GroupName: group }),
+    (p) => p.Schedules,
+  );
+  return schedules.map((s) => s.Name!);
+}
+
+/** Each named schedule in full (ListSchedules does not return expressions). */
 export async function getSchedules(
   client: SchedulerClient,
   group: string,
-  wanted: ReadonlySet<string>,
+  names: readonly string[],
   concurrency: number,
-): Promise<Map<string, LiveSchedule>> {
-  const names: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await call('ListSchedules', () =>
-      client.send(
-        new ListSchedulesCommand({ GroupName: group, MaxResults: 100, ...(token && { NextToken: token }) }),
-      ),
+): Promise<Map<string, LiveSchedule | undefined>> {
+  return readEach(names, concurrency, async (name) => {
+    const s = await call(
+      'GetSchedule',
+      () => client.send(new GetScheduleCommand({ Name: name, GroupName: group })),
+      true,
     );
-    for (const s of page.Schedules ?? []) if (s.Name && wanted.has(s.Name)) names.push(s.Name);
-    token = page.NextToken;
-  } while (token);
-  const limit = pLimit(concurrency);
-  const entries = await Promise.all(
-    names.map((name) =>
-      limit(
-        async () =>
-          [
-            name,
-            await call('GetSchedule', () =>
-              client.send(new GetScheduleCommand({ Name: name, GroupName: group })),
-            ),
-          ] as const,
-      ),
-    ),
+    // AWS omits the action after completion when it is its default.
+    return (
+      s && {
+        ...s,
+        ActionAfterCompletion: s.ActionAfterCompletion ?? SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION,
+      }
+    );
+  });
+}
+
+export interface LiveScheduleGroup {
+  readonly name: string;
+  readonly state?: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export async function getScheduleGroup(
+  client: SchedulerClient,
+  name: string,
+): Promise<LiveScheduleGroup | undefined> {
+  const g = await call(
+    'GetScheduleGroup',
+    () => client.send(new GetScheduleGroupCommand({ Name: name })),
+    true,
   );
-  return new Map(entries);
+  if (!g) return undefined;
+  const tags = await call('ListTagsForResource', () =>
+    client.send(new ListScheduleGroupTagsCommand({ ResourceArn: g.Arn! })),
+  );
+  return { name: g.Name!, ...(g.State && { state: g.State }), tags: tagMap(tags.Tags) };
 }
 
-/**
- * The key behind the platform alias, so that a secret whose KmsKeyId AWS reports as the key's
- * ID or ARN still matches the alias the stack sets. Undefined when the alias cannot be read.
- */
-export async function resolveAlias(
-  client: KMSClient,
-  alias: string,
-): Promise<{ keyId: string; arn: string } | undefined> {
-  try {
-    const { KeyMetadata } = await client.send(new DescribeKeyCommand({ KeyId: alias }));
-    return KeyMetadata?.KeyId && KeyMetadata.Arn
-      ? { keyId: KeyMetadata.KeyId, arn: KeyMetadata.Arn }
-      : undefined;
-  } catch (err) {
-    const config = asConfigurationError(err);
-    if (config) throw config;
-    return undefined;
-  }
+export interface LiveKey {
+  readonly keyId: string;
+  readonly arn: string;
+  readonly description: string;
+  /** False when disabled or pending deletion. */
+  readonly enabled: boolean;
+  readonly rotationEnabled: boolean;
+  readonly policy: string;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
-export function awsClients(): { scheduler: SchedulerClient; kms: KMSClient } {
-  return { scheduler: new SchedulerClient({ maxAttempts: 6 }), kms: new KMSClient({ maxAttempts: 6 }) };
+/** The key behind an alias, with its policy, rotation and tags; undefined when the alias does not exist. */
+export async function getKeyByAlias(client: KMSClient, alias: string): Promise<LiveKey | undefined> {
+  const described = await call(
+    'DescribeKey',
+    () => client.send(new DescribeKeyCommand({ KeyId: alias })),
+    true,
+  );
+  const meta = described?.KeyMetadata;
+  if (!meta?.KeyId) return undefined;
+  const KeyId = meta.KeyId;
+  const [policy, rotation, tags] = await Promise.all([
+    call('GetKeyPolicy', () => client.send(new GetKeyPolicyCommand({ KeyId, PolicyName: 'default' }))),
+    call('GetKeyRotationStatus', () => client.send(new GetKeyRotationStatusCommand({ KeyId }))),
+    collect('ListResourceTags', paginateListResourceTags({ client }, { KeyId }), (p) =>
+      p.Tags?.map((t) => ({ Key: t.TagKey, Value: t.TagValue })),
+    ),
+  ]);
+  return {
+    keyId: KeyId,
+    arn: meta.Arn!,
+    description: meta.Description ?? '',
+    enabled: meta.Enabled ?? false,
+    rotationEnabled: rotation.KeyRotationEnabled ?? false,
+    policy: policy.Policy ?? '',
+    tags: tagMap(tags),
+  };
 }
+
+export interface LiveRole {
+  readonly name: string;
+  readonly description: string;
+  readonly trust: string;
+  readonly maxSessionDuration?: number;
+  readonly tags: Readonly<Record<string, string>>;
+  /** Inline policies by name. */
+  readonly inlinePolicies: ReadonlyMap<string, string>;
+  readonly attachedPolicyArns: readonly string[];
+}
+
+/** IAM returns policy documents URL-encoded. */
+const decodePolicy = (doc: string | undefined): string =>
+  doc === undefined ? '' : doc.startsWith('%') ? decodeURIComponent(doc) : doc;
+
+export async function getRole(client: IAMClient, name: string): Promise<LiveRole | undefined> {
+  const got = await call('GetRole', () => client.send(new GetRoleCommand({ RoleName: name })), true);
+  const role = got?.Role;
+  if (!role) return undefined;
+  const [policyNames, attached] = await Promise.all([
+    collect(
+      'ListRolePolicies',
+      paginateListRolePolicies({ client }, { RoleName: name }),
+      (p) => p.PolicyNames,
+    ),
+    collect(
+      'ListAttachedRolePolicies',
+      paginateListAttachedRolePolicies({ client }, { RoleName: name }),
+      (p) => p.AttachedPolicies?.map((a) => a.PolicyArn!),
+    ),
+  ]);
+  const inline = await Promise.all(
+    policyNames.map(async (PolicyName) => {
+      const p = await call('GetRolePolicy', () =>
+        client.send(new GetRolePolicyCommand({ RoleName: name, PolicyName })),
+      );
+      return [PolicyName, decodePolicy(p.PolicyDocument)] as const;
+    }),
+  );
+  return {
+    name,
+    description: role.Description ?? '',
+    trust: decodePolicy(role.AssumeRolePolicyDocument),
+    ...(role.MaxSessionDuration !== undefined && { maxSessionDuration: role.MaxSessionDuration }),
+    tags: tagMap(role.Tags),
+    inlinePolicies: new Map(inline),
+    attachedPolicyArns: attached,
+  };
+}
+
+export interface LiveTopic {
+  readonly arn: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly subscriptions: readonly { readonly protocol: string; readonly endpoint: string }[];
+}
+
+export async function getTopic(client: SNSClient, arn: string): Promise<LiveTopic | undefined> {
+  const got = await call(
+    'GetTopicAttributes',
+    () => client.send(new GetTopicAttributesCommand({ TopicArn: arn })),
+    true,
+  );
+  if (!got) return undefined;
+  const [tags, subscriptions] = await Promise.all([
+    call('ListTagsForResource', () => client.send(new ListTagsForResourceCommand({ ResourceArn: arn }))),
+    collect(
+      'ListSubscriptionsByTopic',
+      paginateListSubscriptionsByTopic({ client }, { TopicArn: arn }),
+      (p) => p.Subscriptions?.map((s) => ({ protocol: s.Protocol ?? '', endpoint: s.Endpoint ?? '' })),
+    ),
+  ]);
+  return { arn, attributes: got.Attributes ?? {}, tags: tagMap(tags.Tags), subscriptions };
+}
+
+/** The clients drift needs besides Secrets Manager, with the same configuration as the secret store's. */
+export function awsClients(): { scheduler: SchedulerClient; kms: KMSClient; iam: IAMClient; sns: SNSClient } {
+  const config = AWS_CLIENT_CONFIG;
+  return {
+    scheduler: new SchedulerClient(config),
+    kms: new KMSClient(config),
+    iam: new IAMClient(config),
+    sns: new SNSClient(config),
+  };
+}
+
+/** One client configuration: the SDK's standard retries, six attempts (the secret store's too). */
+export const AWS_CLIENT_CONFIG = { maxAttempts: 6 } as const;

@@ -6,7 +6,6 @@ import type { RetryPolicy } from '../apple/retry-policy.js';
 import { UsageError } from '../errors.js';
 import { customerDesiredState } from '../model/customer-desired.js';
 import { today } from '../model/days.js';
-import { platformNames } from '../model/platform-names.js';
 import { loadProject } from '../records/load-project.js';
 import { YamlSource } from '../records/yaml-source.js';
 import { requirePlatform } from '../cli/require-platform.js';
@@ -139,12 +138,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
       `${file} keeps its key in ${record.secret.raw}; import stores keys in Secrets Manager only: set apiKey.secret to aws-sm:${platform.namePrefix}/${request.customer} first; ${NOTHING_DONE}`,
       fingerprint,
     );
-  const desired = customerDesiredState(
-    record,
-    platform,
-    platformNames(platform),
-    new Date(deps.clock.now()),
-  ).secret!;
+  const desired = customerDesiredState(record, platform, new Date(deps.clock.now())).secret!;
 
   // Apple, with the probe, codes and retries of check keys.
   let verdict: AppleVerdict | undefined;

@@ -6,7 +6,7 @@ import {
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import type { DesiredSecret } from '../model/customer-desired.js';
+import type { DesiredSecret } from '../model/desired-resources.js';
 
 /** What Secrets Manager has under a name before the import writes: metadata only, never a value. */
 export type SecretBefore =

@@ -5,43 +5,69 @@ import type { PlatformConfig } from '../records/platform-schema.js';
  * platform through these, never through the platform's state, so each stack plans alone.
  */
 export interface PlatformNames {
+  /** aws, aws-cn or aws-us-gov */
+  readonly partition: string;
+  readonly accountRootArn: string;
   readonly kmsAliasName: string;
   readonly kmsAliasArn: string;
+  /** Any key of the account: a key's ID is known only once it exists, so grants name its alias. */
+  readonly kmsKeyArnPattern: string;
   readonly topicName: string;
   readonly topicArn: string;
   readonly scheduleGroupName: string;
+  readonly scheduleGroupArn: string;
   readonly schedulerRoleName: string;
   readonly schedulerRoleArn: string;
   readonly publisherRoleName: string;
   readonly publisherRoleArn: string;
   readonly validatorRoleName: string;
   readonly validatorRoleArn: string;
+  /** Created by the import issue's model file; the name is fixed so secret policies can name it. */
+  readonly importerRoleName: string;
+  readonly importerRoleArn: string;
+  /** GitHub OIDC roles (the CI issue's model file). */
+  readonly plannerRoleName: string;
+  readonly plannerRoleArn: string;
+  readonly deployerRoleName: string;
+  readonly deployerRoleArn: string;
   /** Every key secret's name starts with this, so roles can be scoped to them by ARN. */
   readonly secretNamePrefix: string;
   readonly secretArnPattern: string;
 }
 
+export function partitionOf(region: string): string {
+  return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
+}
+
 export function platformNames(p: PlatformConfig): PlatformNames {
-  const partition = p.region.startsWith('cn-')
-    ? 'aws-cn'
-    : p.region.startsWith('us-gov-')
-      ? 'aws-us-gov'
-      : 'aws';
+  const partition = partitionOf(p.region);
   const arn = (service: string, resource: string, region = p.region): string =>
     `arn:${partition}:${service}:${region}:${p.accountId}:${resource}`;
+  const roleArn = (name: string): string => arn('iam', `role/${name}`, '');
   const prefix = p.namePrefix;
+  const roleName = (suffix: string): string => `${prefix}-${suffix}`;
   return {
+    partition,
+    accountRootArn: `arn:${partition}:iam::${p.accountId}:root`,
     kmsAliasName: `alias/${prefix}`,
     kmsAliasArn: arn('kms', `alias/${prefix}`),
+    kmsKeyArnPattern: arn('kms', 'key/*'),
     topicName: `${prefix}-rotation-reminders`,
     topicArn: arn('sns', `${prefix}-rotation-reminders`),
     scheduleGroupName: prefix,
-    schedulerRoleName: `${prefix}-scheduler`,
-    schedulerRoleArn: arn('iam', `role/${prefix}-scheduler`, ''),
-    publisherRoleName: `${prefix}-publisher`,
-    publisherRoleArn: arn('iam', `role/${prefix}-publisher`, ''),
-    validatorRoleName: `${prefix}-validator`,
-    validatorRoleArn: arn('iam', `role/${prefix}-validator`, ''),
+    scheduleGroupArn: arn('scheduler', `schedule-group/${prefix}`),
+    schedulerRoleName: roleName('scheduler'),
+    schedulerRoleArn: roleArn(roleName('scheduler')),
+    publisherRoleName: roleName('publisher'),
+    publisherRoleArn: roleArn(roleName('publisher')),
+    validatorRoleName: roleName('validator'),
+    validatorRoleArn: roleArn(roleName('validator')),
+    importerRoleName: roleName('importer'),
+    importerRoleArn: roleArn(roleName('importer')),
+    plannerRoleName: roleName('planner'),
+    plannerRoleArn: roleArn(roleName('planner')),
+    deployerRoleName: roleName('deployer'),
+    deployerRoleArn: roleArn(roleName('deployer')),
     secretNamePrefix: `${prefix}/`,
     secretArnPattern: arn('secretsmanager', `secret:${prefix}/*`),
   };

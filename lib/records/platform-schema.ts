@@ -63,6 +63,8 @@ export const platformSchema = z.strictObject({
     .array(iamPrincipalArn)
     .min(1, { error: 'must name who may assume the importer role, or be left out' })
     .optional(),
+  /** Role ARNs that apply the stacks (Terraform): the secret policies never deny them. @default [] */
+  deployers: z.array(iamPrincipalArn).default([]),
   stateBackend: z
     .strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }),

@@ -5,7 +5,12 @@ import { printable } from './printable.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check drift` (CONTRACT 3.2): values of secrets never appear, only IDs and thumbprints. */
-export function driftReport(selected: readonly CustomerRecord[], found: readonly DriftFinding[]): Report {
+export function driftReport(
+  selected: readonly CustomerRecord[],
+  found: readonly DriftFinding[],
+  /** Lines that are not drift (a removed customer's secret in its recovery window). */
+  notes: readonly string[] = [],
+): Report {
   // Text, Markdown, JUnit and annotations show escaped text (tags and names come from AWS).
   const findings = found.map((f) => ({
     ...f,
@@ -45,6 +50,20 @@ export function driftReport(selected: readonly CustomerRecord[], found: readonly
             message: 'live AWS matches the record',
           };
     }),
+    // The platform stack's findings have no customer and are not unmanaged: one case for them.
+    ...(findings.some((f) => f.customer === null && f.kind !== 'unmanaged')
+      ? [
+          {
+            name: 'platform',
+            outcome: 'failed' as const,
+            code: 'changed',
+            message: findings
+              .filter((f) => f.customer === null && f.kind !== 'unmanaged')
+              .map((f) => `${f.resource} ${f.field ?? ''}: ${f.message}`)
+              .join('\n'),
+          },
+        ]
+      : []),
     ...unmanaged.map((f): ReportCase => ({
       name: f.resource,
       outcome: 'failed',
@@ -63,7 +82,11 @@ export function driftReport(selected: readonly CustomerRecord[], found: readonly
     }));
   return {
     command: 'check drift',
-    text: [...(findings.length ? [textTable([header, ...rows]), ''] : []), line].join('\n'),
+    text: [
+      ...(findings.length ? [textTable([header, ...rows]), ''] : []),
+      ...notes.map(printable),
+      line,
+    ].join('\n'),
     json: {
       summary,
       findings: found.map(({ customer, resource, kind, field, expected, actual, message }) => ({
@@ -76,7 +99,7 @@ export function driftReport(selected: readonly CustomerRecord[], found: readonly
         message,
       })),
     },
-    markdown: `${line}${findings.length ? `\n\n${markdownTable([header, ...rows])}` : ''}`,
+    markdown: `${line}${findings.length ? `\n\n${markdownTable([header, ...rows])}` : ''}${notes.map((n) => `\n\n${printable(n)}`).join('')}`,
     cases,
     annotations,
     exitCode: findings.length ? 1 : 0,

@@ -2,7 +2,12 @@ import type { Construct } from 'constructs';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/index.js';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js';
-import { SECRET_ID, SECRET_POLICY_ID, type CustomerDesiredState } from '../model/customer-desired.js';
+import type { CustomerDesiredState } from '../model/customer-desired.js';
+import {
+  SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION,
+  type DesiredSchedule,
+  type DesiredSecret,
+} from '../model/desired-resources.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { adoptImportedSecret } from './adopt-imported-secret.js';
 import { AwsStack } from './aws-stack.js';
@@ -17,35 +22,47 @@ export interface CustomerStackProps {
 /**
  * One customer app: its key secret (never its value: asc-keys import writes that, outside
  * Terraform, so it never reaches state), the secret's resource policy and the reminders.
+ * Every attribute comes from the model; this class only translates it.
  */
 export class CustomerStack extends AwsStack {
   constructor(scope: Construct, props: CustomerStackProps) {
     super(scope, props.desired.stackName, props.platform);
     const { secret, reminders } = props.desired;
-    if (secret) {
-      const resource = new SecretsmanagerSecret(this, SECRET_ID, {
-        name: secret.name,
-        description: secret.description,
-        kmsKeyId: secret.kmsKeyId,
-        recoveryWindowInDays: secret.recoveryWindowDays,
-        tags: { ...secret.tags },
-      });
-      adoptImportedSecret(this, resource, secret.name);
-      new SecretsmanagerSecretPolicy(this, SECRET_POLICY_ID, {
-        secretArn: resource.arn,
-        policy: policyJson(secret.policy),
-        blockPublicPolicy: true,
-      });
-    }
-    for (const r of reminders) {
-      new SchedulerSchedule(this, r.id, {
-        name: r.name,
-        groupName: r.groupName,
-        scheduleExpression: r.scheduleExpression,
-        scheduleExpressionTimezone: 'UTC',
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: { arn: r.targetArn, roleArn: r.roleArn, input: r.message },
-      });
-    }
+    // import creates the secret before the record's pull request merges: the stack adopts it.
+    if (secret) adoptImportedSecret(this, keySecret(this, secret), secret.name);
+    for (const r of reminders) reminder(this, r);
   }
+}
+
+/** A secret and its resource policy; the platform stack uses it too. */
+export function keySecret(scope: Construct, s: DesiredSecret): SecretsmanagerSecret {
+  const resource = new SecretsmanagerSecret(scope, s.id, {
+    name: s.name,
+    description: s.description,
+    kmsKeyId: s.kmsKeyId,
+    recoveryWindowInDays: s.recoveryWindowInDays,
+    tags: { ...s.tags },
+  });
+  new SecretsmanagerSecretPolicy(scope, s.policyId, {
+    secretArn: resource.arn,
+    policy: policyJson(s.policy),
+    blockPublicPolicy: s.blockPublicPolicy,
+  });
+  return resource;
+}
+
+function reminder(scope: Construct, r: DesiredSchedule): SchedulerSchedule {
+  return new SchedulerSchedule(scope, r.id, {
+    name: r.name,
+    groupName: r.groupName,
+    scheduleExpression: r.scheduleExpression,
+    scheduleExpressionTimezone: r.scheduleExpressionTimezone,
+    state: r.state,
+    flexibleTimeWindow: { mode: r.flexibleTimeWindow.mode },
+    // Written only when it differs from AWS's default, so the stack stays valid for 5.x providers too.
+    ...(r.actionAfterCompletion !== SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION && {
+      actionAfterCompletion: r.actionAfterCompletion,
+    }),
+    target: { arn: r.target.arn, roleArn: r.target.roleArn, input: r.target.input },
+  });
 }

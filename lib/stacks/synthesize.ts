@@ -1,6 +1,7 @@
 import { App, TerraformStack } from 'cdktf';
 import { customerDesiredState } from '../model/customer-desired.js';
-import { platformNames } from '../model/platform-names.js';
+import { platformContext } from '../model/platform-context.js';
+import { platformDesiredState } from '../model/platform-desired.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { CustomerStack } from './customer-stack.js';
@@ -35,13 +36,13 @@ export function synthesize(props: BuildAppProps): string[] {
 function build(props: BuildAppProps): App {
   // Without an outdir, App honours CDKTF_OUTDIR from the cdktf CLI, then cdktf.out.
   const app = new App(props.outdir === undefined ? {} : { outdir: props.outdir });
-  const names = platformNames(props.platform);
+  const ctx = platformContext(props.platform);
   const now = props.now ?? new Date();
-  new PlatformStack(app, { platform: props.platform, names });
+  new PlatformStack(app, { platform: props.platform, desired: platformDesiredState(props.platform) });
   for (const record of props.records) {
     new CustomerStack(app, {
       platform: props.platform,
-      desired: customerDesiredState(record, props.platform, names, now),
+      desired: customerDesiredState(record, ctx, now),
     });
   }
   return app;

@@ -1,6 +1,7 @@
 import pLimit from 'p-limit';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformContext } from '../../lib/model/platform-context.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
 import { applyCustomer, applyPlatform, motoClients } from '../support/apply-desired-state.js';
 import { CountingProxy } from '../support/counting-proxy.js';
@@ -13,7 +14,7 @@ import { measure } from './measure.js';
 
 /** Issue 4: check drift for 1,000 customers in moto: wall time, peak memory, AWS calls by operation. */
 export async function driftBenchmark(count = 1000): Promise<string[]> {
-  const moto = await startMoto();
+  const moto = await startMoto({ accountId: '111122223333' });
   const proxy = new CountingProxy(moto.url);
   const proxyUrl = await proxy.start();
   try {
@@ -21,9 +22,9 @@ export async function driftBenchmark(count = 1000): Promise<string[]> {
     const project = generateCustomers(count, () => key.fingerprint);
     const loaded = loadProject({ customersDir: project.customers, configFile: project.config });
     const platform = loaded.platform!;
-    const names = platformNames(platform);
+    const ctx = platformContext(platform);
     const clients = motoClients(moto);
-    await applyPlatform(clients, names);
+    await applyPlatform(clients, platformDesiredState(platform));
     const limit = pLimit(8);
     const now = new Date();
     await Promise.all(
@@ -31,7 +32,7 @@ export async function driftBenchmark(count = 1000): Promise<string[]> {
         limit(() =>
           applyCustomer(
             clients,
-            customerDesiredState(r, platform, names, now),
+            customerDesiredState(r, ctx, now),
             fastlaneValue(key, {
               keyId: generatedCustomer(i).keyId,
               issuerId: generatedCustomer(i).issuerId,

@@ -1,5 +1,6 @@
 // The floor of the synth benchmark: a bare cdktf app that builds the same resources, with the
-// same provider classes and values, but none of asc-keys' code. Input: a JSON file of values.
+// same provider classes and values, but none of asc-keys' code. Input: the model's desired
+// state as JSON (plain data), translated here without lib/stacks.
 import { readFileSync } from 'node:fs';
 import { App, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
@@ -12,101 +13,96 @@ import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedu
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
+import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
+import type { CustomerDesiredState } from '../../lib/model/customer-desired.js';
+import type { PlatformDesiredState } from '../../lib/model/platform-desired.js';
 
 export interface FloorInput {
   region: string;
   accountId: string;
-  kmsPolicy: string;
-  alias: string;
-  topic: string;
-  group: string;
-  subscriptions: { protocol: string; endpoint: string }[];
-  roles: { id: string; name: string; description: string; trust: string; policy: string }[];
-  customers: {
-    stack: string;
-    secret: {
-      name: string;
-      description: string;
-      kmsKeyId: string;
-      recoveryWindowInDays: number;
-      tags: Record<string, string>;
-      policy: string;
-    };
-    reminders: {
-      id: string;
-      name: string;
-      group: string;
-      expression: string;
-      arn: string;
-      roleArn: string;
-      input: string;
-    }[];
-  }[];
+  platform: PlatformDesiredState;
+  customers: CustomerDesiredState[];
 }
 
+const json = (doc: unknown): string => JSON.stringify(doc).replaceAll('${', () => '$${');
 const [inputFile, outdir] = process.argv.slice(2);
 const input = JSON.parse(readFileSync(inputFile!, 'utf8')) as FloorInput;
 const app = new App({ outdir: outdir! });
-const tags = { 'managed-by': 'asc-keys' };
+const provider = (stack: TerraformStack): AwsProvider =>
+  new AwsProvider(stack, 'aws', { region: input.region, allowedAccountIds: [input.accountId] });
 
-const platform = new TerraformStack(app, 'platform');
-new AwsProvider(platform, 'aws', { region: input.region, allowedAccountIds: [input.accountId] });
-const key = new KmsKey(platform, 'secrets_key', {
-  description: 'Encrypts the App Store Connect API keys that asc-keys manages',
-  enableKeyRotation: true,
-  deletionWindowInDays: 30,
-  tags,
-  policy: input.kmsPolicy,
+const p = input.platform;
+const platform = new TerraformStack(app, p.stackName);
+provider(platform);
+const key = new KmsKey(platform, p.kmsKey.id, {
+  description: p.kmsKey.description,
+  enableKeyRotation: p.kmsKey.enableKeyRotation,
+  isEnabled: p.kmsKey.isEnabled,
+  deletionWindowInDays: p.kmsKey.deletionWindowInDays,
+  tags: p.kmsKey.tags,
+  policy: json(p.kmsKey.policy),
+  lifecycle: { preventDestroy: p.kmsKey.preventDestroy },
 });
-new KmsAlias(platform, 'secrets_key_alias', { name: input.alias, targetKeyId: key.keyId });
-const topic = new SnsTopic(platform, 'reminders', { name: input.topic, tags });
-input.subscriptions.forEach(
-  (s, i) =>
-    new SnsTopicSubscription(platform, `reminders_subscription_${i}`, {
-      topicArn: topic.arn,
-      protocol: s.protocol,
-      endpoint: s.endpoint,
-    }),
-);
-new SchedulerScheduleGroup(platform, 'reminder_group', { name: input.group, tags });
-for (const r of input.roles) {
-  const role = new IamRole(platform, `${r.id}_role`, {
+new KmsAlias(platform, p.kmsKey.alias.id, { name: p.kmsKey.alias.name, targetKeyId: key.keyId });
+const topics = new Map<string, SnsTopic>();
+for (const t of p.topics) {
+  const topic = new SnsTopic(platform, t.id, {
+    name: t.name,
+    tags: t.tags,
+    ...(t.kmsMasterKeyId && { kmsMasterKeyId: t.kmsMasterKeyId }),
+  });
+  topics.set(t.id, topic);
+  if (t.policy)
+    new SnsTopicPolicy(platform, t.policy.id, { arn: topic.arn, policy: json(t.policy.document) });
+}
+for (const s of p.subscriptions)
+  new SnsTopicSubscription(platform, s.id, {
+    topicArn: topics.get(s.topicId)!.arn,
+    protocol: s.protocol,
+    endpoint: s.endpoint,
+  });
+new SchedulerScheduleGroup(platform, p.scheduleGroup.id, {
+  name: p.scheduleGroup.name,
+  tags: p.scheduleGroup.tags,
+});
+for (const r of p.roles) {
+  const role = new IamRole(platform, r.id, {
     name: r.name,
     description: r.description,
-    assumeRolePolicy: r.trust,
-    tags,
+    assumeRolePolicy: json(r.trust),
+    maxSessionDuration: r.maxSessionDuration,
+    tags: r.tags,
   });
-  new IamRolePolicy(platform, `${r.id}_policy`, {
-    name: `${r.name}-permissions`,
-    role: role.name,
-    policy: r.policy,
-  });
+  for (const i of r.inlinePolicies)
+    new IamRolePolicy(platform, i.id, { name: i.name, role: role.name, policy: json(i.document) });
 }
 
 for (const c of input.customers) {
-  const stack = new TerraformStack(app, c.stack);
-  new AwsProvider(stack, 'aws', { region: input.region, allowedAccountIds: [input.accountId] });
-  const secret = new SecretsmanagerSecret(stack, 'key', {
-    name: c.secret.name,
-    description: c.secret.description,
-    kmsKeyId: c.secret.kmsKeyId,
-    recoveryWindowInDays: c.secret.recoveryWindowInDays,
-    tags: c.secret.tags,
+  const stack = new TerraformStack(app, c.stackName);
+  provider(stack);
+  const s = c.secret!;
+  const secret = new SecretsmanagerSecret(stack, s.id, {
+    name: s.name,
+    description: s.description,
+    kmsKeyId: s.kmsKeyId,
+    recoveryWindowInDays: s.recoveryWindowInDays,
+    tags: s.tags,
   });
-  new SecretsmanagerSecretPolicy(stack, 'key_policy', {
+  new SecretsmanagerSecretPolicy(stack, s.policyId, {
     secretArn: secret.arn,
-    policy: c.secret.policy,
-    blockPublicPolicy: true,
+    policy: json(s.policy),
+    blockPublicPolicy: s.blockPublicPolicy,
   });
   for (const r of c.reminders) {
     new SchedulerSchedule(stack, r.id, {
       name: r.name,
-      groupName: r.group,
-      scheduleExpression: r.expression,
-      scheduleExpressionTimezone: 'UTC',
-      flexibleTimeWindow: { mode: 'OFF' },
-      target: { arn: r.arn, roleArn: r.roleArn, input: r.input },
+      groupName: r.groupName,
+      scheduleExpression: r.scheduleExpression,
+      scheduleExpressionTimezone: r.scheduleExpressionTimezone,
+      state: r.state,
+      flexibleTimeWindow: { mode: r.flexibleTimeWindow.mode },
+      target: { arn: r.target.arn, roleArn: r.target.roleArn, input: r.target.input },
     });
   }
 }

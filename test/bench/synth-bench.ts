@@ -2,10 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
-import { platformPolicies } from '../../lib/model/platform-policies.js';
+import { platformContext } from '../../lib/model/platform-context.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
-import { policyJson } from '../../lib/stacks/policy-json.js';
 import { REPO } from '../support/project.js';
 import { generateCustomers } from './generate-customers.js';
 import type { FloorInput } from './floor-synth.js';
@@ -26,65 +25,13 @@ export async function synthBenchmark(count = 1000): Promise<string[]> {
   if (loaded.findings.length)
     throw new Error(`generated records have findings: ${loaded.findings[0]!.message}`);
   const platform = loaded.platform!;
-  const names = platformNames(platform);
-  const policies = platformPolicies(platform, names);
+  const ctx = platformContext(platform);
   const now = new Date();
   const input: FloorInput = {
     region: platform.region,
     accountId: platform.accountId,
-    kmsPolicy: policyJson(policies.kmsKey),
-    alias: names.kmsAliasName,
-    topic: names.topicName,
-    group: names.scheduleGroupName,
-    subscriptions: platform.reminders.subscriptions,
-    roles: [
-      {
-        id: 'scheduler',
-        name: names.schedulerRoleName,
-        description: 'Lets EventBridge Scheduler publish rotation reminders',
-        trust: policyJson(policies.schedulerTrust),
-        policy: policyJson(policies.schedulerPublish),
-      },
-      {
-        id: 'publisher',
-        name: names.publisherRoleName,
-        description:
-          "Publishing pipelines: reads the key of the customer named by the session tag 'customer'",
-        trust: policyJson(policies.publisherTrust),
-        policy: policyJson(policies.publisherRead),
-      },
-      {
-        id: 'validator',
-        name: names.validatorRoleName,
-        description: 'CI: checks keys and drift; reads and describes, never writes',
-        trust: policyJson(policies.validatorTrust),
-        policy: policyJson(policies.validatorRead),
-      },
-    ],
-    customers: loaded.records.map((r) => {
-      const d = customerDesiredState(r, platform, names, now);
-      const s = d.secret!;
-      return {
-        stack: d.stackName,
-        secret: {
-          name: s.name,
-          description: s.description,
-          kmsKeyId: s.kmsKeyId,
-          recoveryWindowInDays: s.recoveryWindowDays,
-          tags: { ...s.tags },
-          policy: policyJson(s.policy),
-        },
-        reminders: d.reminders.map((m) => ({
-          id: m.id,
-          name: m.name,
-          group: m.groupName,
-          expression: m.scheduleExpression,
-          arn: m.targetArn,
-          roleArn: m.roleArn,
-          input: m.message,
-        })),
-      };
-    }),
+    platform: platformDesiredState(platform),
+    customers: loaded.records.map((r) => customerDesiredState(r, ctx, now)),
   };
   const work = mkdtempSync(join(tmpdir(), 'asc-keys-bench-'));
   const inputFile = join(work, 'floor-input.json');

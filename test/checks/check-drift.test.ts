@@ -12,9 +12,9 @@ import {
   UntagResourceCommand,
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { checkDrift, type DriftFinding } from '../../lib/checks/check-drift.js';
+import { checkDrift, type DriftFinding, type DriftResult } from '../../lib/checks/check-drift.js';
 import { customerDesiredState, type CustomerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
 import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
 import {
@@ -29,7 +29,6 @@ import { startMoto, type MotoServer } from '../support/moto.js';
 import { PLATFORM, record } from '../support/records.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
-const names = platformNames(PLATFORM);
 let moto: MotoServer;
 let clients: MotoClients;
 const keys = new Map<string, TestKey>();
@@ -37,7 +36,7 @@ let records: CustomerRecord[];
 let desired: Map<string, CustomerDesiredState>;
 const arns = new Map<string, string>();
 
-async function drift(): Promise<DriftFinding[]> {
+async function driftResult(): Promise<DriftResult> {
   return checkDrift({
     platform: PLATFORM,
     allRecords: records,
@@ -48,6 +47,10 @@ async function drift(): Promise<DriftFinding[]> {
     store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
     now: NOW,
   });
+}
+
+async function drift(): Promise<DriftFinding[]> {
+  return (await driftResult()).findings;
 }
 
 /** The findings without the fields that only locate them. */
@@ -63,7 +66,7 @@ const brief = (fs: DriftFinding[]): unknown[] =>
 
 describe('checkDrift against moto', () => {
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await startMoto({ accountId: '111122223333' });
     clients = motoClients(moto);
     for (const slug of ['acme-corp', 'globex']) keys.set(slug, await generateTestKey());
     records = [
@@ -75,12 +78,12 @@ describe('checkDrift against moto', () => {
         fingerprint: keys.get('globex')!.fingerprint,
       }),
     ];
-    desired = new Map(records.map((r) => [r.customer, customerDesiredState(r, PLATFORM, names, NOW)]));
+    desired = new Map(records.map((r) => [r.customer, customerDesiredState(r, PLATFORM, NOW)]));
   });
   afterAll(() => moto.stop());
   beforeEach(async () => {
     await moto.reset();
-    await applyPlatform(clients, names);
+    await applyPlatform(clients, platformDesiredState(PLATFORM));
     for (const r of records)
       arns.set(
         r.customer,
@@ -175,7 +178,7 @@ describe('checkDrift against moto', () => {
         resource: 'aws_secretsmanager_secret.key',
         kind: 'changed',
         field: 'kms_key_id',
-        expected: 'alias/asc-keys',
+        expected: 'arn:aws:kms:eu-central-1:111122223333:alias/asc-keys',
         actual: KeyMetadata!.Arn,
       },
     ]);
@@ -371,9 +374,10 @@ describe('checkDrift against moto', () => {
         Name: r.name,
         GroupName: r.groupName,
         ScheduleExpression: 'at(2027-05-26T09:00:00)',
-        ScheduleExpressionTimezone: 'UTC',
+        ScheduleExpressionTimezone: r.scheduleExpressionTimezone,
+        State: r.state,
         FlexibleTimeWindow: { Mode: 'OFF' },
-        Target: { Arn: r.targetArn, RoleArn: r.roleArn, Input: r.message },
+        Target: { Arn: r.target.arn, RoleArn: r.target.roleArn, Input: r.target.input },
       }),
     );
     assert.deepEqual(brief(await drift()), [

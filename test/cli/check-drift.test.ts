@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, test } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { CreateSecretCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
 import {
   applyCustomer,
@@ -33,7 +33,7 @@ async function drift(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRe
 
 describe('asc-keys check drift, through the real CLI with moto', () => {
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await startMoto({ accountId: '111122223333' });
     clients = motoClients(moto);
     // Records and keys only: the stacks are applied below, as Terraform would.
     const unused = new AscEmulator();
@@ -45,16 +45,20 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
       clients.secretsManager,
       unused,
     );
+  });
+  afterAll(() => moto.stop());
+  // Every test starts from the applied stacks alone: no test depends on what another left behind.
+  beforeEach(async () => {
+    await moto.reset();
     const project = loadProject({
       customersDir: fixture.project.customers,
       configFile: fixture.project.config,
     });
-    const names = platformNames(project.platform!);
-    await applyPlatform(clients, names);
+    await applyPlatform(clients, platformDesiredState(project.platform!));
     for (const r of project.records) {
       await applyCustomer(
         clients,
-        customerDesiredState(r, project.platform!, names, new Date()),
+        customerDesiredState(r, project.platform!, new Date()),
         fastlaneValue(fixture.keys.get(r.customer)!, {
           keyId: r.keyId,
           ...(r.issuerId && { issuerId: r.issuerId }),
@@ -62,7 +66,6 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
       );
     }
   });
-  afterAll(() => moto.stop());
 
   test('in sync: exit 0, the summary in text and JSON', async () => {
     const text = await drift([]);
@@ -75,14 +78,15 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
     });
   });
 
-  test('drift and an unmanaged secret: exit 1, the contract JSON, a table, JUnit', async () => {
+  /** globex re-tagged, and a secret tagged as ours that no record names. */
+  async function driftGlobexAndAddStray(): Promise<{ ARN?: string }> {
     await clients.secretsManager.send(
       new TagResourceCommand({
         SecretId: 'asc-keys/globex',
         Tags: [{ Key: 'customer', Value: 'someone-else' }],
       }),
     );
-    const stray = await clients.secretsManager.send(
+    return clients.secretsManager.send(
       new CreateSecretCommand({
         Name: 'asc-keys/initech',
         SecretString: 'x',
@@ -92,6 +96,10 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
         ],
       }),
     );
+  }
+
+  test('drift and an unmanaged secret: exit 1, the contract JSON, a table, JUnit', async () => {
+    const stray = await driftGlobexAndAddStray();
     const junit = join(fixture.project.dir, 'drift.xml');
     const json = await drift(['--format', 'json', '--junit', junit]);
     assert.equal(json.code, 1, json.stderr);
@@ -139,12 +147,14 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
   });
 
   test('--customer limits the comparison, and unmanaged secrets to the customers it names', async () => {
+    await driftGlobexAndAddStray();
     const r = await drift(['--format', 'json', '--customer', 'acme-corp']);
     assert.equal(r.code, 0, r.stdout);
     assert.deepEqual(JSON.parse(r.stdout).summary, { customers: 1, inSync: 1, drifted: 0, unmanaged: 0 });
   });
 
   test('--shard: every customer and every unmanaged secret in exactly one shard', async () => {
+    await driftGlobexAndAddStray();
     const seen: string[] = [];
     for (const i of [1, 2, 3]) {
       const doc = JSON.parse((await drift(['--format', 'json', '--shard', `${i}/3`])).stdout);

@@ -3,12 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { DescribeSecretCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
-import { CreateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
-import { applyPlatform, motoClients, type MotoClients } from '../support/apply-desired-state.js';
+import {
+  applyPlatform,
+  applySchedule,
+  motoClients,
+  type MotoClients,
+} from '../support/apply-desired-state.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
@@ -105,7 +109,7 @@ async function onboard(slug: string, key: AppleKey): Promise<CliResult> {
 
 describe('asc-keys import, through the real CLI with moto and the emulator', () => {
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await startMoto({ accountId: '111122223333' });
     clients = motoClients(moto);
     proxy = new FaultProxy(moto.url);
     proxyUrl = await proxy.start();
@@ -114,7 +118,7 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     cliTmp = mkdtempSync(join(tmpdir(), 'asc-keys-cli-tmp-'));
     files = inbox();
     const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
-    await applyPlatform(clients, platformNames(platform));
+    await applyPlatform(clients, platformDesiredState(platform));
   });
   afterAll(async () => {
     await proxy.stop();
@@ -192,12 +196,7 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
 
     const project_ = loadProject({ customersDir: project.customers, configFile: project.config });
     const record = project_.records.find((x) => x.customer === 'initech')!;
-    const desired = customerDesiredState(
-      record,
-      project_.platform!,
-      platformNames(project_.platform!),
-      new Date(),
-    ).secret!;
+    const desired = customerDesiredState(record, project_.platform!, new Date()).secret!;
     const live = await clients.secretsManager.send(
       new DescribeSecretCommand({ SecretId: 'asc-keys/initech' }),
     );
@@ -653,7 +652,7 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     await onboard('applied', key);
     const p = loadProject({ customersDir: project.customers, configFile: project.config });
     const record = p.records.find((x) => x.customer === 'applied')!;
-    const desired = customerDesiredState(record, p.platform!, platformNames(p.platform!), new Date());
+    const desired = customerDesiredState(record, p.platform!, new Date());
     // What the first apply adds; the secret itself is adopted by the import block, not created.
     await clients.secretsManager.send(
       new PutResourcePolicyCommand({
@@ -662,17 +661,7 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
         BlockPublicPolicy: true,
       }),
     );
-    for (const rem of desired.reminders)
-      await clients.scheduler.send(
-        new CreateScheduleCommand({
-          Name: rem.name,
-          GroupName: rem.groupName,
-          ScheduleExpression: rem.scheduleExpression,
-          ScheduleExpressionTimezone: 'UTC',
-          FlexibleTimeWindow: { Mode: 'OFF' },
-          Target: { Arn: rem.targetArn, RoleArn: rem.roleArn, Input: rem.message },
-        }),
-      );
+    for (const rem of desired.reminders) await applySchedule(clients, rem);
     const cliEnv = env({});
     const keysRun = await runCli(['check', 'keys', '--customer', 'applied', '--format', 'json'], {
       cwd: project.dir,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
 import { CustomerStack } from '../../lib/stacks/customer-stack.js';
 import { applyPlatform, motoClients, type MotoClients } from '../support/apply-desired-state.js';
@@ -26,7 +26,7 @@ function synthOf(r = record()): {
 } {
   const stack = new CustomerStack(Testing.app(), {
     platform: PLATFORM,
-    desired: customerDesiredState(r, PLATFORM, platformNames(PLATFORM), NOW),
+    desired: customerDesiredState(r, PLATFORM, NOW),
   });
   return JSON.parse(Testing.synth(stack));
 }
@@ -64,12 +64,12 @@ describe('with real Terraform against moto: one import, one pull request, one ap
   const keys: TestKey[] = [];
 
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await startMoto({ accountId: '111122223333' });
     clients = motoClients(moto);
     project = tempProject({});
     files = mkdtempSync(join(tmpdir(), 'asc-keys-inbox-'));
     const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
-    await applyPlatform(clients, platformNames(platform));
+    await applyPlatform(clients, platformDesiredState(platform));
   });
   afterAll(() => moto.stop());
 

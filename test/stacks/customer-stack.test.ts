@@ -5,7 +5,6 @@ import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/in
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
 import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
 import { CustomerStack } from '../../lib/stacks/customer-stack.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
 import { PLATFORM, record } from '../support/records.js';
@@ -26,7 +25,7 @@ function synth(
   const app = Testing.app();
   const stack = new CustomerStack(app, {
     platform,
-    desired: customerDesiredState(r, platform, platformNames(platform), now),
+    desired: customerDesiredState(r, platform, now),
   });
   const json = Testing.synth(stack);
   return { json, parsed: JSON.parse(json) };
@@ -38,7 +37,7 @@ describe('CustomerStack', () => {
     assert.ok(
       Testing.toHaveResourceWithProperties(json, SecretsmanagerSecret.tfResourceType, {
         name: 'asc-keys/acme-corp',
-        kms_key_id: 'alias/asc-keys',
+        kms_key_id: 'arn:aws:kms:eu-central-1:111122223333:alias/asc-keys',
         recovery_window_in_days: 30,
         description: 'App Store Connect API key 2X9R4HXF34 of acme-corp (app 1234567890)',
         tags: { customer: 'acme-corp', app: '1234567890', 'key-id': '2X9R4HXF34', 'managed-by': 'asc-keys' },
@@ -117,8 +116,9 @@ describe('CustomerStack', () => {
       'reminder_0d',
       'reminder_7d',
     ]);
+    // Past the last one: the weekly reminder instead, until the record is rotated.
     const later = synth(record(), new Date('2027-06-01T09:00:01Z')).parsed;
-    assert.equal(later.resource.aws_scheduler_schedule, undefined);
+    assert.deepEqual(Object.keys(later.resource.aws_scheduler_schedule!), ['reminder_weekly']);
   });
 
   test('an empty remindDaysBefore means no reminders', () => {

@@ -7,14 +7,15 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key/index.js';
 import { SchedulerScheduleGroup } from '@cdktf/provider-aws/lib/scheduler-schedule-group/index.js';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
+import { address, TF } from '../../lib/model/desired-resources.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { PLATFORM } from '../support/records.js';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 function synth(platform = PLATFORM): { json: string; resource: Resources } {
-  const stack = new PlatformStack(Testing.app(), { platform, names: platformNames(platform) });
+  const stack = new PlatformStack(Testing.app(), { platform, desired: platformDesiredState(platform) });
   const json = Testing.synth(stack);
   return { json, resource: (JSON.parse(json) as { resource: Resources }).resource };
 }
@@ -128,9 +129,17 @@ describe('PlatformStack', () => {
       (s) => [s.Action].flat() as string[],
     );
     assert.deepEqual(actions.sort(), [
+      'iam:GetRole',
+      'iam:GetRolePolicy',
+      'iam:ListAttachedRolePolicies',
+      'iam:ListRolePolicies',
       'kms:Decrypt',
       'kms:DescribeKey',
+      'kms:GetKeyPolicy',
+      'kms:GetKeyRotationStatus',
+      'kms:ListResourceTags',
       'scheduler:GetSchedule',
+      'scheduler:GetScheduleGroup',
       'scheduler:ListSchedules',
       'secretsmanager:BatchGetSecretValue',
       'secretsmanager:DescribeSecret',
@@ -138,7 +147,33 @@ describe('PlatformStack', () => {
       'secretsmanager:GetSecretValue',
       'secretsmanager:ListSecretVersionIds',
       'secretsmanager:ListSecrets',
+      'sns:GetTopicAttributes',
+      'sns:ListSubscriptionsByTopic',
+      'sns:ListTagsForResource',
     ]);
     for (const a of actions) assert.doesNotMatch(a, /:(Put|Create|Update|Delete|Tag|Untag|Restore|Rotate)/);
+  });
+
+  test('every resource of the model is in the stack at the address drift reports, and nothing else', () => {
+    const { resource } = synth();
+    const desired = platformDesiredState(PLATFORM);
+    const synthesized = Object.entries(resource).flatMap(([type, byId]) =>
+      Object.keys(byId).map((id) => `${type}.${id}`),
+    );
+    const modelled = [
+      address(TF.kmsKey, desired.kmsKey.id),
+      address(TF.kmsAlias, desired.kmsKey.alias.id),
+      ...desired.topics.flatMap((t) => [
+        address(TF.topic, t.id),
+        ...(t.policy ? [address(TF.topicPolicy, t.policy.id)] : []),
+      ]),
+      ...desired.subscriptions.map((s) => address(TF.subscription, s.id)),
+      address(TF.scheduleGroup, desired.scheduleGroup.id),
+      ...desired.roles.flatMap((r) => [
+        address(TF.role, r.id),
+        ...r.inlinePolicies.map((p) => address(TF.rolePolicy, p.id)),
+      ]),
+    ];
+    assert.deepEqual(synthesized.sort(), modelled.sort());
   });
 });

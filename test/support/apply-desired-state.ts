@@ -1,4 +1,11 @@
-import { CreateAliasCommand, CreateKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateAliasCommand,
+  CreateKeyCommand,
+  DisableKeyCommand,
+  EnableKeyRotationCommand,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import {
   CreateScheduleCommand,
   CreateScheduleGroupCommand,
@@ -9,14 +16,29 @@ import {
   PutResourcePolicyCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateTopicCommand,
+  SetTopicAttributesCommand,
+  SNSClient,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import type { CustomerDesiredState } from '../../lib/model/customer-desired.js';
-import type { PlatformNames } from '../../lib/model/platform-names.js';
+import type { DesiredSchedule, Tags } from '../../lib/model/desired-resources.js';
+import type { PlatformDesiredState } from '../../lib/model/platform-desired.js';
 import type { MotoServer } from './moto.js';
 
+/**
+ * Applies the model's desired state with the SDK, attribute by attribute as Terraform would:
+ * every value comes from the model, so this helper holds no copy of any. Fast (no provider to
+ * start), for tests of drift that change one thing at a time; test/terraform proves the same
+ * state with real Terraform.
+ */
 export interface MotoClients {
   readonly secretsManager: SecretsManagerClient;
   readonly scheduler: SchedulerClient;
   readonly kms: KMSClient;
+  readonly iam: IAMClient;
+  readonly sns: SNSClient;
 }
 
 export function motoClients(moto: MotoServer): MotoClients {
@@ -29,19 +51,91 @@ export function motoClients(moto: MotoServer): MotoClients {
     secretsManager: new SecretsManagerClient(config),
     scheduler: new SchedulerClient(config),
     kms: new KMSClient(config),
+    iam: new IAMClient(config),
+    sns: new SNSClient(config),
   };
 }
 
-/** The platform resources the customer stacks refer to by name: the KMS key and alias, the schedule group. */
-export async function applyPlatform(clients: MotoClients, names: PlatformNames): Promise<void> {
-  const { KeyMetadata } = await clients.kms.send(new CreateKeyCommand({ Description: 'asc-keys' }));
-  await clients.kms.send(
-    new CreateAliasCommand({ AliasName: names.kmsAliasName, TargetKeyId: KeyMetadata!.KeyId }),
+const tagList = (tags: Tags): { Key: string; Value: string }[] =>
+  Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+
+/** The platform stack: the key and its alias, topics and subscriptions, the schedule group, the roles. */
+export async function applyPlatform(clients: MotoClients, desired: PlatformDesiredState): Promise<void> {
+  const k = desired.kmsKey;
+  const { KeyMetadata } = await clients.kms.send(
+    new CreateKeyCommand({
+      Description: k.description,
+      Policy: JSON.stringify(k.policy),
+      Tags: Object.entries(k.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+    }),
   );
-  await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: names.scheduleGroupName }));
+  if (k.enableKeyRotation)
+    await clients.kms.send(new EnableKeyRotationCommand({ KeyId: KeyMetadata!.KeyId }));
+  if (!k.isEnabled) await clients.kms.send(new DisableKeyCommand({ KeyId: KeyMetadata!.KeyId }));
+  await clients.kms.send(
+    new CreateAliasCommand({ AliasName: k.alias.name, TargetKeyId: KeyMetadata!.KeyId }),
+  );
+  for (const t of desired.topics) {
+    const { TopicArn } = await clients.sns.send(
+      new CreateTopicCommand({
+        Name: t.name,
+        Tags: tagList(t.tags),
+        ...(t.kmsMasterKeyId && { Attributes: { KmsMasterKeyId: t.kmsMasterKeyId } }),
+      }),
+    );
+    if (t.policy)
+      await clients.sns.send(
+        new SetTopicAttributesCommand({
+          TopicArn,
+          AttributeName: 'Policy',
+          AttributeValue: JSON.stringify(t.policy.document),
+        }),
+      );
+  }
+  for (const s of desired.subscriptions)
+    await clients.sns.send(
+      new SubscribeCommand({ TopicArn: s.topicArn, Protocol: s.protocol, Endpoint: s.endpoint }),
+    );
+  const g = desired.scheduleGroup;
+  await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: g.name, Tags: tagList(g.tags) }));
+  for (const r of desired.roles) {
+    await clients.iam.send(
+      new CreateRoleCommand({
+        RoleName: r.name,
+        Description: r.description,
+        AssumeRolePolicyDocument: JSON.stringify(r.trust),
+        MaxSessionDuration: r.maxSessionDuration,
+        Tags: tagList(r.tags),
+      }),
+    );
+    for (const p of r.inlinePolicies)
+      await clients.iam.send(
+        new PutRolePolicyCommand({
+          RoleName: r.name,
+          PolicyName: p.name,
+          PolicyDocument: JSON.stringify(p.document),
+        }),
+      );
+  }
 }
 
-/** One customer stack, created with the SDK the way Terraform would create it; `value` as import stores it. */
+/** A reminder schedule, as the customer stack creates it. */
+export async function applySchedule(clients: MotoClients, r: DesiredSchedule): Promise<void> {
+  await clients.scheduler.send(
+    new CreateScheduleCommand({
+      Name: r.name,
+      GroupName: r.groupName,
+      ScheduleExpression: r.scheduleExpression,
+      ScheduleExpressionTimezone: r.scheduleExpressionTimezone,
+      State: r.state,
+      FlexibleTimeWindow: { Mode: r.flexibleTimeWindow.mode },
+      ActionAfterCompletion: r.actionAfterCompletion,
+      Target: { Arn: r.target.arn, RoleArn: r.target.roleArn, Input: r.target.input },
+    }),
+  );
+}
+
+/** One customer stack; `value` as import stores it. Returns the secret's ARN. */
 export async function applyCustomer(
   clients: MotoClients,
   desired: CustomerDesiredState,
@@ -53,7 +147,7 @@ export async function applyCustomer(
       Name: s.name,
       Description: s.description,
       KmsKeyId: s.kmsKeyId,
-      Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
+      Tags: tagList(s.tags),
       ...(value !== undefined && { SecretString: value }),
     }),
   );
@@ -61,20 +155,9 @@ export async function applyCustomer(
     new PutResourcePolicyCommand({
       SecretId: created.ARN,
       ResourcePolicy: JSON.stringify(s.policy),
-      BlockPublicPolicy: true,
+      BlockPublicPolicy: s.blockPublicPolicy,
     }),
   );
-  for (const r of desired.reminders) {
-    await clients.scheduler.send(
-      new CreateScheduleCommand({
-        Name: r.name,
-        GroupName: r.groupName,
-        ScheduleExpression: r.scheduleExpression,
-        ScheduleExpressionTimezone: 'UTC',
-        FlexibleTimeWindow: { Mode: 'OFF' },
-        Target: { Arn: r.targetArn, RoleArn: r.roleArn, Input: r.message },
-      }),
-    );
-  }
+  for (const r of desired.reminders) await applySchedule(clients, r);
   return created.ARN!;
 }

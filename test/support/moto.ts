@@ -27,7 +27,7 @@ async function freePort(): Promise<number> {
  * Starts `moto_server` on a free loopback port. Fails with a clear message when moto is not
  * installed: the AWS tests never skip silently.
  */
-export async function startMoto(): Promise<MotoServer> {
+export async function startMoto(options: { readonly accountId?: string } = {}): Promise<MotoServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
@@ -35,6 +35,8 @@ export async function startMoto(): Promise<MotoServer> {
   const spawned = new Promise<void>((resolve, reject) => {
     child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      // The account every request acts in (moto's own default otherwise): ARNs the stacks derive must match.
+      ...(options.accountId && { env: { ...process.env, MOTO_ACCOUNT_ID: options.accountId } }),
     });
     child.on('error', (err: NodeJS.ErrnoException) =>
       reject(

@@ -1,0 +1,160 @@
+import {
+  address,
+  TF,
+  type DesiredKmsKey,
+  type DesiredRole,
+  type DesiredSchedule,
+  type DesiredScheduleGroup,
+  type DesiredSecret,
+  type DesiredTopic,
+  type Tags,
+} from '../model/desired-resources.js';
+import type { PolicyDocument } from '../model/policy-document.js';
+import type {
+  LiveKey,
+  LiveRole,
+  LiveSchedule,
+  LiveScheduleGroup,
+  LiveSecret,
+  LiveTopic,
+} from './live-aws-state.js';
+import { canonicalPolicy } from './policy-equality.js';
+
+/**
+ * The comparison table: for each resource type, each Terraform attribute drift compares, the
+ * model's value and the live value. Named by the attribute the stack sets, so a finding's
+ * `field` is what `terraform plan` would show changing.
+ */
+export interface FieldRow {
+  readonly field: string;
+  /** The Terraform address when it is not the compared resource's own (an inline policy's). */
+  readonly resource?: string;
+  readonly expected: unknown;
+  readonly actual: unknown;
+  /** @default strict equality */
+  readonly same?: (expected: unknown, actual: unknown) => boolean;
+}
+
+/** Policies are compared as documents: order and single-value lists are not differences. */
+export function policyRow(field: string, expected: PolicyDocument, actual: string | undefined): FieldRow {
+  return { field, expected, actual: actual === undefined ? null : parsePolicy(actual), same: samePolicy };
+}
+
+export function parsePolicy(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const samePolicy = (a: unknown, b: unknown): boolean =>
+  b !== null && canonicalPolicy(a) === canonicalPolicy(b);
+
+/** One row per tag key on either side: `tags.<key>`, null where a side lacks it. */
+export function tagRows(want: Tags, live: Tags): FieldRow[] {
+  return [...new Set([...Object.keys(want), ...Object.keys(live)])].map((key) => ({
+    field: `tags.${key}`,
+    expected: want[key] ?? null,
+    actual: live[key] ?? null,
+  }));
+}
+
+export function differing(rows: readonly FieldRow[]): FieldRow[] {
+  return rows.filter((r) => !(r.same ?? Object.is)(r.expected, r.actual ?? null));
+}
+
+/**
+ * The secret's attributes. `kmsKeyIds` are every way AWS may name the platform key (alias
+ * name and ARN, key ID and ARN), since it reports what it was given or what it resolved.
+ */
+export function secretRows(want: DesiredSecret, live: LiveSecret, kmsKeyIds: readonly string[]): FieldRow[] {
+  return [
+    { field: 'description', expected: want.description, actual: live.description ?? null },
+    {
+      field: 'kms_key_id',
+      expected: want.kmsKeyId,
+      actual: live.kmsKeyId ?? null,
+      same: (_e, a) => kmsKeyIds.includes(a as string),
+    },
+    ...tagRows(want.tags, live.tags),
+  ];
+}
+
+export function scheduleRows(want: DesiredSchedule, live: LiveSchedule): FieldRow[] {
+  return [
+    { field: 'schedule_expression', expected: want.scheduleExpression, actual: live.ScheduleExpression },
+    {
+      field: 'schedule_expression_timezone',
+      expected: want.scheduleExpressionTimezone,
+      actual: live.ScheduleExpressionTimezone,
+    },
+    { field: 'state', expected: want.state, actual: live.State },
+    {
+      field: 'flexible_time_window.mode',
+      expected: want.flexibleTimeWindow.mode,
+      actual: live.FlexibleTimeWindow?.Mode,
+    },
+    {
+      field: 'action_after_completion',
+      expected: want.actionAfterCompletion,
+      actual: live.ActionAfterCompletion,
+    },
+    { field: 'target.arn', expected: want.target.arn, actual: live.Target?.Arn },
+    { field: 'target.role_arn', expected: want.target.roleArn, actual: live.Target?.RoleArn },
+    { field: 'target.input', expected: want.target.input, actual: live.Target?.Input },
+  ];
+}
+
+export function keyRows(want: DesiredKmsKey, live: LiveKey): FieldRow[] {
+  return [
+    { field: 'description', expected: want.description, actual: live.description },
+    { field: 'enable_key_rotation', expected: want.enableKeyRotation, actual: live.rotationEnabled },
+    // A disabled key, or one pending deletion, breaks every read of every key.
+    { field: 'is_enabled', expected: want.isEnabled, actual: live.enabled },
+    policyRow('policy', want.policy, live.policy),
+    ...tagRows(want.tags, live.tags),
+  ];
+}
+
+export function roleRows(want: DesiredRole, live: LiveRole): FieldRow[] {
+  const wantedInline = new Set(want.inlinePolicies.map((p) => p.name));
+  return [
+    { field: 'description', expected: want.description, actual: live.description },
+    policyRow('assume_role_policy', want.trust, live.trust),
+    { field: 'max_session_duration', expected: want.maxSessionDuration, actual: live.maxSessionDuration },
+    ...want.inlinePolicies.map((p) => ({
+      ...policyRow('policy', p.document, live.inlinePolicies.get(p.name)),
+      resource: address(TF.rolePolicy, p.id),
+    })),
+    // A policy added beside ours widens the role as surely as an edit of ours.
+    ...[...live.inlinePolicies.keys()]
+      .filter((name) => !wantedInline.has(name))
+      .map((name) => ({
+        field: `inline_policy.${name}`,
+        expected: null,
+        actual: parsePolicy(live.inlinePolicies.get(name)!),
+      })),
+    ...live.attachedPolicyArns.map((arn) => ({ field: 'managed_policy_arns', expected: null, actual: arn })),
+    ...tagRows(want.tags, live.tags),
+  ];
+}
+
+export function topicRows(want: DesiredTopic, live: LiveTopic): FieldRow[] {
+  return [
+    ...(want.policy ? [policyRow('policy', want.policy.document, live.attributes.Policy)] : []),
+    {
+      field: 'kms_master_key_id',
+      expected: want.kmsMasterKeyId ?? null,
+      actual: live.attributes.KmsMasterKeyId ?? null,
+    },
+    ...tagRows(want.tags, live.tags),
+  ];
+}
+
+export function scheduleGroupRows(want: DesiredScheduleGroup, live: LiveScheduleGroup): FieldRow[] {
+  return [
+    { field: 'state', expected: 'ACTIVE', actual: live.state ?? null },
+    ...tagRows(want.tags, live.tags),
+  ];
+}

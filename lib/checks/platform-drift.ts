@@ -1,0 +1,93 @@
+import type { IAMClient } from '@aws-sdk/client-iam';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { address, TF } from '../model/desired-resources.js';
+import type { PlatformContext } from '../model/platform-context.js';
+import { platformDesiredState } from '../model/platform-desired.js';
+import { keyRows, roleRows, scheduleGroupRows, topicRows } from './drift-fields.js';
+import { addChanged, type AddFinding, type DriftFinding } from './drift-finding.js';
+import { getRole, getScheduleGroup, getTopic, type LiveKey } from './live-aws-state.js';
+import pLimit from 'p-limit';
+
+/**
+ * The platform stack's resources against its desired state: the key (found through its
+ * alias), the topics and their subscriptions, the schedule group and every role the model
+ * lists, with policies compared as documents. Findings have no customer.
+ */
+export async function checkPlatformDrift(
+  ctx: PlatformContext,
+  clients: { readonly iam: IAMClient; readonly sns: SNSClient; readonly scheduler: SchedulerClient },
+  key: LiveKey | undefined,
+  concurrency: number,
+): Promise<DriftFinding[]> {
+  const desired = platformDesiredState(ctx.platform);
+  const fix = `apply the stack ${desired.stackName}`;
+  const limit = pLimit(concurrency);
+  const [roles, topics, group] = await Promise.all([
+    Promise.all(desired.roles.map((r) => limit(() => getRole(clients.iam, r.name)))),
+    Promise.all(desired.topics.map((t) => limit(() => getTopic(clients.sns, t.arn)))),
+    getScheduleGroup(clients.scheduler, desired.scheduleGroup.name),
+  ]);
+
+  const findings: DriftFinding[] = [];
+  const add: AddFinding = (f) => void findings.push({ customer: null, ...f });
+  const missing = (resource: string, expected: string, what: string): void =>
+    add({
+      resource,
+      kind: 'missing',
+      field: null,
+      expected,
+      actual: null,
+      message: `${what} does not exist; ${fix}`,
+    });
+
+  const k = desired.kmsKey;
+  if (!key)
+    missing(
+      address(TF.kmsAlias, k.alias.id),
+      k.alias.name,
+      `the KMS alias ${k.alias.name} of the secrets key`,
+    );
+  else addChanged(add, address(TF.kmsKey, k.id), `the KMS key behind ${k.alias.name}`, keyRows(k, key), fix);
+
+  desired.topics.forEach((t, i) => {
+    const live = topics[i];
+    if (!live) return missing(address(TF.topic, t.id), t.name, `the topic ${t.name}`);
+    addChanged(add, address(TF.topic, t.id), `the topic ${t.name}`, topicRows(t, live), fix);
+    const wanted = desired.subscriptions.filter((s) => s.topicId === t.id);
+    const key = (s: { protocol: string; endpoint: string }): string => `${s.protocol}:${s.endpoint}`;
+    const liveKeys = new Set(live.subscriptions.map(key));
+    for (const s of wanted)
+      if (!liveKeys.has(key(s)))
+        missing(address(TF.subscription, s.id), key(s), `the subscription ${key(s)} of ${t.name}`);
+    const wantedKeys = new Set(wanted.map(key));
+    for (const s of live.subscriptions)
+      if (!wantedKeys.has(key(s)))
+        add({
+          resource: address(TF.topic, t.id),
+          kind: 'changed',
+          field: 'subscription',
+          expected: null,
+          actual: key(s),
+          message: `the topic ${t.name} has a subscription the platform configuration does not name (${key(s)}): it receives every message; remove it, or add it to the configuration`,
+        });
+  });
+
+  const g = desired.scheduleGroup;
+  if (!group) missing(address(TF.scheduleGroup, g.id), g.name, `the schedule group ${g.name}`);
+  else
+    addChanged(
+      add,
+      address(TF.scheduleGroup, g.id),
+      `the schedule group ${g.name}`,
+      scheduleGroupRows(g, group),
+      fix,
+    );
+
+  desired.roles.forEach((r, i) => {
+    const live = roles[i];
+    if (!live) return missing(address(TF.role, r.id), r.name, `the role ${r.name}`);
+    addChanged(add, address(TF.role, r.id), `the role ${r.name}`, roleRows(r, live), fix);
+  });
+  return findings;
+}

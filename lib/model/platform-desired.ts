@@ -1,0 +1,54 @@
+import type { PlatformConfig } from '../records/platform-schema.js';
+import type {
+  DesiredKmsKey,
+  DesiredRole,
+  DesiredScheduleGroup,
+  DesiredSubscription,
+  DesiredTopic,
+} from './desired-resources.js';
+import { importerRole } from './importer-role.js';
+import { platformContext, type PlatformContext } from './platform-context.js';
+import { publisherRole } from './publisher-role.js';
+import { reminderScheduleGroup, reminderSubscriptions, reminderTopic } from './reminder-topic.js';
+import { schedulerRole } from './scheduler-role.js';
+import { secretsKey } from './secrets-key.js';
+import { validatorRole } from './validator-role.js';
+
+export const PLATFORM_STACK = 'platform';
+
+/**
+ * Everything the platform stack creates. The stack builds each entry with its provider class;
+ * `check drift` reads each back and compares it field by field.
+ */
+export interface PlatformDesiredState {
+  readonly stackName: string;
+  readonly kmsKey: DesiredKmsKey;
+  readonly topics: readonly DesiredTopic[];
+  readonly subscriptions: readonly DesiredSubscription[];
+  readonly scheduleGroup: DesiredScheduleGroup;
+  readonly roles: readonly DesiredRole[];
+}
+
+/**
+ * The model files that contribute roles. A new role (the importer, the GitHub OIDC planner and
+ * deployer) is a model file with a function of this shape and one line here: the platform stack
+ * creates it and drift compares it without further code. Return [] when configuration leaves it out.
+ */
+const ROLE_SOURCES: readonly ((ctx: PlatformContext) => DesiredRole[])[] = [
+  schedulerRole,
+  publisherRole,
+  validatorRole,
+  importerRole,
+];
+
+export function platformDesiredState(platform: PlatformConfig): PlatformDesiredState {
+  const ctx = platformContext(platform);
+  return {
+    stackName: PLATFORM_STACK,
+    kmsKey: secretsKey(ctx),
+    topics: [reminderTopic(ctx)],
+    subscriptions: reminderSubscriptions(ctx),
+    scheduleGroup: reminderScheduleGroup(ctx),
+    roles: ROLE_SOURCES.flatMap((source) => source(ctx)),
+  };
+}

@@ -1,0 +1,28 @@
+import type { PlatformContext } from './platform-context.js';
+
+/**
+ * Who may do what, by role ARN, for the resource policies (issue 11). One place, so that the
+ * secret policies, the KMS key policy and the topic policies never disagree about a principal.
+ */
+
+/** The roles that apply the stacks with Terraform: the configured `deployers` (and, once the CI
+ * model file adds it, the GitHub deployer role). A secret policy that denied them would lock
+ * Terraform out of the secrets it manages. */
+export function deployerArns(ctx: PlatformContext): string[] {
+  return [...ctx.platform.deployers];
+}
+
+/** The roles that store key values (`asc-keys import`): the importer role of the import model file. */
+export function importerArns(ctx: PlatformContext): string[] {
+  return [ctx.names.importerRoleArn];
+}
+
+/** Break-glass: the administrators named in the platform configuration. */
+export function administratorArns(ctx: PlatformContext): string[] {
+  return [...ctx.platform.administrators];
+}
+
+/** Distinct, in first-seen order: a principal listed twice in a condition is noise in a diff. */
+export function distinct(arns: readonly string[]): string[] {
+  return [...new Set(arns)];
+}

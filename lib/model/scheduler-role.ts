@@ -1,0 +1,32 @@
+import type { DesiredRole } from './desired-resources.js';
+import type { PlatformContext } from './platform-context.js';
+import { policy } from './policy-document.js';
+import { PLATFORM_TAGS } from './tags.js';
+
+/** The role EventBridge Scheduler assumes to publish reminders: sns:Publish on the reminder topic only. */
+export function schedulerRole(ctx: PlatformContext): DesiredRole[] {
+  const { names, platform } = ctx;
+  return [
+    {
+      id: 'scheduler_role',
+      name: names.schedulerRoleName,
+      arn: names.schedulerRoleArn,
+      description: 'Lets EventBridge Scheduler publish rotation reminders',
+      trust: policy({
+        Effect: 'Allow',
+        Principal: { Service: 'scheduler.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+        Condition: { StringEquals: { 'aws:SourceAccount': platform.accountId } },
+      }),
+      inlinePolicies: [
+        {
+          id: 'scheduler_policy',
+          name: `${names.schedulerRoleName}-permissions`,
+          document: policy({ Effect: 'Allow', Action: 'sns:Publish', Resource: names.topicArn }),
+        },
+      ],
+      maxSessionDuration: 3600,
+      tags: PLATFORM_TAGS,
+    },
+  ];
+}

@@ -1,0 +1,98 @@
+import type { DesiredRole } from './desired-resources.js';
+import { decryptThroughSecretsManager } from './kms-decrypt.js';
+import type { PlatformContext } from './platform-context.js';
+import { policy } from './policy-document.js';
+import { PLATFORM_TAGS } from './tags.js';
+
+/** CI: `check keys` and `check drift`. Reads and describes everything they compare, never writes. */
+export function validatorRole(ctx: PlatformContext): DesiredRole[] {
+  const { names, platform } = ctx;
+  return [
+    {
+      id: 'validator_role',
+      name: names.validatorRoleName,
+      arn: names.validatorRoleArn,
+      description: 'CI: checks keys and drift; reads and describes, never writes',
+      trust: policy({
+        Effect: 'Allow',
+        Principal: { AWS: platform.validatorTrustedPrincipals },
+        Action: 'sts:AssumeRole',
+      }),
+      inlinePolicies: [
+        {
+          id: 'validator_policy',
+          name: `${names.validatorRoleName}-permissions`,
+          document: policy(
+            {
+              Sid: 'ReadAndDescribeKeys',
+              Effect: 'Allow',
+              Action: [
+                'secretsmanager:GetSecretValue',
+                'secretsmanager:DescribeSecret',
+                'secretsmanager:GetResourcePolicy',
+                'secretsmanager:ListSecretVersionIds',
+              ],
+              Resource: names.secretArnPattern,
+            },
+            // These actions take no resource ARN; BatchGetSecretValue still needs GetSecretValue on each secret.
+            {
+              Sid: 'ListAndBatchRead',
+              Effect: 'Allow',
+              Action: [
+                'secretsmanager:ListSecrets',
+                'secretsmanager:BatchGetSecretValue',
+                'scheduler:ListSchedules',
+              ],
+              Resource: '*',
+            },
+            {
+              Sid: 'ReadReminders',
+              Effect: 'Allow',
+              Action: 'scheduler:GetSchedule',
+              Resource: `arn:${names.partition}:scheduler:${platform.region}:${platform.accountId}:schedule/${names.scheduleGroupName}/*`,
+            },
+            decryptThroughSecretsManager(ctx),
+            // check drift compares the platform stack too: the key, the topic and the roles.
+            {
+              Sid: 'DescribePlatformKey',
+              Effect: 'Allow',
+              Action: [
+                'kms:DescribeKey',
+                'kms:GetKeyPolicy',
+                'kms:GetKeyRotationStatus',
+                'kms:ListResourceTags',
+              ],
+              Resource: names.kmsKeyArnPattern,
+              Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': names.kmsAliasName } },
+            },
+            {
+              Sid: 'ReadPlatform',
+              Effect: 'Allow',
+              Action: [
+                'iam:GetRole',
+                'iam:GetRolePolicy',
+                'iam:ListRolePolicies',
+                'iam:ListAttachedRolePolicies',
+              ],
+              Resource: `arn:${names.partition}:iam::${platform.accountId}:role/${platform.namePrefix}-*`,
+            },
+            {
+              Sid: 'ReadTopics',
+              Effect: 'Allow',
+              Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
+              Resource: `arn:${names.partition}:sns:${platform.region}:${platform.accountId}:${platform.namePrefix}-*`,
+            },
+            {
+              Sid: 'ReadScheduleGroup',
+              Effect: 'Allow',
+              Action: 'scheduler:GetScheduleGroup',
+              Resource: names.scheduleGroupArn,
+            },
+          ),
+        },
+      ],
+      maxSessionDuration: 3600,
+      tags: PLATFORM_TAGS,
+    },
+  ];
+}
