@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformNames } from '../../lib/model/platform-names.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
 import { applyCustomer, applyPlatform, motoClients } from '../support/apply-desired-state.js';
 import { AscEmulator } from '../support/asc-emulator.js';
@@ -76,8 +76,7 @@ describe('hostile text in records, values and answers, through every command', (
       customersDir: fixture.project.customers,
       configFile: fixture.project.config,
     });
-    const names = platformNames(project.platform!);
-    await applyPlatform(clients, names);
+    await applyPlatform(clients, platformDesiredState(project.platform!));
     const pem = (slug: string): string => fixture.keys.get(slug)!.pem;
     const values: Record<string, (keyId: string, issuerId: string) => string> = {
       'pem-issuer': (keyId) =>
@@ -94,7 +93,7 @@ describe('hostile text in records, values and answers, through every command', (
     for (const r of project.records) {
       await applyCustomer(
         clients,
-        customerDesiredState(r, project.platform!, names, new Date()),
+        customerDesiredState(r, project.platform!, new Date()),
         values[r.customer]!(r.keyId, r.issuerId!),
       );
       if (r.customer === 'apple-inject')
