@@ -60,7 +60,7 @@ async function everyOutput(label: string, args: string[], env: NodeJS.ProcessEnv
 
 describe('hostile text in records, values and answers, through every command', () => {
   beforeAll(async () => {
-    moto = await startMoto();
+    moto = await startMoto({ accountId: '111122223333' });
     await emulator.start();
     const clients = motoClients(moto);
     fixture = await buildKeyFixture(
