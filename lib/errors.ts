@@ -10,7 +10,8 @@ export type UsageErrorCode =
   | 'AWS_CONFIG_INVALID'
   | 'ASC_BASE_URL_INVALID'
   | 'AWS_UNAVAILABLE'
-  | 'OUTPUT_UNWRITABLE';
+  | 'OUTPUT_UNWRITABLE'
+  | 'SEALING_KEY_UNAVAILABLE';
 
 export class UsageError extends Error {
   readonly exitCode = 2;

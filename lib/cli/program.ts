@@ -7,6 +7,7 @@ import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
 import { importCommandOptions } from './commands/import-options.js';
 import { nonEmpty, withCommonOptions, type CommonOptions } from './common-options.js';
+import { registerSealingCommands } from './commands/sealing-commands.js';
 
 const TOP_LEVEL_HELP = `
 Exit codes:
@@ -105,6 +106,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       const { affected } = await import('./commands/affected.js');
       setExitCode(await affected(o));
     });
+
+  registerSealingCommands(program, setExitCode);
 
   // "help check keys" walks the tree (commander's own help command stops at the first name).
   program

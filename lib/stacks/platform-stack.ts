@@ -10,6 +10,7 @@ import type { PlatformConfig } from '../records/platform-schema.js';
 import { AwsStack } from './aws-stack.js';
 import { platformRole } from './platform-role.js';
 import { policyJson } from './policy-json.js';
+import { sealingKeySecret } from './sealing-key.js';
 
 export interface PlatformStackProps {
   readonly platform: PlatformConfig;
@@ -61,5 +62,6 @@ export class PlatformStack extends AwsStack {
     new SchedulerScheduleGroup(this, g.id, { name: g.name, tags: { ...g.tags } });
 
     for (const role of desired.roles) platformRole(this, role);
+    sealingKeySecret(this, desired.sealingKey);
   }
 }
