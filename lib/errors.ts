@@ -7,6 +7,8 @@ export type UsageErrorCode =
   | 'CUSTOMERS_DIR_UNREADABLE'
   | 'PLATFORM_CONFIG_INVALID'
   | 'AWS_CREDENTIALS_MISSING'
+  | 'AWS_CONFIG_INVALID'
+  | 'ASC_BASE_URL_INVALID'
   | 'AWS_UNAVAILABLE'
   | 'OUTPUT_UNWRITABLE'
   | 'SEALING_KEY_UNAVAILABLE';
@@ -16,8 +18,10 @@ export class UsageError extends Error {
   constructor(
     readonly code: UsageErrorCode,
     message: string,
+    /** The error this one explains (shown with --debug). */
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'UsageError';
   }
 }

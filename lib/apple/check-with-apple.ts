@@ -63,7 +63,7 @@ export async function checkWithApple(
           return {
             code: 'KEY_REJECTED',
             requests,
-            message: `App Store Connect rejected key ${identity.keyId} twice (${answer.summary}): the key was revoked, or the record's Key ID or Issuer ID is wrong. Ask the customer's admin whether the key is still active under Users and Access > Integrations; if it is not, onboard a new one with "asc-keys import"`,
+            message: `App Store Connect rejected key ${identity.keyId} twice (${answer.summary}): the key was revoked, or the record's Key ID or Issuer ID is wrong. Ask the customer's admin whether the key is still active under Users and Access > Integrations; if it is not, store a new one (see README.md, Rotating a key)`,
           };
         }
         unauthorizedBefore = true;
@@ -90,7 +90,7 @@ export async function checkWithApple(
         return {
           code: 'APPLE_UNEXPECTED',
           requests,
-          message: `App Store Connect answered something asc-keys does not know (${answer.summary}); run again, and report it if it persists`,
+          message: `App Store Connect answered something asc-keys does not know (${answer.summary}); check --asc-base-url or ASC_API_BASE_URL, run again, and report it if it persists`,
         };
       case 'retryable': {
         unauthorizedBefore = false;

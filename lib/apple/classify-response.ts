@@ -1,3 +1,5 @@
+import { printable } from '../reports/printable.js';
+
 /**
  * What one answer of App Store Connect means. Apple's error body is
  * {"errors":[{"status","code","title","detail"}]}.
@@ -18,10 +20,20 @@ interface AppleError {
   readonly detail?: string;
 }
 
-export function classifyResponse(status: number, body: string, retryAfter: string | null): ProbeAnswer {
-  if (status >= 200 && status < 300) return { kind: 'ok' };
+/**
+ * `OK` needs proof (CONTRACT 3.1): a 200 whose JSON `data` is the app asked about. A login
+ * page of a captive portal, an empty body or another app's JSON is APPLE_UNEXPECTED.
+ */
+export function classifyResponse(
+  status: number,
+  body: string,
+  retryAfter: string | null,
+  appleId: string,
+): ProbeAnswer {
+  if (status === 200) return provesApp(body, appleId);
   const error = firstError(body);
-  const summary = `HTTP ${status}${error?.code ? ` ${error.code}` : ''}${error?.detail ? `: ${error.detail.slice(0, 200)}` : error?.title ? `: ${error.title.slice(0, 200)}` : ''}`;
+  const said = error?.detail ?? error?.title;
+  const summary = `HTTP ${status}${typeof error?.code === 'string' ? ` ${printable(error.code.slice(0, 80))}` : ''}${typeof said === 'string' ? `: ${printable(said.slice(0, 200))}` : ''}`;
   if (status === 429 || status >= 500) {
     const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
     return { kind: 'retryable', summary, ...(seconds !== undefined && { retryAfterMs: seconds * 1000 }) };
@@ -34,6 +46,29 @@ export function classifyResponse(status: number, body: string, retryAfter: strin
     return { kind: 'agreement', summary };
   if (status === 404) return { kind: 'not-found', summary };
   return { kind: 'unexpected', summary };
+}
+
+function provesApp(body: string, appleId: string): ProbeAnswer {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return {
+      kind: 'unexpected',
+      summary: `HTTP 200 with ${body.trim() === '' ? 'an empty body' : `a body that is not JSON (${body.length} characters)`}, not the app: is the App Store Connect base URL right, or is a proxy answering?`,
+    };
+  }
+  const data = (parsed as { data?: unknown } | null)?.data as { type?: unknown; id?: unknown } | undefined;
+  if (!data || typeof data !== 'object')
+    return { kind: 'unexpected', summary: 'HTTP 200 with JSON that has no "data": not the app' };
+  if (data.type !== 'apps')
+    return { kind: 'unexpected', summary: 'HTTP 200 with JSON whose data is not of type "apps"' };
+  if (data.id !== appleId)
+    return {
+      kind: 'unexpected',
+      summary: `HTTP 200 for another app than ${appleId}${typeof data.id === 'string' && /^[0-9]{1,20}$/.test(data.id) ? ` (${data.id})` : ''}`,
+    };
+  return { kind: 'ok' };
 }
 
 function firstError(body: string): AppleError | undefined {

@@ -4,6 +4,9 @@ import { classifyResponse, type ProbeAnswer } from './classify-response.js';
 
 export const DEFAULT_ASC_BASE_URL = 'https://api.appstoreconnect.apple.com';
 
+/** An app's JSON is a few kilobytes; a bigger answer is not read (and is APPLE_UNEXPECTED). */
+export const MAX_ANSWER_BYTES = 1024 * 1024;
+
 // node:http with keep-alive costs a third of fetch per request, and the probe is the hot path.
 // Idle sockets are unref'd by the agent, so they never hold the process open.
 const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
@@ -39,11 +42,29 @@ export function probeApp(
         signal: AbortSignal.timeout(timeoutMs),
       },
       (res: IncomingMessage) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (body += chunk));
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) {
+            settle({
+              kind: 'unexpected',
+              summary: `HTTP ${res.statusCode ?? 0} with an answer of more than ${MAX_ANSWER_BYTES} bytes, not read`,
+            });
+            res.destroy();
+            return;
+          }
+          chunks.push(chunk);
+        });
         res.on('end', () =>
-          settle(classifyResponse(res.statusCode ?? 0, body, headerValue(res.headers['retry-after']))),
+          settle(
+            classifyResponse(
+              res.statusCode ?? 0,
+              Buffer.concat(chunks).toString('utf8'),
+              headerValue(res.headers['retry-after']),
+              appleId,
+            ),
+          ),
         );
         res.on('error', failed);
         res.on('close', () => {

@@ -228,7 +228,7 @@ async function compareValue(record: CustomerRecord, read: SecretRead, add: AddFi
   for (const m of valueIdMismatches(record, key)) {
     const message =
       m.field === 'key_id'
-        ? `the stored value is for key ${m.actual}, the record names ${m.expected}`
+        ? `the stored value's key_id is ${m.actual}, the record names ${m.expected}`
         : 'the stored value names another issuer than the record';
     add({ resource, kind: 'value', field: m.field, expected: m.expected, actual: m.actual, message });
   }

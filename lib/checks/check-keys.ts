@@ -186,6 +186,6 @@ async function askApple(
 
 function idMismatchMessage(m: IdMismatch): string {
   return m.field === 'key_id'
-    ? `the stored value says key_id ${m.actual}, the record says ${m.expected}; store the key that the record names, or fix apiKey.keyId`
-    : `the stored value says issuer_id ${m.actual ?? 'null (individual key)'}, the record says ${m.expected ?? 'none (individual key)'}; fix the secret or apiKey.issuerId`;
+    ? `the stored value's key_id is ${m.actual}, the record says ${m.expected}; store the key that the record names, or fix apiKey.keyId`
+    : `the stored value's issuer_id is ${m.actual ?? 'null (individual key)'}, the record says ${m.expected ?? 'none (individual key)'}; fix the secret or apiKey.issuerId`;
 }

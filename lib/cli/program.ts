@@ -1,11 +1,30 @@
+import { readFileSync } from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { DEFAULT_RETRY } from '../apple/retry-policy.js';
 import { DEFAULT_CONCURRENCY } from '../checks/default-concurrency.js';
+import { UsageError } from '../errors.js';
 import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
 import { importCommandOptions } from './commands/import-options.js';
-import { withCommonOptions, type CommonOptions } from './common-options.js';
+import { nonEmpty, withCommonOptions, type CommonOptions } from './common-options.js';
 import { registerSealingCommands } from './commands/sealing-commands.js';
+
+const TOP_LEVEL_HELP = `
+Exit codes:
+  0  all good
+  1  findings: lint errors, invalid keys, drift
+  2  usage or configuration error (bad options, unreadable directory, no AWS credentials)
+  3  inconclusive: nothing invalid, but Apple or AWS could not be asked (retry, do not page)
+
+Environment:
+  AWS_REGION, AWS_PROFILE, AWS_ACCESS_KEY_ID, ...  the standard AWS SDK configuration
+  AWS_ENDPOINT_URL       another AWS endpoint (for tests)
+  ASC_API_BASE_URL       App Store Connect API base URL (--asc-base-url wins)
+  GITHUB_ACTIONS=true    also print findings as workflow annotations
+  GITHUB_STEP_SUMMARY    append the report to this file (the job's step summary)
+
+Run "asc-keys help <command> [<subcommand>]" for a command's options.
+`;
 
 /**
  * The command tree. Each action returns its exit code; commands are imported when they run so
@@ -14,7 +33,10 @@ import { registerSealingCommands } from './commands/sealing-commands.js';
 export function buildProgram(setExitCode: (code: number) => void): Command {
   const program = new Command('asc-keys')
     .description('App Store Connect API keys of our customers, as infrastructure as code')
+    .version(packageVersion(), '-V, --version', 'print the version of asc-keys')
     .showHelpAfterError()
+    .helpCommand(false)
+    .addHelpText('after', TOP_LEVEL_HELP)
     .exitOverride();
 
   withCommonOptions(
@@ -25,7 +47,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   });
 
   withCommonOptions(program.command('synth').description('lint, then synthesize the Terraform stacks'))
-    .option('--out <dir>', 'where to write the stacks', 'cdktf.out')
+    .option('--out <dir>', 'where to write the stacks', nonEmpty, 'cdktf.out')
     .option(
       '--stack <name>',
       'only this stack, as `affected` names it (repeatable)',
@@ -57,7 +79,7 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       positiveInt,
       DEFAULT_CONCURRENCY,
     )
-    .option('--asc-base-url <url>', 'App Store Connect API base URL (wins over ASC_API_BASE_URL)')
+    .option('--asc-base-url <url>', 'App Store Connect API base URL (wins over ASC_API_BASE_URL)', nonEmpty)
     .option(
       '--retry-budget <seconds>',
       "how long one key's retries of 429, 5xx and network errors may take",
@@ -84,13 +106,29 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   withCommonOptions(
     program.command('affected').description('the stacks a change touches, for pull-request CI'),
   )
-    .requiredOption('--base <git ref>', 'compare with the merge base of this ref and HEAD')
+    .requiredOption('--base <git ref>', 'compare with the merge base of this ref and HEAD', nonEmpty)
     .action(async (o: CommonOptions & { base: string }) => {
       const { affected } = await import('./commands/affected.js');
       setExitCode(await affected(o));
     });
 
   registerSealingCommands(program, setExitCode);
+
+  // "help check keys" walks the tree (commander's own help command stops at the first name).
+  program
+    .command('help')
+    .description('show the help of a command, e.g. "help check keys"')
+    .argument('[command...]', 'the command and its subcommand')
+    .action((names: string[]) => {
+      let target: Command = program;
+      for (const name of names) {
+        const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
+        if (!next)
+          throw new UsageError('USAGE', `no command "${names.join(' ')}"; run "asc-keys help" for the list`);
+        target = next;
+      }
+      target.outputHelp();
+    });
 
   return program;
 }
@@ -101,13 +139,29 @@ function withSelection(command: Command): Command {
     .option(
       '--customer <slug>',
       'only this customer (repeatable)',
-      (value: string, previous: string[] = []) => [...previous, value],
+      (value: string, previous: string[] = []) => [...previous, nonEmpty(value)],
     )
-    .option('--shard <i/n>', 'only the customers in shard i of n');
+    .option('--shard <i/n>', 'only the customers in shard i of n', nonEmpty);
 }
 
 function positiveInt(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError('must be a whole number, 1 or more');
   return n;
+}
+
+/** The version in package.json, two directories above dist/lib/cli (and lib/cli in tests). */
+function packageVersion(): string {
+  for (const up of ['../../../package.json', '../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'asc-keys' && pkg.version) return pkg.version;
+    } catch {
+      // not at this level
+    }
+  }
+  return 'unknown';
 }

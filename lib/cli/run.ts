@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { UsageError } from '../errors.js';
+import { printable, withoutWorkflowCommands } from '../reports/printable.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -21,14 +22,33 @@ export async function run(argv: readonly string[]): Promise<number> {
       return err.exitCode === 0 ? 0 : 2;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`asc-keys: ${err.message}\n`);
-      if (debug) process.stderr.write(`${err.stack}\n`);
+      say(`asc-keys: ${printable(err.message)}\n`);
+      if (debug) say(`${stackWithCauses(err)}\n`);
       return err.exitCode;
     }
+    // A programming error: a crash, with where it happened under --debug.
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(
-      `asc-keys: unexpected error: ${message}\n${debug ? `${(err as Error).stack}\n` : 'Run again with --debug to see where it happened, and report it.\n'}`,
+    say(
+      `asc-keys: unexpected error: ${printable(message)}\n${debug ? `${stackWithCauses(err)}\n` : 'Run again with --debug to see where it happened, and report it.\n'}`,
     );
     return 2;
   }
+}
+
+/** Messages carry names and values from records and remote answers: no line may start a workflow command. */
+function say(text: string): void {
+  process.stderr.write(withoutWorkflowCommands(text));
+}
+
+/** The stack, and the stacks of the errors it wraps (`cause`). */
+function stackWithCauses(err: unknown): string {
+  const parts: string[] = [];
+  let current: unknown = err;
+  for (let depth = 0; current !== undefined && depth < 5; depth++) {
+    parts.push(
+      current instanceof Error ? (current.stack ?? `${current.name}: ${current.message}`) : String(current),
+    );
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return parts.map((p) => p.split('\n').map(printable).join('\n')).join('\ncaused by: ');
 }

@@ -28,9 +28,16 @@ export function loadPlatform(file = PLATFORM_CONFIG_FILE): {
       `cannot read the platform configuration ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); run asc-keys from the repository root`,
     );
   }
-  const parsed = YamlSource.parse(file, text);
+  const json = jsonSyntaxError(file, text);
+  if (json) return { findings: [json] };
+  const parsed = YamlSource.parse(file, text, { kind: 'platform' });
   if (!parsed.source) return { findings: parsed.findings };
-  const checked = validate(parsed.source, fileSchema, parsed.source.toJS());
+  const checked = validate(
+    parsed.source,
+    fileSchema,
+    parsed.source.data,
+    'README.md, Platform configuration',
+  );
   if (!checked.value) return { findings: checked.findings };
   const platform = checked.value.context.platform;
   const findings: Finding[] = [];
@@ -42,9 +49,43 @@ export function loadPlatform(file = PLATFORM_CONFIG_FILE): {
         ...at,
         severity: 'error',
         code: 'REMINDER_OUT_OF_RANGE',
-        message: `reminder ${days} days before the due day must be less than rotation.maxAgeDays (${platform.rotation.maxAgeDays})`,
+        message: `reminder ${days} days before the due day must be less than rotation.maxAgeDays (${platform.rotation.maxAgeDays}); lower it or raise maxAgeDays`,
       });
     }
   });
   return findings.length ? { findings } : { platform, findings };
+}
+
+/**
+ * cdktf reads cdktf.json as JSON, so it must be JSON (the YAML parser that gives positions
+ * would accept more). Empty files are left to the parser, which says what belongs there.
+ */
+function jsonSyntaxError(file: string, text: string): Finding | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    JSON.parse(text);
+    return undefined;
+  } catch (err) {
+    const message = (err as Error).message;
+    // The parser's message may quote the text; only its description of the problem is kept.
+    const offset = /at position (\d+)/.exec(message)?.[1];
+    // Node 20 says "end of JSON input"; newer ones name what they expected at the end.
+    const truncated =
+      /end of JSON input/i.test(message) || (offset !== undefined && Number(offset) >= text.trimEnd().length);
+    const pos = truncated ? text.trimEnd().length : offset === undefined ? 0 : Number(offset);
+    const before = text.slice(0, pos);
+    const line = before.split('\n').length;
+    const what = truncated
+      ? 'it ends too early: truncated?'
+      : (/^((?:Expected|Bad|Unterminated)[^"]*?) in JSON at position/.exec(message)?.[1] ??
+        'unexpected text');
+    return {
+      file,
+      line,
+      column: pos - before.lastIndexOf('\n'),
+      severity: 'error',
+      code: 'JSON_SYNTAX',
+      message: `is not valid JSON (${what}); cdktf reads it as JSON: fix it, or restore it from git`,
+    };
+  }
 }

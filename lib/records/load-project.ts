@@ -1,6 +1,7 @@
 import type { CustomerRecord } from './customer-record.js';
 import type { Finding } from './finding.js';
 import { loadPlatform, PLATFORM_CONFIG_FILE } from './load-platform.js';
+import { normalizeCustomersDir } from './customers-dir.js';
 import { loadRecords, type LoadedRecords } from './load-records.js';
 import { platformSchema, type PlatformConfig } from './platform-schema.js';
 
@@ -11,6 +12,8 @@ export interface LoadProjectOptions {
   readonly configFile?: string;
   /** Only these file names in the customers directory; cross-record rules see them alone. @default every file */
   readonly onlyFiles?: readonly string[];
+  /** Today, for createdOn days in the future. @default the system clock */
+  readonly now?: Date;
 }
 
 export interface Project {
@@ -32,9 +35,10 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
   const context = {
     rotation: platform?.rotation ?? platformSchema.shape.rotation.parse(undefined),
     secretNamePrefix: `${platform?.namePrefix ?? platformSchema.shape.namePrefix.parse(undefined)}/`,
+    ...(options.now && { now: options.now }),
   };
   const only = options.onlyFiles && new Set(options.onlyFiles);
-  const loaded = loadRecords(options.customersDir ?? 'customers', context, only);
+  const loaded = loadRecords(normalizeCustomersDir(options.customersDir ?? 'customers'), context, only);
   return {
     ...(platform && { platform }),
     records: loaded.records,

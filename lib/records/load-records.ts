@@ -4,7 +4,13 @@ import { UsageError } from '../errors.js';
 import type { CustomerRecord } from './customer-record.js';
 import { FILE_START, type Finding } from './finding.js';
 import { findPrivateKey } from './private-key-scan.js';
-import { applyRecordRules, crossRecordFindings, type RecordContext } from './record-rules.js';
+import { SLUG } from './patterns.js';
+import {
+  applyRecordRules,
+  crossRecordFindings,
+  reminderFindings,
+  type RecordContext,
+} from './record-rules.js';
 import { recordSchema } from './schema.js';
 import { validate } from './validate.js';
 import { YamlSource } from './yaml-source.js';
@@ -76,7 +82,10 @@ function loadFile(
   if (!entry.isFile())
     return {
       findings: [
-        at('FILE_UNEXPECTED', 'is not a file; customers/ holds only <slug>.yaml records and README.md'),
+        at(
+          'FILE_UNEXPECTED',
+          'is not a file; customers/ holds only <slug>.yaml records and README.md: move it elsewhere',
+        ),
       ],
     };
 
@@ -108,7 +117,7 @@ function loadFile(
     findings.push(
       at(
         'PRIVATE_KEY_IN_FILE',
-        'contains private key material; delete it (and from git history), have the customer revoke that key, and onboard the new one with "asc-keys import", which stores it in Secrets Manager',
+        'contains private key material; delete it (and from git history), have the customer revoke that key, and store the new one in Secrets Manager (see README.md, Onboarding a customer)',
         keyAt,
       ),
     );
@@ -126,7 +135,10 @@ function loadFile(
     return {
       findings: [
         ...findings,
-        at('FILE_UNEXPECTED', 'is not a record; customers/ holds only <slug>.yaml records and README.md'),
+        at(
+          'FILE_UNEXPECTED',
+          'is not a record; customers/ holds only <slug>.yaml records and README.md: move it elsewhere',
+        ),
       ],
     };
   }
@@ -136,13 +148,18 @@ function loadFile(
         ...findings,
         at(
           'FILE_TOO_LARGE',
-          `is ${bytes.length} bytes; a record is a few hundred bytes, and at most ${MAX_RECORD_BYTES}`,
+          `is ${bytes.length} bytes; a record is a few hundred bytes, and at most ${MAX_RECORD_BYTES}: remove what does not belong in it`,
         ),
       ],
     };
   }
   if (text === undefined)
-    return { findings: [...findings, at('FILE_NOT_TEXT', 'is not UTF-8 text; a record is a YAML file')] };
+    return {
+      findings: [
+        ...findings,
+        at('FILE_NOT_TEXT', 'is not UTF-8 text; save the record as UTF-8 YAML, or remove the file'),
+      ],
+    };
   if (text.charCodeAt(0) === 0xfeff) {
     findings.push(at('FILE_BOM', 'starts with a byte-order mark; save it as UTF-8 without BOM'));
     text = text.slice(1);
@@ -160,15 +177,35 @@ function loadFile(
   const parsed = YamlSource.parse(file, text);
   findings.push(...parsed.findings);
   if (!parsed.source) return { findings };
-  const data = parsed.source.toJS();
-  const slug =
-    typeof (data as { customer?: unknown })?.customer === 'string'
-      ? (data as { customer: string }).customer
-      : undefined;
-  const checked = validate(parsed.source, recordSchema, data);
+  const source = parsed.source;
+  const data = withDecimalAppleId(source);
+  // Only a slug-shaped name is used to name the record elsewhere (RECORD_INVALID, --customer).
+  const named = (data as { customer?: unknown } | null)?.customer;
+  const slug = typeof named === 'string' && SLUG.test(named) ? named : undefined;
+  const checked = validate(source, recordSchema, data);
   findings.push(...checked.findings);
-  if (!checked.value) return { slug, findings };
-  const ruled = applyRecordRules(parsed.source, checked.value, context);
+  if (!checked.value) {
+    // The reminder days are still checked, so that one run shows every problem of the list.
+    findings.push(...reminderFindings(source, data, context));
+    return { ...(slug && { slug }), findings };
+  }
+  const ruled = applyRecordRules(source, checked.value, context);
   findings.push(...ruled.findings);
-  return { ...(ruled.record && { record: ruled.record }), slug, findings };
+  return { ...(ruled.record && { record: ruled.record }), ...(slug && { slug }), findings };
+}
+
+/**
+ * An appleId written as a plain decimal YAML integer denotes the same ID as the string
+ * (CONTRACT section 1), taken from the text so that no digit is lost to floating point; a
+ * float, hex or octal stays a number, which the schema refuses.
+ */
+function withDecimalAppleId(source: YamlSource): unknown {
+  const data = source.data;
+  const app = (data as { app?: unknown } | null)?.app;
+  if (!app || typeof app !== 'object' || Array.isArray(app)) return data;
+  const value = (app as { appleId?: unknown }).appleId;
+  if (typeof value !== 'number') return data;
+  const written = source.scalarSource(['app', 'appleId']);
+  if (written === undefined || !/^[0-9]+$/.test(written)) return data;
+  return { ...(data as object), app: { ...app, appleId: written } };
 }

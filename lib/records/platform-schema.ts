@@ -32,8 +32,8 @@ export const platformSchema = z.strictObject({
     .strictObject({
       maxAgeDays: z
         .number()
-        .int()
-        .min(1)
+        .int({ error: 'must be a whole number from 1 to 3650' })
+        .min(1, { error: 'must be a whole number from 1 to 3650' })
         .max(3650, { error: 'must be a whole number from 1 to 3650' })
         .default(365),
       remindDaysBefore: z.array(z.number().int().min(0)).default([30, 7, 0]),

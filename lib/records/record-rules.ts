@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { isReferenceProblem, parseSecretReference } from '../secrets/reference.js';
 import type { CustomerRecord } from './customer-record.js';
 import type { Finding, FindingCode, Severity } from './finding.js';
+import { addDays, today } from '../model/days.js';
 import { isCalendarDay } from './patterns.js';
 import type { RotationPolicy } from './platform-schema.js';
 import type { RecordInput } from './schema.js';
@@ -16,6 +17,8 @@ export interface RecordContext {
   readonly rotation: RotationPolicy;
   /** Key secrets live under this name prefix, so the platform's roles can be scoped to them. */
   readonly secretNamePrefix: string;
+  /** Today, for createdOn days in the future. @default the system clock */
+  readonly now?: Date;
 }
 
 /** The record is returned whenever it could be built; `findings` says whether it is valid. */
@@ -87,31 +90,20 @@ export function applyRecordRules(
     );
   }
 
+  const day = today(context.now ?? new Date());
+  if (isCalendarDay(key.createdOn) && key.createdOn > addDays(day, 1)) {
+    report(
+      ['apiKey', 'createdOn'],
+      'DATE_IN_FUTURE',
+      `apiKey.createdOn ${key.createdOn} is in the future (today is ${day} UTC); write the day the key was generated`,
+    );
+  }
+
   const rotation: RotationPolicy = {
     maxAgeDays: input.rotation?.maxAgeDays ?? context.rotation.maxAgeDays,
     remindDaysBefore: input.rotation?.remindDaysBefore ?? context.rotation.remindDaysBefore,
   };
-  const seen = new Set<number>();
-  rotation.remindDaysBefore.forEach((days, i) => {
-    // Days that come from the platform defaults are reported at the record's rotation (or line 1).
-    const path = input.rotation?.remindDaysBefore
-      ? ['rotation', 'remindDaysBefore', i]
-      : ['rotation', 'maxAgeDays'];
-    if (days >= rotation.maxAgeDays) {
-      report(
-        path,
-        'REMINDER_OUT_OF_RANGE',
-        `reminder ${days} days before the due day must be less than maxAgeDays (${rotation.maxAgeDays})`,
-      );
-    }
-    if (seen.has(days))
-      report(
-        path,
-        'REMINDER_DUPLICATE',
-        `reminder ${days} days before the due day is listed twice; keep one`,
-      );
-    seen.add(days);
-  });
+  findings.push(...reminderFindings(source, input, context));
 
   if (isReferenceProblem(secret)) return { findings };
   return {
@@ -143,6 +135,42 @@ export function applyRecordRules(
   };
 }
 
+/**
+ * Reminder days out of range or listed twice, from the document as written: it runs on records
+ * that failed the schema too, so that a type error in one item does not hide the others.
+ */
+export function reminderFindings(source: YamlSource, data: unknown, context: RecordContext): Finding[] {
+  const rotation = (data as { rotation?: unknown } | null)?.rotation as
+    { maxAgeDays?: unknown; remindDaysBefore?: unknown } | undefined;
+  const own = rotation && typeof rotation === 'object' ? rotation : undefined;
+  const maxAge = own?.maxAgeDays;
+  const maxAgeDays =
+    typeof maxAge === 'number' && Number.isInteger(maxAge) && maxAge >= 1 && maxAge <= 3650
+      ? maxAge
+      : context.rotation.maxAgeDays;
+  const listed = Array.isArray(own?.remindDaysBefore) ? (own.remindDaysBefore as unknown[]) : undefined;
+  const days = listed ?? (own?.remindDaysBefore === undefined ? context.rotation.remindDaysBefore : []);
+  const findings: Finding[] = [];
+  const seen = new Set<number>();
+  days.forEach((day, i) => {
+    // Type errors are the schema's; only whole numbers are compared here.
+    if (typeof day !== 'number' || !Number.isInteger(day) || day < 0) return;
+    // Days that come from the platform defaults are reported at the record's maxAgeDays (or line 1).
+    const at = source.valueAt(listed ? ['rotation', 'remindDaysBefore', i] : ['rotation', 'maxAgeDays']);
+    const add = (code: FindingCode, message: string): number =>
+      findings.push({ file: source.file, ...at, severity: 'error', code, message });
+    if (day >= maxAgeDays)
+      add(
+        'REMINDER_OUT_OF_RANGE',
+        `reminder ${day} days before the due day must be less than maxAgeDays (${maxAgeDays}); lower it or raise rotation.maxAgeDays`,
+      );
+    if (seen.has(day))
+      add('REMINDER_DUPLICATE', `reminder ${day} days before the due day is listed twice; keep one`);
+    seen.add(day);
+  });
+  return findings;
+}
+
 /** Slugs, Key IDs, secret references and Apple IDs are each unique across records. */
 export function crossRecordFindings(records: readonly CustomerRecord[]): Finding[] {
   const findings: Finding[] = [];
@@ -164,7 +192,7 @@ export function crossRecordFindings(records: readonly CustomerRecord[]): Finding
           ...r.positions[field],
           severity: 'error',
           code,
-          message: `${what} "${v}" is already used by ${earlier.file}; each customer app has its own`,
+          message: `${what} "${v}" is already used by ${earlier.file}; each customer app has its own: fix this record, or remove it if it is a copy`,
         });
       } else first.set(v, r);
     }

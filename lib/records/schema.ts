@@ -7,22 +7,31 @@ import { APPLE_ID, DAY, EMAIL, FINGERPRINT, ISSUER_ID, KEY_ID, ROLES, SLUG } fro
  * one field (issuer ID and key type, reminder days and the effective maxAgeDays) live in
  * record-rules.ts, where the platform defaults are known.
  */
-const appleId = z.preprocess(
-  (v) => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? String(v) : v),
-  z
-    .string()
-    .regex(APPLE_ID, { error: 'must be the app\'s Apple ID, digits only (for example "1234567890")' }),
-);
+// A plain decimal YAML integer is turned into its digits before validation (load-records.ts);
+// any other number (a float, hex or octal) is a type error.
+const appleId = z
+  .string({
+    error: (issue) =>
+      issue.code === 'invalid_type'
+        ? 'write the Apple ID\'s digits as a string ("1234567890") or a plain decimal integer'
+        : undefined,
+  })
+  .regex(APPLE_ID, { error: 'must be the app\'s Apple ID, digits only (for example "1234567890")' });
 
 export const rotationSchema = z.strictObject({
   maxAgeDays: z
     .number()
-    .int()
-    .min(1)
+    .int({ error: 'must be a whole number from 1 to 3650' })
+    .min(1, { error: 'must be a whole number from 1 to 3650' })
     .max(3650, { error: 'must be a whole number from 1 to 3650' })
     .optional(),
   remindDaysBefore: z
-    .array(z.number().int().min(0, { error: 'must be a whole number of days, 0 or more' }))
+    .array(
+      z
+        .number()
+        .int({ error: 'must be a whole number of days, 0 or more' })
+        .min(0, { error: 'must be a whole number of days, 0 or more' }),
+    )
     .optional(),
 });
 
@@ -30,10 +39,15 @@ export const recordSchema = z.strictObject({
   customer: z.string().regex(SLUG, {
     error: 'must be 1 to 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit',
   }),
-  displayName: z.string().min(1).optional(),
+  // Lengths are bounded so that a pasted blob is a finding, not a valid record.
+  displayName: z.string().min(1).max(200, { error: 'must be at most 200 characters' }).optional(),
   app: z.strictObject({
     appleId,
-    bundleId: z.string().min(1).optional(),
+    bundleId: z
+      .string()
+      .min(1)
+      .max(155, { error: "must be at most 155 characters (Apple's limit)" })
+      .optional(),
   }),
   apiKey: z.strictObject({
     keyId: z
@@ -59,8 +73,8 @@ export const recordSchema = z.strictObject({
   contacts: z
     .array(
       z.strictObject({
-        name: z.string().min(1).optional(),
-        email: z.string().regex(EMAIL, { error: 'must be an email address' }),
+        name: z.string().min(1).max(200, { error: 'must be at most 200 characters' }).optional(),
+        email: z.string().max(254).regex(EMAIL, { error: 'must be an email address' }),
       }),
     )
     .optional(),

@@ -10,6 +10,8 @@ export function validate<S extends z.ZodType>(
   source: YamlSource,
   schema: S,
   data: unknown,
+  /** Where the format is described, for the messages. */
+  help = 'customers/README.md',
 ): { value?: z.output<S>; findings: Finding[] } {
   const result = schema.safeParse(data);
   if (result.success) return { value: result.data, findings: [] };
@@ -24,19 +26,26 @@ export function validate<S extends z.ZodType>(
             source,
             source.keyAt(path, key),
             'FIELD_UNKNOWN',
-            `${describe([...path, key])} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see customers/README.md)`,
+            `${unknownField(path, key)} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see ${help})`,
           ),
         );
       }
     } else if (issue.code === 'invalid_type' && lookup(data, path) === undefined) {
-      findings.push(finding(source, parentPosition(source, path), 'FIELD_REQUIRED', `${name} is required`));
+      findings.push(
+        finding(
+          source,
+          parentPosition(source, path),
+          'FIELD_REQUIRED',
+          `${name} is required; add it (see ${help})`,
+        ),
+      );
     } else if (issue.code === 'invalid_type') {
       findings.push(
         finding(
           source,
           source.valueAt(path),
           'FIELD_TYPE',
-          `${name} must be ${article(issue.expected)}, not ${kindOf(lookup(data, path))}`,
+          typeMessage(name, issue.expected, kindOf(lookup(data, path)), issue.message),
         ),
       );
     } else {
@@ -66,6 +75,17 @@ function parentPosition(source: YamlSource, path: Path): { line: number; column:
     : source.valueAt(path.slice(0, -1));
 }
 
+/**
+ * An unknown field by its name when that reads like a typo; a long name, or one that looks
+ * like base64, may be a line of a pasted key, so it is described by its length alone.
+ */
+function unknownField(path: Path, key: string): string {
+  const base64ish = /[+/=]/.test(key) || (key.length >= 16 && (key.match(/\d/g)?.length ?? 0) >= 3);
+  if (key.length <= 32 && /^[A-Za-z_<][A-Za-z0-9_<-]*$/.test(key) && !base64ish)
+    return describe([...path, key]);
+  return `an unknown field of ${key.length} character${key.length === 1 ? '' : 's'}${path.length ? '' : ' at the top level'}`;
+}
+
 export function describe(path: Path): string {
   if (path.length === 0) return 'the file';
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
@@ -84,6 +104,12 @@ function kindOf(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'number')
+    return Number.isInteger(v)
+      ? 'a whole number'
+      : Number.isFinite(v)
+        ? 'a fraction'
+        : 'a number too large to read';
   // Values are not echoed: a misplaced value could be key material.
   return `a ${typeof v}`;
 }
@@ -98,6 +124,18 @@ function article(expected: string): string {
     boolean: 'true or false',
   };
   return names[expected] ?? expected;
+}
+
+/**
+ * A type error: what it must be and what it is. A schema's own message (zod's default starts
+ * "Invalid input") either states the rule ("must be a whole number ...") or adds a hint.
+ */
+function typeMessage(name: string, expected: string, kind: string, custom: string): string {
+  if (custom && !/^Invalid input/.test(custom))
+    return /^must /.test(custom)
+      ? `${name} ${custom}, not ${kind}`
+      : `${name} must be ${article(expected)}, not ${kind}; ${custom}`;
+  return `${name} must be ${article(expected)}, not ${kind}`;
 }
 
 function lowerFirst(s: string): string {

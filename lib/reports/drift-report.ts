@@ -1,15 +1,25 @@
 import type { DriftFinding } from '../checks/check-drift.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { Annotation, Report, ReportCase } from './report.js';
+import { printable } from './printable.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check drift` (CONTRACT 3.2): values of secrets never appear, only IDs and thumbprints. */
 export function driftReport(
   selected: readonly CustomerRecord[],
-  findings: readonly DriftFinding[],
+  found: readonly DriftFinding[],
   /** Lines that are not drift (a removed customer's secret in its recovery window). */
   notes: readonly string[] = [],
 ): Report {
+  // Text, Markdown, JUnit and annotations show escaped text (tags and names come from AWS).
+  const findings = found.map((f) => ({
+    ...f,
+    customer: f.customer === null ? null : printable(f.customer),
+    resource: printable(f.resource),
+    field: f.field === null ? null : printable(f.field),
+    ...(f.file !== undefined && { file: printable(f.file) }),
+    message: printable(f.message),
+  }));
   const drifted = new Set(findings.filter((f) => f.kind !== 'unmanaged').map((f) => f.customer));
   const unmanaged = findings.filter((f) => f.kind === 'unmanaged');
   const summary = {
@@ -18,7 +28,7 @@ export function driftReport(
     drifted: selected.filter((r) => drifted.has(r.customer)).length,
     unmanaged: unmanaged.length,
   };
-  const line = `${summary.customers} customers: ${summary.inSync} in sync, ${summary.drifted} drifted, ${summary.unmanaged} unmanaged secret${summary.unmanaged === 1 ? '' : 's'}`;
+  const line = `${summary.customers} customer${summary.customers === 1 ? '' : 's'}: ${summary.inSync} in sync, ${summary.drifted} drifted, ${summary.unmanaged} unmanaged secret${summary.unmanaged === 1 ? '' : 's'}`;
   const header = ['customer', 'resource', 'kind', 'field', 'message'];
   const rows = findings.map((f) => [f.customer ?? '-', f.resource, f.kind, f.field ?? '-', f.message]);
   const cases: ReportCase[] = [
@@ -27,14 +37,14 @@ export function driftReport(
       return own.length
         ? {
             name: r.customer,
-            file: r.file,
+            file: printable(r.file),
             outcome: 'failed',
             code: own.map((f) => f.kind).join(','),
             message: own.map((f) => `${f.resource} ${f.field ?? ''}: ${f.message}`).join('\n'),
           }
         : {
             name: r.customer,
-            file: r.file,
+            file: printable(r.file),
             outcome: 'passed',
             code: 'IN_SYNC',
             message: 'live AWS matches the record',
@@ -72,10 +82,14 @@ export function driftReport(
     }));
   return {
     command: 'check drift',
-    text: [...(findings.length ? [textTable([header, ...rows]), ''] : []), ...notes, line].join('\n'),
+    text: [
+      ...(findings.length ? [textTable([header, ...rows]), ''] : []),
+      ...notes.map(printable),
+      line,
+    ].join('\n'),
     json: {
       summary,
-      findings: findings.map(({ customer, resource, kind, field, expected, actual, message }) => ({
+      findings: found.map(({ customer, resource, kind, field, expected, actual, message }) => ({
         customer,
         resource,
         kind,
@@ -85,7 +99,7 @@ export function driftReport(
         message,
       })),
     },
-    markdown: `${line}${findings.length ? `\n\n${markdownTable([header, ...rows])}` : ''}${notes.map((n) => `\n\n${n}`).join('')}`,
+    markdown: `${line}${findings.length ? `\n\n${markdownTable([header, ...rows])}` : ''}${notes.map((n) => `\n\n${printable(n)}`).join('')}`,
     cases,
     annotations,
     exitCode: findings.length ? 1 : 0,

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
+import { printable, withoutWorkflowCommands } from './printable.js';
 import type { Report } from './report.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown';
@@ -21,7 +22,8 @@ export async function emitReport(report: Report, options: EmitOptions): Promise<
       : options.format === 'markdown'
         ? report.markdown
         : report.text;
-  process.stdout.write(`${out}\n`);
+  // JSON escapes control characters itself; text and Markdown fields are escaped by the reports.
+  process.stdout.write(`${options.format === 'json' ? out : withoutWorkflowCommands(out)}\n`);
   if (options.junit) {
     // JUnit and GitHub output load only when asked for: they cost a fifth of a second of start-up.
     const { junitXml } = await import('./junit.js');
@@ -38,7 +40,17 @@ export async function emitReport(report: Report, options: EmitOptions): Promise<
   if (env.GITHUB_ACTIONS === 'true' || env.GITHUB_STEP_SUMMARY) {
     const github = await import('./github.js');
     if (env.GITHUB_ACTIONS === 'true') github.printAnnotations(report.annotations);
-    if (env.GITHUB_STEP_SUMMARY)
-      await github.appendStepSummary(`asc-keys ${report.command}`, report.markdown);
+    if (env.GITHUB_STEP_SUMMARY) {
+      // The report is out already; a summary file that cannot be written costs the summary only.
+      try {
+        await github.appendStepSummary(`asc-keys ${report.command}`, report.markdown);
+      } catch (err) {
+        process.stderr.write(
+          withoutWorkflowCommands(
+            `asc-keys: warning: the step summary was not written: GITHUB_STEP_SUMMARY=${printable(env.GITHUB_STEP_SUMMARY)} cannot be appended to (${printable((err as NodeJS.ErrnoException).code ?? (err as Error).message ?? 'error')})\n`,
+          ),
+        );
+      }
+    }
   }
 }

@@ -1,20 +1,21 @@
 import type { CustomerRecord } from '../records/customer-record.js';
 import { countBySeverity, type Finding } from '../records/finding.js';
 import type { Annotation, Report, ReportCase } from './report.js';
+import { printable } from './printable.js';
 import { markdownTable } from './table.js';
 
 export function findingLine(f: Finding): string {
-  return `${f.file}:${f.line}:${f.column}: ${f.severity} ${f.code} ${f.message}`;
+  return `${printable(f.file)}:${f.line}:${f.column}: ${f.severity} ${f.code} ${printable(f.message)}`;
 }
 
 export function findingAnnotation(f: Finding): Annotation {
   return {
     severity: f.severity,
-    file: f.file,
+    file: printable(f.file),
     line: f.line,
     column: f.column,
     title: `asc-keys ${f.code}`,
-    message: f.message,
+    message: printable(f.message),
   };
 }
 
@@ -30,15 +31,15 @@ export function lintReport(
     ...findings
       .filter((f) => f.severity === 'error')
       .map((f): ReportCase => ({
-        name: `${f.file}:${f.line}:${f.column} ${f.code}`,
-        file: f.file,
+        name: `${printable(f.file)}:${f.line}:${f.column} ${f.code}`,
+        file: printable(f.file),
         outcome: 'failed',
         code: f.code,
-        message: f.message,
+        message: printable(f.message),
       })),
     ...records.map((r): ReportCase => ({
       name: r.customer,
-      file: r.file,
+      file: printable(r.file),
       outcome: 'passed',
       code: 'OK',
       message: 'the record is valid',
@@ -59,7 +60,7 @@ export function lintReport(
       })),
     },
     markdown: findings.length
-      ? `${summary}\n\n${markdownTable([['file', 'line', 'severity', 'code', 'message'], ...findings.map((f) => [f.file, String(f.line), f.severity, f.code, f.message])])}`
+      ? `${summary}\n\n${markdownTable([['file', 'line', 'severity', 'code', 'message'], ...findings.map((f) => [printable(f.file), String(f.line), f.severity, f.code, printable(f.message)])])}`
       : summary,
     cases,
     annotations: findings.map(findingAnnotation),

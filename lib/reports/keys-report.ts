@@ -1,9 +1,18 @@
 import type { KeyCheckResult } from '../checks/check-keys.js';
 import type { Annotation, Report, ReportCase } from './report.js';
+import { printable } from './printable.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check keys` (CONTRACT 3.1). An overdue rotation is a warning everywhere. */
-export function keysReport(results: readonly KeyCheckResult[]): Report {
+export function keysReport(checked: readonly KeyCheckResult[]): Report {
+  // Text, Markdown, JUnit and annotations show escaped text; JSON escapes by itself.
+  const results = checked.map((r) => ({
+    ...r,
+    customer: printable(r.customer),
+    file: printable(r.file),
+    keyId: r.keyId === null ? null : printable(r.keyId),
+    message: printable(r.message),
+  }));
   const count = (status: KeyCheckResult['status']): number =>
     results.filter((r) => r.status === status).length;
   const summary = {
@@ -23,7 +32,7 @@ export function keysReport(results: readonly KeyCheckResult[]): Report {
   const warnings = overdue.map(
     (r) => `warning: ${r.customer}: the key ${r.keyId} was due for rotation on ${r.rotationDue}`,
   );
-  const line = `${summary.total} keys: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.inconclusive} inconclusive`;
+  const line = `${summary.total} key${summary.total === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.inconclusive} inconclusive`;
 
   const cases: ReportCase[] = results.map((r) => ({
     name: r.customer,
@@ -61,7 +70,7 @@ export function keysReport(results: readonly KeyCheckResult[]): Report {
     ].join('\n'),
     json: {
       summary,
-      results: results.map((r) => ({
+      results: checked.map((r) => ({
         customer: r.customer,
         file: r.file,
         keyId: r.keyId,

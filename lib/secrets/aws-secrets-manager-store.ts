@@ -5,7 +5,13 @@ import {
   type SecretValueEntry,
 } from '@aws-sdk/client-secrets-manager';
 import pLimit from 'p-limit';
-import { asConfigurationError, describeUnavailable, isAccessDenied, isTransient } from './aws-errors.js';
+import {
+  asConfigurationError,
+  describeUnavailable,
+  isAccessDenied,
+  isServiceError,
+  isTransient,
+} from './aws-errors.js';
 import type { SecretReference } from './reference.js';
 import type { SecretRead, SecretStore } from './secret-store.js';
 
@@ -107,7 +113,7 @@ function valueOf(text: string | undefined, binary: Uint8Array | undefined, id: s
   return {
     ok: false,
     code: 'SECRET_NOT_FOUND',
-    message: `the secret ${id} has no current value; store the key with "asc-keys import"`,
+    message: `the secret ${id} has no current value; store the key (see README.md, Onboarding a customer)`,
   };
 }
 
@@ -125,7 +131,7 @@ export function classifyReadError(err: unknown, id: string): SecretRead {
       return {
         ok: false,
         code: 'SECRET_NOT_FOUND',
-        message: `Secrets Manager has no secret ${id}, or it has no current value; store the key with "asc-keys import" or fix apiKey.secret`,
+        message: `Secrets Manager has no secret ${id}, or it has no current value; store the key (see README.md, Onboarding a customer) or fix apiKey.secret`,
       };
     case 'InvalidRequestException':
       return {
@@ -140,11 +146,15 @@ export function classifyReadError(err: unknown, id: string): SecretRead {
         message: `the KMS key of ${id} refused to decrypt it; check the key policy and that the key is enabled`,
       };
     default:
-      return {
-        ok: false,
-        code: 'AWS_UNAVAILABLE',
-        message: `Secrets Manager did not answer for ${id}: ${describeUnavailable(err)}; run again later`,
-      };
+      // Throttling, 5xx and network errors are an outage; an answer we do not know is reported
+      // as one too (with its name); anything else is a bug, and crashes with its cause.
+      if (isTransient(err) || isServiceError(err))
+        return {
+          ok: false,
+          code: 'AWS_UNAVAILABLE',
+          message: `Secrets Manager did not answer usefully for ${id}: ${describeUnavailable(err)}; run again later`,
+        };
+      throw new Error(`reading ${id} from Secrets Manager failed`, { cause: err });
   }
 }
 

@@ -37,6 +37,13 @@ export function parseSecretReference(raw: string): SecretReference | ReferencePr
   if (raw.startsWith('file:')) {
     const path = raw.slice('file:'.length);
     const normalized = normalize(path);
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(path))
+      return {
+        code: 'SECRET_PATH',
+        message:
+          'the path after "file:" holds a control character (NUL, line break, ...); write a plain relative path',
+      };
     if (path === '' || isAbsolute(path) || normalized === '..' || normalized.startsWith(`..${sep}`)) {
       return {
         code: 'SECRET_PATH',

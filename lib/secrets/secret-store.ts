@@ -1,7 +1,7 @@
 import type { SecretReference } from './reference.js';
 
-/** Why a value could not be read; the codes of CONTRACT 3.1. */
-export type ReadFailureCode = 'SECRET_NOT_FOUND' | 'SECRET_ACCESS_DENIED' | 'AWS_UNAVAILABLE';
+/** Why a value could not be read; the codes of CONTRACT 3.1 (P8_INVALID: a file too large to be a key). */
+export type ReadFailureCode = 'SECRET_NOT_FOUND' | 'SECRET_ACCESS_DENIED' | 'P8_INVALID' | 'AWS_UNAVAILABLE';
 
 /**
  * The outcome of reading one secret. `value` is key material: it is parsed and dropped, and

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
 import { checkWithApple } from '../../lib/apple/check-with-apple.js';
+import { MAX_ANSWER_BYTES } from '../../lib/apple/probe-app.js';
 import { DEFAULT_RETRY } from '../../lib/apple/retry-policy.js';
 import { isKeyProblem, parseKeyValue } from '../../lib/secrets/parse-key-value.js';
 import { AscEmulator } from '../support/asc-emulator.js';
@@ -14,8 +15,12 @@ const ISSUER = '57246542-96fe-1a63-e053-0824d011072a';
 const clock = new FakeClock();
 const emulator = new AscEmulator(clock.now);
 const id = { keyId: 'KEY0000001', issuerId: ISSUER };
-const check = (appleId = '111', retry = DEFAULT_RETRY): ReturnType<typeof checkWithApple> =>
-  checkWithApple(material.signingKey, id, appleId, { baseUrl: emulator.url, clock, retry, random: () => 1 });
+const check = (
+  appleId = '111',
+  retry = DEFAULT_RETRY,
+  random: () => number = () => 1,
+): ReturnType<typeof checkWithApple> =>
+  checkWithApple(material.signingKey, id, appleId, { baseUrl: emulator.url, clock, retry, random });
 
 describe('checkWithApple against the emulator', () => {
   beforeAll(() => emulator.start());
@@ -103,6 +108,29 @@ describe('checkWithApple against the emulator', () => {
     assert.equal(v.requests, 7);
   });
 
+  test('full jitter: each backoff is its cap times the random draw, so the delays vary', async () => {
+    emulator.faults = { down: true };
+    const draws = [0.1, 0.9, 0.5, 0, 0.75, 0.3, 0.6];
+    let i = 0;
+    const v = await check('111', DEFAULT_RETRY, () => draws[i++]!);
+    assert.equal(v.code, 'APPLE_UNAVAILABLE');
+    // Caps 500, 1000, 2000, 4000, 8000, 8000, 8000; the last attempt stops at maxAttempts.
+    assert.deepEqual(clock.slept, [50, 900, 1000, 0, 6000, 2400, 4800]);
+    assert.ok(new Set(clock.slept).size > 1);
+  });
+
+  test('with the default random source the delays stay within their caps and differ', async () => {
+    emulator.faults = { down: true };
+    await checkWithApple(material.signingKey, id, '111', {
+      baseUrl: emulator.url,
+      clock,
+      retry: DEFAULT_RETRY,
+    });
+    const caps = [500, 1000, 2000, 4000, 8000, 8000, 8000];
+    clock.slept.forEach((ms, n) => assert.ok(ms >= 0 && ms <= caps[n]!, `${ms} within ${caps[n]}`));
+    assert.ok(new Set(clock.slept).size > 1, `${clock.slept}`);
+  });
+
   test('Retry-After is honoured', async () => {
     emulator.faults = { down: true, retryAfterSeconds: 20 };
     const v = await check();
@@ -119,6 +147,33 @@ describe('checkWithApple against the emulator', () => {
     const slow = await check('111', { ...DEFAULT_RETRY, maxAttempts: 2, timeoutMs: 50 });
     assert.equal(slow.code, 'APPLE_UNAVAILABLE');
     assert.match(slow.message, /no answer within 50 ms/);
+  });
+
+  test('OK needs proof: a 200 that is not the app is APPLE_UNEXPECTED, whatever it holds', async () => {
+    const answers: [string, RegExp][] = [
+      ['<html><body>Sign in to continue</body></html>', /not JSON/],
+      ['', /an empty body/],
+      [JSON.stringify({ data: { type: 'apps', id: '999' } }), /another app than 111 \(999\)/],
+      [JSON.stringify({ data: { type: 'bundleIds', id: '111' } }), /not of type "apps"/],
+    ];
+    for (const [rawBody, why] of answers) {
+      emulator.faults = { perKey: new Map([['KEY0000001', { status: 200, rawBody }]]) };
+      const v = await check();
+      assert.equal(v.code, 'APPLE_UNEXPECTED', rawBody);
+      assert.match(v.message, why);
+      assert.equal(v.requests, 1);
+    }
+  });
+
+  test('an answer above the size cap is not read: APPLE_UNEXPECTED, no RangeError', async () => {
+    const rawBody = JSON.stringify({
+      data: { type: 'apps', id: '111' },
+      padding: 'x'.repeat(2 * MAX_ANSWER_BYTES),
+    });
+    emulator.faults = { perKey: new Map([['KEY0000001', { status: 200, rawBody }]]) };
+    const v = await check();
+    assert.equal(v.code, 'APPLE_UNEXPECTED');
+    assert.match(v.message, new RegExp(`more than ${MAX_ANSWER_BYTES} bytes`));
   });
 
   test('a failure rate of 30% still ends OK for a working key', async () => {

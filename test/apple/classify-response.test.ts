@@ -7,7 +7,18 @@ const body = (status: number, code: string): string =>
 
 describe('classifyResponse', () => {
   const cases: [number, string, string][] = [
-    [200, '{}', 'ok'],
+    [200, JSON.stringify({ data: { type: 'apps', id: '111', attributes: {} } }), 'ok'],
+    // OK needs proof: the app asked about, nothing else.
+    [200, '{}', 'unexpected'],
+    [200, '', 'unexpected'],
+    [200, '<html><form>Sign in to the Wi-Fi</form></html>', 'unexpected'],
+    [200, 'garbage\u0000', 'unexpected'],
+    [200, JSON.stringify({ data: { type: 'apps', id: '222' } }), 'unexpected'],
+    [200, JSON.stringify({ data: { type: 'users', id: '111' } }), 'unexpected'],
+    [200, JSON.stringify({ data: { type: 'apps', id: 111 } }), 'unexpected'],
+    [200, JSON.stringify({ data: [{ type: 'apps', id: '111' }] }), 'unexpected'],
+    [200, 'null', 'unexpected'],
+    [201, JSON.stringify({ data: { type: 'apps', id: '111' } }), 'unexpected'],
     [401, body(401, 'NOT_AUTHORIZED'), 'unauthorized'],
     [403, body(403, 'FORBIDDEN_ERROR'), 'role'],
     [403, body(403, 'FORBIDDEN.REQUIRED_AGREEMENTS_MISSING_OR_EXPIRED'), 'agreement'],
@@ -23,24 +34,42 @@ describe('classifyResponse', () => {
   ];
   for (const [status, text, kind] of cases) {
     test(`${status} ${text.slice(0, 60)} is ${kind}`, () =>
-      assert.equal(classifyResponse(status, text, null).kind, kind));
+      assert.equal(classifyResponse(status, text, null, '111').kind, kind));
   }
 
   test("the summary names the status, Apple's code and detail", () => {
-    assert.deepEqual(classifyResponse(403, body(403, 'FORBIDDEN_ERROR'), null), {
+    assert.deepEqual(classifyResponse(403, body(403, 'FORBIDDEN_ERROR'), null, '111'), {
       kind: 'role',
       summary: 'HTTP 403 FORBIDDEN_ERROR: the detail',
     });
   });
 
+  test("another app's answer names what was wrong; Apple's text is escaped", () => {
+    assert.deepEqual(
+      classifyResponse(200, JSON.stringify({ data: { type: 'apps', id: '222' } }), null, '111'),
+      {
+        kind: 'unexpected',
+        summary: 'HTTP 200 for another app than 111 (222)',
+      },
+    );
+    const hostile = JSON.stringify({
+      errors: [{ code: 'X\n::error::code', detail: 'line\n::add-mask::secret' }],
+    });
+    assert.deepEqual(classifyResponse(400, hostile, null, '111'), {
+      kind: 'unexpected',
+      summary: 'HTTP 400 X\\n::error::code: line\\n::add-mask::secret',
+    });
+  });
+
   test('Retry-After in seconds is read; an HTTP date is left to the backoff', () => {
-    assert.deepEqual(classifyResponse(429, body(429, 'RATE_LIMIT_EXCEEDED'), '12'), {
+    assert.deepEqual(classifyResponse(429, body(429, 'RATE_LIMIT_EXCEEDED'), '12', '111'), {
       kind: 'retryable',
       summary: 'HTTP 429 RATE_LIMIT_EXCEEDED: the detail',
       retryAfterMs: 12_000,
     });
     assert.equal(
-      (classifyResponse(503, '', 'Fri, 27 Nov 2026 12:00:00 GMT') as { retryAfterMs?: number }).retryAfterMs,
+      (classifyResponse(503, '', 'Fri, 27 Nov 2026 12:00:00 GMT', '111') as { retryAfterMs?: number })
+        .retryAfterMs,
       undefined,
     );
   });

@@ -75,4 +75,49 @@ describe('asc-keys affected', () => {
     );
     assert.equal((await runCli(['affected'], { cwd: dir })).code, 2);
   });
+
+  test('--customers with a trailing slash, ./ or an absolute path inside the repository means the same directory', async () => {
+    const dir = repository();
+    writeFileSync(
+      join(dir, 'customers/initech.yaml'),
+      recordText({ customer: 'initech', appleId: '555', keyId: 'INITECH001' }),
+    );
+    for (const customers of [
+      'customers/',
+      './customers',
+      'customers//',
+      join(dir, 'customers'),
+      `${join(dir, 'customers')}/`,
+    ]) {
+      const r = await runCli(['affected', '--base', 'main', '--customers', customers], { cwd: dir });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'customer-initech\n', customers);
+      const lint = await runCli(['lint', '--customers', customers, '--format', 'json'], { cwd: dir });
+      assert.equal(JSON.parse(lint.stdout).summary.errors, 0, customers);
+    }
+    const outside = await runCli(['affected', '--base', 'main', '--customers', '/tmp'], { cwd: dir });
+    assert.equal(outside.code, 2);
+    assert.match(outside.stderr, /--customers \/tmp is outside the repository/);
+  });
+
+  test('findings name the file the same way whatever the spelling of --customers', async () => {
+    const dir = repository();
+    writeFileSync(join(dir, 'customers/acme-corp.yaml'), '');
+    for (const customers of ['customers/', join(dir, 'customers')]) {
+      const r = await runCli(['lint', '--customers', customers], { cwd: dir });
+      assert.match(r.stdout, /^customers\/acme-corp\.yaml:1:1: error FILE_EMPTY/m, customers);
+    }
+  });
+
+  test('a --base that looks like an option never reaches git as one; an empty one is a usage error', async () => {
+    const dir = repository();
+    for (const base of ['--independent', '--output=/tmp/x']) {
+      const r = await runCli(['affected', `--base=${base}`], { cwd: dir });
+      assert.equal(r.code, 2, base);
+      assert.match(r.stderr, /is not a git ref; name a branch, tag or commit/);
+    }
+    const empty = await runCli(['affected', '--base', ''], { cwd: dir });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /argument '' is invalid\. must not be empty/);
+  });
 });

@@ -1,5 +1,18 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, test } from 'vitest';
 import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/client-iam';
@@ -27,6 +40,31 @@ const SCENARIOS: KeyScenario[] = [
   { slug: 'broken', brokenRecord: 'customer: broken\napp: [\n' },
   { slug: 'apple-busy', appleAnswer: { status: 503 } },
   { slug: 'apple-odd', appleAnswer: { status: 400 } },
+  // The PEM where an ID belongs (an easy slip when the value is built by hand): never echoed.
+  {
+    slug: 'pem-in-issuer',
+    value: (k, ids) => JSON.stringify({ key_id: ids.keyId, issuer_id: k.pem, key: k.pem }),
+  },
+  {
+    slug: 'pem-in-key-id',
+    value: (k, ids) => JSON.stringify({ key_id: k.pem, issuer_id: ids.issuerId, key: k.pem }),
+  },
+  // file: keys that must not be read (CONTRACT section 1); the files are put in place below.
+  { slug: 'link-outside', store: 'file' },
+  { slug: 'link-inside', store: 'file' },
+  { slug: 'fifo', store: 'file' },
+  { slug: 'dev-zero', store: 'file' },
+  { slug: 'huge-file', store: 'file' },
+  { slug: 'a-directory', store: 'file' },
+  // 200 with something that is not the app: no proof, no OK.
+  {
+    slug: 'portal-page',
+    appleAnswer: { status: 200, rawBody: '<html><body>Sign in to the Wi-Fi</body></html>' },
+  },
+  {
+    slug: 'other-app',
+    appleAnswer: { status: 200, rawBody: JSON.stringify({ data: { type: 'apps', id: '42' } }) },
+  },
 ];
 
 const EXPECTED: Record<string, [string, string]> = {
@@ -44,7 +82,38 @@ const EXPECTED: Record<string, [string, string]> = {
   broken: ['invalid', 'RECORD_INVALID'],
   'apple-busy': ['inconclusive', 'APPLE_UNAVAILABLE'],
   'apple-odd': ['inconclusive', 'APPLE_UNEXPECTED'],
+  'pem-in-issuer': ['invalid', 'KEY_ID_MISMATCH'],
+  'pem-in-key-id': ['invalid', 'KEY_ID_MISMATCH'],
+  'link-outside': ['invalid', 'SECRET_ACCESS_DENIED'],
+  'link-inside': ['valid', 'OK'],
+  fifo: ['invalid', 'SECRET_NOT_FOUND'],
+  'dev-zero': ['invalid', 'SECRET_ACCESS_DENIED'],
+  'huge-file': ['invalid', 'P8_INVALID'],
+  'a-directory': ['invalid', 'SECRET_NOT_FOUND'],
+  'portal-page': ['inconclusive', 'APPLE_UNEXPECTED'],
+  'other-app': ['inconclusive', 'APPLE_UNEXPECTED'],
 };
+const TOTAL = { total: 24, valid: 4, invalid: 16, inconclusive: 4 };
+
+/** Replaces the file: keys of the scenarios above with what each stands for. */
+function placeFileKeys(dir: string): void {
+  const key = (slug: string): string => join(dir, 'keys', `${slug}.p8`);
+  // A working key outside the repository, reached through a link inside it.
+  const outside = mkdtempSync(join(tmpdir(), 'asc-keys-outside-'));
+  renameSync(key('link-outside'), join(outside, 'key.p8'));
+  symlinkSync(join(outside, 'key.p8'), key('link-outside'));
+  // A link that stays inside the repository is fine.
+  renameSync(key('link-inside'), join(dir, 'keys', 'real-inside.p8'));
+  symlinkSync('real-inside.p8', key('link-inside'));
+  rmSync(key('fifo'));
+  execFileSync('mkfifo', [key('fifo')]);
+  rmSync(key('dev-zero'));
+  symlinkSync('/dev/zero', key('dev-zero'));
+  // 200 MB without using the disk: a sparse file.
+  truncateSync(key('huge-file'), 200 * 1024 * 1024);
+  rmSync(key('a-directory'));
+  mkdirSync(key('a-directory'));
+}
 
 let moto: MotoServer;
 const emulator = new AscEmulator();
@@ -66,6 +135,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     moto = await startMoto();
     await emulator.start();
     fixture = await buildKeyFixture(SCENARIOS, secretsManagerClient(moto), emulator);
+    placeFileKeys(fixture.project.dir);
   });
   afterAll(async () => {
     await emulator.stop();
@@ -89,7 +159,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
       ]),
     );
     assert.deepEqual(got, EXPECTED);
-    assert.deepEqual(doc.summary, { total: 14, valid: 3, invalid: 9, inconclusive: 2 });
+    assert.deepEqual(doc.summary, TOTAL);
     const ok = doc.results.find((x: { customer: string }) => x.customer === 'ok-team');
     assert.deepEqual(Object.keys(ok), [
       'customer',
@@ -112,9 +182,9 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
 
     const xml = readFileSync(junit, 'utf8');
     outputs.push(xml);
-    assert.equal(xml.match(/<testcase /g)?.length, 14);
-    assert.equal(xml.match(/<failure /g)?.length, 9);
-    assert.equal(xml.match(/<error /g)?.length, 2);
+    assert.equal(xml.match(/<testcase /g)?.length, TOTAL.total);
+    assert.equal(xml.match(/<failure /g)?.length, TOTAL.invalid);
+    assert.equal(xml.match(/<error /g)?.length, TOTAL.inconclusive);
     assert.match(xml, /<failure message="KEY_REJECTED: App Store Connect rejected key/);
     assert.match(
       r.stderr,
@@ -126,7 +196,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     );
     const md = readFileSync(summary, 'utf8');
     outputs.push(md);
-    assert.match(md, /14 keys: 3 valid, 9 invalid, 2 inconclusive/);
+    assert.match(md, /24 keys: 4 valid, 16 invalid, 4 inconclusive/);
     assert.match(md, /\| revoked \| K0007REVOK \| invalid \| KEY_REJECTED \|/);
   });
 
@@ -138,7 +208,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
       r.stdout,
       /^no-agreement: AGREEMENT_MISSING the customer's App Store Connect agreements are missing or expired/m,
     );
-    assert.match(r.stdout, /^14 keys: 3 valid, 9 invalid, 2 inconclusive$/m);
+    assert.match(r.stdout, /^24 keys: 4 valid, 16 invalid, 4 inconclusive$/m);
     assert.equal(r.stderr, '');
   });
 
@@ -219,11 +289,16 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     }
   });
 
-  test('Secrets Manager unreachable: AWS_UNAVAILABLE (inconclusive), never invalid; file: keys still checked', async () => {
-    const r = await check(['--format', 'json', '--customer', 'ok-team', '--customer', 'ok-file'], {
-      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
-      AWS_MAX_ATTEMPTS: '2',
+  test('Secrets Manager unavailable (503): AWS_UNAVAILABLE (inconclusive), never invalid; file: keys still checked', async () => {
+    const busy = createServer((_req, res) => {
+      res.writeHead(503, { 'Content-Type': 'application/x-amz-json-1.1' });
+      res.end(JSON.stringify({ __type: 'ServiceUnavailable', message: 'busy' }));
     });
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const r = await check(['--format', 'json', '--customer', 'ok-team', '--customer', 'ok-file'], {
+      AWS_ENDPOINT_URL: `http://127.0.0.1:${(busy.address() as AddressInfo).port}`,
+      AWS_MAX_ATTEMPTS: '2',
+    }).finally(() => busy.close());
     assert.equal(r.code, 3, r.stderr);
     const byCustomer = Object.fromEntries(
       JSON.parse(r.stdout).results.map((x: { customer: string; code: string }) => [x.customer, x.code]),
@@ -246,16 +321,74 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 
+  test('configuration errors exit 2 and name the setting and the cause', async () => {
+    const cases: [NodeJS.ProcessEnv, string[], RegExp][] = [
+      [
+        { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' },
+        [],
+        /AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\)/,
+      ],
+      [{ AWS_ENDPOINT_URL: 'not-a-url' }, [], /AWS_ENDPOINT_URL=not-a-url is not a URL \(Invalid URL\)/],
+      [{ AWS_REGION: 'not a region' }, [], /AWS_REGION=not a region is not an AWS region/],
+      [{}, ['--asc-base-url', 'not a url'], /--asc-base-url not a url is not a URL \(Invalid URL\)/],
+      [{ ASC_API_BASE_URL: 'ftp://x' }, [], /ASC_API_BASE_URL ftp:\/\/x is not an http\(s\) URL/],
+    ];
+    for (const [env, args, message] of cases) {
+      const r = await check(['--customer', 'ok-team', ...args], env);
+      assert.equal(r.code, 2, `${JSON.stringify(env)} ${r.stdout}${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /unexpected error|\n\s+at /);
+    }
+  });
+
+  test("an AWS_REGION other than the platform's is a warning that says which region is used", async () => {
+    const r = await check(['--customer', 'ok-team', '--format', 'json'], { AWS_REGION: 'us-east-1' });
+    assert.match(
+      r.stderr,
+      /^asc-keys: warning: AWS_REGION is us-east-1 but the platform's region \(cdktf\.json, context\.platform\.region\) is eu-central-1; asc-keys uses us-east-1/m,
+    );
+    assert.equal(JSON.parse(r.stdout).results[0].code, 'SECRET_NOT_FOUND');
+  });
+
   test('usage errors exit 2: unknown --customer, bad --shard, bad --concurrency', async () => {
     assert.equal((await check(['--customer', 'nobody'])).code, 2);
     assert.equal((await check(['--shard', '4/3'])).code, 2);
     const c = await check(['--concurrency', '0']);
     assert.equal(c.code, 2);
     assert.match(c.stderr, /--concurrency <n>' argument '0' is invalid\. must be a whole number, 1 or more/);
+    for (const empty of [
+      ['--shard', ''],
+      ['--junit', ''],
+      ['--customers', ''],
+      ['--customer', ''],
+    ]) {
+      const e = await check(empty);
+      assert.equal(e.code, 2, empty.join(' '));
+      assert.match(e.stderr, /argument '' is invalid\. must not be empty/);
+    }
   });
 
-  test('--debug on failures shows stacks of errors but never key material', async () => {
-    const r = await check(['--debug', '--customer', 'garbage', '--customer', 'revoked'], {
+  test('--debug reads every key and reports every code, in every output, without key material', async () => {
+    const junit = join(fixture.project.dir, 'debug.xml');
+    const summary = join(fixture.project.dir, 'debug.md');
+    writeFileSync(summary, '');
+    const r = await check(['--debug', '--format', 'json', '--junit', junit], {
+      GITHUB_ACTIONS: 'true',
+      GITHUB_STEP_SUMMARY: summary,
+    });
+    outputs.push(readFileSync(junit, 'utf8'), readFileSync(summary, 'utf8'));
+    assert.equal(r.code, 1, r.stderr);
+    const doc = JSON.parse(r.stdout);
+    // Every key was read and parsed: the local checks and Apple decided each one.
+    assert.deepEqual(doc.summary, TOTAL);
+    const text = await check(['--debug']);
+    assert.equal(text.code, 1);
+    assert.match(text.stdout, /^24 keys: 4 valid, 16 invalid, 4 inconclusive$/m);
+  });
+
+  test('--debug on a crash after keys were read: the stack and its cause, never key material', async () => {
+    // The file: key is read; Secrets Manager then refuses the missing credentials.
+    const r = await check(['--debug', '--customer', 'ok-file', '--customer', 'ok-team'], {
       AWS_ACCESS_KEY_ID: '',
       AWS_SECRET_ACCESS_KEY: '',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
@@ -263,6 +396,50 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     });
     assert.equal(r.code, 2);
     assert.match(r.stderr, /\n\s+at /);
+    assert.match(r.stderr, /caused by: CredentialsProviderError/);
+  });
+
+  test('a PEM in issuer_id or key_id is described by its shape, never echoed', async () => {
+    const r = await check(['--format', 'json', '--customer', 'pem-in-issuer', '--customer', 'pem-in-key-id']);
+    const [issuer, keyId] = JSON.parse(r.stdout).results;
+    assert.match(
+      issuer.message,
+      /issuer_id is not an Issuer ID: \d+ characters, looks like a PEM key, the record says/,
+    );
+    assert.match(
+      keyId.message,
+      /key_id is not a Key ID: \d+ characters, looks like a PEM key, the record says/,
+    );
+  });
+
+  test('file: keys are read only from regular files of at most 64 KiB inside the repository', async () => {
+    const r = await check([
+      '--format',
+      'json',
+      ...['link-outside', 'link-inside', 'fifo', 'dev-zero', 'huge-file', 'a-directory'].flatMap((c) => [
+        '--customer',
+        c,
+      ]),
+    ]);
+    const by = Object.fromEntries(
+      JSON.parse(r.stdout).results.map((x: { customer: string; message: string }) => [x.customer, x.message]),
+    );
+    assert.match(
+      by['link-outside'],
+      /resolves \(through a symbolic link\) to a place outside the repository/,
+    );
+    assert.match(by['dev-zero'], /outside the repository/);
+    assert.match(by.fifo, /is not a regular file \(a device, FIFO or socket\)/);
+    assert.match(by['huge-file'], /is 209715200 bytes; a key file is under 1 KiB/);
+    assert.match(by['a-directory'], /is a directory, not a key file/);
+  });
+
+  test("OK needs proof: a portal page or another app's JSON is APPLE_UNEXPECTED", async () => {
+    const r = await check(['--format', 'json', '--customer', 'portal-page', '--customer', 'other-app']);
+    assert.equal(r.code, 3);
+    const [other, portal] = JSON.parse(r.stdout).results;
+    assert.match(other.message, /HTTP 200 for another app than \d+ \(42\)/);
+    assert.match(portal.message, /HTTP 200 with a body that is not JSON/);
   });
 
   test('access denied by IAM: SECRET_ACCESS_DENIED', async () => {

@@ -51,12 +51,17 @@ describe('asc-keys lint', () => {
 
   test('--customers reaches another directory, and findings name the path through it', async () => {
     const project = tempProject({ 'acme-corp.yaml': recordText({ createdOn: '2026-02-30' }) });
-    const r = await runCli(['lint', '--customers', project.customers], { cwd: project.dir });
+    // Outside the repository root: the path as given.
+    const elsewhere = tempProject({ 'acme-corp.yaml': recordText({ createdOn: '2026-02-30' }) });
+    const r = await runCli(['lint', '--customers', elsewhere.customers], { cwd: project.dir });
     assert.equal(r.code, 1);
     assert.ok(
-      r.stdout.startsWith(`${join(project.customers, 'acme-corp.yaml')}:10:14: error DATE_INVALID`),
+      r.stdout.startsWith(`${join(elsewhere.customers, 'acme-corp.yaml')}:10:14: error DATE_INVALID`),
       r.stdout,
     );
+    // Inside it, as an absolute path: the same directory as "customers", named the same way.
+    const inside = await runCli(['lint', '--customers', project.customers], { cwd: project.dir });
+    assert.ok(inside.stdout.startsWith('customers/acme-corp.yaml:10:14: error DATE_INVALID'), inside.stdout);
   });
 
   test('GitHub annotations on stderr under GITHUB_ACTIONS=true, and a step summary', async () => {

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
-import {} from 'node:fs';
+import { addDays, today } from '../../lib/model/days.js';
 import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { recordText, tempProject } from '../support/project.js';
+
+// A key made today: a createdOn in the future is an error.
+const TODAY = today(new Date());
 
 describe('asc-keys status', () => {
   const record = (customer: string, createdOn: string, extra?: string): string =>
@@ -16,7 +19,7 @@ describe('asc-keys status', () => {
 
   test('age, due day, days left and overdue, in text, JSON and Markdown; overdue is a warning, exit 0', async () => {
     const project = tempProject({
-      'fresh.yaml': record('fresh', '2099-01-01'),
+      'fresh.yaml': record('fresh', TODAY),
       'old.yaml': record('old', '2000-01-01', 'rotation:\n  maxAgeDays: 100\n  remindDaysBefore: []'),
     });
     const text = await runCli(['status'], { cwd: project.dir });
@@ -24,6 +27,12 @@ describe('asc-keys status', () => {
     assert.match(text.stdout, /^customer\s+key ID\s+age \(days\)\s+rotation due\s+days left\s+overdue$/m);
     assert.match(text.stdout, /^old\s+OLDXXXXXXX\s+\d+\s+2000-04-10\s+-\d+\s+OVERDUE$/m);
     assert.match(text.stdout, /^2 customers, 1 overdue$/m);
+    // As the README says: overdue keys are warning lines too.
+    assert.match(
+      text.stdout,
+      /^warning: old: the key OLDXXXXXXX was due for rotation on 2000-04-10 \(\d+ days ago\)$/m,
+    );
+    assert.doesNotMatch(text.stdout, /^warning: fresh/m);
 
     const json = JSON.parse((await runCli(['status', '--format', 'json'], { cwd: project.dir })).stdout);
     const fresh = json.customers.find((c: { customer: string }) => c.customer === 'fresh');
@@ -33,14 +42,14 @@ describe('asc-keys status', () => {
         customer: 'fresh',
         file: 'customers/fresh.yaml',
         keyId: 'FRESHXXXXX',
-        createdOn: '2099-01-01',
+        createdOn: TODAY,
         ageDays: undefined,
-        rotationDue: '2100-01-01',
+        rotationDue: addDays(TODAY, 365),
         daysLeft: undefined,
         overdue: false,
       },
     );
-    assert.ok(fresh.ageDays < 0 && fresh.daysLeft > 365);
+    assert.ok(fresh.ageDays >= 0 && fresh.ageDays <= 1 && fresh.daysLeft >= 364, JSON.stringify(fresh));
     assert.deepEqual(json.summary, { customers: 2, overdue: 1, errors: 0 });
 
     const md = await runCli(['status', '--format', 'markdown'], { cwd: project.dir });
@@ -59,12 +68,26 @@ describe('asc-keys status', () => {
 
   test('invalid records are listed and exit 1; the valid ones are still shown', async () => {
     const project = tempProject({
-      'fresh.yaml': record('fresh', '2099-01-01'),
+      'fresh.yaml': record('fresh', TODAY),
       'broken.yaml': 'customer: [',
     });
     const r = await runCli(['status'], { cwd: project.dir });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /broken\.yaml:\d+:\d+: error YAML_SYNTAX/);
     assert.match(r.stdout, /^fresh\s+FRESHXXXXX/m);
+  });
+
+  test('one customer is "1 customer"; a GITHUB_STEP_SUMMARY that cannot be written is a warning, not a crash', async () => {
+    const project = tempProject({ 'fresh.yaml': record('fresh', TODAY) });
+    const r = await runCli(['status'], {
+      cwd: project.dir,
+      env: { GITHUB_STEP_SUMMARY: `${project.dir}/no-such-dir/summary.md` },
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^1 customer, 0 overdue$/m);
+    assert.match(
+      r.stderr,
+      /^asc-keys: warning: the step summary was not written: GITHUB_STEP_SUMMARY=.*no-such-dir\/summary\.md cannot be appended to/m,
+    );
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
@@ -41,5 +41,45 @@ describe('asc-keys synth', () => {
     rmSync(join(project.customers, 'jdoe-studio.yaml'));
     assert.equal((await runCli(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
     assert.ok(!existsSync(join(project.dir, 'out', 'stacks', 'customer-jdoe-studio')));
+  });
+
+  test('a synth --out directory with foreign content keeps it: only stacks synth wrote are removed', async () => {
+    const project = exampleProject();
+    const out = join(project.dir, 'out');
+    assert.equal((await runCli(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
+    mkdirSync(join(out, 'stacks', 'foreign'));
+    writeFileSync(join(out, 'stacks', 'foreign', 'main.tf'), '# not ours\n');
+    writeFileSync(join(out, 'notes.txt'), 'keep me\n');
+    // Terraform's local state beside a stack whose customer is then removed.
+    writeFileSync(join(out, 'stacks', 'customer-globex', 'terraform.customer-globex.tfstate'), '{}');
+    rmSync(join(project.customers, 'globex.yaml'));
+    rmSync(join(project.customers, 'jdoe-studio.yaml'));
+    const r = await runCli(['synth', '--out', 'out'], { cwd: project.dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(out, 'stacks', 'foreign', 'main.tf'), 'utf8'), '# not ours\n');
+    assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'keep me\n');
+    assert.ok(!existsSync(join(out, 'stacks', 'customer-jdoe-studio')));
+    assert.ok(!existsSync(join(out, 'stacks', 'customer-globex', 'cdk.tf.json')));
+    assert.ok(existsSync(join(out, 'stacks', 'customer-globex', 'terraform.customer-globex.tfstate')));
+    assert.match(
+      r.stderr,
+      /^asc-keys: warning: kept out\/stacks\/customer-globex: its stack is gone, but it holds files synth did not write/m,
+    );
+    assert.match(r.stdout, /^Synthesized 2 stacks \(platform and 1 customer\) into out\/stacks$/m);
+  });
+
+  test('--out naming a file, or empty, is a usage error that changes nothing', async () => {
+    const project = exampleProject();
+    writeFileSync(join(project.dir, 'out.txt'), 'precious\n');
+    const file = await runCli(['synth', '--out', 'out.txt'], { cwd: project.dir });
+    assert.equal(file.code, 2);
+    assert.match(
+      file.stderr,
+      /^asc-keys: --out out\.txt is not a directory; name a directory for the stacks/m,
+    );
+    assert.equal(readFileSync(join(project.dir, 'out.txt'), 'utf8'), 'precious\n');
+    const empty = await runCli(['synth', '--out', ''], { cwd: project.dir });
+    assert.equal(empty.code, 2);
+    assert.match(empty.stderr, /argument '' is invalid\. must not be empty/);
   });
 });

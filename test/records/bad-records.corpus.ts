@@ -1,19 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import { recordText } from '../support/project.js';
 
+export interface ExpectedFinding {
+  readonly code: string;
+  readonly file: string;
+  /** As a string: the line of the file that holds that text. */
+  readonly line: number | string;
+  readonly column?: number;
+}
+
 export interface BadInput {
   readonly name: string;
   /** Files in customers/. */
   readonly files: Record<string, string | Buffer | (() => Promise<string | Buffer>)>;
   /** Replaces context.platform in cdktf.json. */
   readonly platform?: (base: Record<string, unknown>) => Record<string, unknown>;
-  /** `line` as a string: the line of the file that holds that text. */
-  readonly expect: {
-    readonly code: string;
-    readonly file: string;
-    readonly line: number | string;
-    readonly column?: number;
-  };
+  /** Replaces cdktf.json as a whole. */
+  readonly configText?: string;
+  /** The finding the input is about. */
+  readonly expect: ExpectedFinding;
+  /** Every other finding it must produce: with `expect`, the exact set. */
+  readonly also?: readonly ExpectedFinding[];
 }
 
 const A = 'acme-corp.yaml';
@@ -26,7 +33,26 @@ const replaceLine = (text: string, line: number, content: string): string =>
 const second = (fields: Parameters<typeof recordText>[0]): string =>
   recordText({ customer: 'globex', appleId: '3456789012', keyId: 'B8VN3C6Z1Q', ...fields });
 
-/** Bad inputs for lint; each names the one finding it must produce, where. */
+/** An alias bomb: each level refers nine times to the one before, ten levels deep. */
+function aliasBomb(open: string, close: string): string {
+  const lines = [`b0: &b0 ${open}x${close}`];
+  for (let i = 1; i <= 10; i++) {
+    const refs = Array.from({ length: 9 }, () => `*b${i - 1}`).join(', ');
+    lines.push(
+      `b${i}: &b${i} ${
+        open === '['
+          ? `[${refs}]`
+          : `{${refs
+              .split(', ')
+              .map((r, j) => `k${j}: ${r}`)
+              .join(', ')}}`
+      }`,
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Bad inputs for lint; each names every finding it must produce, where. */
 export const BAD_INPUTS: readonly BadInput[] = [
   {
     name: 'appleId of the wrong type (a list)',
@@ -77,6 +103,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
     name: 'misspelt nested field',
     files: { [A]: replaceLine(valid, 9, '  fingerprnt: DOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347i6R4') },
     expect: { code: 'FIELD_UNKNOWN', file: A, line: 9, column: 3 },
+    also: [{ code: 'FIELD_REQUIRED', file: A, line: 5, column: 1 }],
   },
   {
     name: 'unknown field in a list item',
@@ -154,6 +181,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
     name: 'duplicate slug across files',
     files: { [A]: valid, 'globex.yaml': second({ customer: 'acme-corp', secret: 'aws-sm:asc-keys/other' }) },
     expect: { code: 'DUPLICATE_CUSTOMER', file: 'globex.yaml', line: 1 },
+    also: [{ code: 'FILE_NAME_MISMATCH', file: 'globex.yaml', line: 1, column: 11 }],
   },
   {
     name: 'unsupported secret scheme',
@@ -267,6 +295,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
         }),
     },
     expect: { code: 'PRIVATE_KEY_IN_FILE', file: A, line: 11, column: 14 },
+    also: [{ code: 'FIELD_UNKNOWN', file: A, line: 11, column: 1 }],
   },
   {
     name: 'a 2 MB file',
@@ -311,5 +340,135 @@ export const BAD_INPUTS: readonly BadInput[] = [
     files: { [A]: valid },
     platform: (p) => ({ ...p, rotation: { maxAgeDays: 10, remindDaysBefore: [45] } }),
     expect: { code: 'REMINDER_OUT_OF_RANGE', file: 'cdktf.json', line: '45' },
+  },
+  // Parser exceptions and what YAML can do beyond plain data: each a finding on its own file.
+  {
+    name: 'alias bomb of lists (billion laughs)',
+    files: { [A]: `${valid}${aliasBomb('[', ']')}` },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 1, column: 1 },
+  },
+  {
+    name: 'alias bomb of mappings',
+    files: { [A]: `${valid}${aliasBomb('{k0: ', '}')}` },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 1, column: 1 },
+  },
+  {
+    name: 'alias bomb in a known field',
+    files: {
+      [A]: valid.replace(
+        'displayName: ACME Corp',
+        `displayName: &a0 x\n${Array.from({ length: 120 }, (_, i) => `n${i}: *a0`).join('\n')}`,
+      ),
+    },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 1, column: 1 },
+  },
+  {
+    name: 'alias to an anchor that does not exist',
+    files: { [A]: valid.replace('displayName: ACME Corp', 'displayName: *nowhere') },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 1, column: 1 },
+  },
+  {
+    name: 'deep nesting of flow lists',
+    files: { [A]: `${valid}deep: ${'['.repeat(20_000)}${']'.repeat(20_000)}\n` },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 11 },
+  },
+  {
+    name: 'deep nesting of block sequences',
+    files: { [A]: `${valid}deep:\n${'- '.repeat(50_000)}x\n` },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 12 },
+  },
+  {
+    name: 'a huge scalar just under the size limit',
+    files: { [A]: valid.replace('displayName: ACME Corp', `displayName: ${'x'.repeat(250_000)}`) },
+    expect: { code: 'FIELD_INVALID', file: A, line: 2, column: 14 },
+  },
+  {
+    name: 'a huge number',
+    files: { [A]: recordText({ extra: `rotation:\n  maxAgeDays: ${'9'.repeat(400)}` }) },
+    expect: { code: 'FIELD_TYPE', file: A, line: 12 },
+  },
+  {
+    name: 'custom YAML tag',
+    files: { [A]: valid.replace('displayName: ACME Corp', 'displayName: !foo ACME Corp') },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 2, column: 14 },
+  },
+  {
+    name: 'YAML 1.1 tag outside the core schema (!!binary)',
+    files: { [A]: valid.replace('displayName: ACME Corp', 'displayName: !!binary QUNNRQ==') },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 2, column: 14 },
+  },
+  {
+    name: 'complex mapping key',
+    files: { [A]: `${valid}? [a, b]\n: 1\n` },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 11, column: 3 },
+  },
+  {
+    name: 'a mapping as a key, in flow style',
+    files: { [A]: `${valid}{a: 1}: 2\n` },
+    expect: { code: 'YAML_UNSUPPORTED', file: A, line: 11, column: 1 },
+  },
+  {
+    name: 'appleId as a float (1.5e9)',
+    files: { [A]: replaceLine(valid, 4, '  appleId: 1.5e9') },
+    expect: { code: 'FIELD_TYPE', file: A, line: 4, column: 12 },
+  },
+  {
+    name: 'appleId in hex (0x1F)',
+    files: { [A]: replaceLine(valid, 4, '  appleId: 0x1F') },
+    expect: { code: 'FIELD_TYPE', file: A, line: 4, column: 12 },
+  },
+  {
+    name: 'appleId in octal (0o17)',
+    files: { [A]: replaceLine(valid, 4, '  appleId: 0o17') },
+    expect: { code: 'FIELD_TYPE', file: A, line: 4, column: 12 },
+  },
+  {
+    name: 'every item of remindDaysBefore is checked, bad ones beside',
+    files: {
+      [A]: recordText({ extra: 'rotation:\n  maxAgeDays: 10\n  remindDaysBefore: [10, 3, 3, -1, 2.5, "4"]' }),
+    },
+    expect: { code: 'REMINDER_OUT_OF_RANGE', file: A, line: 13, column: 22 },
+    also: [
+      { code: 'REMINDER_DUPLICATE', file: A, line: 13, column: 29 },
+      { code: 'FIELD_INVALID', file: A, line: 13, column: 32 },
+      { code: 'FIELD_TYPE', file: A, line: 13, column: 36 },
+      { code: 'FIELD_TYPE', file: A, line: 13, column: 41 },
+    ],
+  },
+  {
+    name: 'createdOn far in the future',
+    files: { [A]: recordText({ createdOn: '2999-01-01' }) },
+    expect: { code: 'DATE_IN_FUTURE', file: A, line: 10, column: 14 },
+  },
+  {
+    name: 'file: path with a NUL character',
+    files: { [A]: recordText({ secret: '"file:keys/a\\0b.p8"' }) },
+    expect: { code: 'SECRET_PATH', file: A, line: 8, column: 11 },
+  },
+  {
+    name: 'a line of a PEM body pasted as a field name',
+    files: {
+      [A]: async () =>
+        `${valid}${(await import('../support/keys.js').then((k) => k.generateTestKey())).pem.split('\n')[2]}: x\n`,
+    },
+    expect: { code: 'PRIVATE_KEY_IN_FILE', file: A, line: 11, column: 1 },
+    also: [{ code: 'FIELD_UNKNOWN', file: A, line: 11, column: 1 }],
+  },
+  {
+    name: 'an unknown field with a long name',
+    files: { [A]: `${valid}${'a'.repeat(40)}: x\n` },
+    expect: { code: 'FIELD_UNKNOWN', file: A, line: 11, column: 1 },
+  },
+  {
+    name: 'cdktf.json empty',
+    files: { [A]: valid },
+    configText: '',
+    expect: { code: 'FILE_EMPTY', file: 'cdktf.json', line: 1, column: 1 },
+  },
+  {
+    name: 'cdktf.json truncated',
+    files: { [A]: valid },
+    configText: '{\n  "app": "npx tsx main.ts",\n  "context": {\n    "platform": {',
+    expect: { code: 'JSON_SYNTAX', file: 'cdktf.json', line: 4, column: 18 },
   },
 ];

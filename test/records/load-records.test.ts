@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { loadProject } from '../../lib/records/load-project.js';
 import { lintReport } from '../../lib/reports/findings-report.js';
 import { EXAMPLE_CONFIG, recordText, tempProject } from '../support/project.js';
-import { BAD_INPUTS } from './bad-records.corpus.js';
+import { BAD_INPUTS, type ExpectedFinding } from './bad-records.corpus.js';
 
 async function materialize(
   files: (typeof BAD_INPUTS)[number]['files'],
@@ -16,37 +16,97 @@ async function materialize(
   return out;
 }
 
-describe('lint on bad inputs', () => {
-  test('the corpus holds at least 30 bad inputs', () => {
-    assert.ok(BAD_INPUTS.length >= 30, `${BAD_INPUTS.length}`);
-  });
+/**
+ * A message names what to do: a next step after the problem ("; rename it ..."), or the rule
+ * the value must meet ("must be ...").
+ */
+const NEXT_STEP =
+  /(;|:) (add|write|rename|remove|delete|fix|set|keep|quote|copy|ask|store|convert|check|split|save|lower|use|restore|move|give|have)\b|\bmust (be|end|start|name|not)\b/;
 
+/** A valid record beside every bad input: it must still be read, and stay free of findings. */
+const BYSTANDER = 'bystander.yaml';
+const bystander = recordText({
+  customer: 'bystander',
+  appleId: '9999999999',
+  keyId: 'BYSTANDER1',
+  fingerprint: 'Yn6cDOx8dVGPO3YbdqXUWixkPuZ1Bp-Y0TA-DoIC347',
+});
+
+describe('lint on bad inputs', () => {
   for (const input of BAD_INPUTS) {
     test(input.name, async () => {
       const platform = input.platform ? input.platform(EXAMPLE_CONFIG.context.platform) : undefined;
-      const project = tempProject(await materialize(input.files), platform);
+      const project = tempProject({ ...(await materialize(input.files)), [BYSTANDER]: bystander }, platform);
+      if (input.configText !== undefined) writeFileSync(project.config, input.configText);
       const loaded = loadProject({ customersDir: project.customers, configFile: project.config });
-      const file =
-        input.expect.file === 'cdktf.json' ? project.config : join(project.customers, input.expect.file);
-      const line =
-        typeof input.expect.line === 'number'
-          ? input.expect.line
-          : readFileSync(file, 'utf8')
+      const pathOf = (file: string): string =>
+        file === 'cdktf.json' ? project.config : join(project.customers, file);
+      const lineOf = (e: ExpectedFinding): number =>
+        typeof e.line === 'number'
+          ? e.line
+          : readFileSync(pathOf(e.file), 'utf8')
               .split('\n')
-              .findIndex((l) => l.includes(input.expect.line as string)) + 1;
-      const match = loaded.findings.find((f) => f.code === input.expect.code);
-      assert.ok(
-        match,
-        `expected ${input.expect.code}, got:\n${loaded.findings.map((f) => `${f.code} ${f.file}:${f.line}:${f.column} ${f.message}`).join('\n')}`,
+              .findIndex((l) => l.includes(e.line as string)) + 1;
+      const expected = [input.expect, ...(input.also ?? [])];
+      const shown = loaded.findings
+        .map((f) => `${f.code} ${f.file}:${f.line}:${f.column} ${f.message}`)
+        .join('\n');
+      // The exact set: no finding missing, none extra.
+      expect(
+        loaded.findings.map((f) => ({ code: f.code, file: f.file, line: f.line })),
+        shown,
+      ).toEqual(
+        expect.arrayContaining(
+          expected.map((e) => ({ code: e.code, file: pathOf(e.file), line: lineOf(e) })),
+        ),
       );
-      assert.equal(match.file, file);
-      assert.equal(match.line, line);
-      if (input.expect.column !== undefined) assert.equal(match.column, input.expect.column);
-      assert.equal(match.severity, 'error');
-      assert.match(match.message, /\S/);
-      assert.equal(lintReport(loaded.findings, loaded.files, loaded.records).exitCode, 1);
+      expect(loaded.findings, shown).toHaveLength(expected.length);
+      for (const e of expected) {
+        if (e.column === undefined) continue;
+        expect(
+          loaded.findings.some(
+            (f) =>
+              f.code === e.code && f.file === pathOf(e.file) && f.line === lineOf(e) && f.column === e.column,
+          ),
+          `${e.code} at column ${e.column}:\n${shown}`,
+        ).toBe(true);
+      }
+      for (const f of loaded.findings) {
+        expect(f.severity).toBe('error');
+        expect(f.message, f.message).toMatch(NEXT_STEP);
+      }
+      // Every other file is still read: the bystander is a valid record.
+      if (input.configText === undefined || loaded.platform)
+        expect(loaded.records.map((r) => r.customer)).toContain('bystander');
+      expect(lintReport(loaded.findings, loaded.files, loaded.records).exitCode).toBe(1);
     });
   }
+
+  test('createdOn: tomorrow (UTC) is allowed, the day after is an error, by the injected clock', () => {
+    const now = new Date('2026-11-28T23:30:00Z');
+    const lint = (createdOn: string): string[] => {
+      const project = tempProject({ 'acme-corp.yaml': recordText({ createdOn }) });
+      return loadProject({ customersDir: project.customers, configFile: project.config, now }).findings.map(
+        (f) => f.code,
+      );
+    };
+    expect(lint('2026-11-29')).toEqual([]);
+    expect(lint('2026-11-30')).toEqual(['DATE_IN_FUTURE']);
+  });
+
+  test('an unknown field is named when it reads like a typo, described by its length when not', () => {
+    const project = tempProject({
+      'acme-corp.yaml': `${recordText()}${'Q'.repeat(20)}/x+${'9'.repeat(20)}: 1\nownr: x\n`,
+    });
+    const messages = loadProject({
+      customersDir: project.customers,
+      configFile: project.config,
+    }).findings.map((f) => f.message);
+    expect(messages).toEqual([
+      'an unknown field of 43 characters at the top level is not a known field; check the spelling (see customers/README.md)',
+      'ownr is not a known field; check the spelling (see customers/README.md)',
+    ]);
+  });
 });
 
 describe('lint on good inputs', () => {

@@ -20,7 +20,7 @@ export interface KeyScenario {
   /** The key sees no app. */
   readonly noApps?: boolean;
   /** The emulator answers this for the key, whatever it sends. */
-  readonly appleAnswer?: { status: number; code?: string };
+  readonly appleAnswer?: { status: number; code?: string; rawBody?: string };
   /** The record file's text, instead of a valid record. */
   readonly brokenRecord?: string;
 }

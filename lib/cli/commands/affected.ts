@@ -1,6 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { basename, dirname, normalize } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { isInsideRoot, normalizeCustomersDir } from '../../records/customers-dir.js';
+import { SLUG } from '../../records/patterns.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import type { CommonOptions } from '../common-options.js';
@@ -18,13 +20,20 @@ const EVERYTHING = [/^cdktf\.json$/, /^main\.ts$/, /^lib\//, /^package(-lock)?\.
  * the merge base of --base and HEAD with the working tree.
  */
 export async function affected(options: AffectedOptions): Promise<number> {
+  const dir = normalizeCustomersDir(options.customers);
+  if (!isInsideRoot(dir))
+    throw new UsageError(
+      'USAGE',
+      `--customers ${options.customers} is outside the repository; run affected from the repository root with the records inside it`,
+    );
   const changed = changedFiles(options.base);
-  const dir = normalize(options.customers);
   const all = changed.some((f) => EVERYTHING.some((re) => re.test(f)));
   // Changed record files count even when deleted: their stack is to be destroyed.
   const records = changed
     .filter((f) => normalize(dirname(f)) === dir && f.endsWith('.yaml'))
-    .map((f) => basename(f, '.yaml'));
+    .map((f) => basename(f, '.yaml'))
+    // A file whose name is no slug is no customer's stack (lint reports it).
+    .filter((slug) => SLUG.test(slug));
   // Every stack: the records are loaded (and linted) only then.
   const customers = [
     ...records,
@@ -63,9 +72,17 @@ function changedFiles(base: string): string[] {
       );
     }
   };
-  const mergeBase = git('merge-base', base, 'HEAD').trim();
-  // --no-renames: a renamed record is its old stack removed and its new stack added.
-  const tracked = git('diff', '--name-only', '--no-renames', mergeBase).split('\n');
-  const untracked = git('ls-files', '--others', '--exclude-standard').split('\n');
+  // A ref is never an option to git: "--base=--output=x" must not reach git as one.
+  if (base.startsWith('-'))
+    throw new UsageError(
+      'USAGE',
+      `--base ${base} is not a git ref; name a branch, tag or commit, e.g. origin/main`,
+    );
+  const commit = git('rev-parse', '--verify', '--end-of-options', `${base}^{commit}`).trim();
+  const mergeBase = git('merge-base', commit, 'HEAD').trim();
+  // --no-renames: a renamed record is its old stack removed and its new stack added. -z: names
+  // come unquoted, whatever characters they hold; "--" ends the options.
+  const tracked = git('diff', '--name-only', '--no-renames', '-z', mergeBase, '--').split('\0');
+  const untracked = git('ls-files', '-z', '--others', '--exclude-standard', '--').split('\0');
   return [...new Set([...tracked, ...untracked].filter(Boolean))].sort();
 }

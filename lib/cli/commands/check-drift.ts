@@ -5,6 +5,8 @@ import { loadProject } from '../../records/load-project.js';
 import { driftReport } from '../../reports/drift-report.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { AwsSecretsManagerStore, defaultClient } from '../../secrets/aws-secrets-manager-store.js';
+import { printable } from '../../reports/printable.js';
+import { checkAwsEnvironment } from '../../secrets/aws-environment.js';
 import type { CommonOptions } from '../common-options.js';
 import { requirePlatform } from '../require-platform.js';
 
@@ -16,6 +18,8 @@ export interface CheckDriftCliOptions extends CommonOptions {
 export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<number> {
   const project = loadProject({ customersDir: options.customers });
   const platform = requirePlatform(project);
+  for (const w of checkAwsEnvironment(platform.region))
+    process.stderr.write(`asc-keys: warning: ${printable(w)}\n`);
   const shard = options.shard ? parseShard(options.shard) : undefined;
   const selectOptions = { ...(options.customer && { customers: options.customer }), ...(shard && { shard }) };
   const selection = selectCustomers(project.records, project.invalid, selectOptions);

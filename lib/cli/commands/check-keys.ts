@@ -10,6 +10,9 @@ import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
 import { progressLine } from '../../reports/progress.js';
+import { printable } from '../../reports/printable.js';
+import { checkAwsEnvironment } from '../../secrets/aws-environment.js';
+import { UsageError } from '../../errors.js';
 import type { CommonOptions } from '../common-options.js';
 import { requirePlatform } from '../require-platform.js';
 
@@ -26,13 +29,17 @@ export async function checkKeysCommand(
   options: CheckKeysCliOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  const ascBaseUrl = ascBase(options, env);
   const project = loadProject({ customersDir: options.customers });
-  // Checking keys needs no platform value, but a broken configuration is a configuration error.
-  requirePlatform(project);
+  // A broken platform configuration is a configuration error.
+  const platform = requirePlatform(project);
   const selection = selectCustomers(project.records, project.invalid, {
     ...(options.customer && { customers: options.customer }),
     ...(options.shard && { shard: parseShard(options.shard) }),
   });
+  if (selection.records.some((r) => r.secret.scheme === 'aws-sm'))
+    for (const w of checkAwsEnvironment(platform.region, env))
+      process.stderr.write(`asc-keys: warning: ${printable(w)}\n`);
   const stores = new Map<string, SecretStore>([
     ['file', new FileStore()],
     ['aws-sm', new AwsSecretsManagerStore()],
@@ -40,7 +47,7 @@ export async function checkKeysCommand(
   const onProgress = progressLine('checking keys');
   const results = await checkKeys(selection, {
     stores,
-    ascBaseUrl: options.ascBaseUrl ?? (env.ASC_API_BASE_URL || DEFAULT_ASC_BASE_URL),
+    ascBaseUrl,
     concurrency: options.concurrency,
     clock: systemClock,
     retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
@@ -49,4 +56,30 @@ export async function checkKeysCommand(
   const report = keysReport(results);
   await emitReport(report, options);
   return report.exitCode;
+}
+
+/** --asc-base-url, else ASC_API_BASE_URL, else Apple's; a value that is not an http(s) URL names its source. */
+function ascBase(options: CheckKeysCliOptions, env: NodeJS.ProcessEnv): string {
+  const [source, value] =
+    options.ascBaseUrl !== undefined
+      ? ['--asc-base-url', options.ascBaseUrl]
+      : env.ASC_API_BASE_URL
+        ? ['ASC_API_BASE_URL', env.ASC_API_BASE_URL]
+        : ['', DEFAULT_ASC_BASE_URL];
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (err) {
+    throw new UsageError(
+      'ASC_BASE_URL_INVALID',
+      `${source} ${value} is not a URL (Invalid URL); give the App Store Connect API base URL, e.g. ${DEFAULT_ASC_BASE_URL}`,
+      { cause: err },
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(
+      'ASC_BASE_URL_INVALID',
+      `${source} ${value} is not an http(s) URL; e.g. ${DEFAULT_ASC_BASE_URL}`,
+    );
+  return value;
 }

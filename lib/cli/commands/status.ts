@@ -2,6 +2,7 @@ import { rotationStatus } from '../../model/rotation.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingAnnotation, findingLine } from '../../reports/findings-report.js';
+import { printable } from '../../reports/printable.js';
 import type { Annotation, ReportCase } from '../../reports/report.js';
 import { markdownTable, textTable } from '../../reports/table.js';
 import type { CommonOptions } from '../common-options.js';
@@ -21,12 +22,16 @@ export async function status(options: CommonOptions, now: Date = new Date()): Pr
     String(r.daysLeft),
     r.overdue ? 'OVERDUE' : 'no',
   ]);
+  const warnings = overdue.map(
+    (r) =>
+      `warning: ${r.record.customer}: the key ${r.record.keyId} was due for rotation on ${r.dueOn} (${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'} ago)`,
+  );
   const summary = `${rows.length} customer${rows.length === 1 ? '' : 's'}, ${overdue.length} overdue${errors.length ? `, ${errors.length} record error${errors.length === 1 ? '' : 's'}` : ''}`;
   const annotations: Annotation[] = [
     ...errors.map(findingAnnotation),
     ...overdue.map((r): Annotation => ({
       severity: 'warning',
-      file: r.record.file,
+      file: printable(r.record.file),
       ...r.record.positions.apiKey,
       title: 'asc-keys ROTATION_OVERDUE',
       message: `the key ${r.record.keyId} of ${r.record.customer} was due for rotation on ${r.dueOn}`,
@@ -34,15 +39,20 @@ export async function status(options: CommonOptions, now: Date = new Date()): Pr
   ];
   const cases: ReportCase[] = rows.map((r) => ({
     name: r.record.customer,
-    file: r.record.file,
+    file: printable(r.record.file),
     outcome: 'passed',
     code: r.overdue ? 'ROTATION_OVERDUE' : 'OK',
-    message: `rotation due ${r.dueOn}, ${r.overdue ? `${-r.daysLeft} days overdue` : `${r.daysLeft} days left`}`,
+    message: `rotation due ${r.dueOn}, ${r.overdue ? `${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'} overdue` : `${r.daysLeft} day${r.daysLeft === 1 ? '' : 's'} left`}`,
   }));
   await emitReport(
     {
       command: 'status',
-      text: [...errors.map(findingLine), rows.length ? textTable([header, ...cells]) : '', summary]
+      text: [
+        ...errors.map(findingLine),
+        rows.length ? textTable([header, ...cells]) : '',
+        warnings.length ? ['', ...warnings, ''].join('\n') : '',
+        summary,
+      ]
         .filter(Boolean)
         .join('\n'),
       json: {

@@ -1,10 +1,13 @@
-import { rmSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseStackList, recordFilesOf } from '../../ci/stack-selection.js';
+import { UsageError } from '../../errors.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingLine, lintReport } from '../../reports/findings-report.js';
+import { printable } from '../../reports/printable.js';
 import type { CommonOptions } from '../common-options.js';
+import { removeStaleStacks, stacksWrittenBefore } from './stale-stacks.js';
 
 export interface SynthOptions extends CommonOptions {
   /** @default "cdktf.out" */
@@ -15,6 +18,7 @@ export interface SynthOptions extends CommonOptions {
 
 /** Lints, then writes every stack; nothing is written when lint finds an error. */
 export async function synth(options: SynthOptions): Promise<number> {
+  requireDirectory(options.out);
   const only = parseStackList(options.stack?.join(','), '--stack');
   // With --stack, only the selected records are read: `lint` checks the whole directory.
   const project = loadProject({
@@ -28,17 +32,25 @@ export async function synth(options: SynthOptions): Promise<number> {
   }
   // cdktf (and the AWS provider classes) load only for the command that needs them.
   const { synthesize } = await import('../../stacks/synthesize.js');
-  // Stacks of customers removed since the last run must not linger beside the new ones.
-  rmSync(join(options.out, 'stacks'), { recursive: true, force: true });
+  // Stacks of customers removed since the last run must not linger beside the new ones; only
+  // what an earlier synth wrote (cdktf's manifest says which) is removed, never anything else.
+  // With --stack the run writes a selection, so nothing else counts as stale.
+  const before = only ? new Map<string, string[]>() : stacksWrittenBefore(options.out);
   const stacks = synthesize({
     records: project.records,
     platform: project.platform,
     outdir: options.out,
     ...(only ? { stacks: only } : {}),
   });
+  const { kept } = removeStaleStacks(options.out, before, stacks);
+  for (const dir of kept)
+    process.stderr.write(
+      `asc-keys: warning: kept ${printable(dir)}: its stack is gone, but it holds files synth did not write (Terraform state?); remove it yourself once that stack is destroyed\n`,
+    );
+  const customers = project.records.length;
   const summary = only
-    ? `Synthesized ${stacks.length} of the stacks (${stacks.join(', ')}) into ${join(options.out, 'stacks')}`
-    : `Synthesized ${stacks.length} stacks (platform and ${project.records.length} customers) into ${join(options.out, 'stacks')}`;
+    ? `Synthesized ${stacks.length} of the stacks (${stacks.join(', ')}) into ${printable(join(options.out, 'stacks'))}`
+    : `Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} (platform and ${customers} customer${customers === 1 ? '' : 's'}) into ${printable(join(options.out, 'stacks'))}`;
   await emitReport(
     {
       ...linted,
@@ -59,4 +71,19 @@ export async function synth(options: SynthOptions): Promise<number> {
     options,
   );
   return 0;
+}
+
+/** --out names a directory (made when missing); a file there is a usage error, not overwritten. */
+function requireDirectory(out: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(out).isDirectory();
+  } catch {
+    return;
+  }
+  if (!isDirectory)
+    throw new UsageError(
+      'USAGE',
+      `--out ${out} is not a directory; name a directory for the stacks (default cdktf.out)`,
+    );
 }

@@ -1,0 +1,19 @@
+import { describe, expect, test } from 'vitest';
+import { printable, withoutWorkflowCommands } from '../../lib/reports/printable.js';
+
+describe('printable', () => {
+  test('line breaks, control characters and Unicode line separators become visible escapes', () => {
+    expect(printable('a\nb\rc\td\u0000e\u001bf\u007fg\u0085h\u2028i')).toBe(
+      'a\\nb\\rc\\td\\u0000e\\u001bf\\u007fg\\u0085h\\u2028i',
+    );
+    expect(printable('plain text: stays')).toBe('plain text: stays');
+  });
+});
+
+describe('withoutWorkflowCommands', () => {
+  test('a line that would start a workflow command is prefixed with a backslash, others are left alone', () => {
+    expect(withoutWorkflowCommands('ok\n::error::x\n  ::add-mask::y\n##[error]z\nsay ::error::w')).toBe(
+      'ok\n\\::error::x\n  \\::add-mask::y\n\\##[error]z\nsay ::error::w',
+    );
+  });
+});
