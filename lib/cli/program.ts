@@ -26,7 +26,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   withCommonOptions(program.command('synth').description('lint, then synthesize the Terraform stacks'))
     .option('--out <dir>', 'where to write the stacks', 'cdktf.out')
-    .action(async (o: CommonOptions & { out: string }) => {
+    .option(
+      '--stack <name>',
+      'only this stack, as `affected` names it (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (o: CommonOptions & { out: string; stack?: string[] }) => {
       const { synth } = await import('./commands/synth.js');
       setExitCode(await synth(o));
     });

@@ -51,7 +51,8 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
               Resource: n.secretArnPattern,
               Condition: {
                 ...taggedOnCreate,
-                StringEquals: { ...taggedOnCreate.StringEquals, 'secretsmanager:KmsKeyId': n.kmsAliasName },
+                // The KMS key exactly as import passes it: the model's kmsKeyId of every key secret.
+                StringEquals: { ...taggedOnCreate.StringEquals, 'secretsmanager:KmsKeyId': n.kmsAliasArn },
               },
             },
             // CreateSecret with tags also needs TagResource, for the same tags.

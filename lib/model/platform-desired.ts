@@ -7,6 +7,7 @@ import type {
   DesiredSubscription,
   DesiredTopic,
 } from './desired-resources.js';
+import { githubRoles } from './github-oidc.js';
 import { importerRole } from './importer-role.js';
 import { platformContext, type PlatformContext } from './platform-context.js';
 import { publisherRole } from './publisher-role.js';
@@ -43,6 +44,7 @@ const ROLE_SOURCES: readonly ((ctx: PlatformContext) => DesiredRole[])[] = [
   publisherRole,
   validatorRole,
   importerRole,
+  githubRoles,
 ];
 
 export function platformDesiredState(platform: PlatformConfig): PlatformDesiredState {

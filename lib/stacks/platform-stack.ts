@@ -8,6 +8,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { PlatformDesiredState } from '../model/platform-desired.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { AwsStack } from './aws-stack.js';
+import { addGithubOidcProvider } from './github-oidc.js';
 import { platformRole } from './platform-role.js';
 import { policyJson } from './policy-json.js';
 import { sealingKeySecret } from './sealing-key.js';
@@ -63,5 +64,6 @@ export class PlatformStack extends AwsStack {
 
     for (const role of desired.roles) platformRole(this, role);
     sealingKeySecret(this, desired.sealingKey);
+    addGithubOidcProvider(this, props.platform);
   }
 }
