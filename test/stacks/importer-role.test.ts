@@ -54,24 +54,35 @@ describe('the importer role in the platform stack', () => {
     });
   });
 
-  test('exactly these actions: create, tag on create, describe, put, move stages, delete; KMS encrypt', () => {
+  test('exactly these actions: create, tag on create, describe, put, move stages, delete; KMS encrypt; read the sealing key', () => {
     const all = statements(synth().resource).flatMap(actions).sort();
     expect(all).toEqual([
+      'kms:Decrypt',
       'kms:Encrypt',
       'kms:GenerateDataKey',
       'secretsmanager:CreateSecret',
       'secretsmanager:DeleteSecret',
       'secretsmanager:DescribeSecret',
+      'secretsmanager:GetSecretValue',
       'secretsmanager:PutSecretValue',
       'secretsmanager:TagResource',
       'secretsmanager:UpdateSecretVersionStage',
     ]);
   });
 
-  test('it never reads a value: no GetSecretValue, no BatchGetSecretValue, no kms:Decrypt, no wildcard action', () => {
-    for (const a of statements(synth().resource).flatMap(actions)) {
-      expect(a).not.toMatch(/GetSecretValue|Decrypt|\*/);
+  test('it never reads a key: GetSecretValue and kms:Decrypt only for the sealing key (import --sealed), no wildcard action', () => {
+    for (const s of statements(synth().resource)) {
+      for (const a of actions(s)) expect(a).not.toMatch(/\*/);
+      if (!actions(s).some((a) => /GetSecretValue|Decrypt/.test(a))) continue;
+      expect(['ReadSealingKey', 'DecryptSealingKey']).toContain(s.Sid);
     }
+    const byId = Object.fromEntries(statements(synth().resource).map((s) => [s.Sid, s]));
+    const sealing = 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:asc-keys/_sealing-key-??????';
+    expect(byId.ReadSealingKey).toMatchObject({ Action: 'secretsmanager:GetSecretValue', Resource: sealing });
+    expect(byId.DecryptSealingKey).toMatchObject({
+      Action: 'kms:Decrypt',
+      Condition: { StringLike: { 'kms:EncryptionContext:SecretARN': sealing } },
+    });
   });
 
   test('secrets under the name prefix only; the platform key only, through Secrets Manager', () => {
