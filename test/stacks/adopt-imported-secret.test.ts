@@ -18,6 +18,8 @@ import { keyNeedles } from '../import/plaintext-watch.js';
 import { TerraformOnMoto } from '../import/terraform-moto.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
+/** Plans and applies start the 700 MB AWS provider several times; on a busy two-core machine that takes minutes. */
+const TERRAFORM_TIMEOUT = 600_000;
 
 function synthOf(r = record()): {
   data?: Record<string, Record<string, Record<string, unknown>>>;
@@ -109,56 +111,64 @@ describe('with real Terraform against moto: one import, one pull request, one ap
     return { tf, plan: await tf.plan() };
   }
 
-  test('the first apply adopts the secret without replacing it or touching its value; later plans are empty', async () => {
-    const key = await importKey('NEWCO00001');
-    const versions = await versionsOf(clients.secretsManager, 'asc-keys/newco');
+  test(
+    'the first apply adopts the secret without replacing it or touching its value; later plans are empty',
+    async () => {
+      const key = await importKey('NEWCO00001');
+      const versions = await versionsOf(clients.secretsManager, 'asc-keys/newco');
 
-    const { tf, plan } = await synthAndPlan();
-    const secret = plan.find((c) => c.address === 'aws_secretsmanager_secret.key')!;
-    expect(secret.importing).toBe(true);
-    // An in-place update of attributes that live only in the state (recovery window), never a replacement.
-    expect(['no-op', 'update']).toContain(secret.actions.join(','));
-    expect(plan.flatMap((c) => c.actions)).not.toContain('delete');
-    expect(
-      plan
-        .filter((c) => c.actions.includes('create'))
-        .map((c) => c.address)
-        .sort(),
-    ).toEqual([
-      'aws_scheduler_schedule.reminder_0d',
-      'aws_scheduler_schedule.reminder_30d',
-      'aws_scheduler_schedule.reminder_7d',
-      'aws_secretsmanager_secret_policy.key_policy',
-    ]);
-    await tf.tf('apply', '-input=false', 'plan.bin');
+      const { tf, plan } = await synthAndPlan();
+      const secret = plan.find((c) => c.address === 'aws_secretsmanager_secret.key')!;
+      expect(secret.importing).toBe(true);
+      // An in-place update of attributes that live only in the state (recovery window), never a replacement.
+      expect(['no-op', 'update']).toContain(secret.actions.join(','));
+      expect(plan.flatMap((c) => c.actions)).not.toContain('delete');
+      expect(
+        plan
+          .filter((c) => c.actions.includes('create'))
+          .map((c) => c.address)
+          .sort(),
+      ).toEqual([
+        'aws_scheduler_schedule.reminder_0d',
+        'aws_scheduler_schedule.reminder_30d',
+        'aws_scheduler_schedule.reminder_7d',
+        'aws_secretsmanager_secret_policy.key_policy',
+      ]);
+      await tf.tf('apply', '-input=false', 'plan.bin');
 
-    expect(await versionsOf(clients.secretsManager, 'asc-keys/newco')).toEqual(versions);
-    expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(key.pem);
-    expect((await tf.plan()).every((c) => c.actions.join() === 'no-op')).toBe(true);
+      expect(await versionsOf(clients.secretsManager, 'asc-keys/newco')).toEqual(versions);
+      expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(key.pem);
+      expect((await tf.plan()).every((c) => c.actions.join() === 'no-op')).toBe(true);
 
-    const drift = await cli(['check', 'drift', '--customer', 'newco', '--format', 'json']);
-    expect(JSON.parse(drift.stdout).findings).toEqual([]);
-    expect(drift.code).toBe(0);
-  });
+      const drift = await cli(['check', 'drift', '--customer', 'newco', '--format', 'json']);
+      expect(JSON.parse(drift.stdout).findings).toEqual([]);
+      expect(drift.code).toBe(0);
+    },
+    TERRAFORM_TIMEOUT,
+  );
 
-  test('a rotation after it: the apply updates tags and description in place, the new value stays', async () => {
-    const before = labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'));
-    const fresh = await importKey('NEWCO00002');
-    const after = labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'));
-    expect(after).toHaveLength(2);
-    expect(after).not.toEqual(before);
+  test(
+    'a rotation after it: the apply updates tags and description in place, the new value stays',
+    async () => {
+      const before = labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'));
+      const fresh = await importKey('NEWCO00002');
+      const after = labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'));
+      expect(after).toHaveLength(2);
+      expect(after).not.toEqual(before);
 
-    const { tf, plan } = await synthAndPlan();
-    const secret = plan.find((c) => c.address === 'aws_secretsmanager_secret.key')!;
-    expect(secret).toMatchObject({ actions: ['update'], importing: false });
-    expect(plan.flatMap((c) => c.actions)).not.toContain('delete');
-    await tf.tf('apply', '-input=false', 'plan.bin');
-    expect(labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'))).toEqual(after);
-    expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(fresh.pem);
+      const { tf, plan } = await synthAndPlan();
+      const secret = plan.find((c) => c.address === 'aws_secretsmanager_secret.key')!;
+      expect(secret).toMatchObject({ actions: ['update'], importing: false });
+      expect(plan.flatMap((c) => c.actions)).not.toContain('delete');
+      await tf.tf('apply', '-input=false', 'plan.bin');
+      expect(labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'))).toEqual(after);
+      expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(fresh.pem);
 
-    const drift = await cli(['check', 'drift', '--customer', 'newco', '--format', 'json']);
-    expect(JSON.parse(drift.stdout).findings).toEqual([]);
-  });
+      const drift = await cli(['check', 'drift', '--customer', 'newco', '--format', 'json']);
+      expect(JSON.parse(drift.stdout).findings).toEqual([]);
+    },
+    TERRAFORM_TIMEOUT,
+  );
 
   test('no key material in the Terraform state or the synthesized stacks', () => {
     const state = readFileSync(join(project.dir, 'terraform.customer-newco.tfstate'), 'utf8');
