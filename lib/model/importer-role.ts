@@ -1,6 +1,7 @@
 import type { DesiredRole } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy } from './policy-document.js';
+import { sealingKeyReadStatements } from './sealing-key.js';
 import { MANAGED_BY, PLATFORM_TAGS } from './tags.js';
 
 /** The tags a key secret carries (customer-desired.ts); the importer may set these and no others. */
@@ -10,9 +11,10 @@ export const SECRET_TAG_KEYS = ['customer', 'app', 'key-id', 'managed-by'] as co
  * `${namePrefix}-importer`, assumed by the principals in `importerTrustedPrincipals`. It creates
  * key secrets under the name prefix, only tagged managed-by=asc-keys and encrypted with the
  * platform key; puts values and moves version stages on such secrets; deletes a secret (the
- * undo of an import whose record could not be written). It never reads a value: it has no
- * GetSecretValue or BatchGetSecretValue, and every key secret's policy denies reading to all
- * but the publisher, the validator and the administrators. None when no principal is trusted.
+ * undo of an import whose record could not be written). It never reads a key: its one
+ * GetSecretValue is on the sealing key (import --sealed), and every key secret's policy denies
+ * reading to all but the publisher, the validator and the administrators. None when no
+ * principal is trusted.
  */
 export function importerRole(ctx: PlatformContext): DesiredRole[] {
   const { platform: p, names: n } = ctx;
@@ -30,7 +32,8 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
       id: 'importer_role',
       name,
       arn: n.importerRoleArn,
-      description: 'asc-keys import: creates key secrets and stores new key versions; never reads a value',
+      description:
+        'asc-keys import: creates key secrets and stores new key versions; reads no key, only the sealing key',
       trust: policy({
         Effect: 'Allow',
         Principal: { AWS: trusted },
@@ -48,7 +51,8 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
               Resource: n.secretArnPattern,
               Condition: {
                 ...taggedOnCreate,
-                StringEquals: { ...taggedOnCreate.StringEquals, 'secretsmanager:KmsKeyId': n.kmsAliasName },
+                // The KMS key exactly as import passes it: the model's kmsKeyId of every key secret.
+                StringEquals: { ...taggedOnCreate.StringEquals, 'secretsmanager:KmsKeyId': n.kmsAliasArn },
               },
             },
             // CreateSecret with tags also needs TagResource, for the same tags.
@@ -82,6 +86,7 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
                 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': n.kmsAliasName },
               },
             },
+            ...sealingKeyReadStatements(ctx),
           ),
         },
       ],

@@ -3,6 +3,7 @@ import type {
   DesiredKmsKey,
   DesiredRole,
   DesiredScheduleGroup,
+  DesiredSecret,
   DesiredSubscription,
   DesiredTopic,
 } from './desired-resources.js';
@@ -12,6 +13,7 @@ import { platformContext, type PlatformContext } from './platform-context.js';
 import { publisherRole } from './publisher-role.js';
 import { reminderScheduleGroup, reminderSubscriptions, reminderTopic } from './reminder-topic.js';
 import { schedulerRole } from './scheduler-role.js';
+import { sealingKeySecret } from './sealing-key.js';
 import { secretsKey } from './secrets-key.js';
 import { validatorRole } from './validator-role.js';
 
@@ -28,6 +30,8 @@ export interface PlatformDesiredState {
   readonly subscriptions: readonly DesiredSubscription[];
   readonly scheduleGroup: DesiredScheduleGroup;
   readonly roles: readonly DesiredRole[];
+  /** The sealing key's secret and policy (sealed hand-over); its value is never the stack's. */
+  readonly sealingKey: DesiredSecret;
 }
 
 /**
@@ -52,5 +56,6 @@ export function platformDesiredState(platform: PlatformConfig): PlatformDesiredS
     subscriptions: reminderSubscriptions(ctx),
     scheduleGroup: reminderScheduleGroup(ctx),
     roles: ROLE_SOURCES.flatMap((source) => source(ctx)),
+    sealingKey: sealingKeySecret(ctx),
   };
 }
