@@ -3,6 +3,7 @@ import { DEFAULT_RETRY } from '../apple/retry-policy.js';
 import { DEFAULT_CONCURRENCY } from '../checks/default-concurrency.js';
 import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
+import { importCommandOptions } from './commands/import-options.js';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
 
 /**
@@ -67,6 +68,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
   ).action(async (o: CheckDriftCliOptions) => {
     const { checkDriftCommand } = await import('./commands/check-drift.js');
     setExitCode(await checkDriftCommand(o));
+  });
+
+  importCommandOptions(withCommonOptions(program.command('import'))).action(async (o) => {
+    const { importCommand } = await import('./commands/import.js');
+    setExitCode(await importCommand(o));
   });
 
   withCommonOptions(

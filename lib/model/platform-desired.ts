@@ -6,6 +6,7 @@ import type {
   DesiredSubscription,
   DesiredTopic,
 } from './desired-resources.js';
+import { importerRole } from './importer-role.js';
 import { platformContext, type PlatformContext } from './platform-context.js';
 import { publisherRole } from './publisher-role.js';
 import { reminderScheduleGroup, reminderSubscriptions, reminderTopic } from './reminder-topic.js';
@@ -37,6 +38,7 @@ const ROLE_SOURCES: readonly ((ctx: PlatformContext) => DesiredRole[])[] = [
   schedulerRole,
   publisherRole,
   validatorRole,
+  importerRole,
 ];
 
 export function platformDesiredState(platform: PlatformConfig): PlatformDesiredState {

@@ -59,6 +59,10 @@ export const platformSchema = z.strictObject({
   validatorTrustedPrincipals: z
     .array(iamPrincipalArn)
     .min(1, { error: 'must name who may assume the validator role (CI)' }),
+  importerTrustedPrincipals: z
+    .array(iamPrincipalArn)
+    .min(1, { error: 'must name who may assume the importer role, or be left out' })
+    .optional(),
   /** Role ARNs that apply the stacks (Terraform): the secret policies never deny them. @default [] */
   deployers: z.array(iamPrincipalArn).default([]),
   stateBackend: z

@@ -9,6 +9,7 @@ import {
   type DesiredSecret,
 } from '../model/desired-resources.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
+import { adoptImportedSecret } from './adopt-imported-secret.js';
 import { AwsStack } from './aws-stack.js';
 import { policyJson } from './policy-json.js';
 
@@ -27,7 +28,7 @@ export class CustomerStack extends AwsStack {
   constructor(scope: Construct, props: CustomerStackProps) {
     super(scope, props.desired.stackName, props.platform);
     const { secret, reminders } = props.desired;
-    if (secret) keySecret(this, secret);
+    if (secret) adoptImportedSecret(this, keySecret(this, secret), secret.name);
     for (const r of reminders) reminder(this, r);
   }
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
+  CreateSecretCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
   UntagResourceCommand,
@@ -211,17 +212,23 @@ describe('the stacks, applied with real Terraform to moto', () => {
     );
     const stacks = synthesize({ records, platform: PLATFORM, outdir, now: NOW });
     await initAndApply(tf, stackDir('platform'), 'platform');
-    await Promise.all(
-      stacks.filter((s) => s !== 'platform').map((s) => limit(() => initAndApply(tf, stackDir(s), s))),
-    );
-    // As asc-keys import stores it: the value is never part of a stack.
-    for (const r of records)
+    // Onboarding: asc-keys import creates each secret with its value (the model's metadata);
+    // the customer stack adopts it through its import block.
+    for (const r of records) {
+      const s = customerDesiredState(r, PLATFORM, NOW).secret!;
       await clients.secretsManager.send(
-        new PutSecretValueCommand({
-          SecretId: r.secret.raw.slice('aws-sm:'.length),
+        new CreateSecretCommand({
+          Name: s.name,
+          Description: s.description,
+          KmsKeyId: s.kmsKeyId,
+          Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
           SecretString: fastlaneValue(keys.get(r.customer)!, { keyId: r.keyId, issuerId: r.issuerId! }),
         }),
       );
+    }
+    await Promise.all(
+      stacks.filter((s) => s !== 'platform').map((s) => limit(() => initAndApply(tf, stackDir(s), s))),
+    );
     await Promise.all(
       stacks.map((s) => limit(async () => void cleanPlans.set(s, (await plan(tf, stackDir(s))).code))),
     );

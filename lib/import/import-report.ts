@@ -1,0 +1,69 @@
+import type { Report } from '../reports/report.js';
+import { exitCodeOf, type ImportResult } from './import-result.js';
+
+/** The text for a person, CONTRACT 3.3's JSON, and one JUnit case. */
+export function importReport(r: ImportResult): Report & { readonly importExitCode: number } {
+  const exit = exitCodeOf(r.code);
+  return {
+    command: 'import',
+    text: text(r),
+    json: {
+      customer: r.customer,
+      keyId: r.keyId,
+      fingerprint: r.fingerprint,
+      secret: r.secret,
+      action: r.action,
+      record: r.record,
+      code: r.code,
+      message: r.message,
+    },
+    markdown: `| customer | key ID | action | code |\n| --- | --- | --- | --- |\n| ${r.customer} | ${r.keyId} | ${r.action} | ${r.code} |\n\n${r.message}\n`,
+    cases: [
+      {
+        name: r.customer,
+        ...(r.record && { file: r.record }),
+        outcome: exit === 0 ? 'passed' : exit === 3 ? 'inconclusive' : 'failed',
+        code: r.code,
+        message: r.message,
+      },
+    ],
+    annotations: [],
+    exitCode: exit === 0 ? 0 : exit === 3 ? 3 : 1,
+    importExitCode: exit,
+  };
+}
+
+function text(r: ImportResult): string {
+  const lines: string[] = [];
+  for (const w of r.warnings) lines.push(`warning: ${w.file}:${w.line}:${w.column} ${w.code} ${w.message}`);
+  if (r.action === 'refused') {
+    lines.push(`${r.customer}: import refused, ${r.code}: ${r.message}`);
+    if (exitCodeOf(r.code) === 3)
+      lines.push('Apple or AWS could not be asked; run the same command again later.');
+    return lines.join('\n');
+  }
+  const verb = { created: 'Onboarded', rotated: 'Rotated', unchanged: 'Already imported' }[r.action];
+  lines.push(`${verb} ${r.customer}: ${r.message}.`);
+  lines.push(`  fingerprint ${r.fingerprint}`);
+  lines.push(
+    r.verified
+      ? `  App Store Connect accepts the key for the app.`
+      : `  App Store Connect was not asked (--no-verify); run "asc-keys check keys --customer ${r.customer}" once it can be.`,
+  );
+  if (r.action === 'unchanged') return lines.join('\n');
+  lines.push('', 'Next steps:');
+  lines.push(
+    `  1. git add ${r.record} && git commit -m "${r.action === 'created' ? 'Onboard' : 'Rotate the key of'} ${r.customer}"`,
+  );
+  lines.push(
+    `  2. Open the pull request. Applying customer-${r.customer} after the merge ${r.action === 'created' ? 'adopts the secret (a Terraform import block) and adds its policy and reminders; it never touches the value' : "moves the reminders and updates the secret's tags"}.`,
+  );
+  if (r.previousKeyId)
+    lines.push(
+      `  3. Once publishing uses the new key ("asc-keys check keys --customer ${r.customer}" says OK after the merge), ask the customer to revoke the old key ${r.previousKeyId} in App Store Connect (Users and Access > Integrations).`,
+    );
+  lines.push(
+    `  ${r.previousKeyId ? 4 : 3}. Delete the key file and the zip from this machine: the key now lives in Secrets Manager only.`,
+  );
+  return lines.join('\n');
+}

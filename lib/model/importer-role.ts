@@ -1,0 +1,94 @@
+import type { DesiredRole } from './desired-resources.js';
+import type { PlatformContext } from './platform-context.js';
+import { policy } from './policy-document.js';
+import { MANAGED_BY, PLATFORM_TAGS } from './tags.js';
+
+/** The tags a key secret carries (customer-desired.ts); the importer may set these and no others. */
+export const SECRET_TAG_KEYS = ['customer', 'app', 'key-id', 'managed-by'] as const;
+
+/**
+ * `${namePrefix}-importer`, assumed by the principals in `importerTrustedPrincipals`. It creates
+ * key secrets under the name prefix, only tagged managed-by=asc-keys and encrypted with the
+ * platform key; puts values and moves version stages on such secrets; deletes a secret (the
+ * undo of an import whose record could not be written). It never reads a value: it has no
+ * GetSecretValue or BatchGetSecretValue, and every key secret's policy denies reading to all
+ * but the publisher, the validator and the administrators. Absent when no principal is trusted.
+ */
+export function importerRole(ctx: PlatformContext): DesiredRole[] {
+  const { platform: p, names: n } = ctx;
+  const trusted = p.importerTrustedPrincipals;
+  if (!trusted?.length) return [];
+  const ours = { 'secretsmanager:ResourceTag/managed-by': MANAGED_BY };
+  const taggedOnCreate = {
+    StringEquals: { 'aws:RequestTag/managed-by': MANAGED_BY },
+    'ForAllValues:StringEquals': { 'aws:TagKeys': [...SECRET_TAG_KEYS] },
+  };
+  return [
+    {
+      id: 'importer_role',
+      name: n.importerRoleName,
+      arn: n.importerRoleArn,
+      description: 'asc-keys import: creates key secrets and stores new key versions; never reads a value',
+      trust: policy({
+        Effect: 'Allow',
+        Principal: { AWS: trusted },
+        Action: 'sts:AssumeRole',
+      }),
+      inlinePolicies: [
+        {
+          id: 'importer_policy',
+          name: `${n.importerRoleName}-permissions`,
+          document: policy(
+            {
+              Sid: 'CreateKeySecrets',
+              Effect: 'Allow',
+              Action: 'secretsmanager:CreateSecret',
+              Resource: n.secretArnPattern,
+              Condition: {
+                ...taggedOnCreate,
+                // The secret names the key by its alias ARN (the stack and import both write it so).
+                StringEquals: {
+                  ...taggedOnCreate.StringEquals,
+                  'secretsmanager:KmsKeyId': [n.kmsAliasArn, n.kmsAliasName],
+                },
+              },
+            },
+            // CreateSecret with tags also needs TagResource, for the same tags.
+            {
+              Sid: 'TagOnCreate',
+              Effect: 'Allow',
+              Action: 'secretsmanager:TagResource',
+              Resource: n.secretArnPattern,
+              Condition: taggedOnCreate,
+            },
+            {
+              Sid: 'StoreVersionsOfKeySecrets',
+              Effect: 'Allow',
+              Action: [
+                'secretsmanager:DescribeSecret',
+                'secretsmanager:PutSecretValue',
+                'secretsmanager:UpdateSecretVersionStage',
+                'secretsmanager:DeleteSecret',
+              ],
+              Resource: n.secretArnPattern,
+              Condition: { StringEquals: ours },
+            },
+            // Secrets Manager encrypts a new value with a data key of the platform key, on the caller's behalf.
+            {
+              Sid: 'EncryptThroughSecretsManager',
+              Effect: 'Allow',
+              Action: ['kms:GenerateDataKey', 'kms:Encrypt'],
+              Resource: n.kmsKeyArnPattern,
+              Condition: {
+                StringEquals: { 'kms:ViaService': `secretsmanager.${p.region}.amazonaws.com` },
+                'ForAnyValue:StringEquals': { 'kms:ResourceAliases': n.kmsAliasName },
+              },
+            },
+          ),
+        },
+      ],
+      maxSessionDuration: 3600,
+      tags: PLATFORM_TAGS,
+    },
+  ];
+}

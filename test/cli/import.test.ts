@@ -1,0 +1,780 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { DescribeSecretCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
+import { customerDesiredState } from '../../lib/model/customer-desired.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
+import { loadProject } from '../../lib/records/load-project.js';
+import {
+  applyPlatform,
+  applySchedule,
+  motoClients,
+  type MotoClients,
+} from '../support/apply-desired-state.js';
+import { AscEmulator } from '../support/asc-emulator.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { exampleProject } from '../support/example-project.js';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import type { TempProject } from '../support/project.js';
+import { FaultProxy, type Fault } from '../import/fault-proxy.js';
+import {
+  aesZip,
+  appleKey,
+  failRenamePreload,
+  idArgs,
+  inbox,
+  infoZip,
+  labelled,
+  read,
+  runCliInGroup,
+  strayFiles,
+  valueOf,
+  versionsOf,
+  writeP8,
+  type AppleKey,
+} from '../import/import-harness.js';
+import { keyNeedles, PlaintextWatch } from '../import/plaintext-watch.js';
+
+let moto: MotoServer;
+let clients: MotoClients;
+let proxy: FaultProxy;
+let proxyUrl: string;
+const emulator = new AscEmulator();
+let project: TempProject;
+/** The CLI's TMPDIR, watched like the working directory. */
+let cliTmp: string;
+let files: string;
+const keys: AppleKey[] = [];
+const outputs: string[] = [];
+const TODAY = new Date().toISOString().slice(0, 10);
+
+interface RunOptions {
+  readonly input?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Through the fault proxy rather than straight to moto. */
+  readonly viaProxy?: boolean;
+}
+
+/** `npx asc-keys import …`, with the working directory and TMPDIR watched for key material. */
+async function importCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
+  const watch = new PlaintextWatch([project.dir, cliTmp], () => keys.flatMap(keyNeedles));
+  watch.start();
+  const r = await runCli(['import', '--retry-budget', '2', ...args], {
+    cwd: project.dir,
+    ...(options.input !== undefined && { input: options.input }),
+    env: env(options),
+  });
+  expect(watch.stop()).toEqual([]);
+  outputs.push(r.stdout, r.stderr);
+  return r;
+}
+
+function env(options: RunOptions): NodeJS.ProcessEnv {
+  return {
+    ...moto.env,
+    ...(options.viaProxy && { AWS_ENDPOINT_URL: proxyUrl }),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ASC_API_BASE_URL: emulator.url,
+    TMPDIR: cliTmp,
+    ...options.env,
+  };
+}
+
+async function newKey(options: Parameters<typeof appleKey>[1] = {}): Promise<AppleKey> {
+  const key = await appleKey(emulator, options);
+  keys.push(key);
+  return key;
+}
+
+const p8Of = (key: AppleKey, name = `AuthKey_${key.keyId}.p8`, content = key.pem): string =>
+  writeP8(files, name, content);
+const recordPath = (slug: string): string => join(project.customers, `${slug}.yaml`);
+const secretName = (slug: string): string => `asc-keys/${slug}`;
+
+/** Nothing stored, no record, no temporary file. */
+async function expectNothingLeft(slug: string): Promise<void> {
+  expect(await versionsOf(clients.secretsManager, secretName(slug))).toBeUndefined();
+  expect(existsSync(recordPath(slug))).toBe(false);
+  expect(strayFiles(project.customers)).toEqual([]);
+}
+
+async function onboard(slug: string, key: AppleKey): Promise<CliResult> {
+  const r = await importCli([...idArgs(slug, key), '--p8', p8Of(key), '--format', 'json']);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(JSON.parse(r.stdout).action).toBe('created');
+  return r;
+}
+
+describe('asc-keys import, through the real CLI with moto and the emulator', () => {
+  beforeAll(async () => {
+    moto = await startMoto({ accountId: '111122223333' });
+    clients = motoClients(moto);
+    proxy = new FaultProxy(moto.url);
+    proxyUrl = await proxy.start();
+    await emulator.start();
+    project = exampleProject();
+    cliTmp = mkdtempSync(join(tmpdir(), 'asc-keys-cli-tmp-'));
+    files = inbox();
+    const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
+    await applyPlatform(clients, platformDesiredState(platform));
+  });
+  afterAll(async () => {
+    await proxy.stop();
+    await emulator.stop();
+    await moto.stop();
+  });
+  beforeEach(() => proxy.reset());
+
+  test('onboarding from a .p8: the contract JSON, the record, one version with exactly the model', async () => {
+    const key = await newKey();
+    const p8 = p8Of(key);
+    const before = readFileSync(p8);
+    const r = await importCli([
+      ...idArgs('initech', key),
+      '--p8',
+      p8,
+      '--display-name',
+      'Initech',
+      '--bundle-id',
+      'com.initech.tps',
+      '--contact',
+      'Bill Lumbergh <bill@initech.example>',
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const doc = JSON.parse(r.stdout);
+    expect(Object.keys(doc)).toEqual([
+      'customer',
+      'keyId',
+      'fingerprint',
+      'secret',
+      'action',
+      'record',
+      'code',
+      'message',
+    ]);
+    expect(doc).toMatchObject({
+      customer: 'initech',
+      keyId: key.keyId,
+      fingerprint: key.fingerprint,
+      secret: 'aws-sm:asc-keys/initech',
+      action: 'created',
+      record: 'customers/initech.yaml',
+      code: 'OK',
+    });
+    expect(read(recordPath('initech'))).toBe(
+      [
+        'customer: initech',
+        'displayName: Initech',
+        'app:',
+        `  appleId: "${key.appleId}"`,
+        '  bundleId: com.initech.tps',
+        'apiKey:',
+        `  keyId: ${key.keyId}`,
+        `  issuerId: ${key.issuerId}`,
+        '  secret: aws-sm:asc-keys/initech',
+        `  fingerprint: ${key.fingerprint}`,
+        `  createdOn: ${TODAY}`,
+        'contacts:',
+        '  - name: Bill Lumbergh',
+        '    email: bill@initech.example',
+        '',
+      ].join('\n'),
+    );
+    // The input is never changed, moved or deleted.
+    expect(readFileSync(p8)).toEqual(before);
+
+    const versions = await versionsOf(clients.secretsManager, 'asc-keys/initech');
+    expect(versions).toHaveLength(1);
+    expect(versions![0]!.stages).toEqual(['AWSCURRENT']);
+    const value = await valueOf(clients.secretsManager, 'asc-keys/initech');
+    expect(value).toEqual({ key_id: key.keyId, issuer_id: key.issuerId, key: key.pem, in_house: false });
+
+    const project_ = loadProject({ customersDir: project.customers, configFile: project.config });
+    const record = project_.records.find((x) => x.customer === 'initech')!;
+    const desired = customerDesiredState(record, project_.platform!, new Date()).secret!;
+    const live = await clients.secretsManager.send(
+      new DescribeSecretCommand({ SecretId: 'asc-keys/initech' }),
+    );
+    expect({
+      name: live.Name,
+      description: live.Description,
+      kmsKeyId: live.KmsKeyId,
+      tags: Object.fromEntries((live.Tags ?? []).map((t) => [t.Key, t.Value])),
+    }).toEqual({
+      name: desired.name,
+      description: desired.description,
+      kmsKeyId: desired.kmsKeyId,
+      tags: desired.tags,
+    });
+
+    const lint = await runCli(['lint'], { cwd: project.dir });
+    expect(lint.code, lint.stdout).toBe(0);
+  });
+
+  test('text output: what was done, the record, the next steps', async () => {
+    const key = await newKey({ individual: true });
+    const r = await importCli([...idArgs('hooli', key), '--p8', p8Of(key)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(
+      `Onboarded hooli: stored key ${key.keyId} in aws-sm:asc-keys/hooli and wrote customers/hooli.yaml.`,
+    );
+    expect(r.stdout).toContain('App Store Connect accepts the key for the app.');
+    expect(r.stdout).toMatch(/Next steps:\n {2}1\. git add customers\/hooli\.yaml && git commit/);
+    expect(r.stdout).toContain('Open the pull request');
+    expect(read(recordPath('hooli'))).toContain('  type: individual\n');
+    expect((await valueOf(clients.secretsManager, 'asc-keys/hooli')).issuer_id).toBeNull();
+  });
+
+  test('an AES-256 zip (7-Zip/WinZip format) with archiver debris, password on stdin', async () => {
+    const key = await newKey();
+    const zip = await aesZip(
+      files,
+      {
+        [`Keys for Stark/AuthKey_${key.keyId}.p8`]: key.pem,
+        [`__MACOSX/Keys for Stark/._AuthKey_${key.keyId}.p8`]: 'resource fork',
+        'Keys for Stark/.DS_Store': 'finder',
+        'Keys for Stark/README.txt': 'Issuer and Key ID are in the email',
+      },
+      'correct horse battery staple',
+    );
+    const zipBytes = readFileSync(zip);
+    const r = await importCli(
+      [...idArgs('stark', key), '--zip', zip, '--password-stdin', '--format', 'json'],
+      {
+        input: 'correct horse battery staple\n',
+      },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'created', fingerprint: key.fingerprint });
+    expect((await valueOf(clients.secretsManager, 'asc-keys/stark')).key).toBe(key.pem);
+    expect(readFileSync(zip)).toEqual(zipBytes);
+  });
+
+  test('a ZipCrypto zip made by Info-ZIP, the key under a browser duplicate name', async () => {
+    const key = await newKey();
+    const zip = await infoZip(files, { [`keys/AuthKey_${key.keyId} (1).p8`]: key.pem }, 'pa55word');
+    const r = await importCli(
+      [...idArgs('wayne', key), '--zip', zip, '--password-stdin', '--format', 'json'],
+      {
+        input: 'pa55word',
+      },
+    );
+    expect(r.code, r.stdout).toBe(0);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/wayne')).key).toBe(key.pem);
+  });
+
+  test('wrong password: AES, ZipCrypto, and a ZipCrypto password that passes its one-byte check', async () => {
+    const key = await newKey();
+    const aes = await aesZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
+    const zc = await infoZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
+    const lucky = await passwordPastTheCheckByte(zc);
+    for (const [zip, password] of [
+      [aes, 'wrong'],
+      [zc, 'wrong'],
+      [zc, lucky],
+    ] as const) {
+      const r = await importCli(
+        [...idArgs('wrong-pw', key), '--zip', zip, '--password-stdin', '--format', 'json'],
+        {
+          input: password,
+        },
+      );
+      expect(r.code, r.stdout).toBe(2);
+      const doc = JSON.parse(r.stdout);
+      expect(doc).toMatchObject({
+        action: 'refused',
+        code: 'ZIP_PASSWORD_WRONG',
+        secret: null,
+        record: null,
+      });
+      expect(doc.message).toContain(`the password does not decrypt AuthKey_${key.keyId}.p8`);
+    }
+    await expectNothingLeft('wrong-pw');
+  });
+
+  test('an encrypted zip without --password-stdin and no terminal: exit 2, says how', async () => {
+    const key = await newKey();
+    const zip = await aesZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
+    const r = await importCli([...idArgs('no-pw', key), '--zip', zip]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('PASSWORD_REQUIRED');
+    expect(r.stdout).toContain('--password-stdin');
+    await expectNothingLeft('no-pw');
+  });
+
+  test('a zip with no key, and one with two keys: refused, naming what the zip holds', async () => {
+    const key = await newKey();
+    const other = await newKey();
+    const none = await infoZip(files, {
+      'notes/README.txt': 'see email',
+      [`AuthKey_${key.keyId}.txt`]: key.pem,
+    });
+    const r1 = await importCli([...idArgs('zip-none', key), '--zip', none, '--format', 'json']);
+    expect(r1.code).toBe(1);
+    const d1 = JSON.parse(r1.stdout);
+    expect(d1.code).toBe('ZIP_NO_KEY');
+    expect(d1.message).toContain(`it holds notes/README.txt, AuthKey_${key.keyId}.txt`);
+
+    const two = await aesZip(
+      files,
+      { [`AuthKey_${key.keyId}.p8`]: key.pem, [`old/AuthKey_${other.keyId}.p8`]: other.pem },
+      'pw',
+    );
+    const r2 = await importCli(
+      [...idArgs('zip-two', key), '--zip', two, '--password-stdin', '--format', 'json'],
+      {
+        input: 'pw',
+      },
+    );
+    expect(r2.code).toBe(1);
+    expect(JSON.parse(r2.stdout)).toMatchObject({ code: 'ZIP_MULTIPLE_KEYS' });
+    expect(JSON.parse(r2.stdout).message).toContain(`${key.keyId}, ${other.keyId}`);
+
+    const same = await infoZip(files, {
+      [`AuthKey_${key.keyId}.p8`]: key.pem,
+      [`AuthKey_${key.keyId} (1).p8`]: other.pem,
+    });
+    const r3 = await importCli([...idArgs('zip-two', key), '--zip', same, '--format', 'json']);
+    expect(JSON.parse(r3.stdout)).toMatchObject({ code: 'ZIP_MULTIPLE_KEYS' });
+
+    const corrupt = writeP8(files, 'key.zip', 'PK\u0003\u0004 this is not really a zip');
+    const r4 = await importCli([...idArgs('zip-two', key), '--zip', corrupt, '--format', 'json']);
+    expect(r4.code).toBe(1);
+    expect(JSON.parse(r4.stdout)).toMatchObject({ code: 'ZIP_INVALID' });
+    await expectNothingLeft('zip-none');
+    await expectNothingLeft('zip-two');
+  });
+
+  test('a file name that disagrees with --key-id: KEY_ID_MISMATCH, exit 1', async () => {
+    const key = await newKey();
+    const r = await importCli([
+      ...idArgs('misnamed', key),
+      '--p8',
+      p8Of(key, 'AuthKey_ZZZZZZZZZZ.p8'),
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ code: 'KEY_ID_MISMATCH', action: 'refused' });
+    expect(JSON.parse(r.stdout).message).toContain(
+      `named for Key ID ZZZZZZZZZZ, but --key-id is ${key.keyId}`,
+    );
+    await expectNothingLeft('misnamed');
+  });
+
+  test('a mangled key (BOM, CRLF, quotes, literal \\n) is repaired and stored canonical; garbage is P8_INVALID', async () => {
+    const key = await newKey();
+    const mangled = `\uFEFF"${key.pem.trim().replaceAll('\n', '\\n')}"\r\n`;
+    const r = await importCli([
+      ...idArgs('mangled', key),
+      '--p8',
+      p8Of(key, 'AuthKey_x.p8', mangled),
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stdout).toBe(0);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/mangled')).key).toBe(key.pem);
+
+    const bad = await newKey();
+    const r2 = await importCli([
+      ...idArgs('garbage', bad),
+      '--p8',
+      p8Of(bad, `AuthKey_${bad.keyId}.p8`, bad.pem.slice(0, 120)),
+      '--format',
+      'json',
+    ]);
+    expect(r2.code).toBe(1);
+    expect(JSON.parse(r2.stdout).code).toBe('P8_INVALID');
+    await expectNothingLeft('garbage');
+  });
+
+  test.each([
+    ['revoked', { state: 'revoked' }, 'KEY_REJECTED', 1, /revoked, or it is paired with the wrong Issuer ID/],
+    ['no-app-manager', { state: 'role-limited' }, 'ROLE_INSUFFICIENT', 1, /App Manager role/],
+    ['no-agreement', { state: 'agreement-missing' }, 'AGREEMENT_MISSING', 1, /accept the latest agreements/],
+    ['app-not-visible', { noApps: true }, 'APP_NOT_FOUND', 1, /sees no app/],
+  ] as const)(
+    'Apple refuses (%s): %s, exit 1, nothing stored, no record',
+    async (slug, state, code, exit, says) => {
+      const key = await newKey(state);
+      const r = await importCli([...idArgs(slug, key), '--p8', p8Of(key), '--format', 'json']);
+      expect(r.code, r.stdout).toBe(exit);
+      const doc = JSON.parse(r.stdout);
+      expect(doc).toMatchObject({
+        code,
+        action: 'refused',
+        secret: null,
+        record: null,
+        fingerprint: key.fingerprint,
+      });
+      expect(doc.message).toMatch(says);
+      await expectNothingLeft(slug);
+    },
+  );
+
+  test('Apple down: APPLE_UNAVAILABLE, exit 3, says to retry; nothing stored', async () => {
+    const key = await newKey();
+    const down = new AscEmulator();
+    down.faults = { down: true };
+    await down.start();
+    try {
+      const r = await importCli([...idArgs('apple-down', key), '--p8', p8Of(key)], {
+        env: { ASC_API_BASE_URL: down.url },
+      });
+      expect(r.code).toBe(3);
+      expect(r.stdout).toContain('APPLE_UNAVAILABLE');
+      expect(r.stdout).toContain('run the same command again later');
+    } finally {
+      await down.stop();
+    }
+    await expectNothingLeft('apple-down');
+  });
+
+  test('--no-verify stores a key Apple does not know, and says it was not asked', async () => {
+    const key = await newKey({ state: 'unregistered' });
+    const requests = emulator.requests;
+    const r = await importCli([...idArgs('unverified', key), '--p8', p8Of(key), '--no-verify']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('App Store Connect was not asked (--no-verify)');
+    expect(emulator.requests).toBe(requests);
+    expect(labelled(await versionsOf(clients.secretsManager, 'asc-keys/unverified'))).toHaveLength(1);
+  });
+
+  test('the same import twice: one version, the record unchanged, action unchanged', async () => {
+    const key = await newKey();
+    await onboard('twice', key);
+    const record = read(recordPath('twice'));
+    const versions = await versionsOf(clients.secretsManager, 'asc-keys/twice');
+    const r = await importCli([...idArgs('twice', key), '--p8', p8Of(key), '--format', 'json']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      action: 'unchanged',
+      code: 'OK',
+      record: 'customers/twice.yaml',
+    });
+    expect(read(recordPath('twice'))).toBe(record);
+    expect(await versionsOf(clients.secretsManager, 'asc-keys/twice')).toEqual(versions);
+  });
+
+  test('cross-record rules: a Key ID or an Apple ID of another customer is refused (RECORD_INVALID)', async () => {
+    const key = await newKey();
+    await onboard('first-owner', key);
+    const r = await importCli([...idArgs('second-owner', key), '--p8', p8Of(key), '--format', 'json']);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.code).toBe('RECORD_INVALID');
+    expect(doc.message).toContain('DUPLICATE_KEY_ID');
+    expect(doc.message).toContain('DUPLICATE_APPLE_ID');
+    await expectNothingLeft('second-owner');
+  });
+
+  test('rotation: comments and other fields kept, AWSCURRENT new, AWSPREVIOUS old, revoke advice', async () => {
+    const old = await newKey();
+    await onboard('rotate-me', old);
+    const edited = read(recordPath('rotate-me'))
+      .replace(
+        'customer: rotate-me\n',
+        '# Rotated yearly; ask Jane first.\ncustomer: rotate-me\ndisplayName: Rotate Me # shown in reminders\n',
+      )
+      .replace(`  keyId: ${old.keyId}`, `  keyId: ${old.keyId} # from the 2026 email`)
+      .concat(
+        'rotation:\n  maxAgeDays: 180\n  remindDaysBefore: [14, 0]\ncontacts:\n  - email: jane@rotate.example\n',
+      );
+    writeFileSync(recordPath('rotate-me'), edited);
+    const fresh = await newKey();
+    emulator.register({
+      keyId: fresh.keyId,
+      issuerId: fresh.issuerId!,
+      publicKey: fresh.publicKey,
+      state: 'active',
+      apps: [old.appleId],
+    });
+    const rotated = { ...fresh, appleId: old.appleId };
+    const r = await importCli([...idArgs('rotate-me', rotated), '--p8', p8Of(rotated)]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain(`Rotated rotate-me: stored key ${fresh.keyId}`);
+    expect(r.stdout).toContain(`the previous key ${old.keyId} stays readable as AWSPREVIOUS`);
+    expect(r.stdout).toContain(`ask the customer to revoke the old key ${old.keyId} in App Store Connect`);
+    expect(read(recordPath('rotate-me'))).toBe(
+      edited
+        .replace(`keyId: ${old.keyId} #`, `keyId: ${fresh.keyId} #`)
+        .replace(`issuerId: ${old.issuerId}`, `issuerId: ${fresh.issuerId}`)
+        .replace(`fingerprint: ${old.fingerprint}`, `fingerprint: ${fresh.fingerprint}`),
+    );
+    expect((await valueOf(clients.secretsManager, 'asc-keys/rotate-me')).key_id).toBe(fresh.keyId);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/rotate-me', 'AWSPREVIOUS')).key_id).toBe(
+      old.keyId,
+    );
+  });
+
+  describe('a failure at each step leaves nothing behind', () => {
+    const onboardingFaults: [string, Fault | 'rename', string, number][] = [
+      [
+        'DescribeSecret unavailable',
+        { operation: 'DescribeSecret', kind: 'unavailable' },
+        'AWS_UNAVAILABLE',
+        3,
+      ],
+      ['CreateSecret unavailable', { operation: 'CreateSecret', kind: 'unavailable' }, 'AWS_UNAVAILABLE', 3],
+      ['CreateSecret refused', { operation: 'CreateSecret', kind: 'refused' }, 'SECRET_ACCESS_DENIED', 2],
+      ['the rename', 'rename', 'RECORD_UNWRITABLE', 2],
+    ];
+    test.each(onboardingFaults)('onboarding, %s', async (name, fault, code, exit) => {
+      const slug = `fail-new-${onboardingFaults.findIndex((f) => f[0] === name)}`;
+      const key = await newKey();
+      if (fault !== 'rename') proxy.reset(fault);
+      const r = await importCli([...idArgs(slug, key), '--p8', p8Of(key), '--format', 'json'], {
+        viaProxy: true,
+        ...(fault === 'rename' && { env: renameFault(slug) }),
+      });
+      expect(r.code, r.stdout + r.stderr).toBe(exit);
+      expect(JSON.parse(r.stdout)).toMatchObject({ code, action: 'refused', secret: null, record: null });
+      if (fault === 'rename') {
+        expect(proxy.calls).toContain('DeleteSecret');
+        expect(JSON.parse(r.stdout).message).toContain('the store was undone');
+      }
+      await expectNothingLeft(slug);
+    });
+
+    const rotationFaults: [string, Fault | 'rename', string, number][] = [
+      [
+        'DescribeSecret refused',
+        { operation: 'DescribeSecret', call: 1, kind: 'refused' },
+        'SECRET_ACCESS_DENIED',
+        2,
+      ],
+      [
+        'PutSecretValue unavailable',
+        { operation: 'PutSecretValue', kind: 'unavailable' },
+        'AWS_UNAVAILABLE',
+        3,
+      ],
+      [
+        'DescribeSecret after the put refused',
+        { operation: 'DescribeSecret', call: 2, kind: 'refused' },
+        'SECRET_ACCESS_DENIED',
+        2,
+      ],
+      ['the rename', 'rename', 'RECORD_UNWRITABLE', 2],
+    ];
+    test.each(rotationFaults)('rotation, %s', async (name, fault, code, exit) => {
+      const slug = `fail-rot-${rotationFaults.findIndex((f) => f[0] === name)}`;
+      const old = await newKey();
+      await onboard(slug, old);
+      const record = read(recordPath(slug));
+      const before = await versionsOf(clients.secretsManager, secretName(slug));
+      const fresh = await newKey();
+      emulator.register({
+        keyId: fresh.keyId,
+        issuerId: fresh.issuerId!,
+        publicKey: fresh.publicKey,
+        state: 'active',
+        apps: [old.appleId],
+      });
+      const rotated = { ...fresh, appleId: old.appleId };
+      if (fault !== 'rename') proxy.reset(fault);
+      const r = await importCli([...idArgs(slug, rotated), '--p8', p8Of(rotated), '--format', 'json'], {
+        viaProxy: true,
+        ...(fault === 'rename' && { env: renameFault(slug) }),
+      });
+      expect(r.code, r.stdout + r.stderr).toBe(exit);
+      expect(JSON.parse(r.stdout)).toMatchObject({ code, action: 'refused' });
+      expect(read(recordPath(slug))).toBe(record);
+      expect(labelled(await versionsOf(clients.secretsManager, secretName(slug)))).toEqual(before);
+      expect((await valueOf(clients.secretsManager, secretName(slug))).key_id).toBe(old.keyId);
+      expect(strayFiles(project.customers)).toEqual([]);
+    });
+
+    test('Ctrl-C while the secret is being created: the secret is deleted, exit 130', async () => {
+      const key = await newKey();
+      const run = runCliInGroup(['import', ...idArgs('ctrl-c-new', key), '--p8', p8Of(key)], {
+        cwd: project.dir,
+        env: env({ viaProxy: true }),
+      });
+      proxy.reset({
+        operation: 'CreateSecret',
+        kind: 'hold',
+        onHold: async () => {
+          run.interrupt();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        },
+      });
+      const r = await run.result;
+      outputs.push(r.stdout, r.stderr);
+      expect(r.code, r.stdout + r.stderr).toBe(130);
+      expect(r.stdout).toContain('INTERRUPTED');
+      expect(proxy.calls).toContain('DeleteSecret');
+      await expectNothingLeft('ctrl-c-new');
+    });
+
+    test('Ctrl-C while a rotation stores: AWSCURRENT moves back, the record is unchanged', async () => {
+      const old = await newKey();
+      await onboard('ctrl-c-rot', old);
+      const record = read(recordPath('ctrl-c-rot'));
+      const before = await versionsOf(clients.secretsManager, secretName('ctrl-c-rot'));
+      const fresh = await newKey();
+      emulator.register({
+        keyId: fresh.keyId,
+        issuerId: fresh.issuerId!,
+        publicKey: fresh.publicKey,
+        state: 'active',
+        apps: [old.appleId],
+      });
+      const rotated = { ...fresh, appleId: old.appleId };
+      const run = runCliInGroup(['import', ...idArgs('ctrl-c-rot', rotated), '--p8', p8Of(rotated)], {
+        cwd: project.dir,
+        env: env({ viaProxy: true }),
+      });
+      proxy.reset({
+        operation: 'PutSecretValue',
+        kind: 'hold',
+        onHold: async () => {
+          run.interrupt();
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        },
+      });
+      const r = await run.result;
+      outputs.push(r.stdout, r.stderr);
+      expect(r.code, r.stdout + r.stderr).toBe(130);
+      expect(read(recordPath('ctrl-c-rot'))).toBe(record);
+      expect(labelled(await versionsOf(clients.secretsManager, secretName('ctrl-c-rot')))).toEqual(before);
+      expect(strayFiles(project.customers)).toEqual([]);
+    });
+  });
+
+  test('after onboarding and the stack applied as Terraform would: check keys OK, check drift clean', async () => {
+    const key = await newKey();
+    await onboard('applied', key);
+    const p = loadProject({ customersDir: project.customers, configFile: project.config });
+    const record = p.records.find((x) => x.customer === 'applied')!;
+    const desired = customerDesiredState(record, p.platform!, new Date());
+    // What the first apply adds; the secret itself is adopted by the import block, not created.
+    await clients.secretsManager.send(
+      new PutResourcePolicyCommand({
+        SecretId: desired.secret!.name,
+        ResourcePolicy: JSON.stringify(desired.secret!.policy),
+        BlockPublicPolicy: true,
+      }),
+    );
+    for (const rem of desired.reminders) await applySchedule(clients, rem);
+    const cliEnv = env({});
+    const keysRun = await runCli(['check', 'keys', '--customer', 'applied', '--format', 'json'], {
+      cwd: project.dir,
+      env: cliEnv,
+    });
+    outputs.push(keysRun.stdout, keysRun.stderr);
+    expect(keysRun.code, keysRun.stdout + keysRun.stderr).toBe(0);
+    expect(JSON.parse(keysRun.stdout).results[0].code).toBe('OK');
+    const drift = await runCli(['check', 'drift', '--customer', 'applied', '--format', 'json'], {
+      cwd: project.dir,
+      env: cliEnv,
+    });
+    outputs.push(drift.stdout, drift.stderr);
+    expect(JSON.parse(drift.stdout).findings).toEqual([]);
+    expect(drift.code, drift.stdout + drift.stderr).toBe(0);
+  });
+
+  test('badly formed options exit 2 before anything is read', async () => {
+    const key = await newKey();
+    const p8 = p8Of(key);
+    const cases: string[][] = [
+      ['--customer', 'Bad_Slug', '--app-id', key.appleId, '--key-id', key.keyId, '--individual', '--p8', p8],
+      ['--customer', 'ok', '--app-id', 'app', '--key-id', key.keyId, '--individual', '--p8', p8],
+      ['--customer', 'ok', '--app-id', key.appleId, '--key-id', 'short', '--individual', '--p8', p8],
+      [
+        '--customer',
+        'ok',
+        '--app-id',
+        key.appleId,
+        '--key-id',
+        key.keyId,
+        '--issuer-id',
+        'not-a-uuid',
+        '--p8',
+        p8,
+      ],
+      ['--customer', 'ok', '--app-id', key.appleId, '--key-id', key.keyId, '--p8', p8],
+      [
+        '--customer',
+        'ok',
+        '--app-id',
+        key.appleId,
+        '--key-id',
+        key.keyId,
+        '--individual',
+        '--issuer-id',
+        key.issuerId!,
+        '--p8',
+        p8,
+      ],
+      ['--customer', 'ok', '--app-id', key.appleId, '--key-id', key.keyId, '--individual'],
+      [
+        '--customer',
+        'ok',
+        '--app-id',
+        key.appleId,
+        '--key-id',
+        key.keyId,
+        '--individual',
+        '--p8',
+        p8,
+        '--password',
+        'x',
+      ],
+    ];
+    for (const args of cases) {
+      const r = await importCli(args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(recordPath('ok'))).toBe(false);
+  });
+
+  test('no key material in any output of this file', () => {
+    const needles = keys.flatMap(keyNeedles);
+    expect(keys.length).toBeGreaterThan(20);
+    for (const out of outputs) {
+      expect(out).not.toMatch(/PRIVATE KEY/);
+      for (const n of needles) expect(out.includes(n)).toBe(false);
+    }
+  });
+});
+
+function renameFault(slug: string): NodeJS.ProcessEnv {
+  return {
+    NODE_OPTIONS: `--import=${failRenamePreload(files)}`,
+    ASC_KEYS_TEST_FAIL_RENAME: `customers/${slug}.yaml`,
+  };
+}
+
+/**
+ * A wrong password that gets past ZipCrypto's one-byte password check: about one in 256 does,
+ * and then only the inflate or the CRC shows that it is wrong.
+ */
+async function passwordPastTheCheckByte(zip: string): Promise<string> {
+  const bytes = new Uint8Array(readFileSync(zip));
+  for (let i = 0; ; i++) {
+    const candidate = `wrong-${i}`;
+    const reader = new ZipReader(new Uint8ArrayReader(bytes));
+    const [entry] = await reader.getEntries();
+    try {
+      await (entry as { getData: (w: Uint8ArrayWriter, o: object) => Promise<unknown> }).getData(
+        new Uint8ArrayWriter(),
+        {
+          password: candidate,
+          checkPasswordOnly: true,
+        },
+      );
+      return candidate;
+    } catch {
+      // the check byte caught it; try the next
+    } finally {
+      await reader.close();
+    }
+  }
+}

@@ -1,0 +1,202 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  ListSecretVersionIdsCommand,
+  type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
+import type { AscEmulator, KeyState } from '../support/asc-emulator.js';
+import { REPO } from '../support/project.js';
+import type { CliResult } from '../support/cli.js';
+import { generateTestKey, type TestKey } from '../support/keys.js';
+
+/** A generated key with the IDs App Store Connect would give it. */
+export interface AppleKey extends TestKey {
+  readonly keyId: string;
+  readonly issuerId?: string;
+  readonly appleId: string;
+}
+
+let counter = 0;
+
+/** A new key, its IDs and its app, registered with the emulator in the state asked for. */
+export async function appleKey(
+  emulator: AscEmulator,
+  options: { individual?: boolean; state?: KeyState | 'unregistered'; noApps?: boolean } = {},
+): Promise<AppleKey> {
+  const n = ++counter;
+  const key = await generateTestKey();
+  const keyId = `IMP${String(n).padStart(4, '0')}${process.pid.toString(36).toUpperCase().slice(-3).padStart(3, 'X')}`;
+  const issuerId = options.individual
+    ? undefined
+    : `${String(n).padStart(8, '0')}-aaaa-4bbb-8ccc-${'d'.repeat(12)}`;
+  const appleId = String(3_000_000_000 + n);
+  if (options.state !== 'unregistered')
+    emulator.register({
+      keyId,
+      ...(issuerId && { issuerId }),
+      publicKey: key.publicKey,
+      state: options.state ?? 'active',
+      apps: options.noApps ? [] : [appleId],
+    });
+  return { ...key, keyId, ...(issuerId && { issuerId }), appleId };
+}
+
+/** The import options for a key; `slug` is the customer. */
+export function idArgs(slug: string, key: AppleKey): string[] {
+  return [
+    '--customer',
+    slug,
+    '--app-id',
+    key.appleId,
+    '--key-id',
+    key.keyId,
+    ...(key.issuerId ? ['--issuer-id', key.issuerId] : ['--individual']),
+  ];
+}
+
+/** A directory for the files the customer sent: outside the watched directories. */
+export const inbox = (): string => mkdtempSync(join(tmpdir(), 'asc-keys-inbox-'));
+
+export function writeP8(dir: string, name: string, content: string): string {
+  const sub = mkdtempSync(join(dir, 'p8-'));
+  const path = join(sub, name);
+  writeFileSync(path, content);
+  return path;
+}
+
+/** An AES-256 zip as 7-Zip and WinZip write it, made with zip.js (the reader's library, but another writer). */
+export async function aesZip(
+  dir: string,
+  entries: Record<string, string>,
+  password: string,
+  encryptionStrength: 1 | 2 | 3 = 3,
+): Promise<string> {
+  const writer = new ZipWriter(new Uint8ArrayWriter(), { password, encryptionStrength, zipCrypto: false });
+  for (const [name, content] of Object.entries(entries))
+    await writer.add(name, new Uint8ArrayReader(new TextEncoder().encode(content)));
+  const path = join(mkdtempSync(join(dir, 'zip-')), 'key.zip');
+  writeFileSync(path, await writer.close());
+  return path;
+}
+
+/** A ZipCrypto zip made by Info-ZIP (`zip -P`, as `zip -e` on macOS), entries at their paths. */
+export async function infoZip(
+  dir: string,
+  entries: Record<string, string>,
+  password?: string,
+): Promise<string> {
+  const root = mkdtempSync(join(dir, 'src-'));
+  for (const [name, content] of Object.entries(entries)) {
+    mkdirSync(join(root, name, '..'), { recursive: true });
+    writeFileSync(join(root, name), content);
+  }
+  const path = join(mkdtempSync(join(dir, 'zip-')), 'key.zip');
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(
+      'zip',
+      ['-q', '-r', ...(password ? ['-P', password] : []), path, ...Object.keys(entries)],
+      {
+        cwd: root,
+      },
+    );
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`zip exited ${code}`))));
+  });
+  return path;
+}
+
+export interface Version {
+  readonly id: string;
+  readonly stages: readonly string[];
+}
+
+/** Every version of a secret, deprecated ones included; undefined when there is no secret. */
+export async function versionsOf(client: SecretsManagerClient, name: string): Promise<Version[] | undefined> {
+  try {
+    // moto answers ListSecretVersionIds for an unknown secret with an HTML page; ask DescribeSecret first.
+    await client.send(new DescribeSecretCommand({ SecretId: name }));
+    const r = await client.send(new ListSecretVersionIdsCommand({ SecretId: name, IncludeDeprecated: true }));
+    return (r.Versions ?? [])
+      .map((v) => ({ id: v.VersionId!, stages: [...(v.VersionStages ?? [])].sort() }))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ResourceNotFoundException') return undefined;
+    throw err;
+  }
+}
+
+/** The labelled versions only: what a reader of the secret can reach. */
+export const labelled = (versions: readonly Version[] | undefined): Version[] | undefined =>
+  versions?.filter((v) => v.stages.length > 0);
+
+export async function valueOf(
+  client: SecretsManagerClient,
+  name: string,
+  stage = 'AWSCURRENT',
+): Promise<{ key_id: string; issuer_id: string | null; key: string; in_house: boolean }> {
+  const r = await client.send(new GetSecretValueCommand({ SecretId: name, VersionStage: stage }));
+  return JSON.parse(r.SecretString!);
+}
+
+/** Files in customers/ other than records: a temporary record left behind would show here. */
+export const strayFiles = (customers: string): string[] =>
+  readdirSync(customers).filter((f) => !f.endsWith('.yaml') && f !== 'README.md');
+
+/**
+ * A preload that makes renaming onto a path ending in $ASC_KEYS_TEST_FAIL_RENAME fail, for the
+ * CLI in its own process (NODE_OPTIONS=--import …): the only way to make a rename fail as root.
+ */
+export function failRenamePreload(dir: string): string {
+  const path = join(dir, 'fail-rename.mjs');
+  writeFileSync(
+    path,
+    [
+      "import fs from 'node:fs';",
+      "import { syncBuiltinESMExports } from 'node:module';",
+      'const target = process.env.ASC_KEYS_TEST_FAIL_RENAME;',
+      'const rename = fs.renameSync;',
+      'fs.renameSync = function (from, to) {',
+      "  if (target && String(to).endsWith(target)) throw Object.assign(new Error('EIO: injected rename failure'), { code: 'EIO' });",
+      '  return rename.apply(this, arguments);',
+      '};',
+      'syncBuiltinESMExports();',
+      '',
+    ].join('\n'),
+  );
+  return path;
+}
+
+/**
+ * `npx asc-keys …` in its own process group, so that the test can press Ctrl-C as a terminal
+ * does: SIGINT to every process of the group.
+ */
+export function runCliInGroup(
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): { result: Promise<CliResult>; interrupt: () => void } {
+  const child = spawn('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', NO_COLOR: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  child.stdin.end('');
+  return {
+    result: new Promise((resolve, reject) => {
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 + 2 : -1), stdout, stderr }));
+    }),
+    interrupt: () => process.kill(-child.pid!, 'SIGINT'),
+  };
+}
+
+export const read = (path: string): string => readFileSync(path, 'utf8');

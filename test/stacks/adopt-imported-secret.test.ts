@@ -1,0 +1,174 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Testing } from 'cdktf';
+import { customerDesiredState } from '../../lib/model/customer-desired.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
+import { loadProject } from '../../lib/records/load-project.js';
+import { CustomerStack } from '../../lib/stacks/customer-stack.js';
+import { applyPlatform, motoClients, type MotoClients } from '../support/apply-desired-state.js';
+import { runCli } from '../support/cli.js';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { tempProject, type TempProject } from '../support/project.js';
+import { PLATFORM, record } from '../support/records.js';
+import { generateTestKey, type TestKey } from '../support/keys.js';
+import { labelled, valueOf, versionsOf, writeP8 } from '../import/import-harness.js';
+import { keyNeedles } from '../import/plaintext-watch.js';
+import { TerraformOnMoto } from '../import/terraform-moto.js';
+
+const NOW = new Date('2026-11-27T12:00:00Z');
+
+function synthOf(r = record()): {
+  data?: Record<string, Record<string, Record<string, unknown>>>;
+  import?: { id: string; to: string }[];
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+} {
+  const stack = new CustomerStack(Testing.app(), {
+    platform: PLATFORM,
+    desired: customerDesiredState(r, PLATFORM, NOW),
+  });
+  return JSON.parse(Testing.synth(stack));
+}
+
+describe('the customer stack adopts the secret that import created', () => {
+  test('an import block whose ID is the ARN of the secret looked up by its name', () => {
+    const stack = synthOf();
+    expect(stack.data?.aws_secretsmanager_secret?.key_created_by_import).toMatchObject({
+      name: 'asc-keys/acme-corp',
+    });
+    expect(stack.import).toEqual([
+      {
+        id: '${data.aws_secretsmanager_secret.key_created_by_import.arn}',
+        to: 'aws_secretsmanager_secret.key',
+      },
+    ]);
+    // The value is never part of a stack.
+    expect(stack.resource.aws_secretsmanager_secret_version).toBeUndefined();
+  });
+
+  test('a file: record has no secret, so nothing to adopt', () => {
+    const stack = synthOf(
+      record({ secret: { scheme: 'file', raw: 'file:keys/acme.p8', path: 'keys/acme.p8' } }),
+    );
+    expect(stack.import).toBeUndefined();
+    expect(stack.data).toBeUndefined();
+  });
+});
+
+describe('with real Terraform against moto: one import, one pull request, one apply', () => {
+  let moto: MotoServer;
+  let clients: MotoClients;
+  let project: TempProject;
+  let files: string;
+  const keys: TestKey[] = [];
+
+  beforeAll(async () => {
+    moto = await startMoto({ accountId: '111122223333' });
+    clients = motoClients(moto);
+    project = tempProject({});
+    files = mkdtempSync(join(tmpdir(), 'asc-keys-inbox-'));
+    const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
+    await applyPlatform(clients, platformDesiredState(platform));
+  });
+  afterAll(() => moto.stop());
+
+  const cli = (args: string[]) =>
+    runCli(args, { cwd: project.dir, env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true' } });
+
+  async function importKey(keyId: string): Promise<TestKey> {
+    const key = await generateTestKey();
+    keys.push(key);
+    const p8 = writeP8(files, `AuthKey_${keyId}.p8`, key.pem);
+    const r = await cli([
+      'import',
+      ...['--customer', 'newco', '--app-id', '4000000001', '--key-id', keyId],
+      ...[
+        '--issuer-id',
+        '69a6de7e-1111-47e3-e053-5b8c7c11a4d1',
+        '--p8',
+        p8,
+        '--no-verify',
+        '--format',
+        'json',
+      ],
+    ]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    return key;
+  }
+
+  async function synthAndPlan(): Promise<{
+    tf: TerraformOnMoto;
+    plan: Awaited<ReturnType<TerraformOnMoto['plan']>>;
+  }> {
+    const out = join(project.dir, 'cdktf.out');
+    const s = await cli(['synth', '--out', out]);
+    expect(s.code, s.stdout + s.stderr).toBe(0);
+    const tf = new TerraformOnMoto(join(out, 'stacks', 'customer-newco'), moto.url);
+    await tf.tf('init', '-input=false');
+    return { tf, plan: await tf.plan() };
+  }
+
+  test('the first apply adopts the secret without replacing it or touching its value; later plans are empty', async () => {
+    const key = await importKey('NEWCO00001');
+    const versions = await versionsOf(clients.secretsManager, 'asc-keys/newco');
+
+    const { tf, plan } = await synthAndPlan();
+    const secret = plan.find((c) => c.address === 'aws_secretsmanager_secret.key')!;
+    expect(secret.importing).toBe(true);
+    // An in-place update of attributes that live only in the state (recovery window), never a replacement.
+    expect(['no-op', 'update']).toContain(secret.actions.join(','));
+    expect(plan.flatMap((c) => c.actions)).not.toContain('delete');
+    expect(
+      plan
+        .filter((c) => c.actions.includes('create'))
+        .map((c) => c.address)
+        .sort(),
+    ).toEqual([
+      'aws_scheduler_schedule.reminder_0d',
+      'aws_scheduler_schedule.reminder_30d',
+      'aws_scheduler_schedule.reminder_7d',
+      'aws_secretsmanager_secret_policy.key_policy',
+    ]);
+    await tf.tf('apply', '-input=false', 'plan.bin');
+
+    expect(await versionsOf(clients.secretsManager, 'asc-keys/newco')).toEqual(versions);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(key.pem);
+    expect((await tf.plan()).every((c) => c.actions.join() === 'no-op')).toBe(true);
+
+    const drift = await cli(['check', 'drift', '--customer', 'newco', '--format', 'json']);
+    expect(JSON.parse(drift.stdout).findings).toEqual([]);
+    expect(drift.code).toBe(0);
+  });
+
+  test('a rotation after it: the apply updates tags and description in place, the new value stays', async () => {
+    const before = labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'));
+    const fresh = await importKey('NEWCO00002');
+    const after = labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'));
+    expect(after).toHaveLength(2);
+    expect(after).not.toEqual(before);
+
+    const { tf, plan } = await synthAndPlan();
+    const secret = plan.find((c) => c.address === 'aws_secretsmanager_secret.key')!;
+    expect(secret).toMatchObject({ actions: ['update'], importing: false });
+    expect(plan.flatMap((c) => c.actions)).not.toContain('delete');
+    await tf.tf('apply', '-input=false', 'plan.bin');
+    expect(labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'))).toEqual(after);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(fresh.pem);
+
+    const drift = await cli(['check', 'drift', '--customer', 'newco', '--format', 'json']);
+    expect(JSON.parse(drift.stdout).findings).toEqual([]);
+  });
+
+  test('no key material in the Terraform state or the synthesized stacks', () => {
+    const state = readFileSync(join(project.dir, 'terraform.customer-newco.tfstate'), 'utf8');
+    const stack = readFileSync(
+      join(project.dir, 'cdktf.out', 'stacks', 'customer-newco', 'cdk.tf.json'),
+      'utf8',
+    );
+    for (const text of [state, stack]) {
+      expect(text).not.toMatch(/PRIVATE KEY/);
+      for (const n of keys.flatMap((k) => keyNeedles(k))) expect(text.includes(n)).toBe(false);
+    }
+  });
+});
