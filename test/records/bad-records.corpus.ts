@@ -307,6 +307,11 @@ export const BAD_INPUTS: readonly BadInput[] = [
     expect: { code: 'FIELD_REQUIRED', file: 'cdktf.json', line: '"platform"' },
   },
   {
+    name: "aws-sm: secret under the prefix but not named after the record's slug",
+    files: { [A]: recordText({ secret: 'aws-sm:asc-keys/globex' }) },
+    expect: { code: 'SECRET_NAME_PREFIX', file: A, line: 8 },
+  },
+  {
     name: 'platform administrator as an account root (never matches aws:PrincipalArn)',
     files: { [A]: valid },
     platform: (p) => ({ ...p, administrators: ['arn:aws:iam::111122223333:root'] }),
