@@ -8,7 +8,8 @@ export type UsageErrorCode =
   | 'PLATFORM_CONFIG_INVALID'
   | 'AWS_CREDENTIALS_MISSING'
   | 'AWS_UNAVAILABLE'
-  | 'OUTPUT_UNWRITABLE';
+  | 'OUTPUT_UNWRITABLE'
+  | 'SEALING_KEY_UNAVAILABLE';
 
 export class UsageError extends Error {
   readonly exitCode = 2;

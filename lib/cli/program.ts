@@ -5,6 +5,7 @@ import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
 import { importCommandOptions } from './commands/import-options.js';
 import { withCommonOptions, type CommonOptions } from './common-options.js';
+import { registerSealingCommands } from './commands/sealing-commands.js';
 
 /**
  * The command tree. Each action returns its exit code; commands are imported when they run so
@@ -25,7 +26,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
 
   withCommonOptions(program.command('synth').description('lint, then synthesize the Terraform stacks'))
     .option('--out <dir>', 'where to write the stacks', 'cdktf.out')
-    .action(async (o: CommonOptions & { out: string }) => {
+    .option(
+      '--stack <name>',
+      'only this stack, as `affected` names it (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (o: CommonOptions & { out: string; stack?: string[] }) => {
       const { synth } = await import('./commands/synth.js');
       setExitCode(await synth(o));
     });
@@ -83,6 +89,8 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       const { affected } = await import('./commands/affected.js');
       setExitCode(await affected(o));
     });
+
+  registerSealingCommands(program, setExitCode);
 
   return program;
 }

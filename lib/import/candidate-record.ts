@@ -1,11 +1,12 @@
 import { Document, isMap, isScalar, parseDocument, Scalar, type YAMLMap } from 'yaml';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { Finding } from '../records/finding.js';
+import { loadRecords } from '../records/load-records.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
-import { applyRecordRules, crossRecordFindings } from '../records/record-rules.js';
-import { recordSchema } from '../records/schema.js';
-import { validate } from '../records/validate.js';
-import { YamlSource } from '../records/yaml-source.js';
+import { crossRecordFindings } from '../records/record-rules.js';
 import type { ImportRequest } from './import-request.js';
 
 /** The fields of the key that an import sets; everything else in a record is the engineer's. */
@@ -48,15 +49,16 @@ export function newRecordText(request: ImportRequest, key: KeyFields, secret: st
  * createdOn changed in place through the yaml Document API, so that the engineer's comments,
  * key order and every other field stay as they were.
  */
-export function rotatedRecordText(existing: string, key: KeyFields): string {
+export function rotatedRecordText(existing: string, key: KeyFields): string | undefined {
   const doc = parseDocument(existing, {
     version: '1.2',
     merge: false,
     uniqueKeys: true,
     keepSourceTokens: false,
   });
-  const apiKey = doc.get('apiKey', true);
-  if (!isMap(apiKey)) throw new Error('the record has no apiKey mapping');
+  const apiKey = doc.errors.length === 0 ? doc.get('apiKey', true) : undefined;
+  // Not a record that can be edited in place; lint says why.
+  if (!isMap(apiKey)) return undefined;
   setScalar(apiKey, 'keyId', key.keyId);
   if (key.issuerId !== undefined) {
     if (apiKey.has('type')) setScalar(apiKey, 'type', 'team');
@@ -96,7 +98,9 @@ export interface LintedCandidate {
 
 /**
  * Every lint rule `asc-keys lint` applies to the record as it will be written, the cross-record
- * ones included (a Key ID or Apple ID that another customer already uses is refused).
+ * ones included (a Key ID or Apple ID that another customer already uses is refused). The file
+ * rules are lint's own: the text is linted by the same loader, from a private directory that
+ * holds it alone (a record holds IDs and a thumbprint, never key material).
  */
 export function lintCandidate(
   file: string,
@@ -104,31 +108,27 @@ export function lintCandidate(
   others: readonly CustomerRecord[],
   platform: PlatformConfig,
 ): LintedCandidate {
-  const findings: Finding[] = [];
-  const parsed = YamlSource.parse(file, text);
-  findings.push(...parsed.findings);
-  let record: CustomerRecord | undefined;
-  if (parsed.source) {
-    const checked = validate(parsed.source, recordSchema, parsed.source.toJS());
-    findings.push(...checked.findings);
-    if (checked.value) {
-      const ruled = applyRecordRules(parsed.source, checked.value, {
-        rotation: platform.rotation,
-        secretNamePrefix: `${platform.namePrefix}/`,
-      });
-      findings.push(...ruled.findings);
-      record = ruled.record;
-      if (record)
-        findings.push(
-          ...crossRecordFindings([...others.filter((r) => r.file !== file), record]).filter(
-            (f) => f.file === file,
-          ),
-        );
-    }
+  const dir = mkdtempSync(join(tmpdir(), 'asc-keys-import-'));
+  let loaded;
+  try {
+    const name = basename(file);
+    writeFileSync(join(dir, name), text, { mode: 0o600 });
+    loaded = loadRecords(dir, { rotation: platform.rotation, secretNamePrefix: `${platform.namePrefix}/` });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
+  const here = (f: Finding): Finding => ({ ...f, file });
+  const findings = loaded.findings.map(here);
+  const candidate = loaded.records[0] && { ...loaded.records[0], file };
+  if (candidate)
+    findings.push(
+      ...crossRecordFindings([...others.filter((r) => r.file !== file), candidate]).filter(
+        (f) => f.file === file,
+      ),
+    );
   const errors = findings.filter((f) => f.severity === 'error');
   return {
-    ...(record && errors.length === 0 && { record }),
+    ...(candidate && errors.length === 0 && { record: candidate }),
     errors,
     warnings: findings.filter((f) => f.severity === 'warning'),
   };

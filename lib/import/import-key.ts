@@ -1,4 +1,5 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
 import { dirname, join } from 'node:path';
 import { checkWithApple, type AppleVerdict } from '../apple/check-with-apple.js';
 import type { Clock } from '../apple/clock.js';
@@ -7,7 +8,6 @@ import { UsageError } from '../errors.js';
 import { customerDesiredState } from '../model/customer-desired.js';
 import { today } from '../model/days.js';
 import { loadProject } from '../records/load-project.js';
-import { YamlSource } from '../records/yaml-source.js';
 import { requirePlatform } from '../cli/require-platform.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import { isReferenceProblem, parseSecretReference } from '../secrets/reference.js';
@@ -18,6 +18,7 @@ import type { ImportRequest, KeySourceSpec } from './import-request.js';
 import type { ImportCode, ImportResult } from './import-result.js';
 import { Interrupted, type InterruptGuard } from './interrupt-guard.js';
 import { KeySourceError, type KeyInput } from './key-input.js';
+import { appleAdvice, describeId, NOTHING_DONE, successMessage } from './import-messages.js';
 import { fastlaneValue, versionToken } from './secret-value.js';
 import type { SecretWriter, StoreUndo } from './secret-writer.js';
 
@@ -35,8 +36,6 @@ export interface ImportDeps {
   readonly guard: InterruptGuard;
 }
 
-const NOTHING_DONE = 'nothing was stored and no record was written';
-
 /**
  * One import, in the order of issue 10: the key file's name, the key, the record and every lint
  * rule, Apple (unless --no-verify); only then the store, and the record last, renamed into place
@@ -50,7 +49,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
   const platform = requirePlatform(project);
   const file = join(deps.customersDir, `${request.customer}.yaml`);
   const existing = readExisting(file);
-  const prior = existing === undefined ? undefined : priorKey(file, existing);
+  const prior = existing === undefined ? undefined : priorKey(existing);
   if (prior) checkRotationOptions(request, file, prior.appleId);
   const secretRef = prior?.secret ?? `aws-sm:${platform.namePrefix}/${request.customer}`;
 
@@ -83,7 +82,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
   if (input.issuerId !== undefined && input.issuerId.toLowerCase() !== request.issuerId?.toLowerCase())
     return refused(
       'KEY_ID_MISMATCH',
-      `the key came with Issuer ID ${input.issuerId}, but the options say ${request.issuerId ?? 'an individual key'}; ${NOTHING_DONE}`,
+      `the key came with Issuer ID ${describeId(input.issuerId)}, but the options say ${request.issuerId ?? 'an individual key'}; ${NOTHING_DONE}`,
     );
   const key = await parseKeyValue(input.pem);
   if (isKeyProblem(key))
@@ -124,6 +123,12 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
       : sameKey
         ? existing
         : rotatedRecordText(existing, fields);
+  if (text === undefined)
+    return refused(
+      'RECORD_INVALID',
+      `${file} is not a record whose key can be updated in place; run "asc-keys lint" and fix it first; ${NOTHING_DONE}`,
+      fingerprint,
+    );
   const linted = lintCandidate(file, text, project.records, platform);
   if (!linted.record)
     return refused(
@@ -200,11 +205,15 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     try {
       await deps.secrets.undo(undo);
     } catch (err) {
-      return refused(
-        code,
-        `${message}; the store could NOT be undone (${awsFailure(err, 'undo').message}): ${undoFailureAdvice(undo)}`,
-        fingerprint,
-      );
+      // The one case where a value stays stored: the result says where, and how to finish by hand.
+      return {
+        ...refused(
+          code,
+          `${message}; the store could NOT be undone (${awsFailure(err, 'undo').message}): ${undoFailureAdvice(undo)}`,
+          fingerprint,
+        ),
+        secret: record.secret.raw,
+      };
     }
     return refused(
       code,
@@ -278,9 +287,13 @@ interface PriorKey {
 }
 
 /** What the existing record says, read loosely: lint judges the record as it will be written. */
-function priorKey(file: string, text: string): PriorKey {
-  const data = YamlSource.parse(file, text).source?.toJS() as
-    { app?: { appleId?: unknown }; apiKey?: Record<string, unknown> } | undefined;
+function priorKey(text: string): PriorKey {
+  let data: { app?: { appleId?: unknown }; apiKey?: Record<string, unknown> } | undefined;
+  try {
+    data = parseDocument(text, { version: '1.2', merge: false }).toJS({ maxAliasCount: 100 }) as typeof data;
+  } catch {
+    data = undefined;
+  }
   const str = (v: unknown): string | undefined =>
     typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
   const secret = str(data?.apiKey?.secret);
@@ -310,53 +323,4 @@ function checkRotationOptions(request: ImportRequest, file: string, appleId: str
       'USAGE',
       `${extras.join(', ')} ${extras.length === 1 ? 'is' : 'are'} for a new customer; ${file} exists, so this is a rotation: edit the record by hand for those`,
     );
-}
-
-/** What the engineer tells the customer, per Apple's answer. */
-function appleAdvice(verdict: AppleVerdict, request: ImportRequest): string {
-  const said = /\((HTTP [^)]*)\)/.exec(verdict.message)?.[1];
-  const apple = said ? ` (Apple said ${said})` : '';
-  const key = `key ${request.keyId}`;
-  switch (verdict.code) {
-    case 'KEY_REJECTED':
-      return `App Store Connect rejected ${key} twice${apple}: the key was revoked, or it is paired with the wrong Issuer ID. Check --issuer-id with the customer (Users and Access > Integrations shows both); if the key was revoked, ask for a new one; ${NOTHING_DONE}`;
-    case 'ROLE_INSUFFICIENT':
-      return `${key} may not read app ${request.appleId}${apple}: its role is not App Manager. Ask the customer to generate a new key with the App Manager role; ${NOTHING_DONE}`;
-    case 'AGREEMENT_MISSING':
-      return `the customer's App Store Connect agreements are missing or expired${apple}: their Account Holder must accept the latest agreements (Business), then import again; ${NOTHING_DONE}`;
-    case 'APP_NOT_FOUND':
-      return `${key} sees no app ${request.appleId}${apple}: check --app-id (the Apple ID under App Information), and that the key belongs to the team that owns the app; ${NOTHING_DONE}`;
-    case 'APPLE_UNAVAILABLE':
-      return `App Store Connect could not be asked${apple}; ${NOTHING_DONE}: run the same command again later`;
-    default:
-      return `App Store Connect gave an answer asc-keys does not know${apple}; ${NOTHING_DONE}: run the same command again, and report it if it persists`;
-  }
-}
-
-function successMessage(
-  request: ImportRequest,
-  secret: string,
-  file: string,
-  previousKeyId: string | undefined,
-  stored: boolean,
-  wrote: boolean,
-): string {
-  const what = stored
-    ? `stored key ${request.keyId} in ${secret}`
-    : `key ${request.keyId} was already in ${secret}`;
-  const record = wrote
-    ? previousKeyId === undefined
-      ? `wrote ${file}`
-      : `updated ${file}`
-    : `${file} already describes it`;
-  const old =
-    previousKeyId !== undefined && previousKeyId !== request.keyId
-      ? `; the previous key ${previousKeyId} stays readable as AWSPREVIOUS`
-      : '';
-  return `${what} and ${record}${old}`;
-}
-
-/** A misplaced value is described by its shape, never quoted: it could be key material. */
-function describeId(value: string): string {
-  return /^[A-Za-z0-9-]{1,40}$/.test(value) ? value : `(not an ID: ${value.length} characters)`;
 }

@@ -2,7 +2,9 @@ import type { Contact } from '../records/customer-record.js';
 
 /** Where `import` takes the key from; a new source (a sealed hand-over) is one more variant. */
 export type KeySourceSpec =
-  { readonly kind: 'p8'; readonly path: string } | { readonly kind: 'zip'; readonly path: string };
+  | { readonly kind: 'p8'; readonly path: string }
+  | { readonly kind: 'zip'; readonly path: string }
+  | { readonly kind: 'sealed'; readonly path: string };
 
 /** The well-formed options of one import (CONTRACT 3.3), checked before anything is read. */
 export interface ImportRequest {

@@ -1,11 +1,13 @@
 import type { AppleCode } from '../apple/check-with-apple.js';
 import type { Finding } from '../records/finding.js';
+import type { SealedSourceCode } from '../sealing/sealed-source.js';
 import type { KeySourceCode } from './key-input.js';
 
 /** The codes of an import's outcome: OK, the key checks of `check keys`, and import's own. */
 export type ImportCode =
   | AppleCode
   | KeySourceCode
+  | SealedSourceCode
   | 'P8_INVALID'
   | 'KEY_ID_MISMATCH'
   | 'RECORD_INVALID'
@@ -39,7 +41,10 @@ export interface ImportResult {
   readonly warnings: readonly Finding[];
 }
 
-/** 0 done, 1 the key or its record is refused, 2 usage or configuration, 3 Apple or AWS could not be asked. */
+/**
+ * 0 done, 1 the key or its record is refused, 2 usage or configuration (for --sealed: options
+ * that disagree with the block, an unreadable sealing key), 3 Apple or AWS could not be asked.
+ */
 export function exitCodeOf(code: ImportCode): number {
   switch (code) {
     case 'OK':
@@ -56,6 +61,9 @@ export function exitCodeOf(code: ImportCode): number {
     case 'SECRET_SCHEDULED_FOR_DELETION':
     case 'AWS_ERROR':
     case 'RECORD_UNWRITABLE':
+    case 'SEALED_OTHER_CUSTOMER':
+    case 'SEALED_FLAG_MISMATCH':
+    case 'SEALING_KEY_UNAVAILABLE':
       return 2;
     case 'INTERRUPTED':
       return 130;

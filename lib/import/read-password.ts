@@ -36,8 +36,9 @@ function promptHidden(stdin: NodeJS.ReadStream, out: NodeJS.WriteStream): Promis
     );
   return new Promise((resolve, reject) => {
     let password = '';
-    out.write('Password of the zip (not shown): ');
+    // Echo goes off before the prompt shows, so that nothing typed or pasted at once is echoed.
     stdin.setRawMode(true);
+    out.write('Password of the zip (not shown): ');
     stdin.setEncoding('utf8');
     const done = (): void => {
       stdin.setRawMode(false);

@@ -1,6 +1,7 @@
 import type { DesiredRole } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy } from './policy-document.js';
+import { sealingKeyReadStatements } from './sealing-key.js';
 import { MANAGED_BY, PLATFORM_TAGS } from './tags.js';
 
 /** The tags a key secret carries (customer-desired.ts); the importer may set these and no others. */
@@ -10,14 +11,17 @@ export const SECRET_TAG_KEYS = ['customer', 'app', 'key-id', 'managed-by'] as co
  * `${namePrefix}-importer`, assumed by the principals in `importerTrustedPrincipals`. It creates
  * key secrets under the name prefix, only tagged managed-by=asc-keys and encrypted with the
  * platform key; puts values and moves version stages on such secrets; deletes a secret (the
- * undo of an import whose record could not be written). It never reads a value: it has no
- * GetSecretValue or BatchGetSecretValue, and every key secret's policy denies reading to all
- * but the publisher, the validator and the administrators. Absent when no principal is trusted.
+ * undo of an import whose record could not be written). It never reads a key: its one
+ * GetSecretValue is on the sealing key (import --sealed), and every key secret's policy denies
+ * reading to all but the publisher, the validator and the administrators. None when no
+ * principal is trusted.
  */
 export function importerRole(ctx: PlatformContext): DesiredRole[] {
   const { platform: p, names: n } = ctx;
   const trusted = p.importerTrustedPrincipals;
   if (!trusted?.length) return [];
+  const partition = n.partition;
+  const name = n.importerRoleName;
   const ours = { 'secretsmanager:ResourceTag/managed-by': MANAGED_BY };
   const taggedOnCreate = {
     StringEquals: { 'aws:RequestTag/managed-by': MANAGED_BY },
@@ -26,9 +30,10 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
   return [
     {
       id: 'importer_role',
-      name: n.importerRoleName,
+      name,
       arn: n.importerRoleArn,
-      description: 'asc-keys import: creates key secrets and stores new key versions; never reads a value',
+      description:
+        'asc-keys import: creates key secrets and stores new key versions; reads no key, only the sealing key',
       trust: policy({
         Effect: 'Allow',
         Principal: { AWS: trusted },
@@ -37,7 +42,7 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
       inlinePolicies: [
         {
           id: 'importer_policy',
-          name: `${n.importerRoleName}-permissions`,
+          name: `${name}-permissions`,
           document: policy(
             {
               Sid: 'CreateKeySecrets',
@@ -46,11 +51,8 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
               Resource: n.secretArnPattern,
               Condition: {
                 ...taggedOnCreate,
-                // The secret names the key by its alias ARN (the stack and import both write it so).
-                StringEquals: {
-                  ...taggedOnCreate.StringEquals,
-                  'secretsmanager:KmsKeyId': [n.kmsAliasArn, n.kmsAliasName],
-                },
+                // The KMS key exactly as import passes it: the model's kmsKeyId of every key secret.
+                StringEquals: { ...taggedOnCreate.StringEquals, 'secretsmanager:KmsKeyId': n.kmsAliasArn },
               },
             },
             // CreateSecret with tags also needs TagResource, for the same tags.
@@ -78,12 +80,13 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
               Sid: 'EncryptThroughSecretsManager',
               Effect: 'Allow',
               Action: ['kms:GenerateDataKey', 'kms:Encrypt'],
-              Resource: n.kmsKeyArnPattern,
+              Resource: `arn:${partition}:kms:${p.region}:${p.accountId}:key/*`,
               Condition: {
                 StringEquals: { 'kms:ViaService': `secretsmanager.${p.region}.amazonaws.com` },
                 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': n.kmsAliasName },
               },
             },
+            ...sealingKeyReadStatements(ctx),
           ),
         },
       ],

@@ -3,14 +3,17 @@ import type {
   DesiredKmsKey,
   DesiredRole,
   DesiredScheduleGroup,
+  DesiredSecret,
   DesiredSubscription,
   DesiredTopic,
 } from './desired-resources.js';
+import { githubRoles } from './github-oidc.js';
 import { importerRole } from './importer-role.js';
 import { platformContext, type PlatformContext } from './platform-context.js';
 import { publisherRole } from './publisher-role.js';
 import { reminderScheduleGroup, reminderSubscriptions, reminderTopic } from './reminder-topic.js';
 import { schedulerRole } from './scheduler-role.js';
+import { sealingKeySecret } from './sealing-key.js';
 import { secretsKey } from './secrets-key.js';
 import { validatorRole } from './validator-role.js';
 
@@ -27,6 +30,8 @@ export interface PlatformDesiredState {
   readonly subscriptions: readonly DesiredSubscription[];
   readonly scheduleGroup: DesiredScheduleGroup;
   readonly roles: readonly DesiredRole[];
+  /** The sealing key's secret and policy (sealed hand-over); its value is never the stack's. */
+  readonly sealingKey: DesiredSecret;
 }
 
 /**
@@ -39,6 +44,7 @@ const ROLE_SOURCES: readonly ((ctx: PlatformContext) => DesiredRole[])[] = [
   publisherRole,
   validatorRole,
   importerRole,
+  githubRoles,
 ];
 
 export function platformDesiredState(platform: PlatformConfig): PlatformDesiredState {
@@ -50,5 +56,6 @@ export function platformDesiredState(platform: PlatformConfig): PlatformDesiredS
     subscriptions: reminderSubscriptions(ctx),
     scheduleGroup: reminderScheduleGroup(ctx),
     roles: ROLE_SOURCES.flatMap((source) => source(ctx)),
+    sealingKey: sealingKeySecret(ctx),
   };
 }

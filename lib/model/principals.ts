@@ -1,3 +1,4 @@
+import { githubDeployerArns } from './github-oidc.js';
 import type { PlatformContext } from './platform-context.js';
 
 /**
@@ -5,11 +6,11 @@ import type { PlatformContext } from './platform-context.js';
  * secret policies, the KMS key policy and the topic policies never disagree about a principal.
  */
 
-/** The roles that apply the stacks with Terraform: the configured `deployers` (and, once the CI
- * model file adds it, the GitHub deployer role). A secret policy that denied them would lock
- * Terraform out of the secrets it manages. */
+/** The roles that apply the stacks with Terraform: the configured `deployers` and the GitHub
+ * deployer role. A secret policy that denied them would lock Terraform out of the secrets it
+ * manages. */
 export function deployerArns(ctx: PlatformContext): string[] {
-  return [...ctx.platform.deployers];
+  return [...ctx.platform.deployers, ...githubDeployerArns(ctx)];
 }
 
 /** The roles that store key values (`asc-keys import`): the importer role, when the platform has one. */

@@ -1,4 +1,5 @@
 import type { DesiredRole } from './desired-resources.js';
+import { githubValidatorTrust } from './github-oidc.js';
 import { decryptThroughSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy } from './policy-document.js';
@@ -13,11 +14,14 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
       name: names.validatorRoleName,
       arn: names.validatorRoleArn,
       description: 'CI: checks keys and drift; reads and describes, never writes',
-      trust: policy({
-        Effect: 'Allow',
-        Principal: { AWS: platform.validatorTrustedPrincipals },
-        Action: 'sts:AssumeRole',
-      }),
+      trust: policy(
+        {
+          Effect: 'Allow',
+          Principal: { AWS: platform.validatorTrustedPrincipals },
+          Action: 'sts:AssumeRole',
+        },
+        ...githubValidatorTrust(ctx),
+      ),
       inlinePolicies: [
         {
           id: 'validator_policy',

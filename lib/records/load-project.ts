@@ -9,6 +9,8 @@ export interface LoadProjectOptions {
   readonly customersDir?: string;
   /** @default "cdktf.json" */
   readonly configFile?: string;
+  /** Only these file names in the customers directory; cross-record rules see them alone. @default every file */
+  readonly onlyFiles?: readonly string[];
 }
 
 export interface Project {
@@ -31,7 +33,8 @@ export function loadProject(options: LoadProjectOptions = {}): Project {
     rotation: platform?.rotation ?? platformSchema.shape.rotation.parse(undefined),
     secretNamePrefix: `${platform?.namePrefix ?? platformSchema.shape.namePrefix.parse(undefined)}/`,
   };
-  const loaded = loadRecords(options.customersDir ?? 'customers', context);
+  const only = options.onlyFiles && new Set(options.onlyFiles);
+  const loaded = loadRecords(options.customersDir ?? 'customers', context, only);
   return {
     ...(platform && { platform }),
     records: loaded.records,

@@ -23,8 +23,11 @@ export interface LoadedRecords {
   readonly invalid: ReadonlyMap<string, string | undefined>;
 }
 
-/** Reads and validates every file in `dir` (as given by --customers). */
-export function loadRecords(dir: string, context: RecordContext): LoadedRecords {
+/**
+ * Reads and validates every file in `dir` (as given by --customers), or only the file names in
+ * `only` (the pull-request and deploy paths): cross-record rules then see those alone.
+ */
+export function loadRecords(dir: string, context: RecordContext, only?: ReadonlySet<string>): LoadedRecords {
   let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
@@ -34,6 +37,7 @@ export function loadRecords(dir: string, context: RecordContext): LoadedRecords 
       `cannot read the customers directory "${dir}" (${(err as NodeJS.ErrnoException).code ?? 'error'}); run from the repository root or pass --customers <dir>`,
     );
   }
+  if (only) entries = entries.filter((e) => only.has(e.name));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const findings: Finding[] = [];
   const candidates: CustomerRecord[] = [];

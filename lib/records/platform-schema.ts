@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { githubConfigSchema } from './github-config-schema.js';
 
 const iamPrincipalArn = z
   .string()
@@ -99,6 +100,7 @@ export const platformSchema = z.strictObject({
       keyPrefix: z.string().min(1).default('asc-keys'),
     })
     .optional(),
+  github: githubConfigSchema.optional(),
 });
 
 export type PlatformConfig = z.output<typeof platformSchema>;

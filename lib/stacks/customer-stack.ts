@@ -28,6 +28,7 @@ export class CustomerStack extends AwsStack {
   constructor(scope: Construct, props: CustomerStackProps) {
     super(scope, props.desired.stackName, props.platform);
     const { secret, reminders } = props.desired;
+    // import creates the secret before the record's pull request merges: the stack adopts it.
     if (secret) adoptImportedSecret(this, keySecret(this, secret), secret.name);
     for (const r of reminders) reminder(this, r);
   }

@@ -8,8 +8,10 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { PlatformDesiredState } from '../model/platform-desired.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { AwsStack } from './aws-stack.js';
+import { addGithubOidcProvider } from './github-oidc.js';
 import { platformRole } from './platform-role.js';
 import { policyJson } from './policy-json.js';
+import { sealingKeySecret } from './sealing-key.js';
 
 export interface PlatformStackProps {
   readonly platform: PlatformConfig;
@@ -61,5 +63,7 @@ export class PlatformStack extends AwsStack {
     new SchedulerScheduleGroup(this, g.id, { name: g.name, tags: { ...g.tags } });
 
     for (const role of desired.roles) platformRole(this, role);
+    sealingKeySecret(this, desired.sealingKey);
+    addGithubOidcProvider(this, props.platform);
   }
 }

@@ -1,9 +1,10 @@
 import { App, TerraformStack } from 'cdktf';
-import { customerDesiredState } from '../model/customer-desired.js';
+import { customerDesiredState, customerStackName } from '../model/customer-desired.js';
 import { platformContext } from '../model/platform-context.js';
-import { platformDesiredState } from '../model/platform-desired.js';
+import { PLATFORM_STACK, platformDesiredState } from '../model/platform-desired.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
+import { AwsStack } from './aws-stack.js';
 import { CustomerStack } from './customer-stack.js';
 import { PlatformStack } from './platform-stack.js';
 import { withoutCreationStacks } from './without-creation-stacks.js';
@@ -15,6 +16,12 @@ export interface BuildAppProps {
   readonly outdir?: string;
   /** The clock: reminders already past at this moment are left out. @default new Date() */
   readonly now?: Date;
+  /**
+   * Only these stacks (`platform`, `customer-<slug>`). A customer stack with no record is
+   * synthesized empty, so that applying it destroys what its state still holds.
+   * @default every stack
+   */
+  readonly stacks?: readonly string[];
 }
 
 /** The CDKTF app: the platform stack and one stack per customer. */
@@ -38,12 +45,18 @@ function build(props: BuildAppProps): App {
   const app = new App(props.outdir === undefined ? {} : { outdir: props.outdir });
   const ctx = platformContext(props.platform);
   const now = props.now ?? new Date();
-  new PlatformStack(app, { platform: props.platform, desired: platformDesiredState(props.platform) });
+  const only = props.stacks && new Set(props.stacks);
+  if (!only || only.has(PLATFORM_STACK))
+    new PlatformStack(app, { platform: props.platform, desired: platformDesiredState(props.platform) });
+  const built = new Set<string>();
   for (const record of props.records) {
-    new CustomerStack(app, {
-      platform: props.platform,
-      desired: customerDesiredState(record, ctx, now),
-    });
+    const name = customerStackName(record.customer);
+    if (only && !only.has(name)) continue;
+    built.add(name);
+    new CustomerStack(app, { platform: props.platform, desired: customerDesiredState(record, ctx, now) });
   }
+  // A selected customer without a record: removed, its stack empty so that an apply destroys it.
+  for (const name of only ?? [])
+    if (name !== PLATFORM_STACK && !built.has(name)) new AwsStack(app, name, props.platform);
   return app;
 }

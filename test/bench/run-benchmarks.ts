@@ -2,6 +2,7 @@
 import { driftBenchmark } from './drift-bench.js';
 import { keysBenchmark } from './keys-bench.js';
 import { planBenchmark } from './plan-bench.js';
+import { pullRequestBenchmark } from './pull-request-bench.js';
 import { synthBenchmark } from './synth-bench.js';
 
 const only = process.argv[2];
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<string[]> | string[]> = {
   keys: () => keysBenchmark(),
   drift: () => driftBenchmark(),
   plan: () => planBenchmark(),
+  'pull-request': () => pullRequestBenchmark(),
 };
 for (const [name, bench] of Object.entries(benches)) {
   if (only && only !== name) continue;

@@ -1,4 +1,6 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
@@ -29,6 +31,7 @@ import {
   labelled,
   read,
   runCliInGroup,
+  runCliOnTerminal,
   strayFiles,
   valueOf,
   versionsOf,
@@ -218,8 +221,12 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
 
   test('text output: what was done, the record, the next steps', async () => {
     const key = await newKey({ individual: true });
-    const r = await importCli([...idArgs('hooli', key), '--p8', p8Of(key)]);
+    const junit = join(cliTmp, 'import.xml');
+    const r = await importCli([...idArgs('hooli', key), '--p8', p8Of(key), '--junit', junit]);
     expect(r.code, r.stderr).toBe(0);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testcase [^>]*name="hooli"/);
+    expect(xml).not.toContain('<failure');
     expect(r.stdout).toContain(
       `Onboarded hooli: stored key ${key.keyId} in aws-sm:asc-keys/hooli and wrote customers/hooli.yaml.`,
     );
@@ -272,11 +279,13 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     const key = await newKey();
     const aes = await aesZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
     const zc = await infoZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
-    const lucky = await passwordPastTheCheckByte(zc);
+    const stored = await infoZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right', true);
     for (const [zip, password] of [
       [aes, 'wrong'],
       [zc, 'wrong'],
-      [zc, lucky],
+      // Past the check byte, a deflated entry fails in inflate and a stored one in the CRC.
+      [zc, await passwordPastTheCheckByte(zc)],
+      [stored, await passwordPastTheCheckByte(stored)],
     ] as const) {
       const r = await importCli(
         [...idArgs('wrong-pw', key), '--zip', zip, '--password-stdin', '--format', 'json'],
@@ -297,6 +306,22 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     await expectNothingLeft('wrong-pw');
   });
 
+  test('on a terminal the password is asked for and not echoed', async () => {
+    const key = await newKey();
+    const password = 'typed-not-shown-7f3a';
+    const zip = await aesZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, password);
+    const r = await runCliOnTerminal(['import', ...idArgs('prompted', key), '--zip', zip], {
+      cwd: project.dir,
+      env: env({}),
+      password,
+    });
+    outputs.push(r.output);
+    expect(r.code, r.output).toBe(0);
+    expect(r.output).toContain('Password of the zip (not shown): ');
+    expect(r.output).not.toContain(password);
+    expect(r.output).toContain('Onboarded prompted');
+  });
+
   test('an encrypted zip without --password-stdin and no terminal: exit 2, says how', async () => {
     const key = await newKey();
     const zip = await aesZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
@@ -313,12 +338,14 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     const none = await infoZip(files, {
       'notes/README.txt': 'see email',
       [`AuthKey_${key.keyId}.txt`]: key.pem,
+      '__MACOSX/notes/._README.txt': 'resource fork',
+      'notes/.DS_Store': 'finder',
     });
     const r1 = await importCli([...idArgs('zip-none', key), '--zip', none, '--format', 'json']);
     expect(r1.code).toBe(1);
     const d1 = JSON.parse(r1.stdout);
     expect(d1.code).toBe('ZIP_NO_KEY');
-    expect(d1.message).toContain(`it holds notes/README.txt, AuthKey_${key.keyId}.txt`);
+    expect(d1.message).toContain(`(it holds notes/README.txt, AuthKey_${key.keyId}.txt)`);
 
     const two = await aesZip(
       files,
@@ -512,6 +539,68 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     );
   });
 
+  test('rotation of a record written by hand (a plain integer appleId) keeps it as written', async () => {
+    const old = await newKey();
+    await onboard('by-hand', old);
+    const handWritten = read(recordPath('by-hand')).replace(
+      `appleId: "${old.appleId}"`,
+      `appleId: ${old.appleId}`,
+    );
+    writeFileSync(recordPath('by-hand'), handWritten);
+    const fresh = await newKey();
+    emulator.register({
+      keyId: fresh.keyId,
+      issuerId: fresh.issuerId!,
+      publicKey: fresh.publicKey,
+      state: 'active',
+      apps: [old.appleId],
+    });
+    const r = await importCli([
+      ...idArgs('by-hand', { ...fresh, appleId: old.appleId }),
+      '--p8',
+      p8Of(fresh),
+      '--format',
+      'json',
+    ]);
+    expect(r.code, r.stdout).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'rotated', code: 'OK' });
+    expect(read(recordPath('by-hand'))).toContain(`  appleId: ${old.appleId}\n`);
+  });
+
+  test('a record that does not pass lint is not rotated: RECORD_INVALID, nothing stored, record unchanged', async () => {
+    const old = await newKey();
+    await onboard('broken-record', old);
+    const broken = read(recordPath('broken-record')).concat('colour: blue\n');
+    writeFileSync(recordPath('broken-record'), broken);
+    const before = await versionsOf(clients.secretsManager, secretName('broken-record'));
+    const fresh = await newKey();
+    const r = await importCli([
+      ...idArgs('broken-record', { ...fresh, appleId: old.appleId }),
+      '--p8',
+      p8Of(fresh),
+      '--format',
+      'json',
+    ]);
+    expect(r.code).toBe(1);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ code: 'RECORD_INVALID', action: 'refused' });
+    expect(doc.message).toContain('customers/broken-record.yaml:');
+    expect(doc.message).toContain('FIELD_UNKNOWN');
+    expect(read(recordPath('broken-record'))).toBe(broken);
+    expect(await versionsOf(clients.secretsManager, secretName('broken-record'))).toEqual(before);
+    writeFileSync(recordPath('broken-record'), 'customer: [\n');
+    const r2 = await importCli([
+      ...idArgs('broken-record', { ...fresh, appleId: old.appleId }),
+      '--p8',
+      p8Of(fresh),
+      '--format',
+      'json',
+    ]);
+    expect(r2.code, r2.stdout + r2.stderr).toBe(1);
+    expect(JSON.parse(r2.stdout).code).toBe('RECORD_INVALID');
+    writeFileSync(recordPath('broken-record'), broken.replace('colour: blue\n', ''));
+  });
+
   describe('a failure at each step leaves nothing behind', () => {
     const onboardingFaults: [string, Fault | 'rename', string, number][] = [
       [
@@ -588,6 +677,67 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       expect(labelled(await versionsOf(clients.secretsManager, secretName(slug)))).toEqual(before);
       expect((await valueOf(clients.secretsManager, secretName(slug))).key_id).toBe(old.keyId);
       expect(strayFiles(project.customers)).toEqual([]);
+    });
+
+    test('the rename fails and AWS refuses the undo: the output says the value is still stored and how to remove it', async () => {
+      const key = await newKey();
+      proxy.reset({ operation: 'DeleteSecret', kind: 'refused' });
+      const r = await importCli([...idArgs('undo-refused', key), '--p8', p8Of(key), '--format', 'json'], {
+        viaProxy: true,
+        env: renameFault('undo-refused'),
+      });
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      const doc = JSON.parse(r.stdout);
+      expect(doc).toMatchObject({
+        code: 'RECORD_UNWRITABLE',
+        action: 'refused',
+        secret: 'aws-sm:asc-keys/undo-refused',
+        record: null,
+      });
+      expect(doc.message).toContain('the store could NOT be undone');
+      expect(doc.message).toContain(
+        'aws secretsmanager delete-secret --secret-id asc-keys/undo-refused --force-delete-without-recovery',
+      );
+      expect(labelled(await versionsOf(clients.secretsManager, secretName('undo-refused')))).toHaveLength(1);
+      expect(existsSync(recordPath('undo-refused'))).toBe(false);
+      expect(strayFiles(project.customers)).toEqual([]);
+    });
+
+    test('a CreateSecret whose answer was lost: the retry finds the secret it made, one version, done', async () => {
+      const key = await newKey();
+      proxy.reset({ operation: 'CreateSecret', call: 1, kind: 'lost' });
+      const r = await importCli([...idArgs('lost-answer', key), '--p8', p8Of(key), '--format', 'json'], {
+        viaProxy: true,
+      });
+      expect(r.code, r.stdout + r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ action: 'created', code: 'OK' });
+      expect(proxy.calls.filter((c) => c === 'CreateSecret')).toHaveLength(2);
+      expect(labelled(await versionsOf(clients.secretsManager, secretName('lost-answer')))).toHaveLength(1);
+      expect((await valueOf(clients.secretsManager, secretName('lost-answer'))).key).toBe(key.pem);
+    });
+
+    test('Ctrl-C while Apple is asked, before anything is written: exit 130 at once, nothing stored', async () => {
+      const key = await newKey();
+      let run: ReturnType<typeof runCliInGroup> | undefined;
+      // An App Store Connect that never answers; the request is the moment to press Ctrl-C.
+      const apple = createServer(() => run!.interrupt());
+      await new Promise<void>((resolve) => apple.listen(0, '127.0.0.1', resolve));
+      try {
+        run = runCliInGroup(['import', ...idArgs('ctrl-c-apple', key), '--p8', p8Of(key)], {
+          cwd: project.dir,
+          env: env({
+            env: { ASC_API_BASE_URL: `http://127.0.0.1:${(apple.address() as AddressInfo).port}` },
+          }),
+        });
+        const r = await run.result;
+        outputs.push(r.stdout, r.stderr);
+        expect(r.code, r.stdout + r.stderr).toBe(130);
+        expect(r.stderr).toContain('interrupted; nothing was stored and no record was written');
+      } finally {
+        apple.closeAllConnections();
+        apple.close();
+      }
+      await expectNothingLeft('ctrl-c-apple');
     });
 
     test('Ctrl-C while the secret is being created: the secret is deleted, exit 130', async () => {

@@ -9,8 +9,10 @@ export interface Fault {
   /**
    * `unavailable`: a 500 before the request reaches moto (AWS did nothing). `refused`: a 400
    * AccessDeniedException, likewise. `hold`: the request reaches moto, and `onHold` runs first.
+   * `lost`: the request reaches moto, and its answer is replaced by a 500 (AWS did it, the
+   * caller does not know).
    */
-  readonly kind: 'unavailable' | 'refused' | 'hold';
+  readonly kind: 'unavailable' | 'refused' | 'hold' | 'lost';
   readonly onHold?: () => Promise<void> | void;
 }
 
@@ -34,7 +36,19 @@ export class FaultProxy {
       const nth = this.calls.filter((c) => c === op).length;
       const f = this.fault;
       const hit = f !== undefined && f.operation === op && (f.call === undefined || f.call === nth);
-      const forward = (): void => {
+      const fail = (refused: boolean): void => {
+        res.writeHead(refused ? 400 : 500, {
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amzn-errortype': refused ? 'AccessDeniedException' : 'InternalServiceError',
+        });
+        res.end(
+          JSON.stringify({
+            __type: refused ? 'AccessDeniedException' : 'InternalServiceError',
+            message: 'injected by the test',
+          }),
+        );
+      };
+      const forward = (lose = false): void => {
         const upstream = request(
           {
             host: target.hostname,
@@ -44,6 +58,11 @@ export class FaultProxy {
             headers: req.headers,
           },
           (up) => {
+            if (lose) {
+              up.resume();
+              up.on('end', () => fail(false));
+              return;
+            }
             res.writeHead(up.statusCode ?? 502, up.headers);
             up.pipe(res);
           },
@@ -53,21 +72,12 @@ export class FaultProxy {
       };
       if (!hit) return forward();
       if (f.kind === 'hold') {
-        void Promise.resolve(f.onHold?.()).then(forward);
+        void Promise.resolve(f.onHold?.()).then(() => forward());
         return;
       }
+      if (f.kind === 'lost') return forward(true);
       req.resume();
-      const refused = f.kind === 'refused';
-      res.writeHead(refused ? 400 : 500, {
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amzn-errortype': refused ? 'AccessDeniedException' : 'InternalServiceError',
-      });
-      res.end(
-        JSON.stringify({
-          __type: refused ? 'AccessDeniedException' : 'InternalServiceError',
-          message: 'injected by the test',
-        }),
-      );
+      fail(f.kind === 'refused');
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;

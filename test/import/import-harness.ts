@@ -89,6 +89,8 @@ export async function infoZip(
   dir: string,
   entries: Record<string, string>,
   password?: string,
+  /** Stored, not deflated: then only the CRC shows that a wrong password decrypted garbage. */
+  store = false,
 ): Promise<string> {
   const root = mkdtempSync(join(dir, 'src-'));
   for (const [name, content] of Object.entries(entries)) {
@@ -99,7 +101,14 @@ export async function infoZip(
   await new Promise<void>((resolve, reject) => {
     const child = spawn(
       'zip',
-      ['-q', '-r', ...(password ? ['-P', password] : []), path, ...Object.keys(entries)],
+      [
+        '-q',
+        '-r',
+        ...(store ? ['-0'] : []),
+        ...(password ? ['-P', password] : []),
+        path,
+        ...Object.keys(entries),
+      ],
       {
         cwd: root,
       },
@@ -200,3 +209,51 @@ export function runCliInGroup(
 }
 
 export const read = (path: string): string => readFileSync(path, 'utf8');
+
+/**
+ * `npx asc-keys …` on a pseudo-terminal (Python's pty module), typing `password` when the
+ * prompt appears: what a person at a terminal sees, echo included, comes back as `output`.
+ */
+export function runCliOnTerminal(
+  args: readonly string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; password: string },
+): Promise<{ code: number; output: string }> {
+  const script = [
+    'import os, pty, select, sys',
+    'password = os.environ.pop("ASC_KEYS_TEST_TYPED").encode()',
+    'pid, fd = pty.fork()',
+    'if pid == 0:',
+    '    os.execvp(sys.argv[1], sys.argv[1:])',
+    'out, typed = b"", False',
+    'while True:',
+    '    ready, _, _ = select.select([fd], [], [], 120)',
+    '    if not ready: break',
+    '    try: data = os.read(fd, 4096)',
+    '    except OSError: break',
+    '    if not data: break',
+    '    out += data',
+    '    if not typed and b"(not shown): " in out:',
+    '        os.write(fd, password + b"\\r")',
+    '        typed = True',
+    '_, status = os.waitpid(pid, 0)',
+    'sys.stdout.buffer.write(out)',
+    'sys.exit(os.waitstatus_to_exitcode(status))',
+  ].join('\n');
+  return new Promise((resolve, reject) => {
+    const child = spawn('python3', ['-c', script, 'npx', '--no', '--prefix', REPO, 'asc-keys', ...args], {
+      cwd: options.cwd,
+      env: {
+        ...process.env,
+        GITHUB_ACTIONS: '',
+        NO_COLOR: '1',
+        ...options.env,
+        ASC_KEYS_TEST_TYPED: options.password,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, output }));
+  });
+}

@@ -180,6 +180,8 @@ describe('PlatformStack', () => {
         address(TF.role, r.id),
         ...r.inlinePolicies.map((p) => address(TF.rolePolicy, p.id)),
       ]),
+      address(TF.secret, desired.sealingKey.id),
+      address(TF.secretPolicy, desired.sealingKey.policyId),
     ];
     assert.deepEqual(synthesized.sort(), modelled.sort());
   });

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root (this file is test/support/project.ts). */
-export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository root (this file is test/support/project.ts, or dist/test/support/project.js in `npm run bench`). */
+const HERE = dirname(fileURLToPath(import.meta.url));
+export const REPO = resolve(HERE, HERE.endsWith(join('dist', 'test', 'support')) ? '../../..' : '../..');
 
 export const EXAMPLE_CONFIG = JSON.parse(readFileSync(join(REPO, 'cdktf.json'), 'utf8')) as {
   context: { platform: Record<string, unknown> };

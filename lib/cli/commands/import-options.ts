@@ -15,11 +15,15 @@ export function importCommandOptions(
     )
     .requiredOption('--customer <slug>', "the customer's slug (customers/<slug>.yaml)")
     .requiredOption('--app-id <appleId>', "the app's Apple ID in App Store Connect")
-    .requiredOption('--key-id <keyId>', 'the Key ID the customer sent')
+    .option('--key-id <keyId>', 'the Key ID the customer sent (with --sealed: taken from the block)')
     .option('--issuer-id <uuid>', 'the Issuer ID the customer sent (team keys)')
     .option('--individual', 'an individual key, which has no Issuer ID')
     .option('--p8 <file>', 'the .p8 file as App Store Connect downloaded it')
     .option('--zip <file>', 'a zip holding the .p8 (AES or ZipCrypto)')
+    .option(
+      '--sealed <file|->',
+      'a sealed block from the sealing page (a file, or - for stdin); it names key and issuer',
+    )
     .option(
       '--password-stdin',
       "read the zip's password from stdin (otherwise it is asked for on the terminal)",

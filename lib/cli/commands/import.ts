@@ -16,15 +16,22 @@ import type { Contact } from '../../records/customer-record.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { defaultClient } from '../../secrets/aws-secrets-manager-store.js';
 import type { CommonOptions } from '../common-options.js';
+import type { ImportResult } from '../../import/import-result.js';
+import { openSealedSource, SealedSourceRefusal, type OpenedSealedKey } from '../../sealing/sealed-source.js';
+import { SealingKeySecret } from '../../sealing/sealing-key-secret.js';
+import { loadPlatformOrFail } from '../../sealing/platform-config.js';
 
 export interface ImportCliOptions extends CommonOptions {
   readonly customer: string;
   readonly appId: string;
-  readonly keyId: string;
+  /** Required but with --sealed, whose block names the key. */
+  readonly keyId?: string;
   readonly issuerId?: string;
   readonly individual?: boolean;
   readonly p8?: string;
   readonly zip?: string;
+  /** A sealed block (a file, or "-" for stdin): docs/sealed-hand-over.md. */
+  readonly sealed?: string;
   readonly passwordStdin?: boolean;
   readonly verify: boolean;
   readonly displayName?: string;
@@ -38,10 +45,21 @@ export async function importCommand(
   options: ImportCliOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
-  const request = importRequest(options);
+  let request = importRequest(options);
   const password = passwordSource(options.passwordStdin === true);
-  const readKey = (source: KeySourceSpec): Promise<KeyInput> =>
+  let readKey = (source: KeySourceSpec): Promise<KeyInput> =>
     source.kind === 'p8' ? readP8File(source.path) : readZipFile(source.path, { password });
+  if (options.sealed !== undefined) {
+    // The block names key and issuer, so it is opened before the request is complete.
+    const opened = await openSealed(options, options.sealed);
+    if ('refused' in opened) {
+      const report = importReport(opened.refused);
+      await emitReport(report, options);
+      return report.importExitCode;
+    }
+    request = importRequest(options, opened);
+    readKey = () => Promise.resolve(opened.input);
+  }
   const guard = new InterruptGuard();
   try {
     const result = await importKey(request, {
@@ -62,7 +80,7 @@ export async function importCommand(
 }
 
 /** Options well formed (CONTRACT 3.3), before any file is read: a bad one is exit 2. */
-export function importRequest(o: ImportCliOptions): ImportRequest {
+export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey): ImportRequest {
   const usage = (message: string): never => {
     throw new UsageError('USAGE', message);
   };
@@ -72,16 +90,21 @@ export function importRequest(o: ImportCliOptions): ImportRequest {
     );
   if (!APPLE_ID.test(o.appId))
     usage("--app-id must be the app's Apple ID, digits only (App Information in App Store Connect)");
-  if (!KEY_ID.test(o.keyId))
+  if (o.keyId === undefined && o.sealed === undefined)
+    usage('give --key-id <keyId>, the Key ID the customer sent');
+  if (o.keyId !== undefined && !KEY_ID.test(o.keyId))
     usage('--key-id must be exactly 10 characters A-Z and 0-9, as App Store Connect shows it');
-  if ((o.issuerId === undefined) === (o.individual !== true))
+  // A sealed block names the issuer; the flags, when given, must agree with it.
+  if (o.sealed === undefined && (o.issuerId === undefined) === (o.individual !== true))
     usage('give exactly one of --issuer-id <uuid> (a team key) and --individual (an individual key)');
+  if (o.sealed !== undefined && o.issuerId !== undefined && o.individual === true)
+    usage('give at most one of --issuer-id <uuid> and --individual');
   if (o.issuerId !== undefined && !ISSUER_ID.test(o.issuerId))
     usage(
       '--issuer-id must be the Issuer ID from Users and Access > Integrations: hex digits in 8-4-4-4-12 groups',
     );
-  if ((o.p8 === undefined) === (o.zip === undefined))
-    usage('give exactly one of --p8 <file> and --zip <file>');
+  if ([o.p8, o.zip, o.sealed].filter((v) => v !== undefined).length !== 1)
+    usage('give exactly one of --p8 <file>, --zip <file> and --sealed <file|->');
   if (o.passwordStdin && o.zip === undefined) usage('--password-stdin is for --zip');
   if (o.displayName !== undefined && o.displayName.trim() === '') usage('--display-name must not be empty');
   if (o.bundleId !== undefined && !/^[A-Za-z0-9.-]+$/.test(o.bundleId))
@@ -90,14 +113,60 @@ export function importRequest(o: ImportCliOptions): ImportRequest {
   return {
     customer: o.customer,
     appleId: o.appId,
-    keyId: o.keyId,
-    ...(o.issuerId !== undefined && { issuerId: o.issuerId }),
-    source: o.p8 !== undefined ? { kind: 'p8', path: o.p8 } : { kind: 'zip', path: o.zip! },
+    keyId: fromBlock?.keyId ?? o.keyId!,
+    ...(fromBlock
+      ? fromBlock.issuerId !== undefined && { issuerId: fromBlock.issuerId }
+      : o.issuerId !== undefined && { issuerId: o.issuerId }),
+    source:
+      o.p8 !== undefined
+        ? { kind: 'p8', path: o.p8 }
+        : o.zip !== undefined
+          ? { kind: 'zip', path: o.zip }
+          : { kind: 'sealed', path: o.sealed! },
     verify: o.verify,
     ...(o.displayName !== undefined && { displayName: o.displayName }),
     ...(o.bundleId !== undefined && { bundleId: o.bundleId }),
     contacts,
   };
+}
+
+/**
+ * Opens `--sealed` with the sealing key, read with the caller's (the importer's) credentials
+ * and held in memory only. A refused block is an import refused with its code: nothing stored.
+ */
+async function openSealed(
+  o: ImportCliOptions,
+  path: string,
+): Promise<OpenedSealedKey | { refused: ImportResult }> {
+  const platform = loadPlatformOrFail();
+  try {
+    return await openSealedSource(
+      path,
+      {
+        customer: o.customer,
+        ...(o.keyId !== undefined && { keyId: o.keyId }),
+        ...(o.issuerId !== undefined && { issuerId: o.issuerId }),
+        ...(o.individual === true && { individual: true }),
+      },
+      new SealingKeySecret(defaultClient(), platform.namePrefix),
+    );
+  } catch (err) {
+    if (!(err instanceof SealedSourceRefusal)) throw err;
+    return {
+      refused: {
+        customer: o.customer,
+        keyId: o.keyId ?? '',
+        fingerprint: null,
+        secret: null,
+        action: 'refused',
+        record: null,
+        code: err.code,
+        message: `${err.message}; nothing was stored and no record was written`,
+        verified: false,
+        warnings: [],
+      },
+    };
+  }
 }
 
 /** "Jane Doe <jane@acme.example>", or a bare address. */

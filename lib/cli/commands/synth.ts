@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseStackList, recordFilesOf } from '../../ci/stack-selection.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingLine, lintReport } from '../../reports/findings-report.js';
@@ -8,11 +9,18 @@ import type { CommonOptions } from '../common-options.js';
 export interface SynthOptions extends CommonOptions {
   /** @default "cdktf.out" */
   readonly out: string;
+  /** Only these stacks (repeatable --stack). @default every stack */
+  readonly stack?: readonly string[];
 }
 
 /** Lints, then writes every stack; nothing is written when lint finds an error. */
 export async function synth(options: SynthOptions): Promise<number> {
-  const project = loadProject({ customersDir: options.customers });
+  const only = parseStackList(options.stack?.join(','), '--stack');
+  // With --stack, only the selected records are read: `lint` checks the whole directory.
+  const project = loadProject({
+    customersDir: options.customers,
+    ...(only ? { onlyFiles: recordFilesOf(only) } : {}),
+  });
   const linted = lintReport(project.findings, project.files, project.records);
   if (linted.exitCode !== 0 || !project.platform) {
     await emitReport({ ...linted, command: 'synth' }, options);
@@ -22,8 +30,15 @@ export async function synth(options: SynthOptions): Promise<number> {
   const { synthesize } = await import('../../stacks/synthesize.js');
   // Stacks of customers removed since the last run must not linger beside the new ones.
   rmSync(join(options.out, 'stacks'), { recursive: true, force: true });
-  const stacks = synthesize({ records: project.records, platform: project.platform, outdir: options.out });
-  const summary = `Synthesized ${stacks.length} stacks (platform and ${project.records.length} customers) into ${join(options.out, 'stacks')}`;
+  const stacks = synthesize({
+    records: project.records,
+    platform: project.platform,
+    outdir: options.out,
+    ...(only ? { stacks: only } : {}),
+  });
+  const summary = only
+    ? `Synthesized ${stacks.length} of the stacks (${stacks.join(', ')}) into ${join(options.out, 'stacks')}`
+    : `Synthesized ${stacks.length} stacks (platform and ${project.records.length} customers) into ${join(options.out, 'stacks')}`;
   await emitReport(
     {
       ...linted,

@@ -1,0 +1,126 @@
+import { readFile, stat } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { printable, type KeyInput } from '../import/key-input.js';
+import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
+import { publicKeyThumbprint } from '../secrets/thumbprint.js';
+import { checkSealedExpectations, openSealedBlock, type SealedExpectations } from './open-sealed.js';
+import { extractCompactJwe } from './sealed-block.js';
+import { SealingError, type SealingErrorCode } from './sealing-error.js';
+import type { SealingKeySecret } from './sealing-key-secret.js';
+
+/** A sealed block is a few kilobytes; an email with it in is rarely more than this. */
+const MAX_SEALED_INPUT_BYTES = 256 * 1024;
+
+/** Why `import --sealed` stops before the import pipeline starts; never carries key material. */
+export type SealedSourceCode =
+  SealingErrorCode | 'SEALING_KEY_UNAVAILABLE' | 'KEY_FILE_UNREADABLE' | 'AWS_UNAVAILABLE';
+
+export class SealedSourceRefusal extends Error {
+  constructor(
+    readonly code: SealedSourceCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SealedSourceRefusal';
+  }
+}
+
+/** What a sealed block gives the import: the IDs for the request, the key for the pipeline. */
+export interface OpenedSealedKey {
+  readonly keyId: string;
+  /** Absent for an individual key. */
+  readonly issuerId?: string;
+  readonly input: KeyInput;
+}
+
+/**
+ * `import --sealed <file|->`: reads the block (a whole email is fine), checks its shape before
+ * asking AWS for anything, opens it with the sealing key read in memory, and checks it against
+ * the engineer's flags and the fingerprint the customer saw.
+ */
+export async function openSealedSource(
+  path: string,
+  flags: SealedExpectations,
+  secret: SealingKeySecret,
+  stdin: NodeJS.ReadableStream = process.stdin,
+): Promise<OpenedSealedKey> {
+  const text = path === '-' ? await readAll(stdin) : await readSealedFile(path);
+  try {
+    extractCompactJwe(text);
+    let ring;
+    try {
+      ring = await secret.read();
+    } catch (err) {
+      if (err instanceof UsageError && err.code === 'AWS_UNAVAILABLE')
+        throw new SealedSourceRefusal('AWS_UNAVAILABLE', err.message);
+      if (err instanceof UsageError && err.code === 'SEALING_KEY_UNAVAILABLE')
+        throw new SealedSourceRefusal(
+          'SEALING_KEY_UNAVAILABLE',
+          `${err.message}; run import --sealed with the importer role`,
+        );
+      throw err;
+    }
+    if (!ring)
+      throw new SealedSourceRefusal(
+        'SEALING_KEY_UNAVAILABLE',
+        `the sealing secret ${secret.name} holds no sealing key yet; an administrator runs "asc-keys sealing-key create" (README, "Sealing key")`,
+      );
+    const payload = await openSealedBlock(text, ring);
+    checkSealedExpectations(payload, flags);
+    const key = await parseKeyValue(payload.pem);
+    if (isKeyProblem(key) || (await publicKeyThumbprint(key.publicJwk)) !== payload.fingerprint)
+      throw new SealingError(
+        'SEALED_PAYLOAD_INVALID',
+        'the sealed block opened, but the key inside does not match the fingerprint the page showed the customer',
+      );
+    return {
+      keyId: payload.keyId,
+      ...(payload.issuerId !== undefined && { issuerId: payload.issuerId }),
+      input: {
+        pem: payload.pem,
+        keyIdFromName: payload.keyId,
+        ...(payload.issuerId !== undefined && { issuerId: payload.issuerId }),
+        origin: 'the sealed block',
+      },
+    };
+  } catch (err) {
+    if (err instanceof SealingError) throw new SealedSourceRefusal(err.code, err.message);
+    throw err;
+  }
+}
+
+async function readSealedFile(path: string): Promise<string> {
+  const shown = printable(path);
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new SealedSourceRefusal('KEY_FILE_UNREADABLE', `${shown} is not a file`);
+    if (info.size > MAX_SEALED_INPUT_BYTES)
+      throw new SealedSourceRefusal(
+        'KEY_FILE_UNREADABLE',
+        `${shown} is ${info.size} bytes; a sealed block is a few kilobytes`,
+      );
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if (err instanceof SealedSourceRefusal) throw err;
+    throw new SealedSourceRefusal(
+      'KEY_FILE_UNREADABLE',
+      `cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+    );
+  }
+}
+
+async function readAll(stdin: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stdin) {
+    const b = Buffer.from(chunk as Buffer);
+    size += b.length;
+    if (size > MAX_SEALED_INPUT_BYTES)
+      throw new SealedSourceRefusal(
+        'KEY_FILE_UNREADABLE',
+        'stdin holds more than 256 KiB; a sealed block is a few kilobytes',
+      );
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

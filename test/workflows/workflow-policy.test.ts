@@ -1,0 +1,107 @@
+import { describe, expect, test } from 'vitest';
+import { githubConfigSchema } from '../../lib/records/github-config-schema.js';
+import { ascKeysInvocations, workflow, workflows, type Job } from './workflows.js';
+
+const defaults = githubConfigSchema.parse({ repository: 'acme/asc-keys', oidcProvider: 'existing' });
+const steps = (job: Job) => job.steps;
+const allJobs = workflows().flatMap((w) => Object.entries(w.jobs).map(([name, job]) => ({ w, name, job })));
+const usesAws = (job: Job) =>
+  job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+
+describe('the workflows, as the issue asks', () => {
+  test('every action is pinned to a full commit SHA, with its version in a comment', () => {
+    for (const w of workflows())
+      for (const line of w.text.split('\n').filter((l) => /^\s*(- )?uses:/.test(l)))
+        expect(line, w.file).toMatch(/uses: [\w-]+\/[\w-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
+  });
+
+  test('least privilege: nothing at the top, each job names what it needs', () => {
+    for (const w of workflows()) expect(w.permissions, w.file).toEqual({});
+    for (const { w, name, job } of allJobs) {
+      expect(job.permissions, `${w.file} ${name}`).toBeDefined();
+      // Only a job that asks AWS for credentials gets an OIDC token; only the tracking job writes issues.
+      expect(job.permissions!['id-token'] === 'write', `${w.file} ${name}`).toBe(usesAws(job));
+      expect(job.permissions!.issues === 'write', `${w.file} ${name}`).toBe(name === 'tracking-issue');
+      expect(Object.values(job.permissions!).filter((p) => p === 'write').length).toBeLessThanOrEqual(1);
+      expect(job.permissions!.contents).toBe('read');
+    }
+  });
+
+  test('Node 24, and checkouts that keep no credentials', () => {
+    for (const { w, name, job } of allJobs)
+      for (const s of steps(job)) {
+        if (s.uses?.startsWith('actions/setup-node@'))
+          expect(s.with?.['node-version'], `${w.file} ${name}`).toBe(24);
+        if (s.uses?.startsWith('actions/checkout@'))
+          expect(s.with?.['persist-credentials'], `${w.file} ${name}`).toBe(false);
+      }
+  });
+
+  test('pull requests: planner role only, no key read, no AWS step unless a stack is affected', () => {
+    const pr = workflow('pull-request.yml');
+    expect(pr.on).toEqual({ pull_request: { branches: [defaults.defaultBranch] } });
+    expect(pr.text).not.toMatch(/VALIDATOR|DEPLOYER/);
+    const commands = Object.values(pr.jobs).flatMap((j) =>
+      j.steps.flatMap((s) => (s.run ? ascKeysInvocations(s.run) : [])),
+    );
+    expect(commands.some((args) => args[0] === 'check' || args[0] === 'import')).toBe(false);
+    expect(usesAws(pr.jobs.check!)).toBe(false);
+    expect(pr.jobs.plan!.if).toBe("needs.check.outputs.stacks != ''");
+    expect(pr.jobs.check!.steps.find((s) => s.id === 'affected')!.run).toContain(
+      'npx asc-keys affected --base "origin/${BASE_REF}" --format json',
+    );
+    const aws = pr.jobs.plan!.steps.find((s) => s.uses?.startsWith('aws-actions/'))!;
+    expect(aws.with?.['role-to-assume']).toBe('${{ vars.ASC_KEYS_PLANNER_ROLE_ARN }}');
+    const diff = pr.jobs.plan!.steps.find((s) => s.run?.includes('cdktf diff'))!;
+    expect(diff.run).toContain('ASC_KEYS_STACKS="$stack" cdktf diff "$stack"');
+    // cdktf-cli at the version of cdktf, read from package.json rather than written twice.
+    expect(pr.text).toContain(`"cdktf-cli@$(node -p "require('./package.json').dependencies.cdktf")"`);
+  });
+
+  test('deploy: the default branch, in the environment the deployer role trusts, only when a stack is affected', () => {
+    const d = workflow('deploy.yml');
+    expect(d.on).toEqual({ push: { branches: [defaults.defaultBranch] } });
+    const job = d.jobs.deploy!;
+    expect(job.environment).toBe(defaults.deployEnvironment);
+    const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/'))!;
+    expect(aws.with?.['role-to-assume']).toBe('${{ vars.ASC_KEYS_DEPLOYER_ROLE_ARN }}');
+    for (const s of job.steps.slice(job.steps.findIndex((x) => x.id === 'affected') + 1))
+      expect(s.if, s.name ?? s.uses).toBe("steps.affected.outputs.stacks != ''");
+    expect(job.steps.at(-1)!.run).toBe('node dist/lib/ci/deploy-cli.js --affected affected.json');
+  });
+
+  test('nightly: a schedule and on demand, on the default branch, shards 1..SHARDS, JUnit uploaded, exit 3 retried once', () => {
+    const n = workflow('nightly.yml');
+    expect(Object.keys(n.on).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    const shards = Number(n.env!.SHARDS);
+    const check = n.jobs.check!;
+    expect(check.strategy!.matrix!.shard).toEqual(Array.from({ length: shards }, (_, i) => i + 1));
+    expect(check.if).toBe(`github.ref == 'refs/heads/${defaults.defaultBranch}'`);
+    const aws = check.steps.find((s) => s.uses?.startsWith('aws-actions/'))!;
+    expect(aws.with?.['role-to-assume']).toBe('${{ vars.ASC_KEYS_VALIDATOR_ROLE_ARN }}');
+    const keys = check.steps.find((s) => s.id === 'keys')!.run!;
+    expect(ascKeysInvocations(keys)).toEqual([
+      [
+        'check',
+        'keys',
+        '--shard',
+        '${SHARD}/${SHARDS}',
+        '--format',
+        'json',
+        '--junit',
+        'reports/keys-${SHARD}.xml',
+      ],
+    ]);
+    expect(keys).toContain('for attempt in 1 2; do');
+    expect(keys).toContain('if [ "$code" != 3 ] || [ "$attempt" = 2 ]; then break; fi');
+    const upload = check.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))!;
+    expect(upload).toMatchObject({ if: '${{ !cancelled() }}', with: { path: 'reports/' } });
+    const tracking = n.jobs['tracking-issue']!;
+    expect(tracking.needs).toBe('check');
+    expect(tracking.if).toContain('!cancelled()');
+    expect(tracking.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'))?.with).toMatchObject({
+      pattern: 'reports-*',
+      path: 'reports',
+    });
+  });
+});
