@@ -34,6 +34,7 @@ const NOW = new Date();
 const day = today(NOW);
 // Two Terraform processes at once: each provider start takes a core for seconds.
 const limit = pLimit(2);
+// Apply, two plans per stack and the platform first: minutes on a shared 2-core machine (the hook's timeout).
 
 let moto: MotoServer;
 let clients: MotoClients;
@@ -239,7 +240,7 @@ describe('the stacks, applied with real Terraform to moto', () => {
     await Promise.all(
       stacks.map((s) => limit(async () => void afterPlans.set(s, (await plan(tf, stackDir(s))).code))),
     );
-  }, 900_000);
+  }, 1_200_000);
   afterAll(() => moto?.stop());
 
   test('after apply, every stack plans clean (plan -detailed-exitcode is 0) and check drift agrees: nothing', () => {
