@@ -33,6 +33,8 @@ export interface PlatformNames {
   /** Every key secret's name starts with this, so roles can be scoped to them by ARN. */
   readonly secretNamePrefix: string;
   readonly secretArnPattern: string;
+  /** `arn:…:secret:<prefix>/`: a secret's ARN is this, its slug, "-" and six random characters. */
+  readonly secretArnPrefix: string;
 }
 
 export function partitionOf(region: string): string {
@@ -70,5 +72,6 @@ export function platformNames(p: PlatformConfig): PlatformNames {
     deployerRoleArn: roleArn(roleName('deployer')),
     secretNamePrefix: `${prefix}/`,
     secretArnPattern: arn('secretsmanager', `secret:${prefix}/*`),
+    secretArnPrefix: arn('secretsmanager', `secret:${prefix}/`),
   };
 }

@@ -13,9 +13,9 @@ export function deployerArns(ctx: PlatformContext): string[] {
   return [...ctx.platform.deployers, ...githubDeployerArns(ctx)];
 }
 
-/** The roles that store key values (`asc-keys import`): the importer role of the import model file. */
+/** The roles that store key values (`asc-keys import`): the importer role, when the platform has one. */
 export function importerArns(ctx: PlatformContext): string[] {
-  return [ctx.names.importerRoleArn];
+  return ctx.platform.importerTrustedPrincipals?.length ? [ctx.names.importerRoleArn] : [];
 }
 
 /** Break-glass: the administrators named in the platform configuration. */

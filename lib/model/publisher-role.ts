@@ -17,8 +17,14 @@ export function publisherRole(ctx: PlatformContext): DesiredRole[] {
         Effect: 'Allow',
         Principal: { AWS: platform.publisherTrustedPrincipals },
         Action: ['sts:AssumeRole', 'sts:TagSession'],
-        // The session must say which customer it publishes for; the read policy matches that tag.
-        Condition: { StringLike: { 'aws:RequestTag/customer': '?*' } },
+        // The session's customer is the caller's own: it must equal the tag the calling principal
+        // carries (a role tag per customer pipeline, or a transitive tag from its identity
+        // provider), and no other tag may be set. A caller cannot choose another customer.
+        Condition: {
+          StringEquals: { 'aws:RequestTag/customer': '${aws:PrincipalTag/customer}' },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': ['customer'] },
+          Null: { 'aws:PrincipalTag/customer': 'false' },
+        },
       }),
       inlinePolicies: [
         {
@@ -29,7 +35,8 @@ export function publisherRole(ctx: PlatformContext): DesiredRole[] {
               Sid: 'ReadOwnCustomersKey',
               Effect: 'Allow',
               Action: 'secretsmanager:GetSecretValue',
-              Resource: names.secretArnPattern,
+              // Bound by name as well as by tag: a secret re-tagged customer=A opens nothing to A's sessions.
+              Resource: `${names.secretArnPrefix}\${aws:PrincipalTag/customer}-??????`,
               Condition: {
                 StringEquals: {
                   'secretsmanager:ResourceTag/customer': '${aws:PrincipalTag/customer}',

@@ -16,7 +16,13 @@ export function schedulerRole(ctx: PlatformContext): DesiredRole[] {
         Effect: 'Allow',
         Principal: { Service: 'scheduler.amazonaws.com' },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': platform.accountId } },
+        // Only the schedules of this tool's group, not any schedule of the account (confused deputy).
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': platform.accountId },
+          ArnLike: {
+            'aws:SourceArn': `arn:${names.partition}:scheduler:${platform.region}:${platform.accountId}:schedule/${names.scheduleGroupName}/*`,
+          },
+        },
       }),
       inlinePolicies: [
         {

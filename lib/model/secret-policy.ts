@@ -1,24 +1,77 @@
 import type { PlatformContext } from './platform-context.js';
 import { policy, type PolicyDocument } from './policy-document.js';
-import { administratorArns, distinct } from './principals.js';
+import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
+
+/** What only the deployer (Terraform) and the administrators may do to a key secret. */
+export const MANAGE_SECRET_ACTIONS = [
+  'secretsmanager:PutResourcePolicy',
+  'secretsmanager:DeleteResourcePolicy',
+  'secretsmanager:TagResource',
+  'secretsmanager:UntagResource',
+  'secretsmanager:UpdateSecret',
+  'secretsmanager:DeleteSecret',
+  'secretsmanager:RestoreSecret',
+  'secretsmanager:ReplicateSecretToRegions',
+  'secretsmanager:RemoveRegionsFromReplication',
+  'secretsmanager:StopReplicationToReplica',
+  'secretsmanager:RotateSecret',
+  'secretsmanager:CancelRotateSecret',
+];
+
+/** Swapping or rolling back the key: the importer (asc-keys import) too. */
+export const WRITE_VALUE_ACTIONS = [
+  'secretsmanager:PutSecretValue',
+  'secretsmanager:UpdateSecretVersionStage',
+];
 
 /**
- * A key secret's resource policy: denies reading the key to every principal but the publisher
- * and validator roles and the administrators. The publisher role's own policy narrows it
- * further to its session's customer.
+ * A key secret's resource policy. Deny statements only: they bind every principal of the
+ * account, whatever its IAM policies allow (an explicit deny wins).
+ * - reading the key: all but the publisher, the validator and the administrators (the
+ *   publisher's own policy narrows it to its session's customer);
+ * - the policy, tags, description, KMS key, replication, rotation and deletion: all but the
+ *   deployer and the administrators, so that Terraform never locks itself out;
+ * - a new value or moving version stages: all but the importer and the administrators (and the
+ *   deployer, which must be able to repair what it manages);
+ * - deleting without a recovery window: everyone.
  */
 export function customerSecretPolicy(ctx: PlatformContext): PolicyDocument {
-  const readers = distinct([
-    ctx.names.publisherRoleArn,
-    ctx.names.validatorRoleArn,
-    ...administratorArns(ctx),
-  ]);
-  return policy({
-    Sid: 'OnlyPublisherValidatorAndAdministratorsRead',
-    Effect: 'Deny',
-    Principal: '*',
-    Action: 'secretsmanager:GetSecretValue',
-    Resource: '*',
-    Condition: { ArnNotEquals: { 'aws:PrincipalArn': readers } },
-  });
+  const admins = administratorArns(ctx);
+  const readers = distinct([ctx.names.publisherRoleArn, ctx.names.validatorRoleArn, ...admins]);
+  const managers = distinct([...deployerArns(ctx), ...admins]);
+  const writers = distinct([...importerArns(ctx), ...deployerArns(ctx), ...admins]);
+  return policy(
+    {
+      Sid: 'OnlyPublisherValidatorAndAdministratorsRead',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': readers } },
+    },
+    {
+      Sid: 'OnlyDeployerAndAdministratorsManage',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: MANAGE_SECRET_ACTIONS,
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': managers } },
+    },
+    {
+      Sid: 'OnlyImporterDeployerAndAdministratorsWriteValues',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: WRITE_VALUE_ACTIONS,
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': writers } },
+    },
+    {
+      Sid: 'NobodyDeletesWithoutRecovery',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'secretsmanager:DeleteSecret',
+      Resource: '*',
+      Condition: { Bool: { 'secretsmanager:ForceDeleteWithoutRecovery': 'true' } },
+    },
+  );
 }

@@ -1,7 +1,8 @@
 import type { DesiredKmsKey } from './desired-resources.js';
 import { viaSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
-import { policy } from './policy-document.js';
+import { policy, type PolicyDocument } from './policy-document.js';
+import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
 import { PLATFORM_TAGS } from './tags.js';
 
 const KMS_ADMIN_ACTIONS = [
@@ -34,33 +35,65 @@ export function secretsKey(ctx: PlatformContext): DesiredKmsKey {
     enableKeyRotation: true,
     isEnabled: true,
     deletionWindowInDays: 30,
-    policy: policy(
-      // Without this statement the account's administrators could lock themselves out of the key.
-      {
-        Sid: 'AccountAdministers',
-        Effect: 'Allow',
-        Principal: { AWS: names.accountRootArn },
-        Action: KMS_ADMIN_ACTIONS,
-        Resource: '*',
-      },
-      {
-        Sid: 'SecretsManagerUses',
-        Effect: 'Allow',
-        Principal: { AWS: names.accountRootArn },
-        Action: [
-          'kms:Encrypt',
-          'kms:Decrypt',
-          'kms:ReEncryptFrom',
-          'kms:ReEncryptTo',
-          'kms:GenerateDataKey',
-          'kms:DescribeKey',
-        ],
-        Resource: '*',
-        Condition: viaSecretsManager(ctx),
-      },
-    ),
+    policy: secretsKeyPolicy(ctx),
     tags: PLATFORM_TAGS,
-    preventDestroy: false,
+    preventDestroy: true,
     alias: { id: 'secrets_key_alias', name: names.kmsAliasName, arn: names.kmsAliasArn },
   };
+}
+
+/**
+ * The key's policy names who administers and who uses it, instead of handing every decision
+ * to IAM: principals are matched with aws:PrincipalArn (the account root as Principal, so a
+ * role that does not exist yet is no invalid principal). Use is only through Secrets Manager,
+ * for this tool's secrets: the encryption context Secrets Manager sets (SecretARN) must name
+ * a secret under the prefix.
+ */
+export function secretsKeyPolicy(ctx: PlatformContext): PolicyDocument {
+  const { names } = ctx;
+  const admins = distinct([...administratorArns(ctx), ...deployerArns(ctx)]);
+  const forOurSecrets = {
+    ...viaSecretsManager(ctx),
+    StringLike: { 'kms:EncryptionContext:SecretARN': names.secretArnPattern },
+  };
+  const only = (arns: string[]): { ArnEquals: Record<string, string[]> } => ({
+    ArnEquals: { 'aws:PrincipalArn': arns },
+  });
+  return policy(
+    {
+      Sid: 'AdministratorsAndDeployerAdminister',
+      Effect: 'Allow',
+      Principal: { AWS: names.accountRootArn },
+      Action: KMS_ADMIN_ACTIONS,
+      Resource: '*',
+      Condition: only(admins),
+    },
+    {
+      Sid: 'ReadersDecryptTheirSecrets',
+      Effect: 'Allow',
+      Principal: { AWS: names.accountRootArn },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: {
+        ...forOurSecrets,
+        ...only(distinct([names.publisherRoleArn, names.validatorRoleArn, ...administratorArns(ctx)])),
+      },
+    },
+    {
+      Sid: 'WritersEncryptTheirSecrets',
+      Effect: 'Allow',
+      Principal: { AWS: names.accountRootArn },
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+      Resource: '*',
+      Condition: { ...forOurSecrets, ...only(distinct([...importerArns(ctx), ...admins])) },
+    },
+    {
+      Sid: 'DescribeForDriftAndDeploys',
+      Effect: 'Allow',
+      Principal: { AWS: names.accountRootArn },
+      Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
+      Resource: '*',
+      Condition: only(distinct([names.validatorRoleArn, ...importerArns(ctx), ...admins])),
+    },
+  );
 }

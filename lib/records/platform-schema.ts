@@ -7,6 +7,28 @@ const iamPrincipalArn = z
     error: 'must be an IAM principal ARN (arn:aws:iam::<account>:role/<name>, …:user/<name> or …:root)',
   });
 
+const SSO_HINT =
+  'IAM Identity Center roles are arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<name>';
+
+/**
+ * A principal that policies name through aws:PrincipalArn (administrators, deployers): only a
+ * role or user ARN ever matches it, so anything else is refused with what to write instead.
+ */
+const conditionPrincipalArn = z
+  .string()
+  .refine((v) => !v.includes('*') && !v.includes('?'), {
+    error: `must be one exact role ARN: aws:PrincipalArn is compared with ArnEquals, where a wildcard would widen break-glass to every match; ${SSO_HINT}`,
+  })
+  .refine((v) => !/:root$/.test(v), {
+    error: `must be a role ARN, not an account root: aws:PrincipalArn is never the root for a role's session, so break-glass would silently not work; write arn:aws:iam::<account>:role/<name> (${SSO_HINT})`,
+  })
+  .refine((v) => !/:assumed-role\//.test(v), {
+    error: `must be the role's ARN, not a session (assumed-role) ARN: aws:PrincipalArn of a session is its role's ARN; write arn:aws:iam::<account>:role/<name> (${SSO_HINT})`,
+  })
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, {
+    error: `must be an IAM role ARN (arn:aws:iam::<account>:role/<name>) or user ARN; ${SSO_HINT}`,
+  });
+
 /**
  * The platform configuration: `context.platform` in cdktf.json. It names the AWS account the
  * stacks are for, who may assume the roles, who administers the secrets and where state lives.
@@ -53,7 +75,9 @@ export const platformSchema = z.strictObject({
         .default([]),
     })
     .default({ subscriptions: [] }),
-  administrators: z.array(iamPrincipalArn).min(1, { error: 'must name at least one administrator role' }),
+  administrators: z
+    .array(conditionPrincipalArn)
+    .min(1, { error: 'must name at least one administrator role' }),
   publisherTrustedPrincipals: z
     .array(iamPrincipalArn)
     .min(1, { error: 'must name who may assume the publisher role' }),
@@ -65,7 +89,7 @@ export const platformSchema = z.strictObject({
     .min(1, { error: 'must name who may assume the importer role, or be left out' })
     .optional(),
   /** Role ARNs that apply the stacks (Terraform): the secret policies never deny them. @default [] */
-  deployers: z.array(iamPrincipalArn).default([]),
+  deployers: z.array(conditionPrincipalArn).default([]),
   stateBackend: z
     .strictObject({
       bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { error: 'must be an S3 bucket name' }),

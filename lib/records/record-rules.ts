@@ -75,11 +75,12 @@ export function applyRecordRules(
   const secret = parseSecretReference(key.secret);
   if (isReferenceProblem(secret))
     report(['apiKey', 'secret'], secret.code, `apiKey.secret ${secret.message}`);
-  else if (secret.scheme === 'aws-sm' && !secret.name.startsWith(context.secretNamePrefix)) {
+  else if (secret.scheme === 'aws-sm' && secret.name !== `${context.secretNamePrefix}${input.customer}`) {
+    // The publisher reads only the secret named after its session's customer (issue 11).
     report(
       ['apiKey', 'secret'],
       'SECRET_NAME_PREFIX',
-      `apiKey.secret names "${secret.name}", but key secrets live under "${context.secretNamePrefix}" so that only the platform's roles can read them; use aws-sm:${context.secretNamePrefix}${input.customer}`,
+      `apiKey.secret names "${secret.name}", but a key secret is named exactly "${context.secretNamePrefix}<slug>" so that only the platform's roles, and only this customer's publisher, can read it; use aws-sm:${context.secretNamePrefix}${input.customer}`,
     );
   }
   if (!isCalendarDay(key.createdOn)) {

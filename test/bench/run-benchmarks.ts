@@ -1,6 +1,7 @@
 // npm run bench: the benchmarks the issues ask for, with their figures on stdout.
 import { driftBenchmark } from './drift-bench.js';
 import { keysBenchmark } from './keys-bench.js';
+import { planBenchmark } from './plan-bench.js';
 import { pullRequestBenchmark } from './pull-request-bench.js';
 import { synthBenchmark } from './synth-bench.js';
 
@@ -9,6 +10,7 @@ const benches: Record<string, () => Promise<string[]> | string[]> = {
   synth: () => synthBenchmark(),
   keys: () => keysBenchmark(),
   drift: () => driftBenchmark(),
+  plan: () => planBenchmark(),
   'pull-request': () => pullRequestBenchmark(),
 };
 for (const [name, bench] of Object.entries(benches)) {

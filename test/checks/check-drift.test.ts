@@ -1,7 +1,23 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
-import { CreateKeyCommand } from '@aws-sdk/client-kms';
-import { DeleteScheduleCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import {
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  PutRolePolicyCommand,
+  UpdateAssumeRolePolicyCommand,
+} from '@aws-sdk/client-iam';
+import {
+  CreateKeyCommand,
+  DescribeKeyCommand,
+  DisableKeyRotationCommand,
+  KMSClient,
+} from '@aws-sdk/client-kms';
+import { SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateScheduleCommand,
+  DeleteScheduleCommand,
+  UpdateScheduleCommand,
+} from '@aws-sdk/client-scheduler';
 import {
   CreateSecretCommand,
   DeleteResourcePolicyCommand,
@@ -12,7 +28,12 @@ import {
   UntagResourceCommand,
   UpdateSecretCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { checkDrift, type DriftFinding, type DriftResult } from '../../lib/checks/check-drift.js';
+import {
+  checkDrift,
+  type DriftFinding,
+  type DriftOptions,
+  type DriftResult,
+} from '../../lib/checks/check-drift.js';
 import { customerDesiredState, type CustomerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
@@ -20,6 +41,7 @@ import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-st
 import {
   applyCustomer,
   applyPlatform,
+  applySchedule,
   motoClients,
   type MotoClients,
 } from '../support/apply-desired-state.js';
@@ -29,6 +51,7 @@ import { startMoto, type MotoServer } from '../support/moto.js';
 import { PLATFORM, record } from '../support/records.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
+const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 let moto: MotoServer;
 let clients: MotoClients;
 const keys = new Map<string, TestKey>();
@@ -36,7 +59,9 @@ let records: CustomerRecord[];
 let desired: Map<string, CustomerDesiredState>;
 const arns = new Map<string, string>();
 
-async function driftResult(): Promise<DriftResult> {
+async function driftResult(
+  over: Partial<Pick<DriftOptions, 'allRecords' | 'selected' | 'now' | 'clients'>> = {},
+): Promise<DriftResult> {
   return checkDrift({
     platform: PLATFORM,
     allRecords: records,
@@ -46,6 +71,7 @@ async function driftResult(): Promise<DriftResult> {
     clients,
     store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
     now: NOW,
+    ...over,
   });
 }
 
@@ -425,5 +451,224 @@ describe('checkDrift against moto', () => {
     );
     await sm().send(new CreateSecretCommand({ Name: 'asc-keys/not-tagged', SecretString: 'x' }));
     assert.deepEqual(await drift(), []);
+  });
+  test('the managed-by tag removed: changed tags.managed-by, not missing (found by its name)', async () => {
+    await sm().send(new UntagResourceCommand({ SecretId: ACME, TagKeys: ['managed-by'] }));
+    assert.deepEqual(brief(await drift()), [
+      {
+        customer: 'acme-corp',
+        resource: 'aws_secretsmanager_secret.key',
+        kind: 'changed',
+        field: 'tags.managed-by',
+        expected: 'asc-keys',
+        actual: null,
+      },
+    ]);
+  });
+
+  test('a customer offboarded (record removed, secret in its recovery window): no finding, a note', async () => {
+    // terraform destroy of customer-acme-corp: the secret enters its recovery window, the reminders go.
+    await sm().send(new DeleteSecretCommand({ SecretId: ACME, RecoveryWindowInDays: 30 }));
+    for (const r of desired.get('acme-corp')!.reminders)
+      await clients.scheduler.send(new DeleteScheduleCommand({ Name: r.name, GroupName: r.groupName }));
+    const globexOnly = records.filter((r) => r.customer === 'globex');
+    const result = await driftResult({ allRecords: globexOnly, selected: globexOnly });
+    assert.deepEqual(result.findings, []);
+    assert.equal(result.notes.length, 1);
+    assert.match(
+      result.notes[0]!,
+      /^the secret asc-keys\/acme-corp of a removed record was deleted on \d{4}-\d\d-\d\d; it can be restored until its recovery window ends \(\d{4}-\d\d-\d\d with the configured 30 days\): aws secretsmanager restore-secret --secret-id asc-keys\/acme-corp$/,
+    );
+  });
+
+  test('DescribeKey fails after the retries: the run fails (exit 2), never a kms_key_id finding', async () => {
+    const { KeyMetadata } = await clients.kms.send(new DescribeKeyCommand({ KeyId: 'alias/asc-keys' }));
+    await sm().send(new UpdateSecretCommand({ SecretId: ACME, KmsKeyId: KeyMetadata!.Arn }));
+    const kms = new KMSClient({ endpoint: moto.url, region: 'eu-central-1', credentials, maxAttempts: 2 });
+    kms.middlewareStack.add(
+      () => async () => {
+        throw Object.assign(new Error('internal'), {
+          name: 'KMSInternalException',
+          $fault: 'server',
+          $metadata: { httpStatusCode: 500 },
+        });
+      },
+      { step: 'deserialize', name: 'kmsDown' },
+    );
+    await assert.rejects(driftResult({ clients: { ...clients, kms } }), (err: Error) => {
+      assert.equal(err.name, 'AwsReadError');
+      assert.match(err.message, /^DescribeKey failed: KMSInternalException \(HTTP 500\); run again later/);
+      return true;
+    });
+  });
+
+  test('a schedule in the group that no record wants: unmanaged, customer from its name', async () => {
+    const r = desired.get('acme-corp')!.reminders[0]!;
+    await applySchedule(clients, { ...r, name: 'initech-remind-7d' });
+    assert.deepEqual(brief(await drift()), [
+      {
+        customer: 'initech',
+        resource: 'aws_scheduler_schedule.initech-remind-7d',
+        kind: 'unmanaged',
+        field: null,
+        expected: null,
+        actual: 'initech-remind-7d',
+      },
+    ]);
+  });
+
+  test('a one-time reminder that has fired is no drift; the next ones are still compared', async () => {
+    // 2027-05-10: acme's 30-day reminder (2027-05-02) has fired and is still in the group.
+    assert.deepEqual(await drift(), []);
+    const later = await driftResult({ now: new Date('2027-05-10T00:00:00Z') });
+    assert.deepEqual(later.findings, []);
+  });
+
+  test('flexible_time_window and action_after_completion are compared', async () => {
+    const r = desired.get('globex')!.reminders.find((x) => x.daysBefore === 7)!;
+    // Recreated by hand with other settings (moto's UpdateSchedule keeps the action after completion).
+    await clients.scheduler.send(new DeleteScheduleCommand({ Name: r.name, GroupName: r.groupName }));
+    await clients.scheduler.send(
+      new CreateScheduleCommand({
+        Name: r.name,
+        GroupName: r.groupName,
+        ScheduleExpression: r.scheduleExpression,
+        ScheduleExpressionTimezone: r.scheduleExpressionTimezone,
+        State: r.state,
+        FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: 60 },
+        ActionAfterCompletion: 'DELETE',
+        Target: { Arn: r.target.arn, RoleArn: r.target.roleArn, Input: r.target.input },
+      }),
+    );
+    assert.deepEqual(
+      (await drift()).map((f) => [f.resource, f.field, f.expected, f.actual]),
+      [
+        ['aws_scheduler_schedule.reminder_7d', 'flexible_time_window.mode', 'OFF', 'FLEXIBLE'],
+        ['aws_scheduler_schedule.reminder_7d', 'action_after_completion', 'NONE', 'DELETE'],
+      ],
+    );
+  });
+
+  describe('the platform stack', () => {
+    const platform = platformDesiredState(PLATFORM);
+    const platformKeyId = async (): Promise<string> =>
+      (await clients.kms.send(new DescribeKeyCommand({ KeyId: 'alias/asc-keys' }))).KeyMetadata!.KeyId!;
+
+    test("a role's policy widened: changed policy of its inline policy, compared as documents", async () => {
+      const role = platform.roles.find((r) => r.id === 'publisher_role')!;
+      const p = role.inlinePolicies[0]!;
+      const widened = {
+        ...p.document,
+        Statement: [...p.document.Statement, { Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' }],
+      };
+      await clients.iam.send(
+        new PutRolePolicyCommand({
+          RoleName: role.name,
+          PolicyName: p.name,
+          PolicyDocument: JSON.stringify(widened),
+        }),
+      );
+      assert.deepEqual(brief(await drift()), [
+        {
+          customer: null,
+          resource: 'aws_iam_role_policy.publisher_policy',
+          kind: 'changed',
+          field: 'policy',
+          expected: p.document,
+          actual: widened,
+        },
+      ]);
+    });
+
+    test('a managed policy attached to a role: changed managed_policy_arns', async () => {
+      const { Policy } = await clients.iam.send(
+        new CreatePolicyCommand({
+          PolicyName: 'read-write-everything',
+          PolicyDocument: JSON.stringify({
+            Version: '2012-10-17',
+            Statement: [{ Effect: 'Allow', Action: 'secretsmanager:*', Resource: '*' }],
+          }),
+        }),
+      );
+      await clients.iam.send(
+        new AttachRolePolicyCommand({ RoleName: 'asc-keys-validator', PolicyArn: Policy!.Arn }),
+      );
+      assert.deepEqual(brief(await drift()), [
+        {
+          customer: null,
+          resource: 'aws_iam_role.validator_role',
+          kind: 'changed',
+          field: 'managed_policy_arns',
+          expected: null,
+          actual: 'arn:aws:iam::111122223333:policy/read-write-everything',
+        },
+      ]);
+    });
+
+    test('KMS key rotation switched off: changed enable_key_rotation', async () => {
+      await clients.kms.send(new DisableKeyRotationCommand({ KeyId: await platformKeyId() }));
+      assert.deepEqual(brief(await drift()), [
+        {
+          customer: null,
+          resource: 'aws_kms_key.secrets_key',
+          kind: 'changed',
+          field: 'enable_key_rotation',
+          expected: true,
+          actual: false,
+        },
+      ]);
+    });
+
+    test('a subscription added to the reminder topic: changed subscription', async () => {
+      await clients.sns.send(
+        new SubscribeCommand({
+          TopicArn: platform.topics[0]!.arn,
+          Protocol: 'https',
+          Endpoint: 'https://collector.example.net/hook',
+        }),
+      );
+      assert.deepEqual(brief(await drift()), [
+        {
+          customer: null,
+          resource: 'aws_sns_topic.reminders',
+          kind: 'changed',
+          field: 'subscription',
+          expected: null,
+          actual: 'https:https://collector.example.net/hook',
+        },
+      ]);
+    });
+
+    test('the trust of a role widened: changed assume_role_policy', async () => {
+      const role = platform.roles.find((r) => r.id === 'validator_role')!;
+      const trust = {
+        ...role.trust,
+        Statement: [{ ...role.trust.Statement[0]!, Principal: { AWS: 'arn:aws:iam::444455556666:root' } }],
+      };
+      await clients.iam.send(
+        new UpdateAssumeRolePolicyCommand({ RoleName: role.name, PolicyDocument: JSON.stringify(trust) }),
+      );
+      const [f, ...rest] = await drift();
+      assert.deepEqual(rest, []);
+      assert.deepEqual(
+        [f!.resource, f!.field, f!.actual],
+        ['aws_iam_role.validator_role', 'assume_role_policy', trust],
+      );
+    });
+
+    test('outside the first shard (or with --customer), the platform is not compared', async () => {
+      await clients.kms.send(new DisableKeyRotationCommand({ KeyId: await platformKeyId() }));
+      const result = await checkDrift({
+        platform: PLATFORM,
+        allRecords: records,
+        selected: records,
+        invalidSlugs: new Set(),
+        inScope: (c) => c !== null,
+        clients,
+        store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
+        now: NOW,
+      });
+      assert.deepEqual(result.findings, []);
+    });
   });
 });

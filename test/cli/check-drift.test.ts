@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
-import { CreateSecretCommand, TagResourceCommand } from '@aws-sdk/client-secrets-manager';
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-secrets-manager';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
@@ -144,6 +148,31 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
       gh.stderr,
       /^::error title=asc-keys drift changed,file=customers\/globex\.yaml,line=5,col=1::globex: aws_secretsmanager_secret\.key tags\.customer: /m,
     );
+  });
+
+  test('a customer offboarded (no record, secret in its recovery window): exit 0, and a line saying it can be restored', async () => {
+    await clients.secretsManager.send(
+      new CreateSecretCommand({
+        Name: 'asc-keys/initech',
+        SecretString: 'x',
+        Tags: [
+          { Key: 'managed-by', Value: 'asc-keys' },
+          { Key: 'customer', Value: 'initech' },
+        ],
+      }),
+    );
+    await clients.secretsManager.send(
+      new DeleteSecretCommand({ SecretId: 'asc-keys/initech', RecoveryWindowInDays: 30 }),
+    );
+    const text = await drift([]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(
+      text.stdout,
+      /^the secret asc-keys\/initech of a removed record was deleted on \d{4}-\d\d-\d\d; it can be restored until .*restore-secret --secret-id asc-keys\/initech\n2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets\n$/,
+    );
+    const json = await drift(['--format', 'json']);
+    assert.equal(json.code, 0);
+    assert.deepEqual(JSON.parse(json.stdout).findings, []);
   });
 
   test('--customer limits the comparison, and unmanaged secrets to the customers it names', async () => {

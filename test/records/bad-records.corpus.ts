@@ -336,6 +336,35 @@ export const BAD_INPUTS: readonly BadInput[] = [
     expect: { code: 'FIELD_REQUIRED', file: 'cdktf.json', line: '"platform"' },
   },
   {
+    name: "aws-sm: secret under the prefix but not named after the record's slug",
+    files: { [A]: recordText({ secret: 'aws-sm:asc-keys/globex' }) },
+    expect: { code: 'SECRET_NAME_PREFIX', file: A, line: 8 },
+  },
+  {
+    name: 'platform administrator as an account root (never matches aws:PrincipalArn)',
+    files: { [A]: valid },
+    platform: (p) => ({ ...p, administrators: ['arn:aws:iam::111122223333:root'] }),
+    expect: { code: 'FIELD_INVALID', file: 'cdktf.json', line: 'arn:aws:iam::111122223333:root' },
+  },
+  {
+    name: 'platform administrator as an assumed-role session',
+    files: { [A]: valid },
+    platform: (p) => ({ ...p, administrators: ['arn:aws:sts::111122223333:assumed-role/Admin/alice'] }),
+    expect: { code: 'FIELD_INVALID', file: 'cdktf.json', line: 'assumed-role/Admin/alice' },
+  },
+  {
+    name: 'platform administrator with a wildcard',
+    files: { [A]: valid },
+    platform: (p) => ({ ...p, administrators: ['arn:aws:iam::111122223333:role/Admin*'] }),
+    expect: { code: 'FIELD_INVALID', file: 'cdktf.json', line: 'role/Admin*' },
+  },
+  {
+    name: 'platform deployer as an account root',
+    files: { [A]: valid },
+    platform: (p) => ({ ...p, deployers: ['arn:aws:iam::111122223333:root'] }),
+    expect: { code: 'FIELD_INVALID', file: 'cdktf.json', line: 'arn:aws:iam::111122223333:root' },
+  },
+  {
     name: 'platform reminder beyond its maxAgeDays',
     files: { [A]: valid },
     platform: (p) => ({ ...p, rotation: { maxAgeDays: 10, remindDaysBefore: [45] } }),

@@ -59,24 +59,24 @@ describe('CustomerStack', () => {
       }),
     );
     const policy = JSON.parse(parsed.resource.aws_secretsmanager_secret_policy!.key_policy!.policy as string);
-    assert.deepEqual(policy.Statement, [
-      {
-        Sid: 'OnlyPublisherValidatorAndAdministratorsRead',
-        Effect: 'Deny',
-        Principal: '*',
-        Action: 'secretsmanager:GetSecretValue',
-        Resource: '*',
-        Condition: {
-          ArnNotEquals: {
-            'aws:PrincipalArn': [
-              'arn:aws:iam::111122223333:role/asc-keys-publisher',
-              'arn:aws:iam::111122223333:role/asc-keys-validator',
-              'arn:aws:iam::111122223333:role/PlatformAdministrator',
-            ],
-          },
+    // The model's policy, verbatim (its statements are read against IAM's logic in security-policies.test.ts).
+    assert.deepEqual(policy, customerDesiredState(record(), PLATFORM, NOW).secret!.policy);
+    assert.deepEqual(policy.Statement[0], {
+      Sid: 'OnlyPublisherValidatorAndAdministratorsRead',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: '*',
+      Condition: {
+        ArnNotEquals: {
+          'aws:PrincipalArn': [
+            'arn:aws:iam::111122223333:role/asc-keys-publisher',
+            'arn:aws:iam::111122223333:role/asc-keys-validator',
+            'arn:aws:iam::111122223333:role/PlatformAdministrator',
+          ],
         },
       },
-    ]);
+    });
   });
 
   test('one reminder per remindDaysBefore entry, at 09:00 UTC on the due day minus N days, to the topic', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describe, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias/index.js';
@@ -44,15 +44,12 @@ describe('PlatformStack', () => {
     );
   });
 
-  test('the KMS key policy keeps the account in control and lets only Secrets Manager use the key', () => {
+  test('the KMS key policy is the model policy, and the key cannot be destroyed by terraform destroy', () => {
     const { resource } = synth();
-    const [admin, use] = policyOf(resource, 'aws_kms_key', 'secrets_key').Statement;
-    assert.deepEqual(admin!.Principal, { AWS: 'arn:aws:iam::111122223333:root' });
-    assert.ok((admin!.Action as string[]).includes('kms:PutKeyPolicy'));
-    assert.ok(!(admin!.Action as string[]).includes('kms:Decrypt'));
-    assert.deepEqual(use!.Condition, {
-      StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' },
-    });
+    expect(policyOf(resource, 'aws_kms_key', 'secrets_key')).toEqual(
+      platformDesiredState(PLATFORM).kmsKey.policy,
+    );
+    expect(resource.aws_kms_key!.secrets_key!.lifecycle).toEqual({ prevent_destroy: true });
   });
 
   test('the reminder topic, its subscriptions and the schedule group', () => {
@@ -85,7 +82,10 @@ describe('PlatformStack', () => {
         Effect: 'Allow',
         Principal: { Service: 'scheduler.amazonaws.com' },
         Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': '111122223333' } },
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '111122223333' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:scheduler:eu-central-1:111122223333:schedule/asc-keys/*' },
+        },
       },
     ]);
     assert.deepEqual(policyOf(resource, 'aws_iam_role_policy', 'scheduler_policy').Statement, [
@@ -102,10 +102,17 @@ describe('PlatformStack', () => {
     const trust = policyOf(resource, 'aws_iam_role', 'publisher_role', 'assume_role_policy').Statement[0]!;
     assert.deepEqual(trust.Principal, { AWS: ['arn:aws:iam::111122223333:role/publishing-pipeline'] });
     assert.deepEqual(trust.Action, ['sts:AssumeRole', 'sts:TagSession']);
-    assert.deepEqual(trust.Condition, { StringLike: { 'aws:RequestTag/customer': '?*' } });
+    assert.deepEqual(trust.Condition, {
+      StringEquals: { 'aws:RequestTag/customer': '$${aws:PrincipalTag/customer}' },
+      'ForAllValues:StringEquals': { 'aws:TagKeys': ['customer'] },
+      Null: { 'aws:PrincipalTag/customer': 'false' },
+    });
     const [read, decrypt] = policyOf(resource, 'aws_iam_role_policy', 'publisher_policy').Statement;
     assert.equal(read!.Action, 'secretsmanager:GetSecretValue');
-    assert.equal(read!.Resource, 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:asc-keys/*');
+    assert.equal(
+      read!.Resource,
+      'arn:aws:secretsmanager:eu-central-1:111122223333:secret:asc-keys/$${aws:PrincipalTag/customer}-??????',
+    );
     // Escaped for Terraform, which turns "$${" back into the IAM variable "${".
     assert.deepEqual(read!.Condition, {
       StringEquals: {

@@ -1,0 +1,237 @@
+import { describe, expect, test } from 'vitest';
+import { customerDesiredState } from '../../lib/model/customer-desired.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
+import type { PolicyDocument } from '../../lib/model/policy-document.js';
+import { MANAGE_SECRET_ACTIONS } from '../../lib/model/secret-policy.js';
+import type { PlatformConfig } from '../../lib/records/platform-schema.js';
+import { evaluate, type Request } from '../support/policy-evaluator.js';
+import { PLATFORM, record } from '../support/records.js';
+
+// The policies as the stacks synthesize them (the stacks translate the model verbatim; the
+// stack tests check that), read against IAM's evaluation logic, including what must NOT be allowed.
+const ACCOUNT = '111122223333';
+const role = (name: string): string => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+const DEPLOYER = role('terraform-deployer');
+const ADMIN = role('PlatformAdministrator');
+const PIPELINE = role('publishing-pipeline');
+const platform: PlatformConfig = {
+  ...PLATFORM,
+  deployers: [DEPLOYER],
+  importerTrustedPrincipals: [role('onboarding')],
+};
+const desired = platformDesiredState(platform);
+const roleOf = (id: string): (typeof desired.roles)[number] => desired.roles.find((r) => r.id === id)!;
+const identity = (id: string): PolicyDocument[] => roleOf(id).inlinePolicies.map((p) => p.document);
+const NOW = new Date('2026-11-27T12:00:00Z');
+const secretPolicy = customerDesiredState(record(), platform, NOW).secret!.policy;
+const arnOf = (slug: string): string =>
+  `arn:aws:secretsmanager:eu-central-1:${ACCOUNT}:secret:asc-keys/${slug}-AbC123`;
+const PUBLISHER = role('asc-keys-publisher');
+/** A principal whose IAM policy allows everything, as a broad administrator role would. */
+const EVERYTHING: PolicyDocument = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
+};
+
+const onSecret = (principalArn: string, action: string, extra: Request['context'] = {}): Request => ({
+  principalArn,
+  action,
+  resource: arnOf('acme-corp'),
+  context: {
+    'secretsmanager:ResourceTag/customer': 'acme-corp',
+    'secretsmanager:ResourceTag/managed-by': 'asc-keys',
+    ...extra,
+  },
+});
+
+describe('publisher isolation, bound to the caller', () => {
+  const trust = roleOf('publisher_role').trust;
+  const assume = (callerTag: string | undefined, requested: Record<string, string>): string =>
+    evaluate(
+      {
+        principalArn: PIPELINE,
+        action: 'sts:TagSession',
+        resource: PUBLISHER,
+        context: {
+          'aws:PrincipalTag/customer': callerTag,
+          ...Object.fromEntries(Object.entries(requested).map(([k, v]) => [`aws:RequestTag/${k}`, v])),
+          'aws:TagKeys': Object.keys(requested),
+        },
+      },
+      { resource: trust },
+    );
+
+  test('a pipeline tagged customer=acme-corp may open a session for acme-corp', () => {
+    expect(assume('acme-corp', { customer: 'acme-corp' })).toBe('allow');
+  });
+  test('…but not for another customer, nor with another tag key, nor without a tag of its own', () => {
+    expect(assume('acme-corp', { customer: 'globex' })).toBe('implicit-deny');
+    expect(assume('acme-corp', { customer: 'acme-corp', team: 'x' })).toBe('implicit-deny');
+    expect(assume(undefined, { customer: 'acme-corp' })).toBe('implicit-deny');
+  });
+
+  const read = (sessionCustomer: string, slug: string, tag: string): string =>
+    evaluate(
+      {
+        principalArn: PUBLISHER,
+        action: 'secretsmanager:GetSecretValue',
+        resource: arnOf(slug),
+        context: {
+          'aws:PrincipalTag/customer': sessionCustomer,
+          'secretsmanager:ResourceTag/customer': tag,
+          'secretsmanager:ResourceTag/managed-by': 'asc-keys',
+        },
+      },
+      { identity: identity('publisher_role'), resource: secretPolicy },
+    );
+  test("a publisher session for acme-corp reads acme-corp's key", () => {
+    expect(read('acme-corp', 'acme-corp', 'acme-corp')).toBe('allow');
+  });
+  test("…and matches no statement that allows reading globex's key, even re-tagged customer=acme-corp", () => {
+    expect(read('acme-corp', 'globex', 'globex')).toBe('implicit-deny');
+    expect(read('acme-corp', 'globex', 'acme-corp')).toBe('implicit-deny');
+    // A slug that extends another (acme-corp-2) is not acme-corp's either.
+    expect(read('acme-corp', 'acme-corp-2', 'acme-corp')).toBe('implicit-deny');
+  });
+});
+
+describe("the key secret's resource policy", () => {
+  const asAnyone = (principal: string, action: string, extra: Request['context'] = {}): string =>
+    evaluate(onSecret(principal, action, extra), { identity: [EVERYTHING], resource: secretPolicy });
+
+  test('reading: only the publisher, the validator and the administrators', () => {
+    expect(asAnyone(role('Developer'), 'secretsmanager:GetSecretValue')).toBe('explicit-deny');
+    expect(asAnyone(DEPLOYER, 'secretsmanager:GetSecretValue')).toBe('explicit-deny');
+    expect(asAnyone(role('asc-keys-importer'), 'secretsmanager:GetSecretValue')).toBe('explicit-deny');
+    expect(asAnyone(ADMIN, 'secretsmanager:GetSecretValue')).toBe('allow');
+    expect(asAnyone(role('asc-keys-validator'), 'secretsmanager:GetSecretValue')).toBe('allow');
+  });
+
+  test.each(MANAGE_SECRET_ACTIONS)(
+    '%s: no principal but the deployer and the administrators, IAM users with full rights included',
+    (action) => {
+      expect(asAnyone(role('Developer'), action)).toBe('explicit-deny');
+      expect(asAnyone(`arn:aws:iam::${ACCOUNT}:user/alice`, action)).toBe('explicit-deny');
+      expect(asAnyone(role('asc-keys-importer'), action)).toBe('explicit-deny');
+      expect(asAnyone(PUBLISHER, action)).toBe('explicit-deny');
+      expect(asAnyone(DEPLOYER, action)).toBe('allow');
+      expect(asAnyone(ADMIN, action)).toBe('allow');
+    },
+  );
+
+  test.each(['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'])(
+    '%s (swap or roll back the key): the importer, the deployer and the administrators only',
+    (action) => {
+      expect(asAnyone(role('Developer'), action)).toBe('explicit-deny');
+      expect(asAnyone(PUBLISHER, action)).toBe('explicit-deny');
+      expect(asAnyone(role('asc-keys-importer'), action)).toBe('allow');
+      expect(asAnyone(ADMIN, action)).toBe('allow');
+    },
+  );
+
+  test('nothing allows DeleteSecret with ForceDeleteWithoutRecovery, administrators and deployer included', () => {
+    for (const p of [ADMIN, DEPLOYER, role('Developer')])
+      expect(
+        asAnyone(p, 'secretsmanager:DeleteSecret', { 'secretsmanager:ForceDeleteWithoutRecovery': 'true' }),
+      ).toBe('explicit-deny');
+    // With a recovery window (terraform destroy at offboarding), the deployer may.
+    expect(asAnyone(DEPLOYER, 'secretsmanager:DeleteSecret')).toBe('allow');
+  });
+
+  test('without deployers configured, the administrators still manage (Terraform run as one of them)', () => {
+    const bare = customerDesiredState(record(), { ...platform, deployers: [] }, NOW).secret!.policy;
+    expect(
+      evaluate(onSecret(ADMIN, 'secretsmanager:PutResourcePolicy'), {
+        identity: [EVERYTHING],
+        resource: bare,
+      }),
+    ).toBe('allow');
+    expect(
+      evaluate(onSecret(DEPLOYER, 'secretsmanager:PutResourcePolicy'), {
+        identity: [EVERYTHING],
+        resource: bare,
+      }),
+    ).toBe('explicit-deny');
+  });
+});
+
+describe('the KMS key policy', () => {
+  const key = desired.kmsKey.policy;
+  const use = (
+    principal: string,
+    action: string,
+    secretArn: string,
+    via = 'secretsmanager.eu-central-1.amazonaws.com',
+  ): string =>
+    evaluate(
+      {
+        principalArn: principal,
+        action,
+        resource: 'arn:aws:kms:eu-central-1:111122223333:key/k',
+        context: { 'kms:ViaService': via, 'kms:EncryptionContext:SecretARN': secretArn },
+      },
+      { resource: key },
+    );
+  test('the publisher decrypts through Secrets Manager, for secrets under the prefix only', () => {
+    expect(use(PUBLISHER, 'kms:Decrypt', arnOf('acme-corp'))).toBe('allow');
+    expect(
+      use(
+        PUBLISHER,
+        'kms:Decrypt',
+        `arn:aws:secretsmanager:eu-central-1:${ACCOUNT}:secret:other/thing-AbC123`,
+      ),
+    ).toBe('implicit-deny');
+    expect(use(PUBLISHER, 'kms:Decrypt', arnOf('acme-corp'), 'ssm.eu-central-1.amazonaws.com')).toBe(
+      'implicit-deny',
+    );
+  });
+  test('others of the account get nothing from the key policy; the importer encrypts but never decrypts', () => {
+    expect(use(role('Developer'), 'kms:Decrypt', arnOf('acme-corp'))).toBe('implicit-deny');
+    expect(use(role('asc-keys-importer'), 'kms:Decrypt', arnOf('acme-corp'))).toBe('implicit-deny');
+    expect(use(role('asc-keys-importer'), 'kms:GenerateDataKey', arnOf('acme-corp'))).toBe('allow');
+  });
+  test('administrators and the deployer administer it; nobody else may change its policy', () => {
+    const put = (p: string): string =>
+      evaluate(
+        {
+          principalArn: p,
+          action: 'kms:PutKeyPolicy',
+          resource: 'arn:aws:kms:eu-central-1:111122223333:key/k',
+        },
+        { resource: key },
+      );
+    expect(put(ADMIN)).toBe('allow');
+    expect(put(DEPLOYER)).toBe('allow');
+    expect(put(role('Developer'))).toBe('implicit-deny');
+    expect(put(PUBLISHER)).toBe('implicit-deny');
+  });
+  test('a lifecycle rule keeps terraform destroy from deleting it', () => {
+    expect(desired.kmsKey.preventDestroy).toBe(true);
+  });
+});
+
+describe("the scheduler role's trust", () => {
+  const assume = (sourceArn: string): string =>
+    evaluate(
+      {
+        principalArn: 'arn:aws:iam::111122223333:root',
+        action: 'sts:AssumeRole',
+        resource: role('asc-keys-scheduler'),
+        context: { 'aws:SourceAccount': ACCOUNT, 'aws:SourceArn': sourceArn },
+      },
+      {
+        resource: {
+          ...roleOf('scheduler_role').trust,
+          Statement: roleOf('scheduler_role').trust.Statement.map((s) => ({ ...s, Principal: '*' as const })),
+        },
+      },
+    );
+  test('only for schedules of its own group', () => {
+    expect(assume(`arn:aws:scheduler:eu-central-1:${ACCOUNT}:schedule/asc-keys/acme-corp-remind-7d`)).toBe(
+      'allow',
+    );
+    expect(assume(`arn:aws:scheduler:eu-central-1:${ACCOUNT}:schedule/default/anything`)).toBe(
+      'implicit-deny',
+    );
+  });
+});

@@ -1,0 +1,286 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import {
+  CreateSecretCommand,
+  PutResourcePolicyCommand,
+  PutSecretValueCommand,
+  UntagResourceCommand,
+} from '@aws-sdk/client-secrets-manager';
+import pLimit from 'p-limit';
+import { checkDrift, type DriftFinding } from '../../lib/checks/check-drift.js';
+import { addDays, today } from '../../lib/model/days.js';
+import { customerDesiredState } from '../../lib/model/customer-desired.js';
+import { platformDesiredState } from '../../lib/model/platform-desired.js';
+import type { CustomerRecord } from '../../lib/records/customer-record.js';
+import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
+import { synthesize } from '../../lib/stacks/synthesize.js';
+import { motoClients, type MotoClients } from '../support/apply-desired-state.js';
+import { fastlaneValue } from '../support/key-fixtures.js';
+import { generateTestKey, type TestKey } from '../support/keys.js';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { PLATFORM, record } from '../support/records.js';
+import { initAndApply, plan, prepareTerraform, type TerraformEnv } from '../support/terraform.js';
+
+/**
+ * The synthesized stacks, applied to moto by real Terraform (platform first), then planned
+ * again: every stack must plan clean. Then one change per customer, and for each change
+ * `check drift` and `terraform plan` must agree on whether that customer drifted.
+ */
+const NOW = new Date();
+const day = today(NOW);
+// Two Terraform processes at once: each provider start takes a core for seconds.
+const limit = pLimit(2);
+// Apply, two plans per stack and the platform first: minutes on a shared 2-core machine (the hook's timeout).
+
+let moto: MotoServer;
+let clients: MotoClients;
+let tf: TerraformEnv;
+let outdir: string;
+const keys = new Map<string, TestKey>();
+let records: CustomerRecord[];
+
+const stackDir = (name: string): string => join(outdir, 'stacks', name);
+
+/** One customer per case, so that every change is planned on its own stack, in parallel. */
+interface AgreementCase {
+  readonly customer: string;
+  readonly change: string;
+  readonly mutate: () => Promise<void>;
+  /** What check drift reports for the customer: kind and field of each finding. */
+  readonly drift: readonly string[];
+  /** terraform plan -detailed-exitcode of the customer's stack. */
+  readonly plan: 0 | 2;
+  /** Why the two cannot agree, where they do not. */
+  readonly disagreement?: string;
+}
+
+const CASES: AgreementCase[] = [
+  {
+    customer: 'globex',
+    change: "the secret's managed-by tag removed",
+    mutate: async () => {
+      await clients.secretsManager.send(
+        new UntagResourceCommand({ SecretId: 'asc-keys/globex', TagKeys: ['managed-by'] }),
+      );
+    },
+    drift: ['changed tags.managed-by'],
+    plan: 2,
+  },
+  {
+    customer: 'initech',
+    change: 'a statement added to the resource policy',
+    mutate: async () => {
+      const d = customerDesiredState(
+        records.find((r) => r.customer === 'initech')!,
+        PLATFORM,
+        NOW,
+      );
+      const widened = {
+        ...d.secret!.policy,
+        Statement: [
+          ...d.secret!.policy.Statement,
+          {
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::111122223333:role/Developer' },
+            Action: 'secretsmanager:GetSecretValue',
+            Resource: '*',
+          },
+        ],
+      };
+      await clients.secretsManager.send(
+        new PutResourcePolicyCommand({
+          SecretId: 'asc-keys/initech',
+          ResourcePolicy: JSON.stringify(widened),
+        }),
+      );
+    },
+    drift: ['changed policy'],
+    plan: 2,
+  },
+  {
+    customer: 'hooli',
+    change: 'a reminder moved to another day',
+    mutate: async () => {
+      const d = customerDesiredState(
+        records.find((r) => r.customer === 'hooli')!,
+        PLATFORM,
+        NOW,
+      );
+      const r = d.reminders[0]!;
+      await clients.scheduler.send(
+        new UpdateScheduleCommand({
+          Name: r.name,
+          GroupName: r.groupName,
+          ScheduleExpression: `at(${addDays(day, 200)}T09:00:00)`,
+          ScheduleExpressionTimezone: r.scheduleExpressionTimezone,
+          State: r.state,
+          FlexibleTimeWindow: { Mode: r.flexibleTimeWindow.mode },
+          Target: { Arn: r.target.arn, RoleArn: r.target.roleArn, Input: r.target.input },
+        }),
+      );
+    },
+    drift: ['changed schedule_expression'],
+    plan: 2,
+  },
+  {
+    customer: 'acme-corp',
+    change: 'another key stored as the value',
+    mutate: async () => {
+      const other = await generateTestKey();
+      const acme = records.find((r) => r.customer === 'acme-corp')!;
+      await clients.secretsManager.send(
+        new PutSecretValueCommand({
+          SecretId: 'asc-keys/acme-corp',
+          SecretString: fastlaneValue(other, { keyId: acme.keyId, issuerId: acme.issuerId! }),
+        }),
+      );
+    },
+    drift: ['value fingerprint'],
+    plan: 0,
+    disagreement: 'the value is written by asc-keys import, never by Terraform: no plan can see it',
+  },
+];
+
+const PLATFORM_CHANGE = {
+  change: "a statement added to the validator role's policy",
+  mutate: async (): Promise<void> => {
+    const role = platformDesiredState(PLATFORM).roles.find((r) => r.id === 'validator_role')!;
+    const p = role.inlinePolicies[0]!;
+    await clients.iam.send(
+      new PutRolePolicyCommand({
+        RoleName: role.name,
+        PolicyName: p.name,
+        PolicyDocument: JSON.stringify({
+          ...p.document,
+          Statement: [
+            ...p.document.Statement,
+            { Effect: 'Allow', Action: 'secretsmanager:PutSecretValue', Resource: '*' },
+          ],
+        }),
+      }),
+    );
+  },
+};
+
+const cleanPlans = new Map<string, number>();
+const afterPlans = new Map<string, number>();
+let before: DriftFinding[];
+let findings: DriftFinding[];
+
+async function drift(): Promise<DriftFinding[]> {
+  const result = await checkDrift({
+    platform: PLATFORM,
+    allRecords: records,
+    selected: records,
+    invalidSlugs: new Set(),
+    inScope: () => true,
+    clients,
+    store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
+    now: NOW,
+  });
+  return result.findings;
+}
+
+describe('the stacks, applied with real Terraform to moto', () => {
+  beforeAll(async () => {
+    moto = await startMoto({ accountId: PLATFORM.accountId });
+    clients = motoClients(moto);
+    const work = mkdtempSync(join(tmpdir(), 'asc-keys-tf-'));
+    tf = await prepareTerraform(work, moto.url);
+    outdir = join(work, 'cdktf.out');
+    for (const c of CASES) keys.set(c.customer, await generateTestKey());
+    const created = (daysAgo: number): string => addDays(day, -daysAgo);
+    records = CASES.map((c, i) =>
+      record({
+        customer: c.customer,
+        appleId: String(1000000000 + i),
+        keyId: `K${i}K${i}K${i}K${i}K${i}`.slice(0, 10),
+        fingerprint: keys.get(c.customer)!.fingerprint,
+        secret: {
+          scheme: 'aws-sm',
+          raw: `aws-sm:asc-keys/${c.customer}`,
+          secretId: `asc-keys/${c.customer}`,
+          name: `asc-keys/${c.customer}`,
+        },
+        // globex is overdue (the weekly reminder); initech was added after its first reminder day.
+        createdOn:
+          c.customer === 'globex' ? created(800) : c.customer === 'initech' ? created(350) : created(10),
+      }),
+    );
+    const stacks = synthesize({ records, platform: PLATFORM, outdir, now: NOW });
+    await initAndApply(tf, stackDir('platform'), 'platform');
+    // Onboarding: asc-keys import creates each secret with its value (the model's metadata);
+    // the customer stack adopts it through its import block.
+    for (const r of records) {
+      const s = customerDesiredState(r, PLATFORM, NOW).secret!;
+      await clients.secretsManager.send(
+        new CreateSecretCommand({
+          Name: s.name,
+          Description: s.description,
+          KmsKeyId: s.kmsKeyId,
+          Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
+          SecretString: fastlaneValue(keys.get(r.customer)!, { keyId: r.keyId, issuerId: r.issuerId! }),
+        }),
+      );
+    }
+    await Promise.all(
+      stacks.filter((s) => s !== 'platform').map((s) => limit(() => initAndApply(tf, stackDir(s), s))),
+    );
+    await Promise.all(
+      stacks.map((s) => limit(async () => void cleanPlans.set(s, (await plan(tf, stackDir(s))).code))),
+    );
+    before = await drift();
+    for (const c of CASES) await c.mutate();
+    await PLATFORM_CHANGE.mutate();
+    findings = await drift();
+    await Promise.all(
+      stacks.map((s) => limit(async () => void afterPlans.set(s, (await plan(tf, stackDir(s))).code))),
+    );
+  }, 1_200_000);
+  afterAll(() => moto?.stop());
+
+  test('after apply, every stack plans clean (plan -detailed-exitcode is 0) and check drift agrees: nothing', () => {
+    expect(before).toEqual([]);
+    expect(Object.fromEntries(cleanPlans)).toEqual(
+      Object.fromEntries(['platform', ...CASES.map((c) => `customer-${c.customer}`)].map((s) => [s, 0])),
+    );
+  });
+
+  test('the overdue customer has the weekly reminder; one added late has its remaining ones', () => {
+    // Read back from what Terraform applied.
+    expect(
+      customerDesiredState(
+        records.find((r) => r.customer === 'globex')!,
+        PLATFORM,
+        NOW,
+      ).reminders.map((r) => r.id),
+    ).toEqual(['reminder_weekly']);
+    expect(
+      customerDesiredState(
+        records.find((r) => r.customer === 'initech')!,
+        PLATFORM,
+        NOW,
+      ).reminders.map((r) => r.id),
+    ).toEqual(['reminder_7d', 'reminder_0d']);
+  });
+
+  describe.each(CASES)('$change ($customer)', (c) => {
+    test(`check drift: [${c.drift.join(', ')}]; terraform plan: exit ${c.plan}${c.disagreement ? ` (they cannot agree: ${c.disagreement})` : ''}`, () => {
+      const own = findings.filter((f) => f.customer === c.customer).map((f) => `${f.kind} ${f.field}`);
+      expect(own).toEqual(c.drift);
+      expect(afterPlans.get(`customer-${c.customer}`)).toBe(c.plan);
+      if (!c.disagreement) expect(own.length > 0).toBe(c.plan === 2);
+    });
+  });
+
+  test(`platform: ${PLATFORM_CHANGE.change}: drift reports the policy, terraform plans a change`, () => {
+    expect(
+      findings.filter((f) => f.customer === null).map((f) => `${f.resource} ${f.kind} ${f.field}`),
+    ).toEqual(['aws_iam_role_policy.validator_policy changed policy']);
+    expect(afterPlans.get('platform')).toBe(2);
+  });
+});
