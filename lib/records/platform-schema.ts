@@ -17,12 +17,15 @@ const SSO_HINT =
 const conditionPrincipalArn = z
   .string()
   .refine((v) => !v.includes('*') && !v.includes('?'), {
+    abort: true,
     error: `must be one exact role ARN: aws:PrincipalArn is compared with ArnEquals, where a wildcard would widen break-glass to every match; ${SSO_HINT}`,
   })
   .refine((v) => !/:root$/.test(v), {
+    abort: true,
     error: `must be a role ARN, not an account root: aws:PrincipalArn is never the root for a role's session, so break-glass would silently not work; write arn:aws:iam::<account>:role/<name> (${SSO_HINT})`,
   })
   .refine((v) => !/:assumed-role\//.test(v), {
+    abort: true,
     error: `must be the role's ARN, not a session (assumed-role) ARN: aws:PrincipalArn of a session is its role's ARN; write arn:aws:iam::<account>:role/<name> (${SSO_HINT})`,
   })
   .regex(/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/, {

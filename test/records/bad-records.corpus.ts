@@ -171,6 +171,8 @@ export const BAD_INPUTS: readonly BadInput[] = [
     name: 'duplicate secret across files',
     files: { [A]: valid, 'globex.yaml': second({ secret: 'aws-sm:asc-keys/acme-corp' }) },
     expect: { code: 'DUPLICATE_SECRET', file: 'globex.yaml', line: 8 },
+    // The name also breaks the one-secret-per-slug rule the publisher is bound by.
+    also: [{ code: 'SECRET_NAME_PREFIX', file: 'globex.yaml', line: 8, column: 11 }],
   },
   {
     name: 'duplicate Apple ID across files',
@@ -181,7 +183,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
     name: 'duplicate slug across files',
     files: { [A]: valid, 'globex.yaml': second({ customer: 'acme-corp', secret: 'aws-sm:asc-keys/other' }) },
     expect: { code: 'DUPLICATE_CUSTOMER', file: 'globex.yaml', line: 1 },
-    also: [{ code: 'FILE_NAME_MISMATCH', file: 'globex.yaml', line: 1, column: 11 }],
+    also: [
+      { code: 'FILE_NAME_MISMATCH', file: 'globex.yaml', line: 1, column: 11 },
+      { code: 'SECRET_NAME_PREFIX', file: 'globex.yaml', line: 8, column: 11 },
+    ],
   },
   {
     name: 'unsupported secret scheme',

@@ -97,7 +97,7 @@ describe('CustomerStack', () => {
           arn: 'arn:aws:sns:eu-central-1:111122223333:asc-keys-rotation-reminders',
           role_arn: 'arn:aws:iam::111122223333:role/asc-keys-scheduler',
           input:
-            'Rotation reminder: the App Store Connect API key 2X9R4HXF34 of acme-corp (app 1234567890) is due for rotation on 2027-06-01, in 30 days. Ask the customer for a new App Manager key and store it (see README.md, Rotating a key).',
+            'Rotation reminder: the App Store Connect API key 2X9R4HXF34 of acme-corp (app 1234567890) is due for rotation on 2027-06-01, in 30 days. Ask the customer for a new App Manager key and run "asc-keys import".',
         },
       }),
     );
