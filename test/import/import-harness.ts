@@ -190,7 +190,15 @@ export function runCliInGroup(
 ): { result: Promise<CliResult>; interrupt: () => void } {
   const child = spawn('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], {
     cwd: options.cwd,
-    env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', NO_COLOR: '1', ...options.env },
+    // NODE_DISABLE_COMPILE_CACHE: see runCli (test/support/cli.ts).
+    env: {
+      ...process.env,
+      GITHUB_ACTIONS: '',
+      GITHUB_STEP_SUMMARY: '',
+      NO_COLOR: '1',
+      NODE_DISABLE_COMPILE_CACHE: '1',
+      ...options.env,
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
@@ -246,6 +254,7 @@ export function runCliOnTerminal(
         ...process.env,
         GITHUB_ACTIONS: '',
         NO_COLOR: '1',
+        NODE_DISABLE_COMPILE_CACHE: '1',
         ...options.env,
         ASC_KEYS_TEST_TYPED: options.password,
       },

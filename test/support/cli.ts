@@ -21,7 +21,16 @@ export function runCli(args: readonly string[], options: CliOptions): Promise<Cl
   return new Promise((resolve, reject) => {
     const child = spawn('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], {
       cwd: options.cwd,
-      env: { ...process.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: '', NO_COLOR: '1', ...options.env },
+      env: {
+        ...process.env,
+        GITHUB_ACTIONS: '',
+        GITHUB_STEP_SUMMARY: '',
+        NO_COLOR: '1',
+        // npm on Node 22+ writes V8's code cache of its own modules (sigstore's PEM strings among
+        // them) under TMPDIR; the tests that watch TMPDIR for key material must see only ours.
+        NODE_DISABLE_COMPILE_CACHE: '1',
+        ...options.env,
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
