@@ -11,7 +11,7 @@ import {
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import type { AscEmulator, KeyState } from '../support/asc-emulator.js';
 import { REPO } from '../support/project.js';
-import type { CliResult } from '../support/cli.js';
+import { cliEnv, type CliResult } from '../support/cli.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
 
 /** A generated key with the IDs App Store Connect would give it. */
@@ -190,15 +190,7 @@ export function runCliInGroup(
 ): { result: Promise<CliResult>; interrupt: () => void } {
   const child = spawn('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], {
     cwd: options.cwd,
-    // NODE_DISABLE_COMPILE_CACHE: see runCli (test/support/cli.ts).
-    env: {
-      ...process.env,
-      GITHUB_ACTIONS: '',
-      GITHUB_STEP_SUMMARY: '',
-      NO_COLOR: '1',
-      NODE_DISABLE_COMPILE_CACHE: '1',
-      ...options.env,
-    },
+    env: cliEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],
     detached: true,
   });
@@ -251,11 +243,7 @@ export function runCliOnTerminal(
     const child = spawn('python3', ['-c', script, 'npx', '--no', '--prefix', REPO, 'asc-keys', ...args], {
       cwd: options.cwd,
       env: {
-        ...process.env,
-        GITHUB_ACTIONS: '',
-        NO_COLOR: '1',
-        NODE_DISABLE_COMPILE_CACHE: '1',
-        ...options.env,
+        ...cliEnv(options.env),
         ASC_KEYS_TEST_TYPED: options.password,
       },
       stdio: ['ignore', 'pipe', 'inherit'],
