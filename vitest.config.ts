@@ -6,14 +6,16 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    setupFiles: ['test/support/cdktf-matchers.ts'],
+    setupFiles: ['test/support/cdktf-matchers.ts', 'test/support/child-coverage-env.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     coverage: {
-      provider: 'v8',
+      // @vitest/coverage-v8 plus the CLI's child processes (test/support/coverage-provider.ts).
+      provider: 'custom',
+      customProviderModule: 'test/support/coverage-provider.ts',
       include: ['lib/**/*.ts', 'main.ts'],
       // Runs only in the browser (inlined into the sealing page); test/sealing/sealing-page.test.ts drives it in Chromium.
       exclude: ['lib/sealing/page-main.ts'],
