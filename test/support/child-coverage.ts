@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mergeScriptCovs } from '@bcoe/v8-coverage';
 import convert, { type Options } from 'ast-v8-to-istanbul';
-import libCoverage, { type CoverageMap, type FileCoverageData } from 'istanbul-lib-coverage';
+import libCoverage, { type CoverageMap, type FileCoverageData, type Range } from 'istanbul-lib-coverage';
 import { parseAstAsync } from 'vitest/node';
 
 declare module 'vitest' {
@@ -73,24 +73,24 @@ export async function readChildCoverage(
  * Adds a child's hits on one source file to the test workers' coverage of the same file, and
  * returns whether it could. Both come from ast-v8-to-istanbul over the same source, but compiled
  * by different compilers (vite in the workers, tsc for dist/), so a location can differ by a
- * column while the statements, functions and branches are the same ones in the same order.
- * istanbul's own merge keys by location and would count such an entry twice; this adds hits by
- * position, after checking that both have the same shape (otherwise it adds nothing).
+ * column, or by a line where an arrow's body starts on the next one, while the statements,
+ * functions and branches are the same ones in the same order. istanbul's own merge keys by
+ * location and would count such an entry twice; this adds hits by position, after checking that
+ * both have the same shape: as many entries, each pair on overlapping lines, functions of the
+ * same name, branches of the same kind (otherwise it adds nothing).
  */
 export function addHits(target: FileCoverageData, child: FileCoverageData): boolean {
   const same = <T>(a: Record<string, T>, b: Record<string, T>, equal: (x: T, y: T) => boolean): boolean =>
     Object.keys(a).length === Object.keys(b).length &&
     Object.keys(a).every((k) => b[k] && equal(a[k]!, b[k]!));
+  const overlap = (x: Range, y: Range): boolean => x.start.line <= y.end.line && y.start.line <= x.end.line;
   const shapeMatches =
-    same(target.statementMap, child.statementMap, (x, y) => x.start.line === y.start.line) &&
+    same(target.statementMap, child.statementMap, overlap) &&
     same(target.fnMap, child.fnMap, (x, y) => x.name === y.name) &&
     same(
       target.branchMap,
       child.branchMap,
-      (x, y) =>
-        x.type === y.type &&
-        x.loc.start.line === y.loc.start.line &&
-        x.locations.length === y.locations.length,
+      (x, y) => x.type === y.type && overlap(x.loc, y.loc) && x.locations.length === y.locations.length,
     );
   if (!shapeMatches) return false;
   for (const k of Object.keys(target.s)) target.s[k]! += child.s[k]!;
