@@ -24,6 +24,7 @@ import {
   DeleteSecretCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
+  SecretsManagerClient,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateSecretCommand,
@@ -60,7 +61,7 @@ let desired: Map<string, CustomerDesiredState>;
 const arns = new Map<string, string>();
 
 async function driftResult(
-  over: Partial<Pick<DriftOptions, 'allRecords' | 'selected' | 'now' | 'clients'>> = {},
+  over: Partial<Pick<DriftOptions, 'allRecords' | 'selected' | 'now' | 'clients' | 'store'>> = {},
 ): Promise<DriftResult> {
   return checkDrift({
     platform: PLATFORM,
@@ -375,6 +376,51 @@ describe('checkDrift against moto', () => {
         actual: null,
       },
     ]);
+  });
+
+  test('a value that is no key: a value finding that says what is wrong, never the value', async () => {
+    await sm().send(new PutSecretValueCommand({ SecretId: ACME, SecretString: 'not-a-key-but-a-password' }));
+    const findings = await drift();
+    assert.deepEqual(brief(findings), [
+      {
+        customer: 'acme-corp',
+        resource: 'aws_secretsmanager_secret.key',
+        kind: 'value',
+        field: 'value',
+        expected: '2X9R4HXF34',
+        actual: null,
+      },
+    ]);
+    assert.equal(
+      findings[0]!.message,
+      'aws-sm:asc-keys/acme-corp holds a value that is neither a PEM private key nor base64 of one',
+    );
+    assert.ok(!JSON.stringify(findings).includes('not-a-key-but-a-password'));
+  });
+
+  test('the value cannot be read (access denied): the run fails (exit 2), never a value finding', async () => {
+    // moto cannot deny one read while it allows the rest: Secrets Manager's answer is injected.
+    const client = new SecretsManagerClient({ endpoint: moto.url, region: 'eu-central-1', credentials });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (/^(Batch)?GetSecretValueCommand$/.test(context.commandName ?? ''))
+          throw Object.assign(new Error('denied'), {
+            name: 'AccessDeniedException',
+            $fault: 'client',
+            $metadata: { httpStatusCode: 400 },
+          });
+        return next(args);
+      },
+      { step: 'initialize', name: 'denyValues' },
+    );
+    await assert.rejects(driftResult({ store: new AwsSecretsManagerStore({ client }) }), (err: Error) => {
+      assert.equal(err.name, 'AwsReadError');
+      assert.equal(
+        err.message,
+        'reading the value of aws-sm:asc-keys/acme-corp failed: SECRET_ACCESS_DENIED; run again later, with the validator role',
+      );
+      return true;
+    });
   });
 
   test('reminder deleted: missing', async () => {
