@@ -10,8 +10,8 @@ import { startMoto, type MotoServer } from '../support/moto.js';
 
 /**
  * The top-level handler and the command wiring, in process: the end-to-end tests run the built
- * CLI in a child process, which coverage cannot see; these assert the same contract (exit codes,
- * one JSON document, messages on stderr) from inside, so a wiring mistake fails here with a diff.
+ * CLI in a child process; these assert the same contract (exit codes, one JSON document, messages
+ * on stderr) from inside, so a wiring mistake fails here with a diff and a stack in the source.
  */
 interface Captured {
   readonly code: number;
