@@ -13,6 +13,9 @@ export class AwsStack extends TerraformStack {
     // allowed_account_ids stops an apply with credentials for the wrong account.
     new AwsProvider(this, 'aws', { region: platform.region, allowedAccountIds: [platform.accountId] });
     const backend = platform.stateBackend;
+    // Import blocks (the customer stacks adopt the secret that import created) need 1.5; the
+    // S3 backend's lock file needs 1.10.
+    this.addOverride('terraform.required_version', backend ? '>= 1.10' : '>= 1.5');
     if (backend) {
       const s3 = new S3Backend(this, {
         bucket: backend.bucket,

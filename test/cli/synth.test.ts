@@ -17,6 +17,24 @@ describe('asc-keys synth', () => {
     }
   });
 
+  test('never runs terraform: synthesizing needs no binary, and a stack per customer costs no process', async () => {
+    const { dir } = exampleProject();
+    // A terraform first on PATH that leaves a mark and fails, as a missing one would.
+    const bin = join(dir, 'fake-bin');
+    mkdirSync(bin);
+    writeFileSync(
+      join(bin, 'terraform'),
+      `#!/bin/sh\necho "$@" >> "${join(dir, 'terraform-ran')}"\nexit 127\n`,
+      {
+        mode: 0o755,
+      },
+    );
+    const r = await runCli(['synth'], { cwd: dir, env: { PATH: `${bin}:${process.env.PATH}` } });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(existsSync(join(dir, 'cdktf.out', 'stacks', 'customer-acme-corp', 'cdk.tf.json')));
+    assert.ok(!existsSync(join(dir, 'terraform-ran')), 'synth ran terraform');
+  });
+
   test('writes nothing when lint finds an error, and exits 1', async () => {
     const project = exampleProject();
     writeFileSync(join(project.customers, 'globex.yaml'), '');

@@ -167,6 +167,12 @@ describe('CustomerStack', () => {
     });
   });
 
+  test('Terraform is required at the version its features need: import blocks 1.5, the S3 lock file 1.10', () => {
+    assert.equal(synth(record()).parsed.terraform.required_version, '>= 1.5');
+    const platform = { ...PLATFORM, stateBackend: { bucket: 'acme-tf-state', keyPrefix: 'asc-keys' } };
+    assert.equal(synth(record(), NOW, platform).parsed.terraform.required_version, '>= 1.10');
+  });
+
   test('the provider is pinned to the platform account and region', () => {
     const { parsed } = synth(record());
     assert.deepEqual((parsed as unknown as { provider: { aws: unknown[] } }).provider.aws, [
