@@ -23,7 +23,7 @@ export default defineConfig({
       reportsDirectory: 'coverage',
       // Set just below what the suite reaches, the CLI's child processes included (README,
       // Development); a drop below any of them fails the run.
-      thresholds: { lines: 94, statements: 93, functions: 97, branches: 82 },
+      thresholds: { lines: 95, statements: 94, functions: 97, branches: 83 },
     },
   },
 });
