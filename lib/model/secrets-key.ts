@@ -5,7 +5,8 @@ import { policy, type PolicyDocument } from './policy-document.js';
 import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
 import { PLATFORM_TAGS } from './tags.js';
 
-const KMS_ADMIN_ACTIONS = [
+/** What administering a key means: every key policy grants these to the administrators and deployers only. */
+export const KMS_ADMIN_ACTIONS = [
   'kms:CreateAlias',
   'kms:UpdateAlias',
   'kms:DeleteAlias',
