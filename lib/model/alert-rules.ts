@@ -9,12 +9,7 @@ import { PLATFORM_TAGS } from './tags.js';
 export const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
 /** What changes the secrets KMS key or the topics' key, or moves their aliases. */
-export const KMS_CHANGE_ACTIONS = [
-  'PutKeyPolicy',
-  'DisableKey',
-  'ScheduleKeyDeletion',
-  'DisableKeyRotation',
-];
+export const KMS_CHANGE_ACTIONS = ['PutKeyPolicy', 'DisableKey', 'ScheduleKeyDeletion', 'DisableKeyRotation'];
 export const KMS_ALIAS_ACTIONS = ['CreateAlias', 'UpdateAlias', 'DeleteAlias'];
 
 const unprefixed = (actions: readonly string[]): string[] => actions.map((a) => a.split(':')[1]!);

@@ -68,7 +68,9 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
               ],
               Resource: names.kmsKeyArnPattern,
               Condition: {
-                'ForAnyValue:StringEquals': { 'kms:ResourceAliases': [names.kmsAliasName, names.snsKmsAliasName] },
+                'ForAnyValue:StringEquals': {
+                  'kms:ResourceAliases': [names.kmsAliasName, names.snsKmsAliasName],
+                },
               },
             },
             {
