@@ -2,9 +2,7 @@ import { alertRules } from './alert-rules.js';
 import type { DesiredKmsKey } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy, type PolicyDocument } from './policy-document.js';
-import { administratorArns, deployerArns, distinct } from './principals.js';
-import { KMS_ADMIN_ACTIONS } from './secrets-key.js';
-import { PLATFORM_TAGS } from './tags.js';
+import { administerKey, platformKey } from './secrets-key.js';
 
 /** What a sender to an encrypted topic needs of its key (SNS encrypts each message with a data key). */
 export const SNS_SENDER_KMS_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
@@ -16,17 +14,12 @@ export const SNS_SENDER_KMS_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
  */
 export function snsKey(ctx: PlatformContext): DesiredKmsKey {
   const { names } = ctx;
-  return {
-    id: 'sns_key',
-    description: 'Encrypts the asc-keys reminder and security-alert topics',
-    enableKeyRotation: true,
-    isEnabled: true,
-    deletionWindowInDays: 30,
-    policy: snsKeyPolicy(ctx),
-    tags: PLATFORM_TAGS,
-    preventDestroy: true,
-    alias: { id: 'sns_key_alias', name: names.snsKmsAliasName, arn: names.snsKmsAliasArn },
-  };
+  return platformKey(
+    'sns_key',
+    'Encrypts the asc-keys reminder and security-alert topics',
+    snsKeyPolicy(ctx),
+    { name: names.snsKmsAliasName, arn: names.snsKmsAliasArn },
+  );
 }
 
 /**
@@ -38,16 +31,7 @@ export function snsKeyPolicy(ctx: PlatformContext): PolicyDocument {
   const { names, platform } = ctx;
   const viaSns = { 'kms:ViaService': `sns.${platform.region}.amazonaws.com` };
   return policy(
-    {
-      Sid: 'AdministratorsAndDeployerAdminister',
-      Effect: 'Allow',
-      Principal: { AWS: names.accountRootArn },
-      Action: KMS_ADMIN_ACTIONS,
-      Resource: '*',
-      Condition: {
-        ArnEquals: { 'aws:PrincipalArn': distinct([...administratorArns(ctx), ...deployerArns(ctx)]) },
-      },
-    },
+    administerKey(ctx),
     {
       Sid: 'SchedulerSendsReminders',
       Effect: 'Allow',
