@@ -1,6 +1,8 @@
 import pLimit from 'p-limit';
+import { join } from 'node:path';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformContext } from '../../lib/model/platform-context.js';
+import { platformNames } from '../../lib/model/platform-names.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
 import { applyCustomer, applyPlatform, motoClients } from '../support/apply-desired-state.js';
@@ -42,13 +44,25 @@ export async function driftBenchmark(count = 1000): Promise<string[]> {
       ),
     );
 
+    const names = platformNames(platform);
+    const env = { ...moto.env, AWS_ENDPOINT_URL: proxyUrl, AWS_EC2_METADATA_DISABLED: 'true' };
+    proxy.reset();
+    const floor = await measure(
+      'node',
+      [join(REPO, 'dist/test/bench/floor-drift.js'), names.secretNamePrefix, names.scheduleGroupName],
+      { cwd: project.dir, env },
+    );
+    if (floor.status !== 0)
+      throw new Error(`the floor script exited ${floor.status}: ${floor.stderr.slice(0, 500)}`);
+    const floorCalls = proxy.total();
+
     proxy.reset();
     const m = await measure(
       'npx',
       ['--no', '--prefix', REPO, 'asc-keys', 'check', 'drift', '--format', 'json'],
       {
         cwd: project.dir,
-        env: { ...moto.env, AWS_ENDPOINT_URL: proxyUrl, AWS_EC2_METADATA_DISABLED: 'true' },
+        env,
       },
     );
     if (m.status !== 0)
@@ -65,6 +79,8 @@ export async function driftBenchmark(count = 1000): Promise<string[]> {
     return [
       `check drift, ${count} customers in moto (a whole process, npx start-up included)`,
       `  wall ${m.seconds.toFixed(2)} s   peak ${m.peakMb.toFixed(0)} MB   in sync ${summary.inSync}/${count}`,
+      `  floor (a bare node script making only the unavoidable reads: list, values in batches, policies, schedules): ${floor.seconds.toFixed(2)} s, ${floorCalls} calls`,
+      `  ratio to the floor: ${(m.seconds / floor.seconds).toFixed(2)}x time, ${(proxy.total() / floorCalls).toFixed(2)}x calls`,
       `  AWS calls: ${[...proxy.calls].map(([op, n]) => `${op} ${n}`).join(', ')}`,
       `  Secrets Manager calls per customer (policies included): ${(secretCalls / count).toFixed(3)}  (goal: at most 1.2)`,
       `  listing calls: ${listing} for ${count} customers, ${(listing / count).toFixed(3)} per customer  (goal: none per customer)`,

@@ -10,7 +10,9 @@ import { generateTestKey } from '../support/keys.js';
 import { startMoto } from '../support/moto.js';
 import { REPO } from '../support/project.js';
 import { initAndApply, plan, prepareTerraform } from '../support/terraform.js';
-import { PutSecretValueCommand } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import { customerDesiredState } from '../../lib/model/customer-desired.js';
+import { platformContext } from '../../lib/model/platform-context.js';
 import { generateCustomers, generatedCustomer } from './generate-customers.js';
 import { measure } from './measure.js';
 
@@ -28,22 +30,29 @@ export async function planBenchmark(count = 4): Promise<string[]> {
     const work = mkdtempSync(join(tmpdir(), 'asc-keys-plan-bench-'));
     const tf = await prepareTerraform(work, moto.url);
     const outdir = join(work, 'cdktf.out');
-    const stacks = synthesize({ records: loaded.records, platform: loaded.platform!, outdir });
+    const now = new Date();
+    const stacks = synthesize({ records: loaded.records, platform: loaded.platform!, outdir, now });
     const dir = (s: string): string => join(outdir, 'stacks', s);
     await initAndApply(tf, dir('platform'), 'platform');
-    const limit = pLimit(2);
-    const customers = stacks.filter((s) => s !== 'platform');
-    await Promise.all(customers.map((s) => limit(() => initAndApply(tf, dir(s), s))));
+    // Onboarding stores each key (as asc-keys import does) before its stack adopts the secret.
     const clients = motoClients(moto);
-    for (let i = 0; i < count; i++) {
+    const ctx = platformContext(loaded.platform!);
+    for (const [i, r] of loaded.records.entries()) {
       const c = generatedCustomer(i);
+      const s = customerDesiredState(r, ctx, now).secret!;
       await clients.secretsManager.send(
-        new PutSecretValueCommand({
-          SecretId: `asc-keys/${c.slug}`,
+        new CreateSecretCommand({
+          Name: s.name,
+          Description: s.description,
+          KmsKeyId: s.kmsKeyId,
+          Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
           SecretString: fastlaneValue(key, { keyId: c.keyId, issuerId: c.issuerId }),
         }),
       );
     }
+    const limit = pLimit(2);
+    const customers = stacks.filter((s) => s !== 'platform');
+    await Promise.all(customers.map((s) => limit(() => initAndApply(tf, dir(s), s))));
 
     const seconds: number[] = [];
     for (const s of customers) {

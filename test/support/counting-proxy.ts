@@ -30,9 +30,14 @@ export class CountingProxy {
     return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
   }
 
-  /** Calls of operations whose name starts with one of `prefixes`. */
+  /** Calls of the named operations. */
   count(...operations: string[]): number {
     return operations.reduce((n, op) => n + (this.calls.get(op) ?? 0), 0);
+  }
+
+  /** Every call counted since the last reset. */
+  total(): number {
+    return [...this.calls.values()].reduce((a, b) => a + b, 0);
   }
 
   reset(): void {
