@@ -175,7 +175,10 @@ describe('PlatformStack', () => {
         address(TF.kmsKey, k.id),
         address(TF.kmsAlias, k.alias.id),
       ]),
-      ...desired.alertRules.flatMap((r) => [address(TF.eventRule, r.id), address(TF.eventTarget, r.target.id)]),
+      ...desired.alertRules.flatMap((r) => [
+        address(TF.eventRule, r.id),
+        address(TF.eventTarget, r.target.id),
+      ]),
       ...desired.topics.flatMap((t) => [
         address(TF.topic, t.id),
         ...(t.policy ? [address(TF.topicPolicy, t.policy.id)] : []),
