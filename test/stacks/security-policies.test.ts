@@ -3,6 +3,7 @@ import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import type { PolicyDocument } from '../../lib/model/policy-document.js';
 import { MANAGE_SECRET_ACTIONS } from '../../lib/model/secret-policy.js';
+import { SNS_TOPIC_CONTEXT } from '../../lib/model/sns-key.js';
 import { MANAGE_TOPIC_ACTIONS } from '../../lib/model/topic-policy.js';
 import type { PlatformConfig } from '../../lib/records/platform-schema.js';
 import { evaluate, type Request } from '../support/policy-evaluator.js';
@@ -245,19 +246,31 @@ const OUR_RULE = ruleArn('asc-keys-alert-key-reads');
 describe('the SNS key policy', () => {
   const key = desired.snsKey.policy;
   const KEY = 'arn:aws:kms:eu-central-1:111122223333:key/sns';
-  const byRole = (principal: string, action: string, via = 'sns.eu-central-1.amazonaws.com'): string =>
+  const REMINDERS_TOPIC = 'arn:aws:sns:eu-central-1:111122223333:asc-keys-rotation-reminders';
+  const ALERTS_TOPIC = 'arn:aws:sns:eu-central-1:111122223333:asc-keys-security-alerts';
+  const byRole = (
+    principal: string,
+    action: string,
+    via = 'sns.eu-central-1.amazonaws.com',
+    topic = REMINDERS_TOPIC,
+  ): string =>
     evaluate(
-      { principalArn: principal, action, resource: KEY, context: { 'kms:ViaService': via } },
+      {
+        principalArn: principal,
+        action,
+        resource: KEY,
+        context: { 'kms:ViaService': via, [SNS_TOPIC_CONTEXT]: topic },
+      },
       { resource: key },
     );
-  const byEvents = (action: string, sourceArn: string, account = ACCOUNT): string =>
+  const byEvents = (action: string, sourceArn: string, account = ACCOUNT, topic = ALERTS_TOPIC): string =>
     evaluate(
       {
         principalArn: '',
         service: EVENTS,
         action,
         resource: KEY,
-        context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': account },
+        context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': account, [SNS_TOPIC_CONTEXT]: topic },
       },
       { resource: key },
     );
@@ -269,6 +282,15 @@ describe('the SNS key policy', () => {
       'implicit-deny',
     );
     expect(byRole(SCHEDULER, 'kms:PutKeyPolicy')).toBe('implicit-deny');
+  });
+  test('each sender only for its own topic', () => {
+    expect(byRole(SCHEDULER, 'kms:GenerateDataKey', 'sns.eu-central-1.amazonaws.com', ALERTS_TOPIC)).toBe(
+      'implicit-deny',
+    );
+    expect(byEvents('kms:GenerateDataKey', OUR_RULE, ACCOUNT, REMINDERS_TOPIC)).toBe('implicit-deny');
+    expect(
+      byEvents('kms:GenerateDataKey', OUR_RULE, ACCOUNT, 'arn:aws:sns:eu-central-1:111122223333:other'),
+    ).toBe('implicit-deny');
   });
   test('EventBridge uses it for the alert rules of this account only', () => {
     for (const r of desired.alertRules) expect(byEvents('kms:GenerateDataKey', r.arn)).toBe('allow');
