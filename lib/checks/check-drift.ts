@@ -1,3 +1,4 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
@@ -49,6 +50,7 @@ export interface DriftOptions {
     readonly kms: KMSClient;
     readonly iam: IAMClient;
     readonly sns: SNSClient;
+    readonly events: EventBridgeClient;
   };
   readonly store: SecretStore;
   readonly now: Date;

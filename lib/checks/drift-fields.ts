@@ -1,6 +1,7 @@
 import {
   address,
   TF,
+  type DesiredEventRule,
   type DesiredKmsKey,
   type DesiredRole,
   type DesiredSchedule,
@@ -11,6 +12,7 @@ import {
 } from '../model/desired-resources.js';
 import type { PolicyDocument } from '../model/policy-document.js';
 import type {
+  LiveEventRule,
   LiveKey,
   LiveRole,
   LiveSchedule,
@@ -157,4 +159,55 @@ export function scheduleGroupRows(want: DesiredScheduleGroup, live: LiveSchedule
     { field: 'state', expected: 'ACTIVE', actual: live.state ?? null },
     ...tagRows(want.tags, live.tags),
   ];
+}
+
+/**
+ * An alert rule and its target. The pattern is compared as a document (key order and spacing
+ * are not differences); a rule turned to ENABLED stops seeing reads, one DISABLED sees nothing.
+ */
+export function eventRuleRows(want: DesiredEventRule, live: LiveEventRule): FieldRow[] {
+  const target = live.targets.find((t) => t.id === want.target.targetId);
+  return [
+    { field: 'description', expected: want.description, actual: live.description },
+    { field: 'state', expected: want.state, actual: live.state },
+    {
+      field: 'event_pattern',
+      expected: want.eventPattern,
+      actual: parsePolicy(live.eventPattern),
+      same: (e, a) => canonicalJson(e) === canonicalJson(a),
+    },
+    ...tagRows(want.tags, live.tags),
+    {
+      field: 'arn',
+      resource: address(TF.eventTarget, want.target.id),
+      expected: want.target.arn,
+      actual: target?.arn ?? null,
+    },
+    {
+      field: 'input_transformer',
+      resource: address(TF.eventTarget, want.target.id),
+      expected: false,
+      actual: target ? target.transformed : null,
+      same: (e, a) => a === null || e === a,
+    },
+    // Another target receives every alert too, or instead.
+    ...live.targets
+      .filter((t) => t.id !== want.target.targetId)
+      .map((t) => ({ field: `target.${t.id}`, expected: null, actual: t.arn })),
+  ];
+}
+
+/** JSON with object keys sorted, so that two documents compare by content. */
+function canonicalJson(value: unknown): string {
+  const sort = (v: unknown): unknown =>
+    Array.isArray(v)
+      ? v.map(sort)
+      : v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.keys(v)
+              .sort()
+              .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+          )
+        : v;
+  return JSON.stringify(sort(value));
 }

@@ -1,4 +1,10 @@
 import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTagsForResourceCommand as ListRuleTagsCommand,
+  ListTargetsByRuleCommand,
+} from '@aws-sdk/client-eventbridge';
+import {
   IAMClient,
   GetRoleCommand,
   GetRolePolicyCommand,
@@ -340,14 +346,57 @@ export async function getTopic(client: SNSClient, arn: string): Promise<LiveTopi
   return { arn, attributes: got.Attributes ?? {}, tags: tagMap(tags.Tags), subscriptions };
 }
 
+export interface LiveEventRule {
+  readonly name: string;
+  readonly description: string;
+  readonly state: string;
+  readonly eventPattern: string;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly targets: readonly { readonly id: string; readonly arn: string; readonly transformed: boolean }[];
+}
+
+/** A rule of the default event bus with its targets and tags; undefined when it does not exist. */
+export async function getEventRule(
+  client: EventBridgeClient,
+  name: string,
+): Promise<LiveEventRule | undefined> {
+  const rule = await call('DescribeRule', () => client.send(new DescribeRuleCommand({ Name: name })), true);
+  if (!rule) return undefined;
+  // A rule has at most five targets: one page.
+  const [targets, tags] = await Promise.all([
+    call('ListTargetsByRule', () => client.send(new ListTargetsByRuleCommand({ Rule: name }))),
+    call('ListTagsForResource', () => client.send(new ListRuleTagsCommand({ ResourceARN: rule.Arn! }))),
+  ]);
+  return {
+    name,
+    description: rule.Description ?? '',
+    state: rule.State ?? '',
+    eventPattern: rule.EventPattern ?? '',
+    tags: tagMap(tags.Tags),
+    targets: (targets.Targets ?? []).map((t) => ({
+      id: t.Id ?? '',
+      arn: t.Arn ?? '',
+      // Anything but the whole event (an input, a path, a transformer) changes what an alert says.
+      transformed: Boolean(t.Input ?? t.InputPath ?? t.InputTransformer),
+    })),
+  };
+}
+
 /** The clients drift needs besides Secrets Manager, with the same configuration as the secret store's. */
-export function awsClients(): { scheduler: SchedulerClient; kms: KMSClient; iam: IAMClient; sns: SNSClient } {
+export function awsClients(): {
+  scheduler: SchedulerClient;
+  kms: KMSClient;
+  iam: IAMClient;
+  sns: SNSClient;
+  events: EventBridgeClient;
+} {
   const config = AWS_CLIENT_CONFIG;
   return {
     scheduler: new SchedulerClient(config),
     kms: new KMSClient(config),
     iam: new IAMClient(config),
     sns: new SNSClient(config),
+    events: new EventBridgeClient(config),
   };
 }
 

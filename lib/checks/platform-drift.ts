@@ -1,32 +1,50 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { IAMClient } from '@aws-sdk/client-iam';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { address, TF } from '../model/desired-resources.js';
 import type { PlatformContext } from '../model/platform-context.js';
 import { platformDesiredState } from '../model/platform-desired.js';
-import { keyRows, roleRows, scheduleGroupRows, topicRows } from './drift-fields.js';
+import { eventRuleRows, keyRows, roleRows, scheduleGroupRows, topicRows } from './drift-fields.js';
 import { addChanged, type AddFinding, type DriftFinding } from './drift-finding.js';
-import { getRole, getScheduleGroup, getTopic, type LiveKey } from './live-aws-state.js';
+import {
+  getEventRule,
+  getKeyByAlias,
+  getRole,
+  getScheduleGroup,
+  getTopic,
+  type LiveKey,
+} from './live-aws-state.js';
 import pLimit from 'p-limit';
 
 /**
- * The platform stack's resources against its desired state: the key (found through its
- * alias), the topics and their subscriptions, the schedule group and every role the model
- * lists, with policies compared as documents. Findings have no customer.
+ * The platform stack's resources against its desired state: the keys (found through their
+ * aliases), the topics and their subscriptions, the schedule group, the alert rules and every
+ * role the model lists, with policies and event patterns compared as documents. Findings have
+ * no customer.
  */
 export async function checkPlatformDrift(
   ctx: PlatformContext,
-  clients: { readonly iam: IAMClient; readonly sns: SNSClient; readonly scheduler: SchedulerClient },
+  clients: {
+    readonly iam: IAMClient;
+    readonly sns: SNSClient;
+    readonly scheduler: SchedulerClient;
+    readonly kms: KMSClient;
+    readonly events: EventBridgeClient;
+  },
   key: LiveKey | undefined,
   concurrency: number,
 ): Promise<DriftFinding[]> {
   const desired = platformDesiredState(ctx.platform);
   const fix = `apply the stack ${desired.stackName}`;
   const limit = pLimit(concurrency);
-  const [roles, topics, group] = await Promise.all([
+  const [roles, topics, group, snsKey, rules] = await Promise.all([
     Promise.all(desired.roles.map((r) => limit(() => getRole(clients.iam, r.name)))),
     Promise.all(desired.topics.map((t) => limit(() => getTopic(clients.sns, t.arn)))),
     getScheduleGroup(clients.scheduler, desired.scheduleGroup.name),
+    getKeyByAlias(clients.kms, desired.snsKey.alias.name),
+    Promise.all(desired.alertRules.map((r) => limit(() => getEventRule(clients.events, r.name)))),
   ]);
 
   const findings: DriftFinding[] = [];
@@ -41,14 +59,15 @@ export async function checkPlatformDrift(
       message: `${what} does not exist; ${fix}`,
     });
 
-  const k = desired.kmsKey;
-  if (!key)
-    missing(
-      address(TF.kmsAlias, k.alias.id),
-      k.alias.name,
-      `the KMS alias ${k.alias.name} of the secrets key`,
-    );
-  else addChanged(add, address(TF.kmsKey, k.id), `the KMS key behind ${k.alias.name}`, keyRows(k, key), fix);
+  const keys = [
+    { k: desired.kmsKey, live: key, what: 'the secrets key' },
+    { k: desired.snsKey, live: snsKey, what: 'the topics key' },
+  ];
+  for (const { k, live, what } of keys)
+    if (!live)
+      missing(address(TF.kmsAlias, k.alias.id), k.alias.name, `the KMS alias ${k.alias.name} of ${what}`);
+    else
+      addChanged(add, address(TF.kmsKey, k.id), `the KMS key behind ${k.alias.name}`, keyRows(k, live), fix);
 
   desired.topics.forEach((t, i) => {
     const live = topics[i];
@@ -83,6 +102,12 @@ export async function checkPlatformDrift(
       scheduleGroupRows(g, group),
       fix,
     );
+
+  desired.alertRules.forEach((r, i) => {
+    const live = rules[i];
+    if (!live) return missing(address(TF.eventRule, r.id), r.name, `the alert rule ${r.name}`);
+    addChanged(add, address(TF.eventRule, r.id), `the alert rule ${r.name}`, eventRuleRows(r, live), fix);
+  });
 
   desired.roles.forEach((r, i) => {
     const live = roles[i];

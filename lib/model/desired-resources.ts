@@ -21,6 +21,8 @@ export const TF = {
   subscription: 'aws_sns_topic_subscription',
   role: 'aws_iam_role',
   rolePolicy: 'aws_iam_role_policy',
+  eventRule: 'aws_cloudwatch_event_rule',
+  eventTarget: 'aws_cloudwatch_event_target',
 } as const;
 
 export const address = (type: string, id: string): string => `${type}.${id}`;
@@ -117,4 +119,37 @@ export interface DesiredRole {
   /** @default 3600 (AWS's default) */
   readonly maxSessionDuration: number;
   readonly tags: Tags;
+}
+
+/** An EventBridge event pattern, as JSON: nested fields, each leaf a list of values or matchers. */
+export interface EventPattern {
+  readonly [field: string]: EventPattern | readonly unknown[];
+}
+
+/**
+ * A rule on the account's default event bus, with its one target (a topic of the same stack).
+ * The whole event goes to the target: no input transformer, so nothing an investigation needs
+ * is dropped.
+ */
+export interface DesiredEventRule {
+  readonly id: string;
+  readonly name: string;
+  readonly arn: string;
+  readonly description: string;
+  /**
+   * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`: EventBridge delivers read-only management
+   * events (GetSecretValue) only to rules in this state; `ENABLED` sees write events only.
+   */
+  readonly state: 'ENABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
+  readonly eventPattern: EventPattern;
+  readonly tags: Tags;
+  readonly target: {
+    /** `aws_cloudwatch_event_target.${id}` */
+    readonly id: string;
+    /** The target's ID within the rule. */
+    readonly targetId: string;
+    /** Logical ID of the topic in the same stack. */
+    readonly topicId: string;
+    readonly arn: string;
+  };
 }

@@ -78,15 +78,16 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     secrets: names.secretArnPattern,
     schedules: scheduler(`schedule/${names.scheduleGroupName}/*`),
     scheduleGroup: scheduler(`schedule-group/${names.scheduleGroupName}`),
-    topic: names.topicArn,
-    subscriptions: `${names.topicArn}:*`,
+    topics: [names.topicArn, names.alertsTopicArn],
+    subscriptions: [`${names.topicArn}:*`, `${names.alertsTopicArn}:*`],
+    rules: names.eventRuleArn(`${platform.namePrefix}-alert-*`),
     // The platform's own roles by exact name, never "<prefix>-*": a role the deployer could
     // create with any name would be a way out of its scope.
     roles: ['scheduler', 'publisher', 'validator', 'importer', 'planner', 'deployer'].map((r) =>
       iam(`role/${prefix}-${r}`),
     ),
     keys: `arn:${partition}:kms:${platform.region}:${account}:key/*`,
-    alias: names.kmsAliasArn,
+    aliases: [names.kmsAliasArn, names.snsKmsAliasArn],
   };
   const ownKey = { StringEquals: { 'aws:ResourceTag/managed-by': MANAGED_BY } };
   const state = platform.stateBackend;
@@ -120,7 +121,13 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
       Sid: 'ReadTopic',
       Effect: 'Allow',
       Action: ['sns:GetTopicAttributes', 'sns:ListTagsForResource', 'sns:GetSubscriptionAttributes'],
-      Resource: [resources.topic, resources.subscriptions],
+      Resource: [...resources.topics, ...resources.subscriptions],
+    },
+    {
+      Sid: 'ReadAlertRules',
+      Effect: 'Allow',
+      Action: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+      Resource: resources.rules,
     },
     {
       Sid: 'ReadRoles',
@@ -218,7 +225,7 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
         'sns:GetSubscriptionAttributes',
         'sns:SetSubscriptionAttributes',
       ],
-      Resource: [resources.topic, resources.subscriptions],
+      Resource: [...resources.topics, ...resources.subscriptions],
     },
     {
       // Inline policies only: no managed policy can be created or attached.
@@ -294,7 +301,25 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
       Sid: 'ManagePlatformAlias',
       Effect: 'Allow',
       Action: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'],
-      Resource: resources.alias,
+      Resource: resources.aliases,
+    },
+    {
+      Sid: 'ManageAlertRules',
+      Effect: 'Allow',
+      Action: [
+        'events:PutRule',
+        'events:DeleteRule',
+        'events:DescribeRule',
+        'events:EnableRule',
+        'events:DisableRule',
+        'events:PutTargets',
+        'events:RemoveTargets',
+        'events:ListTargetsByRule',
+        'events:TagResource',
+        'events:UntagResource',
+        'events:ListTagsForResource',
+      ],
+      Resource: resources.rules,
     },
     ...stateList,
     ...(stateObjects

@@ -1,5 +1,8 @@
 import type { PlatformConfig } from '../records/platform-schema.js';
+import { alertRules } from './alert-rules.js';
+import { alertsSubscriptions, alertsTopic } from './alerts-topic.js';
 import type {
+  DesiredEventRule,
   DesiredKmsKey,
   DesiredRole,
   DesiredScheduleGroup,
@@ -15,6 +18,7 @@ import { reminderScheduleGroup, reminderSubscriptions, reminderTopic } from './r
 import { schedulerRole } from './scheduler-role.js';
 import { sealingKeySecret } from './sealing-key.js';
 import { secretsKey } from './secrets-key.js';
+import { snsKey } from './sns-key.js';
 import { validatorRole } from './validator-role.js';
 
 export const PLATFORM_STACK = 'platform';
@@ -26,10 +30,14 @@ export const PLATFORM_STACK = 'platform';
 export interface PlatformDesiredState {
   readonly stackName: string;
   readonly kmsKey: DesiredKmsKey;
+  /** Encrypts the topics; the secrets key stays bound to Secrets Manager. */
+  readonly snsKey: DesiredKmsKey;
   readonly topics: readonly DesiredTopic[];
   readonly subscriptions: readonly DesiredSubscription[];
   readonly scheduleGroup: DesiredScheduleGroup;
   readonly roles: readonly DesiredRole[];
+  /** CloudTrail events that alert (to the alerts topic). */
+  readonly alertRules: readonly DesiredEventRule[];
   /** The sealing key's secret and policy (sealed hand-over); its value is never the stack's. */
   readonly sealingKey: DesiredSecret;
 }
@@ -52,10 +60,12 @@ export function platformDesiredState(platform: PlatformConfig): PlatformDesiredS
   return {
     stackName: PLATFORM_STACK,
     kmsKey: secretsKey(ctx),
-    topics: [reminderTopic(ctx)],
-    subscriptions: reminderSubscriptions(ctx),
+    snsKey: snsKey(ctx),
+    topics: [reminderTopic(ctx), alertsTopic(ctx)],
+    subscriptions: [...reminderSubscriptions(ctx), ...alertsSubscriptions(ctx)],
     scheduleGroup: reminderScheduleGroup(ctx),
     roles: ROLE_SOURCES.flatMap((source) => source(ctx)),
+    alertRules: alertRules(ctx),
     sealingKey: sealingKeySecret(ctx),
   };
 }

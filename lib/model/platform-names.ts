@@ -14,6 +14,14 @@ export interface PlatformNames {
   readonly kmsKeyArnPattern: string;
   readonly topicName: string;
   readonly topicArn: string;
+  /** The topic that security alerts (alert rules on CloudTrail events) go to. */
+  readonly alertsTopicName: string;
+  readonly alertsTopicArn: string;
+  /** The customer-managed key that encrypts both topics (SNS), apart from the secrets key. */
+  readonly snsKmsAliasName: string;
+  readonly snsKmsAliasArn: string;
+  /** EventBridge rules on the default bus are `rule/<name>`; the alert rules are `<prefix>-alert-…`. */
+  readonly eventRuleArn: (name: string) => string;
   readonly scheduleGroupName: string;
   readonly scheduleGroupArn: string;
   readonly schedulerRoleName: string;
@@ -56,6 +64,11 @@ export function platformNames(p: PlatformConfig): PlatformNames {
     kmsKeyArnPattern: arn('kms', 'key/*'),
     topicName: `${prefix}-rotation-reminders`,
     topicArn: arn('sns', `${prefix}-rotation-reminders`),
+    alertsTopicName: `${prefix}-security-alerts`,
+    alertsTopicArn: arn('sns', `${prefix}-security-alerts`),
+    snsKmsAliasName: `alias/${prefix}-sns`,
+    snsKmsAliasArn: arn('kms', `alias/${prefix}-sns`),
+    eventRuleArn: (name) => arn('events', `rule/${name}`),
     scheduleGroupName: prefix,
     scheduleGroupArn: arn('scheduler', `schedule-group/${prefix}`),
     schedulerRoleName: roleName('scheduler'),

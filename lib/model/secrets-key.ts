@@ -1,11 +1,12 @@
 import type { DesiredKmsKey } from './desired-resources.js';
 import { viaSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
-import { policy, type PolicyDocument } from './policy-document.js';
+import { policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
 import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
 import { PLATFORM_TAGS } from './tags.js';
 
-const KMS_ADMIN_ACTIONS = [
+/** What administering a key means: every key policy grants these to the administrators and deployers only. */
+export const KMS_ADMIN_ACTIONS = [
   'kms:CreateAlias',
   'kms:UpdateAlias',
   'kms:DeleteAlias',
@@ -26,20 +27,52 @@ const KMS_ADMIN_ACTIONS = [
   'kms:CancelKeyDeletion',
 ];
 
-/** The customer-managed key that encrypts every key secret, with rotation, and its alias. */
-export function secretsKey(ctx: PlatformContext): DesiredKmsKey {
-  const { names } = ctx;
+/**
+ * A customer-managed key of the platform: rotation on, enabled, AWS's longest deletion window,
+ * kept from `terraform destroy`, behind its deterministic alias (`<id>_alias`).
+ */
+export function platformKey(
+  id: string,
+  description: string,
+  policy: PolicyDocument,
+  alias: { readonly name: string; readonly arn: string },
+): DesiredKmsKey {
   return {
-    id: 'secrets_key',
-    description: 'Encrypts the App Store Connect API keys that asc-keys manages',
+    id,
+    description,
     enableKeyRotation: true,
     isEnabled: true,
     deletionWindowInDays: 30,
-    policy: secretsKeyPolicy(ctx),
+    policy,
     tags: PLATFORM_TAGS,
     preventDestroy: true,
-    alias: { id: 'secrets_key_alias', name: names.kmsAliasName, arn: names.kmsAliasArn },
+    alias: { id: `${id}_alias`, ...alias },
   };
+}
+
+/** Every platform key's first statement: the administrators and deployers administer it, no one else. */
+export function administerKey(ctx: PlatformContext): PolicyStatement {
+  return {
+    Sid: 'AdministratorsAndDeployerAdminister',
+    Effect: 'Allow',
+    Principal: { AWS: ctx.names.accountRootArn },
+    Action: KMS_ADMIN_ACTIONS,
+    Resource: '*',
+    Condition: {
+      ArnEquals: { 'aws:PrincipalArn': distinct([...administratorArns(ctx), ...deployerArns(ctx)]) },
+    },
+  };
+}
+
+/** The customer-managed key that encrypts every key secret, and its alias. */
+export function secretsKey(ctx: PlatformContext): DesiredKmsKey {
+  const { names } = ctx;
+  return platformKey(
+    'secrets_key',
+    'Encrypts the App Store Connect API keys that asc-keys manages',
+    secretsKeyPolicy(ctx),
+    { name: names.kmsAliasName, arn: names.kmsAliasArn },
+  );
 }
 
 /**
@@ -60,14 +93,7 @@ export function secretsKeyPolicy(ctx: PlatformContext): PolicyDocument {
     ArnEquals: { 'aws:PrincipalArn': arns },
   });
   return policy(
-    {
-      Sid: 'AdministratorsAndDeployerAdminister',
-      Effect: 'Allow',
-      Principal: { AWS: names.accountRootArn },
-      Action: KMS_ADMIN_ACTIONS,
-      Resource: '*',
-      Condition: only(admins),
-    },
+    administerKey(ctx),
     {
       Sid: 'ReadersDecryptTheirSecrets',
       Effect: 'Allow',

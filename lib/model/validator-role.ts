@@ -56,7 +56,7 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
               Resource: `arn:${names.partition}:scheduler:${platform.region}:${platform.accountId}:schedule/${names.scheduleGroupName}/*`,
             },
             decryptThroughSecretsManager(ctx),
-            // check drift compares the platform stack too: the key, the topic and the roles.
+            // check drift compares the platform stack too: the keys, the topics, the alert rules and the roles.
             {
               Sid: 'DescribePlatformKey',
               Effect: 'Allow',
@@ -67,7 +67,11 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
                 'kms:ListResourceTags',
               ],
               Resource: names.kmsKeyArnPattern,
-              Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': names.kmsAliasName } },
+              Condition: {
+                'ForAnyValue:StringEquals': {
+                  'kms:ResourceAliases': [names.kmsAliasName, names.snsKmsAliasName],
+                },
+              },
             },
             {
               Sid: 'ReadPlatform',
@@ -85,6 +89,12 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
               Effect: 'Allow',
               Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
               Resource: `arn:${names.partition}:sns:${platform.region}:${platform.accountId}:${platform.namePrefix}-*`,
+            },
+            {
+              Sid: 'ReadAlertRules',
+              Effect: 'Allow',
+              Action: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+              Resource: names.eventRuleArn(`${platform.namePrefix}-*`),
             },
             {
               Sid: 'ReadScheduleGroup',

@@ -33,6 +33,26 @@ const conditionPrincipalArn = z
   });
 
 /**
+ * A topic's subscriptions. Only protocols the stack can authorize: the topics are encrypted
+ * with the platform's SNS key and their policies name their senders, so an email address or an
+ * https endpoint receives messages with no further permission, while a queue, a function or a
+ * phone would need a grant of the key and a policy on the endpoint that the stack does not make.
+ */
+const topicSubscriptions = z.strictObject({
+  subscriptions: z
+    .array(
+      z.strictObject({
+        protocol: z.enum(['email', 'https'], {
+          error:
+            'must be "email" or "https": the topics are encrypted with the platform\'s SNS key, and an SQS queue, a Lambda function or SMS would need a key grant and an endpoint policy the stack does not create; subscribe an https endpoint that forwards to it instead',
+        }),
+        endpoint: z.string().min(1),
+      }),
+    )
+    .default([]),
+});
+
+/**
  * The platform configuration: `context.platform` in cdktf.json. It names the AWS account the
  * stacks are for, who may assume the roles, who administers the secrets and where state lives.
  */
@@ -64,20 +84,9 @@ export const platformSchema = z.strictObject({
       remindDaysBefore: z.array(z.number().int().min(0)).default([30, 7, 0]),
     })
     .default({ maxAgeDays: 365, remindDaysBefore: [30, 7, 0] }),
-  reminders: z
-    .strictObject({
-      subscriptions: z
-        .array(
-          z.strictObject({
-            protocol: z.enum(['email', 'email-json', 'https', 'sqs', 'lambda', 'sms'], {
-              error: 'must be an SNS protocol: email, email-json, https, sqs, lambda or sms',
-            }),
-            endpoint: z.string().min(1),
-          }),
-        )
-        .default([]),
-    })
-    .default({ subscriptions: [] }),
+  reminders: topicSubscriptions.default({ subscriptions: [] }),
+  /** Who receives the security alerts (lib/model/alert-rules.ts). @default no subscription */
+  alerts: topicSubscriptions.default({ subscriptions: [] }),
   administrators: z
     .array(conditionPrincipalArn)
     .min(1, { error: 'must name at least one administrator role' }),

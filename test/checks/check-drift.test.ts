@@ -12,7 +12,8 @@ import {
   DisableKeyRotationCommand,
   KMSClient,
 } from '@aws-sdk/client-kms';
-import { SubscribeCommand } from '@aws-sdk/client-sns';
+import { DisableRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
@@ -661,6 +662,104 @@ describe('checkDrift against moto', () => {
           field: 'enable_key_rotation',
           expected: true,
           actual: false,
+        },
+      ]);
+    });
+
+    test("the SNS key's rotation switched off: changed enable_key_rotation of the SNS key", async () => {
+      const { KeyMetadata } = await clients.kms.send(
+        new DescribeKeyCommand({ KeyId: platform.snsKey.alias.name }),
+      );
+      await clients.kms.send(new DisableKeyRotationCommand({ KeyId: KeyMetadata!.KeyId }));
+      assert.deepEqual(brief(await drift()), [
+        {
+          customer: null,
+          resource: 'aws_kms_key.sns_key',
+          kind: 'changed',
+          field: 'enable_key_rotation',
+          expected: true,
+          actual: false,
+        },
+      ]);
+    });
+
+    test("the alerts topic's policy widened (anyone may subscribe): changed policy, compared as documents", async () => {
+      const alerts = platform.topics.find((t) => t.id === 'alerts')!;
+      const widened = {
+        ...alerts.policy!.document,
+        Statement: [
+          ...alerts.policy!.document.Statement,
+          { Effect: 'Allow', Principal: '*', Action: 'sns:Subscribe', Resource: alerts.arn },
+        ],
+      };
+      await clients.sns.send(
+        new SetTopicAttributesCommand({
+          TopicArn: alerts.arn,
+          AttributeName: 'Policy',
+          AttributeValue: JSON.stringify(widened),
+        }),
+      );
+      assert.deepEqual(brief(await drift()), [
+        {
+          customer: null,
+          resource: 'aws_sns_topic.alerts',
+          kind: 'changed',
+          field: 'policy',
+          expected: alerts.policy!.document,
+          actual: widened,
+        },
+      ]);
+    });
+
+    test('an alert rule disabled: changed state', async () => {
+      const rule = platform.alertRules.find((r) => r.id === 'alert_key_reads')!;
+      await clients.events.send(new DisableRuleCommand({ Name: rule.name }));
+      assert.deepEqual(brief(await drift()), [
+        {
+          customer: null,
+          resource: 'aws_cloudwatch_event_rule.alert_key_reads',
+          kind: 'changed',
+          field: 'state',
+          expected: 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+          actual: 'DISABLED',
+        },
+      ]);
+    });
+
+    test('an alert rule narrowed (the publisher filter removed, reads no longer alert) and set to ENABLED: changed event_pattern and state', async () => {
+      const rule = platform.alertRules.find((r) => r.id === 'alert_key_reads')!;
+      const narrowed = { ...rule.eventPattern, detail: { eventSource: ['nothing.amazonaws.com'] } };
+      await clients.events.send(
+        new PutRuleCommand({
+          Name: rule.name,
+          Description: rule.description,
+          State: 'ENABLED',
+          EventPattern: JSON.stringify(narrowed),
+        }),
+      );
+      assert.deepEqual(
+        (await drift()).map((f) => [f.resource, f.field, f.expected, f.actual]),
+        [
+          ['aws_cloudwatch_event_rule.alert_key_reads', 'state', rule.state, 'ENABLED'],
+          ['aws_cloudwatch_event_rule.alert_key_reads', 'event_pattern', rule.eventPattern, narrowed],
+        ],
+      );
+    });
+
+    test('a second target on an alert rule: changed target.<id>, the rule itself untouched', async () => {
+      const rule = platform.alertRules.find((r) => r.id === 'alert_value_writes')!;
+      const elsewhere = 'arn:aws:sns:eu-central-1:444455556666:collector';
+      await clients.events.send(
+        new PutTargetsCommand({ Rule: rule.name, Targets: [{ Id: 'exfiltrate', Arn: elsewhere }] }),
+      );
+      assert.deepEqual(brief(await drift()), [
+        {
+          customer: null,
+          resource: 'aws_cloudwatch_event_rule.alert_value_writes',
+          kind: 'changed',
+          field: 'target.exfiltrate',
+          expected: null,
+          actual: elsewhere,
         },
       ]);
     });

@@ -370,6 +370,30 @@ export const BAD_INPUTS: readonly BadInput[] = [
     expect: { code: 'FIELD_INVALID', file: 'cdktf.json', line: 'arn:aws:iam::111122223333:root' },
   },
   {
+    name: 'platform reminder subscription to an SQS queue (the stack cannot authorize it)',
+    files: { [A]: valid },
+    platform: (p) => ({
+      ...p,
+      reminders: {
+        subscriptions: [{ protocol: 'sqs', endpoint: 'arn:aws:sqs:eu-central-1:111122223333:q' }],
+      },
+    }),
+    expect: { code: 'FIELD_INVALID', file: 'cdktf.json', line: '"sqs"' },
+  },
+  {
+    name: 'platform alert subscription to a Lambda function',
+    files: { [A]: valid },
+    platform: (p) => ({
+      ...p,
+      alerts: {
+        subscriptions: [
+          { protocol: 'lambda', endpoint: 'arn:aws:lambda:eu-central-1:111122223333:function:f' },
+        ],
+      },
+    }),
+    expect: { code: 'FIELD_INVALID', file: 'cdktf.json', line: '"lambda"' },
+  },
+  {
     name: 'platform reminder beyond its maxAgeDays',
     files: { [A]: valid },
     platform: (p) => ({ ...p, rotation: { maxAgeDays: 10, remindDaysBefore: [45] } }),

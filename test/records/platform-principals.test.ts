@@ -30,3 +30,32 @@ describe('administrators and deployers are ARNs that aws:PrincipalArn can match'
     expect(wildcard).toMatch(/must be one exact role ARN/);
   });
 });
+
+describe('subscriptions: only protocols the stack can authorize', () => {
+  const parse = (protocol: string) =>
+    platformSchema.safeParse({
+      ...PLATFORM,
+      reminders: { subscriptions: [{ protocol, endpoint: 'x' }] },
+      alerts: { subscriptions: [{ protocol, endpoint: 'x' }] },
+    });
+  test('email and https pass, for reminders and alerts', () => {
+    expect(parse('email').success).toBe(true);
+    expect(parse('https').success).toBe(true);
+  });
+  test.each(['sqs', 'lambda', 'sms', 'email-json', 'firehose'])(
+    '%s is refused on both topics, saying why and what to do instead',
+    (protocol) => {
+      const r = parse(protocol);
+      expect(r.success).toBe(false);
+      const issues = r.success ? [] : r.error.issues;
+      expect(issues.map((i) => i.path.join('.'))).toEqual([
+        'reminders.subscriptions.0.protocol',
+        'alerts.subscriptions.0.protocol',
+      ]);
+      for (const i of issues)
+        expect(i.message).toMatch(
+          /must be "email" or "https".*subscribe an https endpoint that forwards to it instead/,
+        );
+    },
+  );
+});

@@ -131,6 +131,12 @@ describe('GitHub OIDC in the platform stack', () => {
     expect(statements.find((s) => s.Sid === 'DescribeKeySecrets')?.Resource).toBe(
       'arn:aws:secretsmanager:eu-central-1:111122223333:secret:asc-keys/*',
     );
+    expect(statements.find((s) => s.Sid === 'ReadAlertRules')).toEqual({
+      Sid: 'ReadAlertRules',
+      Effect: 'Allow',
+      Action: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
+      Resource: 'arn:aws:events:eu-central-1:111122223333:rule/asc-keys-alert-*',
+    });
   });
 
   test('deployer: the deploy environment only, whose rules hold it to the default branch', () => {
@@ -180,6 +186,23 @@ describe('GitHub OIDC in the platform stack', () => {
     expect(sid('CreatePlatformKey')?.Condition).toEqual({
       StringEquals: { 'aws:RequestTag/managed-by': 'asc-keys' },
     });
+    expect(sid('ManageTopic')?.Resource).toEqual([
+      'arn:aws:sns:eu-central-1:111122223333:keys-rotation-reminders',
+      'arn:aws:sns:eu-central-1:111122223333:keys-security-alerts',
+      'arn:aws:sns:eu-central-1:111122223333:keys-rotation-reminders:*',
+      'arn:aws:sns:eu-central-1:111122223333:keys-security-alerts:*',
+    ]);
+    expect(sid('ManagePlatformAlias')?.Resource).toEqual([
+      'arn:aws:kms:eu-central-1:111122223333:alias/keys',
+      'arn:aws:kms:eu-central-1:111122223333:alias/keys-sns',
+    ]);
+    // The alert rules only: not another rule of the account, which could forward any event anywhere.
+    expect(sid('ManageAlertRules')?.Resource).toBe(
+      'arn:aws:events:eu-central-1:111122223333:rule/keys-alert-*',
+    );
+    expect(sid('ManageAlertRules')?.Action).toEqual(
+      expect.arrayContaining(['events:PutRule', 'events:PutTargets']),
+    );
     expect(sid('WriteState')?.Resource).toBe('arn:aws:s3:::acme-tf-state/k/*');
     expect(sid('ListState')?.Condition).toEqual({ StringLike: { 's3:prefix': 'k/*' } });
     // Every statement on "*" is one whose actions take no resource ARN.

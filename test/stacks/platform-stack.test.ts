@@ -136,6 +136,9 @@ describe('PlatformStack', () => {
       (s) => [s.Action].flat() as string[],
     );
     assert.deepEqual(actions.sort(), [
+      'events:DescribeRule',
+      'events:ListTagsForResource',
+      'events:ListTargetsByRule',
       'iam:GetRole',
       'iam:GetRolePolicy',
       'iam:ListAttachedRolePolicies',
@@ -168,8 +171,14 @@ describe('PlatformStack', () => {
       Object.keys(byId).map((id) => `${type}.${id}`),
     );
     const modelled = [
-      address(TF.kmsKey, desired.kmsKey.id),
-      address(TF.kmsAlias, desired.kmsKey.alias.id),
+      ...[desired.kmsKey, desired.snsKey].flatMap((k) => [
+        address(TF.kmsKey, k.id),
+        address(TF.kmsAlias, k.alias.id),
+      ]),
+      ...desired.alertRules.flatMap((r) => [
+        address(TF.eventRule, r.id),
+        address(TF.eventTarget, r.target.id),
+      ]),
       ...desired.topics.flatMap((t) => [
         address(TF.topic, t.id),
         ...(t.policy ? [address(TF.topicPolicy, t.policy.id)] : []),
@@ -184,5 +193,56 @@ describe('PlatformStack', () => {
       address(TF.secretPolicy, desired.sealingKey.policyId),
     ];
     assert.deepEqual(synthesized.sort(), modelled.sort());
+  });
+
+  test('the SNS key: rotation, the model policy, prevent_destroy, its alias; both topics use it by alias ARN after the alias exists', () => {
+    const { json, resource } = synth();
+    const desired = platformDesiredState(PLATFORM);
+    expect(resource.aws_kms_key!.sns_key).toMatchObject({
+      enable_key_rotation: true,
+      is_enabled: true,
+      lifecycle: { prevent_destroy: true },
+    });
+    expect(policyOf(resource, 'aws_kms_key', 'sns_key')).toEqual(desired.snsKey.policy);
+    assert.ok(
+      Testing.toHaveResourceWithProperties(json, KmsAlias.tfResourceType, {
+        name: 'alias/asc-keys-sns',
+        target_key_id: '${aws_kms_key.sns_key.key_id}',
+      }),
+    );
+    for (const id of ['reminders', 'alerts'])
+      expect(resource.aws_sns_topic![id]).toMatchObject({
+        kms_master_key_id: 'arn:aws:kms:eu-central-1:111122223333:alias/asc-keys-sns',
+        depends_on: ['aws_kms_alias.sns_key_alias'],
+      });
+  });
+
+  test("each topic's policy is the model's, attached to that topic", () => {
+    const { resource } = synth();
+    for (const t of platformDesiredState(PLATFORM).topics) {
+      expect(resource.aws_sns_topic_policy![t.policy!.id]!.arn).toBe(`\${aws_sns_topic.${t.id}.arn}`);
+      expect(policyOf(resource, 'aws_sns_topic_policy', t.policy!.id)).toEqual(t.policy!.document);
+    }
+  });
+
+  test('each alert rule: its state, its pattern, and the alerts topic as its one target with the whole event', () => {
+    const { resource } = synth();
+    const rules = platformDesiredState(PLATFORM).alertRules;
+    expect(rules.length).toBeGreaterThan(0);
+    for (const r of rules) {
+      const rule = resource.aws_cloudwatch_event_rule![r.id]!;
+      expect(rule).toEqual({
+        name: r.name,
+        description: r.description,
+        state: r.state,
+        event_pattern: JSON.stringify(r.eventPattern),
+        tags: { 'managed-by': 'asc-keys' },
+      });
+      expect(resource.aws_cloudwatch_event_target![r.target.id]).toEqual({
+        rule: `\${aws_cloudwatch_event_rule.${r.id}.name}`,
+        target_id: 'alerts-topic',
+        arn: '${aws_sns_topic.alerts.arn}',
+      });
+    }
   });
 });

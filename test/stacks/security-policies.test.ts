@@ -3,6 +3,8 @@ import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import type { PolicyDocument } from '../../lib/model/policy-document.js';
 import { MANAGE_SECRET_ACTIONS } from '../../lib/model/secret-policy.js';
+import { SNS_TOPIC_CONTEXT } from '../../lib/model/sns-key.js';
+import { MANAGE_TOPIC_ACTIONS } from '../../lib/model/topic-policy.js';
 import type { PlatformConfig } from '../../lib/records/platform-schema.js';
 import { evaluate, type Request } from '../support/policy-evaluator.js';
 import { PLATFORM, record } from '../support/records.js';
@@ -233,5 +235,154 @@ describe("the scheduler role's trust", () => {
     expect(assume(`arn:aws:scheduler:eu-central-1:${ACCOUNT}:schedule/default/anything`)).toBe(
       'implicit-deny',
     );
+  });
+});
+
+const SCHEDULER = role('asc-keys-scheduler');
+const EVENTS = 'events.amazonaws.com';
+const ruleArn = (name: string): string => `arn:aws:events:eu-central-1:${ACCOUNT}:rule/${name}`;
+const OUR_RULE = ruleArn('asc-keys-alert-key-reads');
+
+describe('the SNS key policy', () => {
+  const key = desired.snsKey.policy;
+  const KEY = 'arn:aws:kms:eu-central-1:111122223333:key/sns';
+  const REMINDERS_TOPIC = 'arn:aws:sns:eu-central-1:111122223333:asc-keys-rotation-reminders';
+  const ALERTS_TOPIC = 'arn:aws:sns:eu-central-1:111122223333:asc-keys-security-alerts';
+  const byRole = (
+    principal: string,
+    action: string,
+    via = 'sns.eu-central-1.amazonaws.com',
+    topic = REMINDERS_TOPIC,
+  ): string =>
+    evaluate(
+      {
+        principalArn: principal,
+        action,
+        resource: KEY,
+        context: { 'kms:ViaService': via, [SNS_TOPIC_CONTEXT]: topic },
+      },
+      { resource: key },
+    );
+  const byEvents = (action: string, sourceArn: string, account = ACCOUNT, topic = ALERTS_TOPIC): string =>
+    evaluate(
+      {
+        principalArn: '',
+        service: EVENTS,
+        action,
+        resource: KEY,
+        context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': account, [SNS_TOPIC_CONTEXT]: topic },
+      },
+      { resource: key },
+    );
+
+  test('the scheduler role encrypts reminders with it through SNS only', () => {
+    expect(byRole(SCHEDULER, 'kms:GenerateDataKey')).toBe('allow');
+    expect(byRole(SCHEDULER, 'kms:Decrypt')).toBe('allow');
+    expect(byRole(SCHEDULER, 'kms:GenerateDataKey', 'secretsmanager.eu-central-1.amazonaws.com')).toBe(
+      'implicit-deny',
+    );
+    expect(byRole(SCHEDULER, 'kms:PutKeyPolicy')).toBe('implicit-deny');
+  });
+  test('each sender only for its own topic', () => {
+    expect(byRole(SCHEDULER, 'kms:GenerateDataKey', 'sns.eu-central-1.amazonaws.com', ALERTS_TOPIC)).toBe(
+      'implicit-deny',
+    );
+    expect(byEvents('kms:GenerateDataKey', OUR_RULE, ACCOUNT, REMINDERS_TOPIC)).toBe('implicit-deny');
+    expect(
+      byEvents('kms:GenerateDataKey', OUR_RULE, ACCOUNT, 'arn:aws:sns:eu-central-1:111122223333:other'),
+    ).toBe('implicit-deny');
+  });
+  test('EventBridge uses it for the alert rules of this account only', () => {
+    for (const r of desired.alertRules) expect(byEvents('kms:GenerateDataKey', r.arn)).toBe('allow');
+    expect(byEvents('kms:Decrypt', OUR_RULE)).toBe('allow');
+    expect(byEvents('kms:GenerateDataKey', ruleArn('someone-elses-rule'))).toBe('implicit-deny');
+    expect(byEvents('kms:GenerateDataKey', OUR_RULE, '444455556666')).toBe('implicit-deny');
+    expect(byEvents('kms:PutKeyPolicy', OUR_RULE)).toBe('implicit-deny');
+  });
+  test('administrators and the deployer administer it; no one else uses or changes it', () => {
+    expect(byRole(ADMIN, 'kms:PutKeyPolicy')).toBe('allow');
+    expect(byRole(DEPLOYER, 'kms:ScheduleKeyDeletion')).toBe('allow');
+    expect(byRole(role('Developer'), 'kms:PutKeyPolicy')).toBe('implicit-deny');
+    expect(byRole(role('Developer'), 'kms:Decrypt')).toBe('implicit-deny');
+    expect(byRole(PUBLISHER, 'kms:GenerateDataKey')).toBe('implicit-deny');
+  });
+  test('rotation on, and a lifecycle rule keeps terraform destroy from deleting it', () => {
+    expect(desired.snsKey.enableKeyRotation).toBe(true);
+    expect(desired.snsKey.preventDestroy).toBe(true);
+  });
+  test('the secrets key stays bound to Secrets Manager: neither sender may use it', () => {
+    const onSecretsKey = (r: Request): string => evaluate(r, { resource: desired.kmsKey.policy });
+    expect(
+      onSecretsKey({
+        principalArn: SCHEDULER,
+        action: 'kms:GenerateDataKey',
+        resource: KEY,
+        context: { 'kms:ViaService': 'sns.eu-central-1.amazonaws.com' },
+      }),
+    ).toBe('implicit-deny');
+    expect(
+      onSecretsKey({
+        principalArn: '',
+        service: EVENTS,
+        action: 'kms:GenerateDataKey',
+        resource: KEY,
+        context: { 'aws:SourceArn': OUR_RULE, 'aws:SourceAccount': ACCOUNT },
+      }),
+    ).toBe('implicit-deny');
+  });
+});
+
+describe("the topics' policies", () => {
+  const topic = (id: string): { arn: string; policy: PolicyDocument } => {
+    const t = desired.topics.find((x) => x.id === id)!;
+    return { arn: t.arn, policy: t.policy!.document };
+  };
+  const reminders = topic('reminders');
+  const alerts = topic('alerts');
+  const asRole = (
+    t: { arn: string; policy: PolicyDocument },
+    principalArn: string,
+    action: string,
+    identity: PolicyDocument[] = [EVERYTHING],
+  ): string => evaluate({ principalArn, action, resource: t.arn }, { identity, resource: t.policy });
+  const asEvents = (t: { arn: string; policy: PolicyDocument }, sourceArn: string): string =>
+    evaluate(
+      {
+        principalArn: '',
+        service: EVENTS,
+        action: 'sns:Publish',
+        resource: t.arn,
+        context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': ACCOUNT },
+      },
+      { resource: t.policy },
+    );
+
+  test('reminders: the scheduler role publishes; no one else does, whatever their IAM policies allow', () => {
+    expect(asRole(reminders, SCHEDULER, 'sns:Publish', identity('scheduler_role'))).toBe('allow');
+    expect(asRole(reminders, SCHEDULER, 'sns:Publish', [])).toBe('allow');
+    expect(asRole(reminders, ADMIN, 'sns:Publish')).toBe('explicit-deny');
+    expect(asRole(reminders, role('Developer'), 'sns:Publish')).toBe('explicit-deny');
+    expect(asEvents(reminders, OUR_RULE)).not.toBe('allow');
+  });
+  test('alerts: EventBridge publishes for the alert rules only; no role does', () => {
+    for (const r of desired.alertRules) expect(asEvents(alerts, r.arn)).toBe('allow');
+    expect(asEvents(alerts, ruleArn('someone-elses-rule'))).toBe('explicit-deny');
+    expect(asRole(alerts, ADMIN, 'sns:Publish')).toBe('explicit-deny');
+    expect(asRole(alerts, SCHEDULER, 'sns:Publish', identity('scheduler_role'))).toBe('explicit-deny');
+  });
+  test.each(MANAGE_TOPIC_ACTIONS)(
+    '%s on either topic: administrators and the deployer only, everyone else denied',
+    (action) => {
+      for (const t of [reminders, alerts]) {
+        expect(asRole(t, ADMIN, action)).toBe('allow');
+        expect(asRole(t, DEPLOYER, action)).toBe('allow');
+        expect(asRole(t, role('Developer'), action)).toBe('explicit-deny');
+        expect(asRole(t, SCHEDULER, action)).toBe('explicit-deny');
+        expect(asRole(t, `arn:aws:iam::${ACCOUNT}:user/alice`, action)).toBe('explicit-deny');
+      }
+    },
+  );
+  test('both topics are encrypted with the SNS key, by its alias ARN', () => {
+    for (const t of desired.topics) expect(t.kmsMasterKeyId).toBe(desired.snsKey.alias.arn);
   });
 });

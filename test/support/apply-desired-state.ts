@@ -1,3 +1,4 @@
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
@@ -23,7 +24,7 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import type { CustomerDesiredState } from '../../lib/model/customer-desired.js';
-import type { DesiredSchedule, Tags } from '../../lib/model/desired-resources.js';
+import type { DesiredKmsKey, DesiredSchedule, Tags } from '../../lib/model/desired-resources.js';
 import type { PlatformDesiredState } from '../../lib/model/platform-desired.js';
 import type { MotoServer } from './moto.js';
 
@@ -39,6 +40,7 @@ export interface MotoClients {
   readonly kms: KMSClient;
   readonly iam: IAMClient;
   readonly sns: SNSClient;
+  readonly events: EventBridgeClient;
 }
 
 export function motoClients(moto: MotoServer): MotoClients {
@@ -53,15 +55,15 @@ export function motoClients(moto: MotoServer): MotoClients {
     kms: new KMSClient(config),
     iam: new IAMClient(config),
     sns: new SNSClient(config),
+    events: new EventBridgeClient(config),
   };
 }
 
 const tagList = (tags: Tags): { Key: string; Value: string }[] =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
-/** The platform stack: the key and its alias, topics and subscriptions, the schedule group, the roles. */
-export async function applyPlatform(clients: MotoClients, desired: PlatformDesiredState): Promise<void> {
-  const k = desired.kmsKey;
+/** A platform key, its rotation and state, and its alias. */
+async function applyKey(clients: MotoClients, k: DesiredKmsKey): Promise<void> {
   const { KeyMetadata } = await clients.kms.send(
     new CreateKeyCommand({
       Description: k.description,
@@ -75,6 +77,12 @@ export async function applyPlatform(clients: MotoClients, desired: PlatformDesir
   await clients.kms.send(
     new CreateAliasCommand({ AliasName: k.alias.name, TargetKeyId: KeyMetadata!.KeyId }),
   );
+}
+
+/** The platform stack: the keys and their aliases, topics and subscriptions, the schedule group, the alert rules, the roles. */
+export async function applyPlatform(clients: MotoClients, desired: PlatformDesiredState): Promise<void> {
+  await applyKey(clients, desired.kmsKey);
+  await applyKey(clients, desired.snsKey);
   for (const t of desired.topics) {
     const { TopicArn } = await clients.sns.send(
       new CreateTopicCommand({
@@ -98,6 +106,20 @@ export async function applyPlatform(clients: MotoClients, desired: PlatformDesir
     );
   const g = desired.scheduleGroup;
   await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: g.name, Tags: tagList(g.tags) }));
+  for (const r of desired.alertRules) {
+    await clients.events.send(
+      new PutRuleCommand({
+        Name: r.name,
+        Description: r.description,
+        State: r.state,
+        EventPattern: JSON.stringify(r.eventPattern),
+        Tags: tagList(r.tags),
+      }),
+    );
+    await clients.events.send(
+      new PutTargetsCommand({ Rule: r.name, Targets: [{ Id: r.target.targetId, Arn: r.target.arn }] }),
+    );
+  }
   for (const r of desired.roles) {
     await clients.iam.send(
       new CreateRoleCommand({

@@ -9,7 +9,10 @@ import type { PolicyDocument, PolicyStatement } from '../../lib/model/policy-doc
  * applied with real Terraform, whose providers send them through the services' own grammar.
  */
 export interface Request {
+  /** The caller's role or user ARN; for a service (`service`), ignored: it has none. */
   readonly principalArn: string;
+  /** A service principal (events.amazonaws.com) calling on its own, as resource policies name it. */
+  readonly service?: string;
   readonly action: string;
   readonly resource: string;
   /** Condition keys and their values (aws:PrincipalTag/customer, secretsmanager:ResourceTag/…). */
@@ -58,6 +61,7 @@ function substitute(value: string, r: Request): string | undefined {
 function principalMatches(s: PolicyStatement, r: Request): boolean {
   if (s.Principal === undefined) return false;
   if (s.Principal === '*') return true;
+  if (r.service !== undefined) return list(s.Principal.Service).includes(r.service);
   const account = r.principalArn.split(':')[4];
   return list(s.Principal.AWS).some(
     (p) => p === '*' || p === r.principalArn || p === `arn:aws:iam::${account}:root`,
@@ -82,7 +86,8 @@ function matches(s: PolicyStatement, r: Request, resourcePolicy: boolean): boole
 }
 
 function condition(op: string, key: string, wanted: string[], r: Request): boolean {
-  const actual = key === 'aws:PrincipalArn' ? [r.principalArn] : list(r.context?.[key]);
+  const actual =
+    key === 'aws:PrincipalArn' ? (r.service === undefined ? [r.principalArn] : []) : list(r.context?.[key]);
   const values = wanted.map((w) => substitute(w, r));
   const [set, base] = op.includes(':') ? (op.split(':') as [string, string]) : [undefined, op];
   if (base === 'Null') return (actual.length === 0) === (wanted[0] === 'true');

@@ -2,16 +2,21 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import { GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
 import { UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
   CreateSecretCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
+  GetResourcePolicyCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-secrets-manager';
+import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import pLimit from 'p-limit';
 import { checkDrift, type DriftFinding } from '../../lib/checks/check-drift.js';
+import { canonicalPolicy } from '../../lib/checks/policy-equality.js';
 import { addDays, today } from '../../lib/model/days.js';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
@@ -171,6 +176,91 @@ const afterPlans = new Map<string, number>();
 let before: DriftFinding[];
 let findings: DriftFinding[];
 
+/** One policy or pattern as the model has it and as moto returned it after Terraform's apply. */
+interface ReadBack {
+  readonly what: string;
+  readonly model: unknown;
+  readonly applied: unknown;
+}
+let readBack: ReadBack[];
+
+/** IAM returns documents URL-encoded. */
+const document = (text: string | undefined): unknown =>
+  text === undefined ? null : JSON.parse(text.startsWith('%') ? decodeURIComponent(text) : text);
+
+/**
+ * Every policy and pattern the stacks applied, read back from moto with the SDK (not through
+ * drift's readers): the roles' trust and inline policies, both KMS key policies, the secrets'
+ * resource policies, the topics' policies and the alert rules' patterns, states and targets.
+ */
+async function readApplied(): Promise<ReadBack[]> {
+  const platform = platformDesiredState(PLATFORM);
+  const out: ReadBack[] = [];
+  for (const r of platform.roles) {
+    const role = await clients.iam.send(new GetRoleCommand({ RoleName: r.name }));
+    out.push({
+      what: `${r.name} trust`,
+      model: r.trust,
+      applied: document(role.Role!.AssumeRolePolicyDocument),
+    });
+    for (const p of r.inlinePolicies) {
+      const got = await clients.iam.send(new GetRolePolicyCommand({ RoleName: r.name, PolicyName: p.name }));
+      out.push({ what: `${r.name} ${p.name}`, model: p.document, applied: document(got.PolicyDocument) });
+    }
+  }
+  for (const k of [platform.kmsKey, platform.snsKey]) {
+    const { KeyMetadata } = await clients.kms.send(new DescribeKeyCommand({ KeyId: k.alias.name }));
+    const KeyId = KeyMetadata!.KeyId!;
+    const got = await clients.kms.send(new GetKeyPolicyCommand({ KeyId, PolicyName: 'default' }));
+    out.push({ what: `${k.alias.name} key policy`, model: k.policy, applied: document(got.Policy) });
+    const rotation = await clients.kms.send(new GetKeyRotationStatusCommand({ KeyId }));
+    out.push({
+      what: `${k.alias.name} rotation`,
+      model: k.enableKeyRotation,
+      applied: rotation.KeyRotationEnabled,
+    });
+  }
+  const secrets = [
+    platform.sealingKey,
+    ...records.map((r) => customerDesiredState(r, PLATFORM, NOW).secret!),
+  ];
+  for (const secret of secrets) {
+    const got = await clients.secretsManager.send(new GetResourcePolicyCommand({ SecretId: secret.name }));
+    out.push({
+      what: `${secret.name} resource policy`,
+      model: secret.policy,
+      applied: document(got.ResourcePolicy),
+    });
+  }
+  for (const t of platform.topics) {
+    const { Attributes } = await clients.sns.send(new GetTopicAttributesCommand({ TopicArn: t.arn }));
+    out.push({ what: `${t.name} policy`, model: t.policy!.document, applied: document(Attributes!.Policy) });
+    out.push({ what: `${t.name} key`, model: t.kmsMasterKeyId, applied: Attributes!.KmsMasterKeyId });
+  }
+  for (const r of platform.alertRules) {
+    const rule = await clients.events.send(new DescribeRuleCommand({ Name: r.name }));
+    out.push({ what: `${r.name} pattern`, model: r.eventPattern, applied: document(rule.EventPattern) });
+    out.push({ what: `${r.name} state`, model: r.state, applied: rule.State });
+    const { Targets } = await clients.events.send(new ListTargetsByRuleCommand({ Rule: r.name }));
+    out.push({
+      what: `${r.name} targets`,
+      model: [{ Id: r.target.targetId, Arn: r.target.arn }],
+      applied: Targets!.map((x) => ({ Id: x.Id, Arn: x.Arn })),
+    });
+  }
+  return out;
+}
+
+/** Policies compare as documents (IAM's canonical form); patterns and the rest as JSON with sorted keys. */
+const canonical = (what: string, v: unknown): string =>
+  /( trust| policy|-permissions)$/.test(what) ? canonicalPolicy(v) : sortedJson(v);
+const sortedJson = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === 'object' && !Array.isArray(x)
+      ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b)))
+      : x,
+  );
+
 async function drift(): Promise<DriftFinding[]> {
   const result = await checkDrift({
     platform: PLATFORM,
@@ -234,6 +324,7 @@ describe('the stacks, applied with real Terraform to moto', () => {
       stacks.map((s) => limit(async () => void cleanPlans.set(s, (await plan(tf, stackDir(s))).code))),
     );
     before = await drift();
+    readBack = await readApplied();
     for (const c of CASES) await c.mutate();
     await PLATFORM_CHANGE.mutate();
     findings = await drift();
@@ -248,6 +339,25 @@ describe('the stacks, applied with real Terraform to moto', () => {
     expect(Object.fromEntries(cleanPlans)).toEqual(
       Object.fromEntries(['platform', ...CASES.map((c) => `customer-${c.customer}`)].map((s) => [s, 0])),
     );
+  });
+
+  test('every policy and pattern read back from AWS after the apply is the model, as a document', () => {
+    const kinds = new Set(
+      readBack.map((r) => r.what.replace(/^\S+ /, '').replace(/-permissions$/, ' inline')),
+    );
+    expect([...kinds].sort()).toEqual(
+      expect.arrayContaining([
+        'key policy',
+        'resource policy',
+        'trust',
+        'pattern',
+        'state',
+        'targets',
+        'policy',
+      ]),
+    );
+    for (const r of readBack)
+      expect({ [r.what]: canonical(r.what, r.applied) }).toEqual({ [r.what]: canonical(r.what, r.model) });
   });
 
   test('the overdue customer has the weekly reminder; one added late has its remaining ones', () => {
