@@ -204,7 +204,12 @@ async function compareValue(record: CustomerRecord, read: SecretRead, add: AddFi
   const resource = address(TF.secret, 'key');
   if (!read.ok) {
     if (read.code !== 'SECRET_NOT_FOUND')
-      throw new AwsReadError(`reading the value of ${record.secret.raw}`, { name: read.code });
+      // The store's message names the cause and the fix (a resource policy, a disabled key, an outage).
+      throw new AwsReadError(
+        `reading the value of ${record.secret.raw}`,
+        { name: read.code },
+        `${read.code}: ${read.message}`,
+      );
     add({
       resource,
       kind: 'value',

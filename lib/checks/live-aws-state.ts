@@ -69,10 +69,11 @@ export type LiveSchedule = Pick<
 
 /** AWS could not be read, so the drift check has no answer: exit 2, run again later. */
 export class AwsReadError extends UsageError {
-  constructor(operation: string, err: unknown) {
+  /** `explanation`: what the failure means and what to do, where the caller knows better. */
+  constructor(operation: string, err: unknown, explanation?: string) {
     super(
       'AWS_UNAVAILABLE',
-      `${operation} failed: ${describeUnavailable(err)}; run again later, with the validator role`,
+      `${operation} failed: ${explanation ?? `${describeUnavailable(err)}; run again later, with the validator role`}`,
     );
     this.name = 'AwsReadError';
   }
