@@ -4,13 +4,12 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadProject } from '../../lib/records/load-project.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients } from '../support/apply-desired-state.js';
+import { motoClients, storeImportedSecret } from '../support/apply-desired-state.js';
 import { fastlaneValue } from '../support/key-fixtures.js';
 import { generateTestKey } from '../support/keys.js';
 import { startMoto } from '../support/moto.js';
 import { REPO } from '../support/project.js';
 import { initAndApply, plan, prepareTerraform } from '../support/terraform.js';
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformContext } from '../../lib/model/platform-context.js';
 import { generateCustomers, generatedCustomer } from './generate-customers.js';
@@ -39,15 +38,10 @@ export async function planBenchmark(count = 4): Promise<string[]> {
     const ctx = platformContext(loaded.platform!);
     for (const [i, r] of loaded.records.entries()) {
       const c = generatedCustomer(i);
-      const s = customerDesiredState(r, ctx, now).secret!;
-      await clients.secretsManager.send(
-        new CreateSecretCommand({
-          Name: s.name,
-          Description: s.description,
-          KmsKeyId: s.kmsKeyId,
-          Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
-          SecretString: fastlaneValue(key, { keyId: c.keyId, issuerId: c.issuerId }),
-        }),
+      await storeImportedSecret(
+        clients,
+        customerDesiredState(r, ctx, now).secret!,
+        fastlaneValue(key, { keyId: c.keyId, issuerId: c.issuerId }),
       );
     }
     const limit = pLimit(2);

@@ -24,7 +24,12 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import type { CustomerDesiredState } from '../../lib/model/customer-desired.js';
-import type { DesiredKmsKey, DesiredSchedule, Tags } from '../../lib/model/desired-resources.js';
+import type {
+  DesiredKmsKey,
+  DesiredSchedule,
+  DesiredSecret,
+  Tags,
+} from '../../lib/model/desired-resources.js';
 import type { PlatformDesiredState } from '../../lib/model/platform-desired.js';
 import type { MotoServer } from './moto.js';
 
@@ -157,13 +162,15 @@ export async function applySchedule(clients: MotoClients, r: DesiredSchedule): P
   );
 }
 
-/** One customer stack; `value` as import stores it. Returns the secret's ARN. */
-export async function applyCustomer(
-  clients: MotoClients,
-  desired: CustomerDesiredState,
+/**
+ * The key secret as `asc-keys import` creates it, before its customer stack exists: the model's
+ * name, description, KMS key and tags, and `value`. Returns the secret's ARN.
+ */
+export async function storeImportedSecret(
+  clients: Pick<MotoClients, 'secretsManager'>,
+  s: DesiredSecret,
   value: string | undefined,
 ): Promise<string> {
-  const s = desired.secret!;
   const created = await clients.secretsManager.send(
     new CreateSecretCommand({
       Name: s.name,
@@ -173,13 +180,24 @@ export async function applyCustomer(
       ...(value !== undefined && { SecretString: value }),
     }),
   );
+  return created.ARN!;
+}
+
+/** One customer stack; `value` as import stores it. Returns the secret's ARN. */
+export async function applyCustomer(
+  clients: MotoClients,
+  desired: CustomerDesiredState,
+  value: string | undefined,
+): Promise<string> {
+  const s = desired.secret!;
+  const arn = await storeImportedSecret(clients, s, value);
   await clients.secretsManager.send(
     new PutResourcePolicyCommand({
-      SecretId: created.ARN,
+      SecretId: arn,
       ResourcePolicy: JSON.stringify(s.policy),
       BlockPublicPolicy: s.blockPublicPolicy,
     }),
   );
   for (const r of desired.reminders) await applySchedule(clients, r);
-  return created.ARN!;
+  return arn;
 }

@@ -7,7 +7,6 @@ import { GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
 import { UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
-  CreateSecretCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
   GetResourcePolicyCommand,
@@ -23,7 +22,7 @@ import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
 import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients, type MotoClients } from '../support/apply-desired-state.js';
+import { motoClients, storeImportedSecret, type MotoClients } from '../support/apply-desired-state.js';
 import { fastlaneValue } from '../support/key-fixtures.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
@@ -305,18 +304,12 @@ describe('the stacks, applied with real Terraform to moto', () => {
     await initAndApply(tf, stackDir('platform'), 'platform');
     // Onboarding: asc-keys import creates each secret with its value (the model's metadata);
     // the customer stack adopts it through its import block.
-    for (const r of records) {
-      const s = customerDesiredState(r, PLATFORM, NOW).secret!;
-      await clients.secretsManager.send(
-        new CreateSecretCommand({
-          Name: s.name,
-          Description: s.description,
-          KmsKeyId: s.kmsKeyId,
-          Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
-          SecretString: fastlaneValue(keys.get(r.customer)!, { keyId: r.keyId, issuerId: r.issuerId! }),
-        }),
+    for (const r of records)
+      await storeImportedSecret(
+        clients,
+        customerDesiredState(r, PLATFORM, NOW).secret!,
+        fastlaneValue(keys.get(r.customer)!, { keyId: r.keyId, issuerId: r.issuerId! }),
       );
-    }
     await Promise.all(
       stacks.filter((s) => s !== 'platform').map((s) => limit(() => initAndApply(tf, stackDir(s), s))),
     );
