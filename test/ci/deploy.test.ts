@@ -1,6 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
-  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -23,72 +22,7 @@ import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
 import { EXAMPLE_CONFIG, REPO } from '../support/project.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-
-/*
- * Real Terraform against moto: the provider only from the machine's filesystem mirror (no
- * internet), every endpoint at moto through an override beside each stack, local state in the
- * test's directory. (test/support/terraform.ts of the stacks branch does the same; this test
- * moves to it once it is on main.)
- */
-const MIRROR = '/opt/tf-plugins';
-const PROVIDER = '5.100.0';
-interface TerraformEnv {
-  readonly env: NodeJS.ProcessEnv;
-  readonly stateDir: string;
-}
-
-function prepareTerraform(workDir: string): TerraformEnv {
-  const binary = join(
-    MIRROR,
-    'registry.terraform.io/hashicorp/aws',
-    PROVIDER,
-    'linux_amd64',
-    `terraform-provider-aws_v${PROVIDER}_x5`,
-  );
-  if (!existsSync(binary))
-    throw new Error(`the AWS provider ${PROVIDER} is not in the filesystem mirror (${binary} is missing)`);
-  const cliConfig = join(workDir, 'terraform.rc');
-  writeFileSync(
-    cliConfig,
-    `provider_installation {\n  filesystem_mirror {\n    path    = "${MIRROR}"\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n  direct {\n    exclude = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`,
-  );
-  const stateDir = join(workDir, 'state');
-  mkdirSync(stateDir, { recursive: true });
-  return {
-    stateDir,
-    env: {
-      ...process.env,
-      TF_CLI_CONFIG_FILE: cliConfig,
-      TF_IN_AUTOMATION: '1',
-      TF_INPUT: '0',
-      CHECKPOINT_DISABLE: '1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-  };
-}
-
-function writeOverride(tf: TerraformEnv, stackDir: string, stack: string): void {
-  const services = ['sts', 'iam', 'kms', 'secretsmanager', 'scheduler', 'sns'];
-  const override = {
-    terraform: {
-      required_providers: { aws: { source: 'hashicorp/aws', version: PROVIDER } },
-      backend: { local: { path: join(tf.stateDir, `${stack}.tfstate`) } },
-    },
-    provider: {
-      aws: [
-        {
-          access_key: 'testing',
-          secret_key: 'testing',
-          skip_credentials_validation: true,
-          skip_metadata_api_check: true,
-          skip_region_validation: true,
-          endpoints: [Object.fromEntries(services.map((s) => [s, moto.url]))],
-        },
-      ],
-    },
-  };
-  writeFileSync(join(stackDir, 'override.tf.json'), JSON.stringify(override));
-}
+import { prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
 
 /**
  * The deploy job's own commands (deploy.yml), against moto with the real terraform:
@@ -137,7 +71,7 @@ async function deployJob(
 
 beforeAll(async () => {
   moto = await startMoto({ accountId: ACCOUNT });
-  tf = prepareTerraform(mkdtempSync(join(tmpdir(), 'asc-keys-deploy-tf-')));
+  tf = await prepareTerraform(mkdtempSync(join(tmpdir(), 'asc-keys-deploy-tf-')), moto.url);
   ({ dir, customers } = exampleProject());
   // The platform with its GitHub roles, so that the OIDC provider and both roles go through Terraform too.
   const config = JSON.parse(readFileSync(join(dir, 'cdktf.json'), 'utf8'));
