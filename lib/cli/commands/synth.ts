@@ -5,7 +5,7 @@ import { UsageError } from '../../errors.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingLine, lintReport } from '../../reports/findings-report.js';
-import { printable } from '../../reports/printable.js';
+import { printable } from '../../printable.js';
 import type { CommonOptions } from '../common-options.js';
 import { removeStaleStacks, stacksWrittenBefore } from './stale-stacks.js';
 
