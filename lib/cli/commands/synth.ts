@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStackList, recordFilesOf } from '../../ci/stack-selection.js';
+import { parseStackList, recordFilesOf } from '../../stacks/stack-selection.js';
 import { UsageError } from '../../errors.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
