@@ -3,7 +3,7 @@ import { DEFAULT_RETRY } from '../../apple/retry-policy.js';
 import type { ImportCliOptions } from './import.js';
 
 /**
- * The options of `import` (CONTRACT 3.3). Declared here, apart from the command, so that the
+ * The options of `import` (docs/contract.md: import). Declared here, apart from the command, so that the
  * program loads the import code only when it runs. There is no password option on purpose.
  */
 export function importCommandOptions(

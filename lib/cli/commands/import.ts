@@ -80,7 +80,7 @@ export async function importCommand(
   }
 }
 
-/** Options well formed (CONTRACT 3.3), before any file is read: a bad one is exit 2. */
+/** Options well formed (docs/contract.md: import), before any file is read: a bad one is exit 2. */
 export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey): ImportRequest {
   const usage = (message: string): never => {
     throw new UsageError('USAGE', message);
