@@ -350,6 +350,16 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     assert.equal(JSON.parse(r.stdout).results[0].code, 'SECRET_NOT_FOUND');
   });
 
+  test("without AWS_REGION (and no profile), the platform's region from cdktf.json is used", async () => {
+    const r = await check(['--customer', 'ok-team', '--format', 'json'], {
+      AWS_REGION: '',
+      AWS_CONFIG_FILE: '/nonexistent',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).results[0].code, 'OK');
+    assert.equal(r.stderr, '');
+  });
+
   test('usage errors exit 2: unknown --customer, bad --shard, bad --concurrency', async () => {
     assert.equal((await check(['--customer', 'nobody'])).code, 2);
     assert.equal((await check(['--shard', '4/3'])).code, 2);
