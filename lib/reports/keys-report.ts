@@ -1,5 +1,6 @@
 import type { KeyCheckResult } from '../checks/check-keys.js';
 import type { Annotation, Report, ReportCase } from './report.js';
+import { howToRotate } from '../model/rotation.js';
 import { printable } from '../printable.js';
 import { markdownTable, textTable } from './table.js';
 
@@ -30,7 +31,8 @@ export function keysReport(checked: readonly KeyCheckResult[]): Report {
     .filter((r) => r.status !== 'valid')
     .map((r) => `${r.customer}: ${r.code} ${r.message}`);
   const warnings = overdue.map(
-    (r) => `warning: ${r.customer}: the key ${r.keyId} was due for rotation on ${r.rotationDue}`,
+    (r) =>
+      `warning: ${r.customer}: the key ${r.keyId} was due for rotation on ${r.rotationDue}; ${howToRotate(r.customer)}`,
   );
   const line = `${summary.total} key${summary.total === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.inconclusive} inconclusive`;
 
@@ -56,7 +58,7 @@ export function keysReport(checked: readonly KeyCheckResult[]): Report {
       file: r.file,
       ...r.position,
       title: 'asc-keys ROTATION_OVERDUE',
-      message: `the key ${r.keyId} of ${r.customer} was due for rotation on ${r.rotationDue}`,
+      message: `the key ${r.keyId} of ${r.customer} was due for rotation on ${r.rotationDue}; ${howToRotate(r.customer)}`,
     })),
   ];
   return {

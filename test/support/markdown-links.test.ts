@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { brokenLinks, headingAnchors, markdownFiles } from './markdown-links.js';
+import { brokenDocReferences, brokenLinks, headingAnchors, markdownFiles } from './markdown-links.js';
 import { REPO } from './project.js';
 
 describe('the Markdown of the repository', () => {
@@ -14,6 +14,10 @@ describe('the Markdown of the repository', () => {
     );
     expect(files.filter((f) => f.startsWith('node_modules'))).toEqual([]);
     expect(brokenLinks(REPO)).toEqual([]);
+  });
+
+  test('every document and section a message of the code points to exists', () => {
+    expect(brokenDocReferences(REPO)).toEqual([]);
   });
 });
 
@@ -57,6 +61,30 @@ describe('the link check itself', () => {
       { where: 'README.md:7', href: '../outside.md', problem: 'points outside the repository' },
       { where: 'README.md:8', href: 'notes.txt#line', problem: 'an anchor into a file that is not Markdown' },
       { where: 'README.md:10', href: '#not-here', problem: 'no heading makes #not-here in README.md' },
+    ]);
+  });
+
+  test('a message that points to a missing document or section is reported', () => {
+    const root = mkdtempSync(join(tmpdir(), 'asc-keys-refs-'));
+    mkdirSync(join(root, 'docs'));
+    mkdirSync(join(root, 'lib', 'cli'), { recursive: true });
+    writeFileSync(join(root, 'docs', 'ops.md'), '# Operations\n\n## Onboarding a customer\n');
+    writeFileSync(
+      join(root, 'lib', 'cli', 'm.ts'),
+      [
+        "const a = 'see docs/ops.md, Onboarding a customer';",
+        'const b = \'see docs/ops.md, "Offboarding a customer"\';',
+        "const c = 'see docs/gone.md';",
+        "const d = 'see docs/ops.md';",
+      ].join('\n'),
+    );
+    expect(brokenDocReferences(root)).toEqual([
+      {
+        where: 'lib/cli/m.ts:2',
+        href: 'docs/ops.md, "Offboarding a customer"',
+        problem: 'no heading "Offboarding a customer" in docs/ops.md',
+      },
+      { where: 'lib/cli/m.ts:3', href: 'docs/gone.md', problem: 'no such file: docs/gone.md' },
     ]);
   });
 
