@@ -1,6 +1,6 @@
 import { shardOf, type Shard } from '../checks/select-customers.js';
 import { UsageError } from '../errors.js';
-import { parseStackList } from './stack-selection.js';
+import { parseStackList } from '../stacks/stack-selection.js';
 
 /**
  * Stacks the deploy never applies, whatever `affected` lists: those only administrators apply
