@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { UsageError } from '../errors.js';
-import { printable, withoutWorkflowCommands } from '../reports/printable.js';
+import { printable, withoutWorkflowCommands } from '../printable.js';
 import { buildProgram } from './program.js';
 
 /**

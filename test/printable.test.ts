@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { printable, withoutWorkflowCommands } from '../../lib/reports/printable.js';
+import { printable, withoutWorkflowCommands } from '../lib/printable.js';
 
 describe('printable', () => {
   test('line breaks, control characters and Unicode line separators become visible escapes', () => {
