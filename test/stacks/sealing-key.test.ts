@@ -17,6 +17,7 @@ import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { importerRole } from '../../lib/model/importer-role.js';
 import { evaluate, type Decision } from '../support/iam-evaluation.js';
 import { PLATFORM } from '../support/records.js';
+import '../support/cdktf-matchers.js';
 
 const ctx = platformContext(PLATFORM);
 const documents = (roles: { inlinePolicies: readonly { document: PolicyDocument }[] }[]): PolicyDocument[] =>
