@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { parseStackList } from './stack-selection.js';
+import { parseStackList } from '../stacks/stack-selection.js';
 
 /**
  * The deploy job's apply step: Terraform init and apply of each synthesized stack that the

@@ -10,11 +10,11 @@ import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
 import { progressLine } from '../../reports/progress.js';
-import { printable } from '../../reports/printable.js';
-import { checkAwsEnvironment } from '../../secrets/aws-environment.js';
+import { printable } from '../../printable.js';
+import { checkAwsEnvironment } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
 import type { CommonOptions } from '../common-options.js';
-import { requirePlatform } from '../require-platform.js';
+import { requirePlatform } from '../../records/require-platform.js';
 
 export interface CheckKeysCliOptions extends CommonOptions {
   readonly customer?: string[];
