@@ -196,7 +196,7 @@ function loadFile(
 
 /**
  * An appleId written as a plain decimal YAML integer denotes the same ID as the string
- * (CONTRACT section 1), taken from the text so that no digit is lost to floating point; a
+ * (docs/contract.md, Customer records), taken from the text so that no digit is lost to floating point; a
  * float, hex or octal stays a number, which the schema refuses.
  */
 function withDecimalAppleId(source: YamlSource): unknown {

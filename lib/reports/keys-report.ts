@@ -4,7 +4,7 @@ import { howToRotate } from '../model/rotation.js';
 import { printable } from '../printable.js';
 import { markdownTable, textTable } from './table.js';
 
-/** The report of `check keys` (CONTRACT 3.1). An overdue rotation is a warning everywhere. */
+/** The report of `check keys` (docs/contract.md: check keys). An overdue rotation is a warning everywhere. */
 export function keysReport(checked: readonly KeyCheckResult[]): Report {
   // Text, Markdown, JUnit and annotations show escaped text; JSON escapes by itself.
   const results = checked.map((r) => ({

@@ -216,7 +216,7 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
     const r = await drift([], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    // A configured endpoint where nothing answers is a configuration error that names it (issue 8).
+    // A configured endpoint where nothing answers is a configuration error that names it.
     assert.match(
       r.stderr,
       /^asc-keys: nothing answers at AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\); fix it, or unset it to use AWS$/m,

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -18,6 +18,30 @@ describe('the Markdown of the repository', () => {
 
   test('every document and section a message of the code points to exists', () => {
     expect(brokenDocReferences(REPO)).toEqual([]);
+  });
+});
+
+describe('the repository stands alone', () => {
+  test('no file of ours points outside it: no shared folder, no external contract, no tracker issue numbers', () => {
+    const outside = /\.\.\/shared|\bCONTRACT\b|\b[Ii]ssue \d+\b/;
+    const self = relative(REPO, import.meta.filename);
+    const files = ['lib', 'test', 'docs', '.github', '.ci']
+      .flatMap((dir) =>
+        readdirSync(join(REPO, dir), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => relative(REPO, join(e.parentPath, e.name))),
+      )
+      .concat(['README.md', 'main.ts', 'package.json', 'eslint.config.js', 'vitest.config.ts']);
+    const hits = files
+      .filter((f) => f !== self && f !== 'test/support/markdown-links.ts')
+      .flatMap((f) =>
+        readFileSync(join(REPO, f), 'utf8')
+          .split('\n')
+          .map((line, i) => ({ where: `${f}:${i + 1}`, line }))
+          .filter(({ line }) => outside.test(line)),
+      );
+    expect(files.length).toBeGreaterThan(100);
+    expect(hits).toEqual([]);
   });
 });
 
