@@ -220,6 +220,8 @@ function stackRunner(
 function failureReason(what: string, r: TerraformRun | undefined, signal: AbortSignal | undefined): string {
   if (signal?.aborted)
     return `${what} was interrupted by the cancelled deploy; Terraform stopped after the changes in flight, and the next deploy finishes this stack`;
+  if (r && r.code === -1)
+    return `${what} could not run (${r.stderr.trim().split('\n').at(-1)}); is terraform on PATH?`;
   const output = r ? `${r.stderr}\n${r.stdout}` : '';
   if (/Error acquiring the state lock/.test(output))
     return `${what}: the state is locked. If no one is applying this stack (deploys never overlap), a cancelled run left the lock: "terraform force-unlock <lock ID>" in the stack, then re-run`;

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { shardOf } from '../../lib/checks/select-customers.js';
@@ -12,7 +12,7 @@ import { synthesize } from '../../lib/stacks/synthesize.js';
 import { motoClients, storeImportedSecret } from '../support/apply-desired-state.js';
 import { startMoto } from '../support/moto.js';
 import { REPO } from '../support/project.js';
-import { initAndApply, prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
 import { generateCustomers, generatedCustomer } from './generate-customers.js';
 import { mergeIntoCell } from './cell-stack.js';
 
@@ -36,6 +36,12 @@ const GOAL_MINUTES = 30;
  * assumption, printed as such beside the figures.
  */
 const JOB_START_MINUTES = 2;
+/**
+ * The cores of a GitHub-hosted Linux runner of a private repository (public ones get more).
+ * The deploy applies more stacks at once than that, so the cores stay busy while some stacks
+ * wait on AWS: a shard's pace is its CPU time over these cores.
+ */
+const RUNNER_CORES = 2;
 /** Floor stacks: applied the way `cdktf deploy` applies one stack, each on its own. */
 const FLOOR_STACKS = 2;
 
@@ -71,6 +77,7 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
     const synthPerStack = Number(process.hrtime.bigint() - synthStarted) / 1e9 / stacks.length;
     for (const stack of stacks) writeOverride(tf, join(outdir, 'stacks', stack), stack);
     const dir = (stack: string): string => join(outdir, 'stacks', stack);
+    const cpu = cpuMeter(work);
 
     // The platform, by the deploy (its own job in the workflow).
     const affected = (list: readonly string[]): string => {
@@ -79,7 +86,14 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
       return file;
     };
     const env = { ...tf.env, ...moto.env };
-    const quiet = { log: () => undefined, env, out: outdir, customers: project.customers, now };
+    const quiet = {
+      log: () => undefined,
+      env: { ...env, ...cpu.env },
+      terraform: cpu.terraform,
+      out: outdir,
+      customers: project.customers,
+      now,
+    };
     const platformStarted = process.hrtime.bigint();
     const [platform] = await deploy({
       ...quiet,
@@ -102,16 +116,28 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
 
     // The floor: init and apply -auto-approve, each stack with its own provider install.
     const floor: number[] = [];
+    cpu.reset();
     for (const slug of floorSlugs) {
-      const started = process.hrtime.bigint();
-      await initAndApply(tf, dir(`customer-${slug}`), `customer-${slug}`);
-      floor.push(Number(process.hrtime.bigint() - started) / 1e9);
+      const run = async (args: string[]): Promise<number> => {
+        const r = await runTerraform(dir(`customer-${slug}`), [...args, '-no-color'], {
+          env: { ...tf.env, ...cpu.env },
+          terraform: cpu.terraform,
+        });
+        if (r.code !== 0)
+          throw new Error(`floor: terraform ${args[0]} exited ${r.code}: ${r.stderr.slice(-2000)}`);
+        return r.seconds;
+      };
+      floor.push(
+        (await run(['init', '-input=false'])) + (await run(['apply', '-input=false', '-auto-approve'])),
+      );
     }
+    const floorCpu = cpu.seconds() / floorSlugs.length;
 
     // The sharded deploy: one shard after the other, each with its own plugin cache (its own runner).
     const list = affected(deployed.map((c) => `customer-${c}`));
     const shardWall: number[] = [];
     const outcomes: StackOutcome[] = [];
+    cpu.reset();
     for (let index = 1; index <= options.shards; index++) {
       const started = process.hrtime.bigint();
       const o = await deploy({
@@ -129,6 +155,7 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
       throw new Error(
         `not applied: ${notApplied.map((o) => `${o.stack} ${o.action} ${o.reason}`).join('; ')}`,
       );
+    const deployCpu = cpu.seconds() / options.customers;
     const split = (k: 'init' | 'plan' | 'apply'): number => mean(outcomes.map((o) => o.seconds![k]));
     const perStack = split('init') + split('plan') + split('apply');
 
@@ -156,7 +183,9 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
       ),
     );
     writeOverride(tf, cellDir, 'cell-1');
-    const cell = await timedApply(tf, cellDir);
+    cpu.reset();
+    const cell = await timedApply({ ...tf, env: { ...tf.env, ...cpu.env } }, cellDir, cpu.terraform);
+    const cellCpu = cpu.seconds() / cellSlugs.length;
     const cellPerCustomer = (cell.init + cell.plan + cell.apply) / cellSlugs.length;
 
     return report(options, {
@@ -175,6 +204,8 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
       cell,
       cellCustomers: cellSlugs.length,
       cellPerCustomer,
+      cpu: { floor: floorCpu, deploy: deployCpu, cell: cellCpu },
+      load: loadavg()[0]!,
     });
   } finally {
     await moto.stop();
@@ -185,9 +216,10 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
 async function timedApply(
   tf: TerraformEnv,
   dir: string,
+  terraform: string,
 ): Promise<{ init: number; plan: number; apply: number }> {
   const run = async (args: string[]): Promise<number> => {
-    const r = await runTerraform(dir, [...args, '-no-color'], { env: tf.env });
+    const r = await runTerraform(dir, [...args, '-no-color'], { env: tf.env, terraform });
     if (r.code !== 0 && !(args[0] === 'plan' && r.code === 2))
       throw new Error(`terraform ${args[0]} of ${dir} exited ${r.code}: ${r.stderr.slice(-2000)}`);
     return r.seconds;
@@ -196,6 +228,38 @@ async function timedApply(
     init: await run(['init', '-input=false']),
     plan: await run(['plan', '-input=false', '-detailed-exitcode', '-out=tfplan']),
     apply: await run(['apply', '-input=false', 'tfplan']),
+  };
+}
+
+/**
+ * Terraform run through GNU time, which adds each command's CPU seconds (its provider's
+ * included) to a file: CPU time, unlike wall time, does not grow when other work shares the
+ * machine, so the projection rests on it.
+ */
+function cpuMeter(work: string): {
+  terraform: string;
+  env: NodeJS.ProcessEnv;
+  reset(): void;
+  seconds(): number;
+} {
+  const log = join(work, 'terraform-cpu.log');
+  const terraform = join(work, 'terraform-timed');
+  writeFileSync(
+    terraform,
+    `#!/bin/sh\nexec /usr/bin/time -a -o "$ASC_KEYS_BENCH_CPU" -f '%U %S' terraform "$@"\n`,
+    {
+      mode: 0o755,
+    },
+  );
+  return {
+    terraform,
+    env: { ASC_KEYS_BENCH_CPU: log },
+    reset: () => writeFileSync(log, ''),
+    seconds: () =>
+      readFileSync(log, 'utf8')
+        .split('\n')
+        .map((l) => /^([\d.]+) ([\d.]+)$/.exec(l.trim()))
+        .reduce((sum, m) => sum + (m ? Number(m[1]) + Number(m[2]) : 0), 0),
   };
 }
 
@@ -213,14 +277,19 @@ interface Figures {
   readonly cell: { readonly init: number; readonly plan: number; readonly apply: number };
   readonly cellCustomers: number;
   readonly cellPerCustomer: number;
+  /** CPU seconds a customer (Terraform and its provider), whatever else the machine runs. */
+  readonly cpu: { readonly floor: number; readonly deploy: number; readonly cell: number };
+  /** The machine's load average when the run ended. */
+  readonly load: number;
 }
 
 /**
- * Minutes of one customer job for `stacks` stacks: start-up, synth, then the stacks at the
- * pace the measured shards kept (their wall time over their stacks, at the same parallelism).
+ * Minutes of one customer job for `stacks` stacks on a runner: start-up, synth, then the
+ * stacks at the pace of their CPU time over the runner's cores (wall time on this machine
+ * depends on what else runs on it; CPU time does not).
  */
 function shardMinutes(stacks: number, f: Figures): number {
-  return JOB_START_MINUTES + (stacks * (f.synthPerStack + f.shardPerStack)) / 60;
+  return JOB_START_MINUTES + (stacks * (f.synthPerStack + f.cpu.deploy / RUNNER_CORES)) / 60;
 }
 
 /** The largest shard of the fleet: the hash spreads customers evenly, not exactly. */
@@ -252,6 +321,7 @@ function report(options: DeployBenchOptions, f: Figures): string[] {
   let reaching = 1;
   while (reaching < 256 && projection(reaching, f).wall > GOAL_MINUTES) reaching++;
   const reach = projection(reaching, f);
+  const cells = projection(fallback, { ...f, cpu: { ...f.cpu, deploy: f.cpu.cell } });
   return [
     `sharded deploy: ${options.customers} customer stacks over ${options.shards} shards, ${options.parallelism} stack(s) at once a shard, real Terraform against moto`,
     `  floor, terraform init + apply -auto-approve of one customer stack, fresh provider install each (${FLOOR_STACKS} stacks): ${s(f.floor)} a stack`,
@@ -260,8 +330,10 @@ function report(options: DeployBenchOptions, f: Figures): string[] {
     `  re-run of shard 1 after it landed (init + plan, no apply): ${s(f.rerunPerStack)} a stack`,
     `  platform stack: ${s(f.platformSeconds)}; synth: ${s(f.synthPerStack)} a stack`,
     `  cell of ${f.cellCustomers} customers in one stack: init ${s(f.cell.init)} + plan/refresh ${s(f.cell.plan)} + apply ${s(f.cell.apply)}; ${s(f.cellPerCustomer)} a customer (${(f.cellPerCustomer / f.perStack).toFixed(2)}x one stack a customer)`,
-    `  projection, ${FLEET.toLocaleString('en')} customers (every stack changed), ${JOB_START_MINUTES} min assumed per GitHub-hosted job start-up:`,
+    `  CPU seconds a customer (Terraform and provider): floor ${s(f.cpu.floor)}, deploy ${s(f.cpu.deploy)} (${(f.cpu.deploy / f.cpu.floor).toFixed(2)}x the floor), cell ${s(f.cpu.cell)} (${(f.cpu.cell / f.cpu.deploy).toFixed(2)}x one stack a customer); load average at the end ${f.load.toFixed(1)}`,
+    `  projection, ${FLEET.toLocaleString('en')} customers (every stack changed), each shard's CPU time over a runner's ${RUNNER_CORES} cores, ${JOB_START_MINUTES} min assumed per GitHub-hosted job start-up:`,
     `    at the default ${fallback} shards (deploy.yml): ${at.wall.toFixed(1)} min wall, ${at.runner} runner minutes`,
     `    fewest shards within ${GOAL_MINUTES} min: ${reaching} shards, ${reach.wall.toFixed(1)} min wall, ${reach.runner} runner minutes`,
+    `    with cells of ${f.cellCustomers} at the default shards: ${cells.wall.toFixed(1)} min wall, ${cells.runner} runner minutes`,
   ];
 }

@@ -266,6 +266,44 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     expect(acme.DeletedDate).toBeUndefined();
   }, 900_000);
 
+  test('a failed platform skips every customer; a shard starts no stack after ten failures, or once cancelled', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'asc-keys-deploy-fail-'));
+    const names = ['platform', ...Array.from({ length: 12 }, (_, i) => `customer-c${i}`)];
+    for (const name of names) {
+      mkdirSync(join(out, 'stacks', name), { recursive: true });
+      writeFileSync(join(out, 'stacks', name, 'cdk.tf.json'), '{}');
+    }
+    const list = join(out, 'affected.json');
+    writeFileSync(list, JSON.stringify({ stacks: names }));
+    // Terraform that cannot start fails each stack it is asked for, at init.
+    const common = {
+      affected: list,
+      out,
+      customers: out,
+      log: () => undefined,
+      terraform: join(out, 'no-terraform'),
+    };
+    const all = await deploy(common);
+    expect(all[0]).toMatchObject({
+      stack: 'platform',
+      action: 'failed',
+      reason: expect.stringMatching(
+        /^terraform init could not run \(spawn .*ENOENT\); is terraform on PATH\?$/,
+      ),
+    });
+    expect(all.slice(1).map((o) => [o.action, o.reason])).toEqual(
+      names.slice(1).map(() => ['skipped', 'the platform failed; the customer stacks need it']),
+    );
+    const shard = await deploy({ ...common, part: { kind: 'shard', shard: { index: 1, count: 1 } } });
+    expect(shard.filter((o) => o.action === 'failed')).toHaveLength(10);
+    expect(shard.filter((o) => o.action === 'skipped').map((o) => o.reason)).toEqual([
+      'not started after 10 stacks failed; fix those, then re-run the job (stacks already applied only plan)',
+      'not started after 10 stacks failed; fix those, then re-run the job (stacks already applied only plan)',
+    ]);
+    const cancelled = await deploy({ ...common, signal: AbortSignal.abort() });
+    expect(new Set(cancelled.map((o) => o.action))).toEqual(new Set(['skipped']));
+  });
+
   test('the summary: counts, then failures first, each with its reason', () => {
     expect(
       deploySummary(
