@@ -84,7 +84,7 @@ export function driftReport(
     command: 'check drift',
     text: [
       ...(findings.length ? [textTable([header, ...rows]), ''] : []),
-      ...notes.map(printable),
+      ...notes.map((line) => printable(line)),
       line,
     ].join('\n'),
     json: {

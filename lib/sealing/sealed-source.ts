@@ -91,7 +91,7 @@ export async function openSealedSource(
 }
 
 async function readSealedFile(path: string): Promise<string> {
-  const shown = printable(path, 120);
+  const shown = printable(path, { max: 120 });
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new SealedSourceRefusal('KEY_FILE_UNREADABLE', `${shown} is not a file`);
