@@ -41,7 +41,7 @@ export const ASC_KEYS_PLACE = 'Users and Access > Integrations > App Store Conne
 
 /** Names from records are printed on one line, without characters that Markdown or email headers would act on. */
 export function plainName(text: string): string {
-  return printable(text, 100)
+  return printable(text, { max: 100 })
     .replace(/[<>[\]`*_#|@]/g, ' ')
     .replace(/\s+/g, ' ')
     .trim();
