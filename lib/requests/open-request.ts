@@ -90,7 +90,7 @@ export async function openRequest(
       await issues.ensureLabel(REQUEST_LABEL, 'asc-keys: a key we asked a customer for', '5319e7');
       const issue = await issues.create({
         title: requestIssueTitle(meta),
-        body: issueBody(context, input, meta),
+        body: requestBody(context, input, meta),
         labels: [REQUEST_LABEL],
       });
       current = { issue, meta };
@@ -119,7 +119,7 @@ export async function openRequest(
     try {
       await issues.updateBody(
         current.issue.number,
-        issueBody(context, { ...input, reason: meta.reason, dueOn: meta.dueOn }, meta),
+        requestBody(context, { ...input, reason: meta.reason, dueOn: meta.dueOn }, meta),
       );
     } catch (err) {
       throw githubFailure(
@@ -161,7 +161,8 @@ function messageInput(context: RequestContext, input: OpenRequestInput) {
   };
 }
 
-function issueBody(context: RequestContext, input: OpenRequestInput, meta: RequestMeta): string {
+/** The request issue's body for `meta`, with the message built from the configuration. */
+export function requestBody(context: RequestContext, input: OpenRequestInput, meta: RequestMeta): string {
   const emailConfigured = Boolean(context.mailer);
   return requestIssueBody({
     meta,

@@ -14,6 +14,10 @@ export interface RequestMeta {
   readonly keyId?: string;
   /** When the message was emailed, and to whom. */
   readonly sent?: { readonly on: string; readonly to: readonly string[] };
+  /** The first night the records named a new key (the pull request was merged). */
+  readonly mergedOn?: string;
+  /** The first night the secret's previous version was the old key (the rotation was deployed). */
+  readonly deployedOn?: string;
 }
 
 export function parseRequestMeta(body: string): RequestMeta | undefined {
@@ -52,6 +56,12 @@ export function requestIssueBody(input: RequestIssueInput): string {
       : `**Not sent by asc-keys** (no sender is configured): copy the message below into an email to ${input.contacts.length ? input.contacts.join(', ') : 'the customer'}.`;
   return [
     marker,
+    ...(meta.mergedOn
+      ? [
+          `**Merged** on ${meta.mergedOn}${meta.deployedOn ? `, **deployed** by ${meta.deployedOn}` : ''}. The nightly checks that the old key no longer works at Apple, and closes this issue when it is proven.`,
+          '',
+        ]
+      : []),
     `Key request for **${meta.customer}** (${meta.reason === 'rotation' ? `rotation of the key ${meta.keyId ?? ''}`.trim() : 'onboarding'}), due ${meta.dueOn}.`,
     '',
     sent,
