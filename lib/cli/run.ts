@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { UsageError } from '../errors.js';
+import { UnavailableError, UsageError } from '../errors.js';
 import { printable, withoutWorkflowCommands } from '../printable.js';
 import { buildProgram } from './program.js';
 
@@ -21,7 +21,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       // Help and version exit 0; commander has already printed its message.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof UnavailableError) {
       say(`asc-keys: ${printable(err.message)}\n`);
       if (debug) say(`${stackWithCauses(err)}\n`);
       return err.exitCode;

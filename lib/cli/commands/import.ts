@@ -181,7 +181,7 @@ async function openSealed(
 }
 
 /** "Jane Doe <jane@acme.example>", or a bare address. */
-function parseContact(text: string): Contact {
+export function parseContact(text: string): Contact {
   const m = /^\s*(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(text);
   const email = m?.[2] ?? m?.[3];
   if (!m || !email || !EMAIL.test(email))
