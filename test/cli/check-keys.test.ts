@@ -316,7 +316,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /^asc-keys: AWS refused the credentials \(CredentialsProviderError\); configure them/m,
+      /^asc-keys: no AWS credentials were found \(CredentialsProviderError\); configure them/m,
     );
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
@@ -338,6 +338,43 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
       assert.equal(r.code, 2, `${JSON.stringify(env)} ${r.stdout}${r.stderr}`);
       assert.match(r.stderr, message);
       assert.doesNotMatch(r.stderr, /unexpected error|\n\s+at /);
+    }
+  });
+
+  test('an endpoint that answers every request with an HTML 404: a configuration error naming AWS_ENDPOINT_URL, exit 2, for check keys and check drift', async () => {
+    const html = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>404 Not Found</h1></body></html>');
+    });
+    await new Promise<void>((done) => html.listen(0, '127.0.0.1', done));
+    const endpoint = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
+    try {
+      for (const command of [
+        ['check', 'keys', '--retry-budget', '2'],
+        ['check', 'drift'],
+      ]) {
+        const r = await runCli([...command, '--customer', 'ok-team'], {
+          cwd: fixture.project.dir,
+          env: {
+            ...moto.env,
+            AWS_EC2_METADATA_DISABLED: 'true',
+            ASC_API_BASE_URL: emulator.url,
+            AWS_ENDPOINT_URL: endpoint,
+          },
+        });
+        outputs.push(r.stdout, r.stderr);
+        assert.equal(r.code, 2, `${command.join(' ')}: ${r.stdout}${r.stderr}`);
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `^asc-keys: AWS_ENDPOINT_URL=${endpoint.replaceAll('.', '\\.')} answered HTTP 404 with something that is not an AWS answer`,
+            'm',
+          ),
+        );
+        assert.doesNotMatch(r.stdout + r.stderr, /inconclusive|run again later/);
+      }
+    } finally {
+      html.close();
     }
   });
 
