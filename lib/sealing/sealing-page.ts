@@ -8,6 +8,8 @@ export interface SealingPageOptions {
   readonly customer?: string;
   /** How the page names that customer. @default the slug */
   readonly customerName?: string;
+  /** Who receives the block (the configuration's requests.companyName). @default "us" */
+  readonly companyName?: string;
 }
 
 const STYLE = `
@@ -66,6 +68,8 @@ export function sealingPageHtml(options: SealingPageOptions): string {
   const hash = (text: string): string => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
   const csp = `default-src 'none'; script-src ${hash(script)}; style-src ${hash(STYLE)}; img-src 'none'; connect-src 'none'; form-action 'none'; base-uri 'none'`;
   const who = options.customer ? escapeHtml(options.customerName ?? options.customer) : undefined;
+  const company = options.companyName ? escapeHtml(options.companyName) : undefined;
+  const ours = company ? `${company}'s` : 'our';
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -79,7 +83,7 @@ export function sealingPageHtml(options: SealingPageOptions): string {
 <body>
 <main>
 <h1>Seal your App Store Connect API key${who ? ` for ${who}` : ''}</h1>
-<p>This page turns your API key into a sealed block of text that only our publishing system can open. Send us the block instead of the key file: nobody who sees your email, including us, can read the key from it.</p>
+<p>This page turns your API key into a sealed block of text that only ${ours} publishing system can open. Send ${company ?? 'us'} the block instead of the key file: nobody who sees your email, including ${company ?? 'us'}, can read the key from it.</p>
 <p class="muted">Everything happens in this browser. The page sends nothing anywhere; you can even open it offline.</p>
 <form id="seal-form" novalidate>
 <h2>1. Your key file</h2>
@@ -95,7 +99,7 @@ export function sealingPageHtml(options: SealingPageOptions): string {
 </dl>
 <h2>2. Your Issuer ID</h2>
 <label for="issuer-id">Issuer ID</label>
-<p id="issuer-id-hint" class="muted">In App Store Connect: Users and Access, Integrations, above the list of keys.</p>
+<p id="issuer-id-hint" class="muted">Where to find it: in App Store Connect, under Users and Access, Integrations, shown above the list of keys.</p>
 <input type="text" id="issuer-id" name="issuer-id" autocomplete="off" autocapitalize="off" spellcheck="false" inputmode="text" placeholder="57246542-96fe-1a63-e053-0824d011072a" aria-describedby="issuer-id-hint issuer-id-error">
 <p id="issuer-id-error" class="error" aria-live="assertive" hidden></p>
 <label class="check" for="individual"><input type="checkbox" id="individual"> This is an individual key (it has no Issuer ID)</label>
@@ -103,10 +107,10 @@ export function sealingPageHtml(options: SealingPageOptions): string {
 </form>
 <p id="status" class="status" role="status" aria-live="polite"></p>
 <section id="result" hidden aria-labelledby="result-title">
-<h2 id="result-title">3. Send us this block</h2>
+<h2 id="result-title">3. Send ${company ?? 'us'} this block</h2>
 <label for="sealed-block">Your sealed key</label>
 <textarea id="sealed-block" readonly aria-describedby="result-hint"></textarea>
-<p id="result-hint">Copy the whole block, from the BEGIN line to the END line, and paste it into your reply to your onboarding engineer. It is safe to send by email: only our import tool can open it, and it holds your key, Key ID and Issuer ID, so there is nothing else to send. Keep the .p8 file in a safe place or delete it.</p>
+<p id="result-hint">Copy the whole block, from the BEGIN line to the END line, and paste it into your reply to your onboarding engineer. It is safe to send by email: only ${ours} import tool can open it, and it holds your key, Key ID and Issuer ID, so there is nothing else to send. Keep the .p8 file in a safe place or delete it.</p>
 <button type="button" id="copy">Copy the block</button>
 <button type="button" id="start-over" class="secondary">Start over</button>
 </section>

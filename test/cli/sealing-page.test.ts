@@ -9,6 +9,7 @@ import {
   type SealingPrivateKey,
 } from '../../lib/sealing/sealing-keyring.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { EXAMPLE_CONFIG } from '../support/project.js';
 
 let dir: string;
 let key: SealingPrivateKey;
@@ -28,6 +29,31 @@ describe('asc-keys sealing-page', () => {
     const html = readFileSync(join(dir, 'page.html'), 'utf8');
     expect(html).toContain(key.privateJwk.x);
     expect(html).not.toContain(key.privateJwk.d);
+  });
+
+  test('the page names the receiving company as cdktf.json does (requests.companyName), and "us" without it', async () => {
+    const plain = readFileSync(join(dir, 'page.html'), 'utf8');
+    expect(plain).toContain('<h2 id="result-title">3. Send us this block</h2>');
+    const project = mkdtempSync(join(tmpdir(), 'asc-keys-page-company-'));
+    writeFileSync(join(project, 'sealing-public-key.json'), JSON.stringify(sealingPublicJwk(key)));
+    const requests = {
+      companyName: 'Initech & Co',
+      sealingPageUrl: 'https://keys.example.com/{customer}.html',
+    };
+    writeFileSync(
+      join(project, 'cdktf.json'),
+      JSON.stringify({
+        ...EXAMPLE_CONFIG,
+        context: { platform: { ...EXAMPLE_CONFIG.context.platform, requests } },
+      }),
+    );
+    const r = await runCli(['sealing-page', '--out', 'page.html'], { cwd: project });
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(join(project, 'page.html'), 'utf8');
+    expect(html).toContain('<h2 id="result-title">3. Send Initech &#38; Co this block</h2>');
+    expect(html).toContain("only Initech &#38; Co's publishing system can open");
+    expect(html).toContain("only Initech &#38; Co's import tool can open it");
+    expect(html).not.toMatch(/Send us|only our/);
   });
 
   test('a customer page names them, escaped', async () => {

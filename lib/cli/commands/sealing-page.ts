@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { loadPlatform } from '../../records/load-platform.js';
 import { UsageError } from '../../errors.js';
 import { SLUG } from '../../records/patterns.js';
 import { readPublicKeyFile } from '../../sealing/public-key-file.js';
@@ -25,10 +26,13 @@ export async function sealingPageCommand(options: SealingPageCliOptions): Promis
       '--display-name names the customer of a --customer page; give --customer too',
     );
   const recipient = await readPublicKeyFile(options.publicKey);
+  // The page names the receiving company as the configuration does; it needs no configuration.
+  const companyName = existsSync('cdktf.json') ? loadPlatform().platform?.requests?.companyName : undefined;
   const html = sealingPageHtml({
     recipient,
     ...(options.customer && { customer: options.customer }),
     ...(options.displayName && { customerName: options.displayName }),
+    ...(companyName && { companyName }),
   });
   try {
     writeFileSync(options.out, html);
