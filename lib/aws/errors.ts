@@ -78,9 +78,10 @@ export function asConfigurationError(
     );
   }
   // An answer that is not AWS's at all (an HTML page, a proxy's error) below 500: whatever
-  // answers there is no AWS endpoint, and asking again will not change that.
+  // answers there is no AWS endpoint, and asking again will not change that. A 403 stays a
+  // refusal whatever its body (isAccessDenied): moto's is not JSON either.
   const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined && status < 500 && isNotAnAwsAnswer(e)) {
+  if (status !== undefined && status < 500 && status !== 403 && isNotAnAwsAnswer(e)) {
     return new UsageError(
       'AWS_CONFIG_INVALID',
       endpoint

@@ -49,7 +49,7 @@ describe('an endpoint that does not answer as AWS', () => {
     );
 
   test('an HTML page below 500 (a 404, even a 200) is a configuration error that names AWS_ENDPOINT_URL', () => {
-    for (const status of [404, 403, 200]) {
+    for (const status of [404, 400, 200]) {
       const err = asConfigurationError(html(status), { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
       expect(err?.exitCode, String(status)).toBe(2);
       expect(err?.code).toBe('AWS_CONFIG_INVALID');
@@ -64,8 +64,9 @@ describe('an endpoint that does not answer as AWS', () => {
     );
   });
 
-  test("a 5xx page is an outage, and AWS's own 404 (a schedule not found) is an answer", () => {
+  test("a 5xx page is an outage, a 403 a refusal, and AWS's own 404 (a schedule not found) an answer", () => {
     expect(asConfigurationError(html(503), {})).toBeUndefined();
+    expect(asConfigurationError(html(403), {})).toBeUndefined();
     expect(asConfigurationError(sdkError('ResourceNotFoundException', 404), {})).toBeUndefined();
   });
 });
