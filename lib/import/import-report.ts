@@ -37,7 +37,12 @@ function text(r: ImportResult): string {
   const lines: string[] = [];
   for (const w of r.warnings) lines.push(`warning: ${w.file}:${w.line}:${w.column} ${w.code} ${w.message}`);
   if (r.action === 'refused') {
-    lines.push(`${r.customer}: import refused, ${r.code}: ${r.message}`);
+    // Ctrl-C is the engineer's own doing, not a refusal of the key.
+    lines.push(
+      r.code === 'INTERRUPTED'
+        ? `${r.customer}: import interrupted (Ctrl-C), INTERRUPTED: ${r.message}`
+        : `${r.customer}: import refused, ${r.code}: ${r.message}`,
+    );
     if (exitCodeOf(r.code) === 3)
       lines.push('Apple or AWS could not be asked; run the same command again later.');
     return lines.join('\n');

@@ -839,7 +839,8 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
       const r = await run.result;
       outputs.push(r.stdout, r.stderr);
       expect(r.code, r.stdout + r.stderr).toBe(130);
-      expect(r.stdout).toContain('INTERRUPTED');
+      expect(r.stdout).toMatch(/^ctrl-c-new: import interrupted \(Ctrl-C\), INTERRUPTED: /m);
+      expect(r.stdout).not.toContain('import refused');
       expect(proxy.calls).toContain('DeleteSecret');
       await expectNothingLeft('ctrl-c-new');
     });
