@@ -18,6 +18,7 @@ const AWS = [
   'test/model/alert-rules.test.ts',
   'test/sealing/sealed-source.test.ts',
   'test/secrets/aws-secrets-manager-store.test.ts',
+  'test/without-key-material.test.ts',
 ];
 const TERRAFORM = [
   'test/terraform/**/*.test.ts',
