@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { stackZone } from '../model/trust-zones.js';
 import { parseStackList } from '../stacks/stack-selection.js';
 
 /**
@@ -37,9 +38,15 @@ export interface StackOutcome {
 
 const affectedJson = z.object({ stacks: z.array(z.string()) });
 
-/** The order of the applies: platform first, then the customers in the order `affected` lists them. */
+/**
+ * The order of the applies: platform first, then the customers in the order `affected` lists
+ * them. Never a stack of the administrators' zone (custody), whatever the list says: the
+ * deployer may not apply it, and its own policy would refuse every change in it.
+ */
 export function deployOrder(stacks: readonly string[]): string[] {
-  return [...stacks].sort((a, b) => Number(b === 'platform') - Number(a === 'platform'));
+  return stacks
+    .filter((s) => stackZone(s) === 'deployer')
+    .sort((a, b) => Number(b === 'platform') - Number(a === 'platform'));
 }
 
 export function deploy(options: DeployOptions): StackOutcome[] {
