@@ -10,7 +10,7 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
  * With `max`, text longer than that (after escaping) is cut and ends with an ellipsis, for
  * names from archives and messages from libraries that can be any length.
  */
-export function printable(text: string, max?: number): string {
+export function printable(text: string, { max }: { readonly max?: number } = {}): string {
   const escaped = text.replace(
     CONTROL,
     (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,

@@ -8,6 +8,14 @@ describe('printable', () => {
     );
     expect(printable('plain text: stays')).toBe('plain text: stays');
   });
+
+  test('with max, longer text is cut after escaping and ends with an ellipsis; without, nothing is cut', () => {
+    const long = `${'a'.repeat(130)}\n`;
+    expect(printable(long, { max: 120 })).toBe(`${'a'.repeat(120)}…`);
+    expect(printable('a\nb', { max: 3 })).toBe('a\\n…');
+    expect(printable('short', { max: 120 })).toBe('short');
+    expect(printable(long)).toBe(`${'a'.repeat(130)}\\n`);
+  });
 });
 
 describe('withoutWorkflowCommands', () => {

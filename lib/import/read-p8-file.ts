@@ -9,7 +9,7 @@ import type { KeyInput } from '../secrets/key-input.js';
  * changed or deleted (Apple lets the customer download it once).
  */
 export async function readP8File(path: string): Promise<KeyInput> {
-  const shown = printable(path, 120);
+  const shown = printable(path, { max: 120 });
   let bytes: Buffer;
   try {
     const info = await stat(path);

@@ -4,7 +4,7 @@ import type { Annotation, Report, ReportCase } from './report.js';
 import { printable } from '../printable.js';
 import { markdownTable, textTable } from './table.js';
 
-/** The report of `check drift` (CONTRACT 3.2): values of secrets never appear, only IDs and thumbprints. */
+/** The report of `check drift` (docs/contract.md: check drift): values of secrets never appear, only IDs and thumbprints. */
 export function driftReport(
   selected: readonly CustomerRecord[],
   found: readonly DriftFinding[],
@@ -84,7 +84,7 @@ export function driftReport(
     command: 'check drift',
     text: [
       ...(findings.length ? [textTable([header, ...rows]), ''] : []),
-      ...notes.map(printable),
+      ...notes.map((line) => printable(line)),
       line,
     ].join('\n'),
     json: {

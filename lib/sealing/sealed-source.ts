@@ -64,7 +64,7 @@ export async function openSealedSource(
     if (!ring)
       throw new SealedSourceRefusal(
         'SEALING_KEY_UNAVAILABLE',
-        `the sealing secret ${secret.name} holds no sealing key yet; an administrator runs "asc-keys sealing-key create" (README, "Sealing key")`,
+        `the sealing secret ${secret.name} holds no sealing key yet; an administrator runs "asc-keys sealing-key create" (docs/operations.md, "Sealed hand-over")`,
       );
     const payload = await openSealedBlock(text, ring);
     checkSealedExpectations(payload, flags);
@@ -91,7 +91,7 @@ export async function openSealedSource(
 }
 
 async function readSealedFile(path: string): Promise<string> {
-  const shown = printable(path, 120);
+  const shown = printable(path, { max: 120 });
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new SealedSourceRefusal('KEY_FILE_UNREADABLE', `${shown} is not a file`);

@@ -12,6 +12,7 @@ import { address, TF } from '../../lib/model/desired-resources.js';
 import { CustodyStack } from '../../lib/stacks/custody-stack.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { PLATFORM } from '../support/records.js';
+import '../support/cdktf-matchers.js';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
