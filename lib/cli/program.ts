@@ -104,6 +104,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     setExitCode(await importCommand(o));
   });
 
+  program
+    .command('scp')
+    .description(
+      'the service control policy that keeps everyone but the administrators from what guards the keys',
+    )
+    .option('--out <file>', 'write it to this file instead of stdout')
+    .action(async (o: { out?: string }) => {
+      const { scp } = await import('./commands/scp.js');
+      setExitCode(scp(o));
+    });
+
   withCommonOptions(
     program.command('affected').description('the stacks a change touches, for pull-request CI'),
   )
