@@ -5,7 +5,7 @@ import { buildProgram } from './program.js';
 
 /**
  * The one place errors reach the user: a message that says what to do, the stack only with
- * --debug. Returns the exit code (CONTRACT section 3).
+ * --debug. Returns the exit code (docs/contract.md, Commands).
  */
 export async function run(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
