@@ -96,13 +96,6 @@ describe('githubClient', () => {
     await expect(client.rest.issues.create({ ...repo(), title: '' })).rejects.toMatchObject({ status: 422 });
     expect(fake.requests).toHaveLength(2);
   });
-
-  test('spaces writes that notify people by the pacing GitHub asks for', async () => {
-    const paced = githubClient({
-      token: fake.token,
-      baseUrl: fake.url,
-      pacing: { writeMs: 0, notifyMs: 150 },
-    });
     await paced.rest.issues.create({ ...repo(), title: 'a' });
     await paced.rest.issues.create({ ...repo(), title: 'b' });
     const [a, b] = fake.issues;
