@@ -1,12 +1,13 @@
 import { shardOf, type Shard } from '../checks/select-customers.js';
 import { UsageError } from '../errors.js';
+import { CUSTODY_STACK } from '../model/trust-zones.js';
 import { parseStackList } from '../stacks/stack-selection.js';
 
 /**
  * Stacks the deploy never applies, whatever `affected` lists: those only administrators apply
  * by hand (what guards the keys). Adding a name here is all it takes to keep one out.
  */
-export const NOT_DEPLOYED: ReadonlySet<string> = new Set<string>();
+export const NOT_DEPLOYED: ReadonlySet<string> = new Set<string>([CUSTODY_STACK]);
 
 /** GitHub Actions runs at most this many jobs of one matrix. */
 export const MAX_SHARDS = 256;

@@ -50,3 +50,10 @@ describe('which job applies which stack', () => {
     );
   });
 });
+
+describe("the administrators' zone", () => {
+  test('the custody stack is never deployed, whatever affected lists', () => {
+    expect(deployableStacks(['custody', 'customer-a', 'platform'])).toEqual(['platform', 'customer-a']);
+    expect(stacksOfPart(['custody'], { kind: 'all' })).toEqual([]);
+  });
+});

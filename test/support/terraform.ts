@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { assertProject } from './project-guard.js';
 
@@ -95,20 +95,28 @@ export function writeOverride(tf: TerraformEnv, stackDir: string, stackName: str
       backend: { local: { path: join(tf.stateDir, `${stackName}.tfstate`) } },
     },
     provider: {
-      aws: [
-        {
-          access_key: 'testing',
-          secret_key: 'testing',
-          skip_credentials_validation: true,
-          skip_metadata_api_check: true,
-          skip_region_validation: true,
-          // The account ID is asked of moto's STS, so allowed_account_ids is checked for real.
-          endpoints: [Object.fromEntries(SERVICES.map((s) => [s, tf.motoUrl]))],
-        },
-      ],
+      // One override per provider of the stack, its aliases (the custody stack's us-east-1) included.
+      aws: providerAliases(stackDir).map((alias) => ({
+        ...(alias === undefined ? {} : { alias }),
+        access_key: 'testing',
+        secret_key: 'testing',
+        skip_credentials_validation: true,
+        skip_metadata_api_check: true,
+        skip_region_validation: true,
+        // The account ID is asked of moto's STS, so allowed_account_ids is checked for real.
+        endpoints: [Object.fromEntries(SERVICES.map((s) => [s, tf.motoUrl]))],
+      })),
     },
   };
   writeFileSync(join(stackDir, 'override.tf.json'), `${JSON.stringify(override, null, 2)}\n`);
+}
+
+/** The aliases of the stack's AWS providers (undefined for the default one). */
+function providerAliases(stackDir: string): (string | undefined)[] {
+  const stack = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as {
+    provider?: { aws?: { alias?: string }[] };
+  };
+  return (stack.provider?.aws ?? [{}]).map((p) => p.alias);
 }
 
 export interface TerraformResult {

@@ -8,6 +8,7 @@ import { findingLine, lintReport } from '../../reports/findings-report.js';
 import { printable } from '../../printable.js';
 import type { CommonOptions } from '../common-options.js';
 import { removeStaleStacks, stacksWrittenBefore } from './stale-stacks.js';
+import { CUSTODY_STACK, stackZone } from '../../model/trust-zones.js';
 
 export interface SynthOptions extends CommonOptions {
   /** @default "cdktf.out" */
@@ -58,7 +59,7 @@ export async function synth(options: SynthOptions): Promise<number> {
   );
   const summary = only
     ? `Synthesized ${stacks.length} of the stacks (${stacks.join(', ')}) into ${printable(join(options.out, 'stacks'))}`
-    : `Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} (platform and ${customers} customer${customers === 1 ? '' : 's'}) into ${printable(join(options.out, 'stacks'))}`;
+    : `Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} (${CUSTODY_STACK}, which only administrators apply; platform and ${customers} customer${customers === 1 ? '' : 's'}) into ${printable(join(options.out, 'stacks'))}`;
   await emitReport(
     {
       ...linted,
@@ -71,7 +72,11 @@ export async function synth(options: SynthOptions): Promise<number> {
           warnings: project.findings.length,
         },
         outdir: options.out,
-        stacks: stacks.map((name) => ({ name, path: join(options.out, 'stacks', name, 'cdk.tf.json') })),
+        stacks: stacks.map((name) => ({
+          name,
+          zone: stackZone(name),
+          path: join(options.out, 'stacks', name, 'cdk.tf.json'),
+        })),
         findings: (linted.json as { findings: unknown[] }).findings,
         removed,
       },
