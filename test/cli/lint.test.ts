@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
-import { recordText, REPO, tempProject } from '../support/project.js';
+import { recordText, tempProject } from '../support/project.js';
 
 describe('asc-keys lint', () => {
   test('the bundled examples pass: exit 0, a summary on stdout, nothing on stderr', async () => {
@@ -113,7 +114,9 @@ describe('asc-keys lint', () => {
 
   test('a missing cdktf.json is a configuration error (exit 2)', async () => {
     const project = tempProject({ 'acme-corp.yaml': recordText() });
-    const r = await runCli(['lint', '--customers', project.customers], { cwd: REPO + '/customers' });
+    // A directory with no cdktf.json in it or above it (below one, the command moves to that root).
+    const nowhere = mkdtempSync(join(tmpdir(), 'asc-keys-no-config-'));
+    const r = await runCli(['lint', '--customers', project.customers], { cwd: nowhere });
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
