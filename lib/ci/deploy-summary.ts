@@ -26,7 +26,7 @@ export function deploySummary(outcomes: readonly StackOutcome[], part: DeployPar
     outcomes.filter((o) => o.action === action).map((o) => `- ${stackLine(o)}`),
   );
   const next = outcomes.some((o) => o.action === 'failed' || o.action === 'skipped')
-    ? '\n\nThe failed and skipped stacks did not land. Re-running the failed jobs, or the next deploy, applies them; the stacks that landed only plan.'
+    ? '\n\nThe failed and skipped stacks did not land. Re-running the failed jobs, or the next deploy, applies them; the stacks that landed only refresh.'
     : '';
   return `${title(part)}\n\n${outcomes.length} stack${outcomes.length === 1 ? '' : 's'}: ${counts}.${next}\n\n${lines.join('\n')}\n`;
 }

@@ -213,7 +213,7 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
       ['customer-jdoe-studio', 'skipped'],
     ]);
     expect(cancelled[1]!.reason).toMatch(/cancelled before this stack started; the next deploy applies it/);
-    // The re-run of shard 2: globex only plans (it landed), jdoe-studio is applied, and its
+    // The re-run of shard 2: globex only refreshes (it landed), jdoe-studio is applied, and its
     // init takes the provider from the cache the first stack filled.
     const rerun = await job(shard(2));
     expect(rerun.code, rerun.stderr).toBe(0);
@@ -243,10 +243,10 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe('1 of 1 stacks did not land: customer-initech\n');
     expect(failed.stderr).toContain(
-      '::error title=deploy of customer-initech::terraform plan failed (exit 1)',
+      '::error title=deploy of customer-initech::terraform apply failed (exit 1)',
     );
     expect(failed.summary).toMatch(
-      /^## Deploy: shard 1 of 2\n\n1 stack: 1 failed, 0 skipped, 0 destroyed, 0 applied, 0 unchanged\.\n\nThe failed and skipped stacks did not land\. .*\n\n- `customer-initech`: failed: terraform plan failed \(exit 1\): .*asc-keys\/initech/,
+      /^## Deploy: shard 1 of 2\n\n1 stack: 1 failed, 0 skipped, 0 destroyed, 0 applied, 0 unchanged\.\n\nThe failed and skipped stacks did not land\. .*\n\n- `customer-initech`: failed: terraform apply failed \(exit 1\): .*asc-keys\/initech/,
     );
     const removed = await job(shard(2));
     expect(removed.code, removed.stderr).toBe(0);
@@ -297,8 +297,8 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     const shard = await deploy({ ...common, part: { kind: 'shard', shard: { index: 1, count: 1 } } });
     expect(shard.filter((o) => o.action === 'failed')).toHaveLength(10);
     expect(shard.filter((o) => o.action === 'skipped').map((o) => o.reason)).toEqual([
-      'not started after 10 stacks failed; fix those, then re-run the job (stacks already applied only plan)',
-      'not started after 10 stacks failed; fix those, then re-run the job (stacks already applied only plan)',
+      'not started after 10 stacks failed; fix those, then re-run the job (stacks already applied only refresh)',
+      'not started after 10 stacks failed; fix those, then re-run the job (stacks already applied only refresh)',
     ]);
     const cancelled = await deploy({ ...common, signal: AbortSignal.abort() });
     expect(new Set(cancelled.map((o) => o.action))).toEqual(new Set(['skipped']));
@@ -315,7 +315,7 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
         { kind: 'shard', shard: { index: 3, count: 8 } },
       ),
     ).toBe(
-      '## Deploy: shard 3 of 8\n\n3 stacks: 1 failed, 1 skipped, 0 destroyed, 1 applied, 0 unchanged.\n\nThe failed and skipped stacks did not land. Re-running the failed jobs, or the next deploy, applies them; the stacks that landed only plan.\n\n- `customer-b`: failed: terraform apply failed (exit 1)\n- `customer-c`: skipped: the platform failed\n- `customer-a`: applied\n',
+      '## Deploy: shard 3 of 8\n\n3 stacks: 1 failed, 1 skipped, 0 destroyed, 1 applied, 0 unchanged.\n\nThe failed and skipped stacks did not land. Re-running the failed jobs, or the next deploy, applies them; the stacks that landed only refresh.\n\n- `customer-b`: failed: terraform apply failed (exit 1)\n- `customer-c`: skipped: the platform failed\n- `customer-a`: applied\n',
     );
     expect(deploySummary([])).toBe('## Deploy\n\nNo stack of this job is affected by the merge.\n');
   });

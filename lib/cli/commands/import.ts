@@ -15,6 +15,7 @@ import { APPLE_ID, EMAIL, ISSUER_ID, KEY_ID, SLUG } from '../../records/patterns
 import type { Contact } from '../../records/customer-record.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { secretsManagerClient } from '../../aws/clients.js';
+import { awsRegion } from '../../aws/environment.js';
 import type { CommonOptions } from '../common-options.js';
 import type { ImportResult } from '../../import/import-result.js';
 import { openSealedSource, SealedSourceRefusal, type OpenedSealedKey } from '../../sealing/sealed-source.js';
@@ -49,12 +50,14 @@ export async function importCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   let request = importRequest(options);
+  // A broken cdktf.json is reported by importKey with the other checks; the region is only a default.
+  const region = awsRegion(loadPlatform().platform?.region ?? '', env) || undefined;
   const password = passwordSource(options.passwordStdin === true);
   let readKey = (source: KeySourceSpec): Promise<KeyInput> =>
     source.kind === 'p8' ? readP8File(source.path) : readZipFile(source.path, { password });
   if (options.sealed !== undefined) {
     // The block names key and issuer, so it is opened before the request is complete.
-    const opened = await openSealed(options, options.sealed);
+    const opened = await openSealed(options, options.sealed, region);
     if ('refused' in opened) {
       const report = importReport(opened.refused);
       await emitReport(report, options);
@@ -68,7 +71,7 @@ export async function importCommand(
     const result = await importKey(request, {
       customersDir: options.customers,
       readKey,
-      secrets: new SecretWriter(secretsManagerClient()),
+      secrets: new SecretWriter(secretsManagerClient(region)),
       ascBaseUrl: options.ascBaseUrl ?? (env.ASC_API_BASE_URL || DEFAULT_ASC_BASE_URL),
       clock: systemClock,
       retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
@@ -144,6 +147,7 @@ export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey):
 async function openSealed(
   o: ImportCliOptions,
   path: string,
+  region: string | undefined,
 ): Promise<OpenedSealedKey | { refused: ImportResult }> {
   const platform = requirePlatform(loadPlatform());
   try {
@@ -155,7 +159,7 @@ async function openSealed(
         ...(o.issuerId !== undefined && { issuerId: o.issuerId }),
         ...(o.individual === true && { individual: true }),
       },
-      new SealingKeySecret(secretsManagerClient(), platform.namePrefix),
+      new SealingKeySecret(secretsManagerClient(region), platform.namePrefix),
     );
   } catch (err) {
     if (!(err instanceof SealedSourceRefusal)) throw err;
