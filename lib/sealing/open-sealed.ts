@@ -27,6 +27,12 @@ export async function openSealedBlock(text: string, ring: SealingKeyRing): Promi
   const kid =
     typeof header.kid === 'string' && /^[A-Za-z0-9_-]{43}$/.test(header.kid) ? header.kid : undefined;
   const key = kid ? ring.keys.find((k) => k.kid === kid) : undefined;
+  const retired = kid ? ring.retired?.find((k) => k.kid === kid) : undefined;
+  if (!key && retired)
+    throw new SealingError(
+      'SEALED_RETIRED_KEY',
+      `the block was sealed to the sealing key ${retired.kid}, retired on ${retired.retiredOn} (its private half is deleted, so nobody can open the block any more); ask the customer to seal the key again with the current page`,
+    );
   if (!key)
     throw new SealingError(
       'SEALED_OTHER_KEY',

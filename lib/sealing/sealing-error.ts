@@ -11,6 +11,8 @@ export type SealingErrorCode =
   | 'SEALED_MALFORMED'
   /** Sealed to a key whose private half this installation does not hold. */
   | 'SEALED_OTHER_KEY'
+  /** Sealed to a key retired after its grace period: the customer seals again. */
+  | 'SEALED_RETIRED_KEY'
   /** The authentication tag does not match: the block was changed after sealing. */
   | 'SEALED_TAMPERED'
   /** It opens, but what is inside is not a sealed App Store Connect key of a known version. */

@@ -24,6 +24,41 @@ export interface SealingPrivateKey {
  */
 export interface SealingKeyRing {
   readonly keys: readonly SealingPrivateKey[];
+  /** Keys whose private half was deleted after their grace period: a block sealed to one is refused by name. */
+  readonly retired?: readonly RetiredSealingKey[];
+}
+
+/** A retired key: only its kid and the day its private half was deleted. */
+export interface RetiredSealingKey {
+  readonly kid: string;
+  /** YYYY-MM-DD, UTC */
+  readonly retiredOn: string;
+}
+
+export { DEFAULT_SEALING_GRACE_DAYS } from './sealing-grace.js';
+
+/**
+ * The ring after a new key joins it: each older key is kept until its successor is `graceDays`
+ * old, then retired (its private half deleted, its kid remembered). Retiring bounds what the
+ * sealing secret opens: a block sent long ago cannot be opened by whoever reads the ring later.
+ */
+export function withNewKey(
+  before: SealingKeyRing | undefined,
+  key: SealingPrivateKey,
+  graceDays: number,
+  now: Date,
+): SealingKeyRing {
+  const today = now.toISOString().slice(0, 10);
+  const keys = [key, ...(before?.keys ?? [])];
+  const kept: SealingPrivateKey[] = [key];
+  const retired: RetiredSealingKey[] = [...(before?.retired ?? [])];
+  for (let i = 1; i < keys.length; i++) {
+    const successor = Date.parse(`${keys[i - 1]!.createdOn}T00:00:00Z`);
+    const graceEnds = successor + graceDays * 86_400_000;
+    if (now.getTime() >= graceEnds) retired.push({ kid: keys[i]!.kid, retiredOn: today });
+    else kept.push(keys[i]!);
+  }
+  return { keys: kept, ...(retired.length ? { retired } : {}) };
 }
 
 export const SEALING_KEYRING_FORMAT = 'asc-keys-sealing-keys/1';
@@ -46,6 +81,9 @@ const ringSchema = z.strictObject({
       }),
     )
     .min(1),
+  retired: z
+    .array(z.strictObject({ kid: b64url, retiredOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/) }))
+    .optional(),
 });
 
 /** Reads the secret's value; a problem is described by the schema's paths, never by the value. */
@@ -61,11 +99,15 @@ export function parseSealingKeyRing(value: string): SealingKeyRing | { problem: 
     return {
       problem: `it is not a sealing key ring (${SEALING_KEYRING_FORMAT}): ${describeIssues(parsed.error.issues)}`,
     };
-  return { keys: parsed.data.keys };
+  return { keys: parsed.data.keys, ...(parsed.data.retired ? { retired: parsed.data.retired } : {}) };
 }
 
 export function serializeSealingKeyRing(ring: SealingKeyRing): string {
-  return JSON.stringify({ format: SEALING_KEYRING_FORMAT, keys: ring.keys });
+  return JSON.stringify({
+    format: SEALING_KEYRING_FORMAT,
+    keys: ring.keys,
+    ...(ring.retired?.length ? { retired: ring.retired } : {}),
+  });
 }
 
 /** A new P-256 key pair for ECDH-ES, its kid the public key's thumbprint. */

@@ -102,6 +102,25 @@ describe('asc-keys sealing-key create, against moto', () => {
     );
   });
 
+  test('--grace-days 0 retires the older key at once: its private half is gone, a block sealed to it asks for a new one', async () => {
+    await createSecretAsTerraformDoes();
+    const first = JSON.parse((await create()).stdout) as { kid: string; publicJwk: never };
+    const key = await generateTestKey();
+    const checked = await checkKeyFile('AuthKey_2X9R4HXF34.p8', new Uint8Array(Buffer.from(key.pem)));
+    if (!checked.ok) throw new Error(checked.message);
+    const oldBlock = await sealKey(first.publicJwk, checked, {});
+    const r = await create({}, ['--grace-days', '0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Retired (private half deleted;`);
+    expect(r.stdout).toContain(first.kid);
+    const stored = await ring();
+    expect(stored.keys.map((k) => k.kid)).not.toContain(first.kid);
+    await expect(openSealedBlock(oldBlock, stored)).rejects.toMatchObject({ code: 'SEALED_RETIRED_KEY' });
+    const bad = await create({}, ['--grace-days', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--grace-days soon: give a whole number of days/);
+  });
+
   test('rotation: the new key is current, the older one stays, and a block sealed to it still opens', async () => {
     await createSecretAsTerraformDoes();
     const first = JSON.parse((await create()).stdout) as { kid: string; publicJwk: never };
@@ -112,7 +131,9 @@ describe('asc-keys sealing-key create, against moto', () => {
     const r = await create({}, []);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Rotated the sealing key /);
-    expect(r.stdout).toContain(`Older sealing keys kept, so blocks sealed to them still open: ${first.kid}`);
+    expect(r.stdout).toContain(
+      `Older sealing keys kept for their grace period, so blocks sealed to them still open: ${first.kid}`,
+    );
     const stored = await ring();
     expect(stored.keys).toHaveLength(2);
     expect(stored.keys[1]!.kid).toBe(first.kid);

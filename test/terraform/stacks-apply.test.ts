@@ -2,7 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { DescribeRuleCommand, ListTargetsByRuleCommand } from '@aws-sdk/client-eventbridge';
+import {
+  DescribeRuleCommand,
+  EventBridgeClient,
+  ListTargetsByRuleCommand,
+} from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
 import { UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
@@ -237,10 +241,18 @@ async function readApplied(): Promise<ReadBack[]> {
     out.push({ what: `${t.name} key`, model: t.kmsMasterKeyId, applied: Attributes!.KmsMasterKeyId });
   }
   for (const r of platform.alertRules) {
-    const rule = await clients.events.send(new DescribeRuleCommand({ Name: r.name }));
+    // The IAM rule's forwarder lives on us-east-1's bus, through the custody stack's provider alias.
+    const events = r.region
+      ? new EventBridgeClient({
+          endpoint: moto.url,
+          region: r.region,
+          credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+        })
+      : clients.events;
+    const rule = await events.send(new DescribeRuleCommand({ Name: r.name }));
     out.push({ what: `${r.name} pattern`, model: r.eventPattern, applied: document(rule.EventPattern) });
     out.push({ what: `${r.name} state`, model: r.state, applied: rule.State });
-    const { Targets } = await clients.events.send(new ListTargetsByRuleCommand({ Rule: r.name }));
+    const { Targets } = await events.send(new ListTargetsByRuleCommand({ Rule: r.name }));
     out.push({
       what: `${r.name} targets`,
       model: [{ Id: r.target.targetId, Arn: r.target.arn }],

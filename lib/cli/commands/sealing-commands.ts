@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
 import { DEFAULT_PUBLIC_KEY_FILE } from '../../sealing/public-key-file.js';
+import { UsageError } from '../../errors.js';
+import { DEFAULT_SEALING_GRACE_DAYS } from '../../sealing/sealing-grace.js';
 import type { SealingKeyCreateOptions } from './sealing-key.js';
 import type { SealingPageCliOptions } from './sealing-page.js';
 
@@ -14,6 +16,14 @@ export function registerSealingCommands(program: Command, setExitCode: (code: nu
       new Option('--format <format>', 'output format on stdout').choices(['text', 'json']).default('text'),
     )
     .option('--public-key <file>', 'where to write the public key, for sealing-page', DEFAULT_PUBLIC_KEY_FILE)
+    .addOption(
+      new Option(
+        '--grace-days <days>',
+        'days older keys keep opening blocks after this one is made; then they are retired',
+      )
+        .default(DEFAULT_SEALING_GRACE_DAYS)
+        .argParser(graceDays),
+    )
     .option('--debug', 'show stack traces of errors')
     .action(async (o: SealingKeyCreateOptions) => {
       const { sealingKeyCreate } = await import('./sealing-key.js');
@@ -35,4 +45,14 @@ export function registerSealingCommands(program: Command, setExitCode: (code: nu
       const { sealingPageCommand } = await import('./sealing-page.js');
       setExitCode(await sealingPageCommand(o));
     });
+}
+
+function graceDays(text: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 3650)
+    throw new UsageError(
+      'USAGE',
+      `--grace-days ${text}: give a whole number of days from 0 to 3650 (default ${DEFAULT_SEALING_GRACE_DAYS}); 0 retires every older key now`,
+    );
+  return n;
 }

@@ -3,7 +3,12 @@ import { awsRegion } from '../../aws/environment.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { writePublicKeyFile } from '../../sealing/public-key-file.js';
 import { SealingKeySecret } from '../../sealing/sealing-key-secret.js';
-import { generateSealingKey, sealingPublicJwk } from '../../sealing/sealing-keyring.js';
+import {
+  DEFAULT_SEALING_GRACE_DAYS,
+  generateSealingKey,
+  sealingPublicJwk,
+  withNewKey,
+} from '../../sealing/sealing-keyring.js';
 import { loadPlatform } from '../../records/load-platform.js';
 import { requirePlatform } from '../../records/require-platform.js';
 
@@ -11,6 +16,8 @@ export interface SealingKeyCreateOptions {
   readonly format: 'text' | 'json';
   /** Where the public JWK goes, for `sealing-page`. @default sealing-public-key.json */
   readonly publicKey: string;
+  /** Days an older key keeps opening blocks after this one is made. @default 30 */
+  readonly graceDays?: number;
 }
 
 /**
@@ -30,23 +37,33 @@ export async function sealingKeyCreate(
   );
   const before = await secret.read();
   const key = await generateSealingKey(now);
-  const keys = [key, ...(before?.keys ?? [])];
-  await secret.write({ keys });
+  const ring = withNewKey(before, key, options.graceDays ?? DEFAULT_SEALING_GRACE_DAYS, now);
+  const keys = ring.keys;
+  const newlyRetired = (ring.retired ?? []).filter((r) => !before?.retired?.some((b) => b.kid === r.kid));
+  await secret.write(ring);
   const publicJwk = sealingPublicJwk(key);
   writePublicKeyFile(options.publicKey, publicJwk);
   const action = before ? 'rotated' : 'created';
   if (options.format === 'json') {
     process.stdout.write(
-      `${JSON.stringify({ action, secret: secret.name, kid: key.kid, publicKeyFile: options.publicKey, publicJwk, keptKids: keys.slice(1).map((k) => k.kid) })}\n`,
+      `${JSON.stringify({ action, secret: secret.name, kid: key.kid, publicKeyFile: options.publicKey, publicJwk, keptKids: keys.slice(1).map((k) => k.kid), retiredKids: newlyRetired.map((k) => k.kid) })}\n`,
     );
     return 0;
   }
   process.stdout.write(
     [
       `${action === 'created' ? 'Created' : 'Rotated'} the sealing key ${key.kid} in ${secret.name}.`,
-      ...(before
+      ...(keys.length > 1
         ? [
-            `Older sealing keys kept, so blocks sealed to them still open: ${before.keys.map((k) => k.kid).join(', ')}.`,
+            `Older sealing keys kept for their grace period, so blocks sealed to them still open: ${keys
+              .slice(1)
+              .map((k) => k.kid)
+              .join(', ')}.`,
+          ]
+        : []),
+      ...(newlyRetired.length
+        ? [
+            `Retired (private half deleted; a block sealed to them is refused with a request for a new one): ${newlyRetired.map((k) => k.kid).join(', ')}.`,
           ]
         : []),
       `Public key (JWK), also written to ${options.publicKey}:`,
