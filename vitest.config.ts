@@ -13,11 +13,15 @@ const AWS = [
   'test/cli/check-keys.test.ts',
   'test/cli/hostile-input.test.ts',
   'test/cli/import.test.ts',
+  'test/cli/request.test.ts',
   'test/cli/run.test.ts',
   'test/cli/sealing-key.test.ts',
   'test/model/alert-rules.test.ts',
+  'test/requests/follow-up.test.ts',
+  'test/requests/open-request.test.ts',
   'test/sealing/sealed-source.test.ts',
   'test/secrets/aws-secrets-manager-store.test.ts',
+  'test/without-key-material.test.ts',
 ];
 const TERRAFORM = [
   'test/terraform/**/*.test.ts',

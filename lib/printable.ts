@@ -1,3 +1,5 @@
+import { withoutKeyMaterial } from './without-key-material.js';
+
 // Control characters are exactly what this matches.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -7,11 +9,12 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
  * Text from a record, a stored value, a file name or a remote answer, made safe to print:
  * control characters and line breaks become visible escapes, so that no such text can start
  * a line of output (where the GitHub runner would obey a workflow command) or break a format.
- * With `max`, text longer than that (after escaping) is cut and ends with an ellipsis, for
+ * Anything that looks like key material is described instead. With `max`, text longer than
+ * that (after escaping) is cut and ends with an ellipsis, for
  * names from archives and messages from libraries that can be any length.
  */
 export function printable(text: string, { max }: { readonly max?: number } = {}): string {
-  const escaped = text.replace(
+  const escaped = withoutKeyMaterial(text).replace(
     CONTROL,
     (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
   );
@@ -22,11 +25,13 @@ export function printable(text: string, { max }: { readonly max?: number } = {})
 const WORKFLOW_COMMAND = /^(\s*)(::|##\[)/gm;
 
 /**
- * The last guard for text that goes to stdout or stderr: a line that would start with a
+ * The last guard for text that goes to stdout or stderr: key material is described (never
+ * shown), and a line that would start with a
  * workflow command is prefixed with a backslash, so the runner prints it instead of obeying it.
  * Every field is escaped with `printable` already; this catches a value that is the first
  * thing on its line (a customer slug in a table, say).
  */
 export function withoutWorkflowCommands(text: string): string {
-  return text.replace(WORKFLOW_COMMAND, '$1\\$2');
+  // Nor may any line show what looks like key material, whichever message quoted it.
+  return withoutKeyMaterial(text).replace(WORKFLOW_COMMAND, '$1\\$2');
 }

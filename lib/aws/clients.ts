@@ -21,16 +21,19 @@ export interface AwsClients {
   readonly events: EventBridgeClient;
 }
 
-/** The Secrets Manager client alone, for the commands that need no other service. */
-export function secretsManagerClient(): SecretsManagerClient {
-  return new SecretsManagerClient(AWS_CLIENT_CONFIG);
+/**
+ * The Secrets Manager client alone, for the commands that need no other service.
+ * @param region the platform's region (awsRegion); @default the SDK's own (AWS_REGION, the profile)
+ */
+export function secretsManagerClient(region?: string): SecretsManagerClient {
+  return new SecretsManagerClient({ ...AWS_CLIENT_CONFIG, ...(region && { region }) });
 }
 
-/** The whole client set, each with the one configuration. */
-export function awsClients(): AwsClients {
-  const config = AWS_CLIENT_CONFIG;
+/** The whole client set, each with the one configuration. @param region as for secretsManagerClient */
+export function awsClients(region?: string): AwsClients {
+  const config = { ...AWS_CLIENT_CONFIG, ...(region && { region }) };
   return {
-    secretsManager: secretsManagerClient(),
+    secretsManager: secretsManagerClient(region),
     scheduler: new SchedulerClient(config),
     kms: new KMSClient(config),
     iam: new IAMClient(config),

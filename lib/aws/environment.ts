@@ -8,6 +8,14 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
  * the warnings to print: an AWS_REGION other than the platform's makes every secret look
  * missing, so the run says which region it uses.
  */
+/**
+ * The region every client uses: AWS_REGION when it is set, as the SDK would, else the
+ * platform's own (cdktf.json names it), so that no one has to repeat it in the environment.
+ */
+export function awsRegion(platformRegion: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.AWS_REGION || platformRegion;
+}
+
 export function checkAwsEnvironment(platformRegion: string, env: NodeJS.ProcessEnv = process.env): string[] {
   const endpoint = env.AWS_ENDPOINT_URL;
   if (endpoint) {

@@ -40,10 +40,18 @@ export function asConfigurationError(
 ): UsageError | undefined {
   const e = err as SdkError;
   const cause = { cause: err };
+  // None found is not the same as refused: one needs credentials, the other other credentials.
+  if (e.name === 'CredentialsProviderError') {
+    return new UsageError(
+      'AWS_CREDENTIALS_MISSING',
+      `no AWS credentials were found (${e.name}); configure them as for the AWS CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a role to assume) and try again`,
+      cause,
+    );
+  }
   if (e.name && CREDENTIAL_ERRORS.has(e.name)) {
     return new UsageError(
       'AWS_CREDENTIALS_MISSING',
-      `AWS refused the credentials (${e.name}); configure them as for the AWS CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID, or a role) and try again`,
+      `AWS refused the credentials (${e.name}): they are wrong, expired or of another account; refresh them (a new session, aws sso login) or check AWS_PROFILE and AWS_ACCESS_KEY_ID, and try again`,
       cause,
     );
   }
@@ -69,6 +77,18 @@ export function asConfigurationError(
       cause,
     );
   }
+  // An answer that is not AWS's at all (an HTML page, a proxy's error) below 500: whatever
+  // answers there is no AWS endpoint, and asking again will not change that.
+  const status = e.$metadata?.httpStatusCode;
+  if (status !== undefined && status < 500 && isNotAnAwsAnswer(e)) {
+    return new UsageError(
+      'AWS_CONFIG_INVALID',
+      endpoint
+        ? `AWS_ENDPOINT_URL=${endpoint} answered HTTP ${status} with something that is not an AWS answer (${e.name}); point it at an AWS endpoint (or moto), or unset it to use AWS`
+        : `the AWS endpoint answered HTTP ${status} with something that is not an AWS answer (${e.name}); check AWS_REGION (${env.AWS_REGION ?? 'from the AWS profile'}), any proxy, and AWS_ENDPOINT_URL`,
+      cause,
+    );
+  }
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND') {
     return new UsageError(
       'AWS_CONFIG_INVALID',
@@ -79,6 +99,11 @@ export function asConfigurationError(
     );
   }
   return undefined;
+}
+
+/** The SDK could not read the answer as its protocol: no AWS service sent it. */
+function isNotAnAwsAnswer(e: SdkError): boolean {
+  return e.name === 'SyntaxError' || /Deserialization error/.test(e.message ?? '');
 }
 
 /**

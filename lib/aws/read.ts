@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { UsageError } from '../errors.js';
-import { asConfigurationError, describeUnavailable } from './errors.js';
+import { asConfigurationError, describeUnavailable, isAccessDenied, isTransient } from './errors.js';
 
 /** AWS could not be read, so the drift check has no answer: exit 2, run again later. */
 export class AwsReadError extends UsageError {
@@ -8,10 +8,17 @@ export class AwsReadError extends UsageError {
   constructor(operation: string, err: unknown, explanation?: string) {
     super(
       'AWS_UNAVAILABLE',
-      `${operation} failed: ${explanation ?? `${describeUnavailable(err)}; run again later, with the validator role`}`,
+      `${operation} failed: ${explanation ?? `${describeUnavailable(err)}; ${nextStep(err)}`}`,
     );
     this.name = 'AwsReadError';
   }
+}
+
+/** An outage passes; a refusal needs the role that may read; anything else, both. */
+function nextStep(err: unknown): string {
+  if (isTransient(err)) return 'AWS did not answer; run again later';
+  if (isAccessDenied(err)) return 'run it with the validator role, which may read everything drift compares';
+  return 'run again later, with the validator role';
 }
 
 const NOT_FOUND = new Set([

@@ -28,25 +28,30 @@ export async function checkPlatformDrift(
 ): Promise<DriftFinding[]> {
   const desired = platformDesiredState(ctx.platform);
   const fix = `apply the stack ${desired.stackName}`;
+  // What guards the keys is the administrators' to apply, never the deploy workflow's.
+  const custodyFix = `ask an administrator to apply the stack ${desired.custodyStackName} (docs/security.md)`;
+  const fixOfTopic = (id: string): string => (desired.custodyTopicIds.includes(id) ? custodyFix : fix);
+  // The IAM rule's forwarder in us-east-1 is not on this region's bus; its twin here is compared.
+  const homeRules = desired.alertRules.filter((r) => r.region === undefined);
   const limit = pLimit(concurrency);
   const [roles, topics, group, snsKey, rules] = await Promise.all([
     Promise.all(desired.roles.map((r) => limit(() => getRole(clients.iam, r.name)))),
     Promise.all(desired.topics.map((t) => limit(() => getTopic(clients.sns, t.arn)))),
     getScheduleGroup(clients.scheduler, desired.scheduleGroup.name),
     getKeyByAlias(clients.kms, desired.snsKey.alias.name),
-    Promise.all(desired.alertRules.map((r) => limit(() => getEventRule(clients.events, r.name)))),
+    Promise.all(homeRules.map((r) => limit(() => getEventRule(clients.events, r.name)))),
   ]);
 
   const findings: DriftFinding[] = [];
   const add: AddFinding = (f) => void findings.push({ customer: null, ...f });
-  const missing = (resource: string, expected: string, what: string): void =>
+  const missing = (resource: string, expected: string, what: string, next = custodyFix): void =>
     add({
       resource,
       kind: 'missing',
       field: null,
       expected,
       actual: null,
-      message: `${what} does not exist; ${fix}`,
+      message: `${what} does not exist; ${next}`,
     });
 
   const keys = [
@@ -57,18 +62,29 @@ export async function checkPlatformDrift(
     if (!live)
       missing(address(TF.kmsAlias, k.alias.id), k.alias.name, `the KMS alias ${k.alias.name} of ${what}`);
     else
-      addChanged(add, address(TF.kmsKey, k.id), `the KMS key behind ${k.alias.name}`, keyRows(k, live), fix);
+      addChanged(
+        add,
+        address(TF.kmsKey, k.id),
+        `the KMS key behind ${k.alias.name}`,
+        keyRows(k, live),
+        custodyFix,
+      );
 
   desired.topics.forEach((t, i) => {
     const live = topics[i];
-    if (!live) return missing(address(TF.topic, t.id), t.name, `the topic ${t.name}`);
-    addChanged(add, address(TF.topic, t.id), `the topic ${t.name}`, topicRows(t, live), fix);
+    if (!live) return missing(address(TF.topic, t.id), t.name, `the topic ${t.name}`, fixOfTopic(t.id));
+    addChanged(add, address(TF.topic, t.id), `the topic ${t.name}`, topicRows(t, live), fixOfTopic(t.id));
     const wanted = desired.subscriptions.filter((s) => s.topicId === t.id);
     const key = (s: { protocol: string; endpoint: string }): string => `${s.protocol}:${s.endpoint}`;
     const liveKeys = new Set(live.subscriptions.map(key));
     for (const s of wanted)
       if (!liveKeys.has(key(s)))
-        missing(address(TF.subscription, s.id), key(s), `the subscription ${key(s)} of ${t.name}`);
+        missing(
+          address(TF.subscription, s.id),
+          key(s),
+          `the subscription ${key(s)} of ${t.name}`,
+          fixOfTopic(t.id),
+        );
     const wantedKeys = new Set(wanted.map(key));
     for (const s of live.subscriptions)
       if (!wantedKeys.has(key(s)))
@@ -83,7 +99,7 @@ export async function checkPlatformDrift(
   });
 
   const g = desired.scheduleGroup;
-  if (!group) missing(address(TF.scheduleGroup, g.id), g.name, `the schedule group ${g.name}`);
+  if (!group) missing(address(TF.scheduleGroup, g.id), g.name, `the schedule group ${g.name}`, fix);
   else
     addChanged(
       add,
@@ -93,16 +109,22 @@ export async function checkPlatformDrift(
       fix,
     );
 
-  desired.alertRules.forEach((r, i) => {
+  homeRules.forEach((r, i) => {
     const live = rules[i];
     if (!live) return missing(address(TF.eventRule, r.id), r.name, `the alert rule ${r.name}`);
-    addChanged(add, address(TF.eventRule, r.id), `the alert rule ${r.name}`, eventRuleRows(r, live), fix);
+    addChanged(
+      add,
+      address(TF.eventRule, r.id),
+      `the alert rule ${r.name}`,
+      eventRuleRows(r, live),
+      custodyFix,
+    );
   });
 
   desired.roles.forEach((r, i) => {
     const live = roles[i];
     if (!live) return missing(address(TF.role, r.id), r.name, `the role ${r.name}`);
-    addChanged(add, address(TF.role, r.id), `the role ${r.name}`, roleRows(r, live), fix);
+    addChanged(add, address(TF.role, r.id), `the role ${r.name}`, roleRows(r, live), custodyFix);
   });
   return findings;
 }

@@ -1,4 +1,4 @@
-import { alertRules } from './alert-rules.js';
+import { alertTopicRules } from './alert-rules.js';
 import type { DesiredSubscription, DesiredTopic } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { topicSubscriptions } from './reminder-topic.js';
@@ -11,7 +11,7 @@ import { topicPolicy } from './topic-policy.js';
  */
 export function alertsTopic(ctx: PlatformContext): DesiredTopic {
   const { names, platform } = ctx;
-  const rules = alertRules(ctx).map((r) => r.arn);
+  const rules = alertTopicRules(ctx).map((r) => r.arn);
   return {
     id: 'alerts',
     name: names.alertsTopicName,
@@ -20,19 +20,24 @@ export function alertsTopic(ctx: PlatformContext): DesiredTopic {
     kmsMasterKeyId: names.snsKmsAliasArn,
     policy: {
       id: 'alerts_policy',
-      document: topicPolicy(ctx, names.alertsTopicArn, {
-        allow: {
-          Sid: 'AlertRulesPublish',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sns:Publish',
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': platform.accountId },
-            ArnEquals: { 'aws:SourceArn': rules },
+      document: topicPolicy(
+        ctx,
+        names.alertsTopicArn,
+        {
+          allow: {
+            Sid: 'AlertRulesPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: 'sns:Publish',
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': platform.accountId },
+              ArnEquals: { 'aws:SourceArn': rules },
+            },
           },
+          denyOthers: { ArnNotEquals: { 'aws:SourceArn': rules } },
         },
-        denyOthers: { ArnNotEquals: { 'aws:SourceArn': rules } },
-      }),
+        false,
+      ),
     },
   };
 }

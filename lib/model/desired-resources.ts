@@ -143,13 +143,20 @@ export interface DesiredEventRule {
   readonly state: 'ENABLED' | 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
   readonly eventPattern: EventPattern;
   readonly tags: Tags;
+  /**
+   * The region whose default bus holds the rule, when it is not the platform's: IAM's events
+   * reach EventBridge only in us-east-1, so the IAM rule lives there and forwards to the home bus.
+   */
+  readonly region?: string;
   readonly target: {
     /** `aws_cloudwatch_event_target.${id}` */
     readonly id: string;
     /** The target's ID within the rule. */
     readonly targetId: string;
-    /** Logical ID of the topic in the same stack. */
-    readonly topicId: string;
+    /** Logical ID of the topic in the same stack; absent for a rule that forwards to another bus. */
+    readonly topicId?: string;
     readonly arn: string;
+    /** The role EventBridge assumes to put events on another region's bus. */
+    readonly roleArn?: string;
   };
 }

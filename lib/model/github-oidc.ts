@@ -1,6 +1,8 @@
 import type { GithubConfig } from '../records/github-config-schema.js';
 import type { DesiredRole } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
+import { deployerDenies } from './custody-guards.js';
+import { CUSTODY_STACK } from './trust-zones.js';
 import { policy, type PolicyStatement } from './policy-document.js';
 import { MANAGED_BY, PLATFORM_TAGS } from './tags.js';
 
@@ -35,16 +37,32 @@ export interface GithubOidcDesired {
   readonly subjects: { readonly planner: string; readonly deployer: string; readonly validator: string };
 }
 
+/** The workflow files the roles trust, by their `job_workflow_ref`. */
+export const GITHUB_WORKFLOWS = {
+  planner: 'pull-request.yml',
+  deployer: 'deploy.yml',
+  validator: 'nightly.yml',
+} as const;
+
 /**
- * GitHub Actions' way into the platform. Each role trusts one exact `sub` with StringEquals
- * (AWS evaluates only `aud` and `sub` of GitHub's tokens), so another repository, branch,
- * event or environment gets nothing:
- * - planner: the repository's pull requests (`repo:O/R:pull_request`). Whoever opens a pull
+ * The repository's OIDC subject, customised so that it names the workflow file and its ref
+ * (`job_workflow_ref`): the claims, in order, that `gh api` sets (docs/security.md).
+ */
+export const GITHUB_SUBJECT_CLAIMS = ['repo', 'context', 'job_workflow_ref'] as const;
+
+/**
+ * GitHub Actions' way into the platform. Each role trusts one `sub` (AWS evaluates only `aud`
+ * and `sub` of GitHub's tokens), and the repository's subject is customised to end in the
+ * workflow file and its ref, so another repository, branch, event, environment or workflow
+ * file gets nothing, a `pull_request_target` workflow (which runs on the default branch)
+ * included:
+ * - planner: `pull-request.yml` for the repository's pull requests. Whoever opens a pull
  *   request can change the workflow it runs, so the planner reads state and describes, and
  *   never a key's value (no GetSecretValue, no BatchGetSecretValue, no kms:Decrypt).
- * - deployer: jobs in the deploy environment (`repo:O/R:environment:E`); the environment's
- *   deployment-branch rule limits it to the default branch, its reviewers gate each apply.
- * - validator: the default branch (`repo:O/R:ref:refs/heads/B`), outside any environment.
+ * - deployer: `deploy.yml` on the default branch, in the deploy environment (its reviewers gate
+ *   each apply). It applies the deployer zone only, and explicit Denies it cannot lift keep it
+ *   from everything that guards the keys.
+ * - validator: `nightly.yml` on the default branch, outside any environment.
  * The publisher and importer roles trust no GitHub token.
  */
 export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOidcDesired {
@@ -54,22 +72,32 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
   const iam = (resource: string): string => `arn:${partition}:iam::${account}:${resource}`;
   const providerArn = iam(`oidc-provider/${GITHUB_OIDC_HOST}`);
   const repo = github.repository;
+  const workflow = (file: string, ref: string): string =>
+    `job_workflow_ref:${repo}/.github/workflows/${file}@${ref}`;
+  const main = `refs/heads/${github.defaultBranch}`;
   const subjects = {
-    planner: `repo:${repo}:pull_request`,
-    deployer: `repo:${repo}:environment:${github.deployEnvironment}`,
-    validator: `repo:${repo}:ref:refs/heads/${github.defaultBranch}`,
+    // A pull request's workflow runs at refs/pull/<number>/merge.
+    planner: `repo:${repo}:pull_request:${workflow(GITHUB_WORKFLOWS.planner, 'refs/pull/*/merge')}`,
+    deployer: `repo:${repo}:environment:${github.deployEnvironment}:${workflow(GITHUB_WORKFLOWS.deployer, main)}`,
+    validator: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
   };
   const trust = (sub: string): PolicyStatement => ({
     Sid: 'GitHubActions',
     Effect: 'Allow',
     Principal: { Federated: providerArn },
     Action: 'sts:AssumeRoleWithWebIdentity',
-    Condition: {
-      StringEquals: {
-        [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
-        [`${GITHUB_OIDC_HOST}:sub`]: sub,
-      },
-    },
+    // Like only for the pull request's number; the others have no wildcard to expand.
+    Condition: sub.includes('*')
+      ? {
+          StringEquals: { [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE },
+          StringLike: { [`${GITHUB_OIDC_HOST}:sub`]: sub },
+        }
+      : {
+          StringEquals: {
+            [`${GITHUB_OIDC_HOST}:aud`]: GITHUB_OIDC_AUDIENCE,
+            [`${GITHUB_OIDC_HOST}:sub`]: sub,
+          },
+        },
   });
   const prefix = platform.namePrefix;
   const scheduler = (resource: string): string =>
@@ -83,8 +111,8 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     rules: names.eventRuleArn(`${platform.namePrefix}-alert-*`),
     // The platform's own roles by exact name, never "<prefix>-*": a role the deployer could
     // create with any name would be a way out of its scope.
-    roles: ['scheduler', 'publisher', 'validator', 'importer', 'planner', 'deployer'].map((r) =>
-      iam(`role/${prefix}-${r}`),
+    roles: ['scheduler', 'publisher', 'validator', 'importer', 'planner', 'deployer', 'alert-forwarder'].map(
+      (r) => iam(`role/${prefix}-${r}`),
     ),
     keys: `arn:${partition}:kms:${platform.region}:${account}:key/*`,
     aliases: [names.kmsAliasArn, names.snsKmsAliasArn],
@@ -210,7 +238,8 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
       Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
     },
     {
-      Sid: 'ManageTopic',
+      // The reminders topic only: the alerts topic is the administrators' (custody stack).
+      Sid: 'ManageRemindersTopic',
       Effect: 'Allow',
       Action: [
         'sns:CreateTopic',
@@ -225,101 +254,7 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
         'sns:GetSubscriptionAttributes',
         'sns:SetSubscriptionAttributes',
       ],
-      Resource: [...resources.topics, ...resources.subscriptions],
-    },
-    {
-      // Inline policies only: no managed policy can be created or attached.
-      Sid: 'ManagePlatformRoles',
-      Effect: 'Allow',
-      Action: [
-        'iam:CreateRole',
-        'iam:DeleteRole',
-        'iam:GetRole',
-        'iam:UpdateRole',
-        'iam:UpdateRoleDescription',
-        'iam:UpdateAssumeRolePolicy',
-        'iam:TagRole',
-        'iam:UntagRole',
-        'iam:GetRolePolicy',
-        'iam:PutRolePolicy',
-        'iam:DeleteRolePolicy',
-        'iam:ListRolePolicies',
-        'iam:ListAttachedRolePolicies',
-        'iam:ListInstanceProfilesForRole',
-      ],
-      Resource: resources.roles,
-    },
-    {
-      Sid: github.oidcProvider === 'create' ? 'ManageProvider' : 'ReadProvider',
-      Effect: 'Allow',
-      Action:
-        github.oidcProvider === 'create'
-          ? [
-              'iam:CreateOpenIDConnectProvider',
-              'iam:GetOpenIDConnectProvider',
-              'iam:DeleteOpenIDConnectProvider',
-              'iam:TagOpenIDConnectProvider',
-              'iam:UntagOpenIDConnectProvider',
-              'iam:UpdateOpenIDConnectProviderThumbprint',
-              'iam:AddClientIDToOpenIDConnectProvider',
-              'iam:RemoveClientIDFromOpenIDConnectProvider',
-            ]
-          : 'iam:GetOpenIDConnectProvider',
-      Resource: providerArn,
-    },
-    // CreateKey and ListAliases take no resource ARN; a new key must carry our tag.
-    {
-      Sid: 'CreatePlatformKey',
-      Effect: 'Allow',
-      Action: ['kms:CreateKey', 'kms:TagResource'],
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:RequestTag/managed-by': MANAGED_BY } },
-    },
-    { Sid: 'ListAliases', Effect: 'Allow', Action: 'kms:ListAliases', Resource: '*' },
-    {
-      // Not ScheduleKeyDeletion: removing the key of every secret stays an administrator's act.
-      Sid: 'ManagePlatformKey',
-      Effect: 'Allow',
-      Action: [
-        'kms:DescribeKey',
-        'kms:GetKeyPolicy',
-        'kms:PutKeyPolicy',
-        'kms:GetKeyRotationStatus',
-        'kms:EnableKeyRotation',
-        'kms:ListResourceTags',
-        'kms:TagResource',
-        'kms:UntagResource',
-        'kms:UpdateKeyDescription',
-        'kms:CreateAlias',
-        'kms:UpdateAlias',
-        'kms:DeleteAlias',
-      ],
-      Resource: resources.keys,
-      Condition: ownKey,
-    },
-    {
-      Sid: 'ManagePlatformAlias',
-      Effect: 'Allow',
-      Action: ['kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias'],
-      Resource: resources.aliases,
-    },
-    {
-      Sid: 'ManageAlertRules',
-      Effect: 'Allow',
-      Action: [
-        'events:PutRule',
-        'events:DeleteRule',
-        'events:DescribeRule',
-        'events:EnableRule',
-        'events:DisableRule',
-        'events:PutTargets',
-        'events:RemoveTargets',
-        'events:ListTargetsByRule',
-        'events:TagResource',
-        'events:UntagResource',
-        'events:ListTagsForResource',
-      ],
-      Resource: resources.rules,
+      Resource: [names.topicArn, `${names.topicArn}:*`],
     },
     ...stateList,
     ...(stateObjects
@@ -332,6 +267,18 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
           },
         ]
       : []),
+    ...(stateObjects
+      ? [
+          {
+            // The custody stack's state is the administrators': a forged state would hide a change in their plan.
+            Sid: 'NoCustodyStateWrite',
+            Effect: 'Deny' as const,
+            Action: ['s3:PutObject', 's3:DeleteObject'],
+            Resource: `${stateObjects}${CUSTODY_STACK}.tfstate*`,
+          },
+        ]
+      : []),
+    ...deployerDenies(ctx, names.deployerRoleArn),
   );
 
   const role = (

@@ -1,4 +1,5 @@
 import type { PlatformConfig } from '../records/platform-schema.js';
+import { alertForwarderRole } from './alert-forwarder-role.js';
 import { alertRules } from './alert-rules.js';
 import { alertsSubscriptions, alertsTopic } from './alerts-topic.js';
 import type {
@@ -19,6 +20,7 @@ import { schedulerRole } from './scheduler-role.js';
 import { sealingKeySecret } from './sealing-key.js';
 import { secretsKey } from './secrets-key.js';
 import { snsKey } from './sns-key.js';
+import { CUSTODY_STACK } from './trust-zones.js';
 import { validatorRole } from './validator-role.js';
 
 export const PLATFORM_STACK = 'platform';
@@ -28,7 +30,12 @@ export const PLATFORM_STACK = 'platform';
  * `check drift` reads each back and compares it field by field.
  */
 export interface PlatformDesiredState {
+  /** The deployer's stack: the reminders topic and the schedule group. */
   readonly stackName: string;
+  /** The administrators' stack: everything else here (lib/model/trust-zones.ts). */
+  readonly custodyStackName: string;
+  /** The topics that belong to the custody stack (the alerts topic); the others are the platform stack's. */
+  readonly custodyTopicIds: readonly string[];
   readonly kmsKey: DesiredKmsKey;
   /** Encrypts the topics; the secrets key stays bound to Secrets Manager. */
   readonly snsKey: DesiredKmsKey;
@@ -53,12 +60,15 @@ const ROLE_SOURCES: readonly ((ctx: PlatformContext) => DesiredRole[])[] = [
   validatorRole,
   importerRole,
   githubRoles,
+  alertForwarderRole,
 ];
 
 export function platformDesiredState(platform: PlatformConfig): PlatformDesiredState {
   const ctx = platformContext(platform);
   return {
     stackName: PLATFORM_STACK,
+    custodyStackName: CUSTODY_STACK,
+    custodyTopicIds: [alertsTopic(ctx).id],
     kmsKey: secretsKey(ctx),
     snsKey: snsKey(ctx),
     topics: [reminderTopic(ctx), alertsTopic(ctx)],

@@ -2,6 +2,7 @@ import type { DesiredSecret } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy, type PolicyStatement } from './policy-document.js';
 import { administratorArns, distinct, importerArns } from './principals.js';
+import { MANAGE_SECRET_ACTIONS, WRITE_VALUE_ACTIONS } from './secret-policy.js';
 
 /**
  * The sealing key's secret: the private halves of the keys that sealed hand-over blocks are
@@ -18,9 +19,6 @@ export function sealingSecretArnPattern(ctx: PlatformContext): string {
   const { platform, names } = ctx;
   return `arn:${names.partition}:secretsmanager:${platform.region}:${platform.accountId}:secret:${sealingSecretName(platform.namePrefix)}-??????`;
 }
-
-/** Secret actions that change the value; only the administrators may. */
-const VALUE_WRITES = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
 
 /**
  * The secret and its resource policy; the platform stack owns both, never the value, which
@@ -50,10 +48,12 @@ export function sealingKeySecret(ctx: PlatformContext): DesiredSecret {
         Condition: { ArnNotEquals: { 'aws:PrincipalArn': readers } },
       },
       {
-        Sid: 'OnlyAdministratorsChangeTheValue',
+        // Forced deletion included: only administrators delete it, and never without recovery
+        // unless they mean to (a lost sealing key loses every block in flight).
+        Sid: 'OnlyAdministratorsChangeOrDeleteIt',
         Effect: 'Deny',
         Principal: '*',
-        Action: VALUE_WRITES,
+        Action: [...WRITE_VALUE_ACTIONS, ...MANAGE_SECRET_ACTIONS],
         Resource: '*',
         Condition: { ArnNotEquals: { 'aws:PrincipalArn': administratorArns(ctx) } },
       },

@@ -31,15 +31,17 @@ export const WRITE_VALUE_ACTIONS = [
  *   publisher's own policy narrows it to its session's customer);
  * - the policy, tags, description, KMS key, replication, rotation and deletion: all but the
  *   deployer and the administrators, so that Terraform never locks itself out;
- * - a new value or moving version stages: all but the importer and the administrators (and the
- *   deployer, which must be able to repair what it manages);
+ * - a new value: all but the importer and the administrators;
+ * - moving version stages: those and the deployer (promotion of a staged import);
  * - deleting without a recovery window: everyone.
  */
 export function customerSecretPolicy(ctx: PlatformContext): PolicyDocument {
   const admins = administratorArns(ctx);
   const readers = distinct([ctx.names.publisherRoleArn, ctx.names.validatorRoleArn, ...admins]);
   const managers = distinct([...deployerArns(ctx), ...admins]);
-  const writers = distinct([...importerArns(ctx), ...deployerArns(ctx), ...admins]);
+  const writers = distinct([...importerArns(ctx), ...admins]);
+  // Promotion of a staged import moves AWSCURRENT; the deployer never writes a value.
+  const stageMovers = distinct([...importerArns(ctx), ...deployerArns(ctx), ...admins]);
   return policy(
     {
       Sid: 'OnlyPublisherValidatorAndAdministratorsRead',
@@ -58,12 +60,20 @@ export function customerSecretPolicy(ctx: PlatformContext): PolicyDocument {
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': managers } },
     },
     {
-      Sid: 'OnlyImporterDeployerAndAdministratorsWriteValues',
+      Sid: 'OnlyImporterAndAdministratorsWriteValues',
       Effect: 'Deny',
       Principal: '*',
-      Action: WRITE_VALUE_ACTIONS,
+      Action: 'secretsmanager:PutSecretValue',
       Resource: '*',
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': writers } },
+    },
+    {
+      Sid: 'OnlyImporterDeployerAndAdministratorsMoveStages',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'secretsmanager:UpdateSecretVersionStage',
+      Resource: '*',
+      Condition: { ArnNotEquals: { 'aws:PrincipalArn': stageMovers } },
     },
     {
       Sid: 'NobodyDeletesWithoutRecovery',

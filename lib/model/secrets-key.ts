@@ -6,7 +6,7 @@ import { administratorArns, deployerArns, distinct, importerArns } from './princ
 import { sealingSecretArnPattern } from './sealing-key.js';
 import { PLATFORM_TAGS } from './tags.js';
 
-/** What administering a key means: every key policy grants these to the administrators and deployers only. */
+/** What administering a key means: every key policy grants these to the administrators only. */
 export const KMS_ADMIN_ACTIONS = [
   'kms:CreateAlias',
   'kms:UpdateAlias',
@@ -51,17 +51,19 @@ export function platformKey(
   };
 }
 
-/** Every platform key's first statement: the administrators and deployers administer it, no one else. */
+/**
+ * Every platform key's first statement: the administrators administer it, no one else. Not the
+ * deployers: a key's policy, state and aliases are the custody stack's, which only
+ * administrators apply.
+ */
 export function administerKey(ctx: PlatformContext): PolicyStatement {
   return {
-    Sid: 'AdministratorsAndDeployerAdminister',
+    Sid: 'AdministratorsAdminister',
     Effect: 'Allow',
     Principal: { AWS: ctx.names.accountRootArn },
     Action: KMS_ADMIN_ACTIONS,
     Resource: '*',
-    Condition: {
-      ArnEquals: { 'aws:PrincipalArn': distinct([...administratorArns(ctx), ...deployerArns(ctx)]) },
-    },
+    Condition: { ArnEquals: { 'aws:PrincipalArn': administratorArns(ctx) } },
   };
 }
 
@@ -85,7 +87,7 @@ export function secretsKey(ctx: PlatformContext): DesiredKmsKey {
  */
 export function secretsKeyPolicy(ctx: PlatformContext): PolicyDocument {
   const { names } = ctx;
-  const admins = distinct([...administratorArns(ctx), ...deployerArns(ctx)]);
+  const admins = administratorArns(ctx);
   const forOurSecrets = {
     ...viaSecretsManager(ctx),
     StringLike: { 'kms:EncryptionContext:SecretARN': names.secretArnPattern },
@@ -134,7 +136,9 @@ export function secretsKeyPolicy(ctx: PlatformContext): PolicyDocument {
       Principal: { AWS: names.accountRootArn },
       Action: ['kms:DescribeKey', 'kms:GetKeyPolicy', 'kms:GetKeyRotationStatus', 'kms:ListResourceTags'],
       Resource: '*',
-      Condition: only(distinct([names.validatorRoleArn, ...importerArns(ctx), ...admins])),
+      Condition: only(
+        distinct([names.validatorRoleArn, ...importerArns(ctx), ...admins, ...deployerArns(ctx)]),
+      ),
     },
   );
 }

@@ -1,4 +1,4 @@
-import { alertRules } from './alert-rules.js';
+import { alertTopicRules } from './alert-rules.js';
 import type { DesiredKmsKey } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy, type PolicyDocument } from './policy-document.js';
@@ -57,7 +57,7 @@ export function snsKeyPolicy(ctx: PlatformContext): PolicyDocument {
       Resource: '*',
       Condition: {
         StringEquals: { 'aws:SourceAccount': platform.accountId, ...forTopic(names.alertsTopicArn) },
-        ArnEquals: { 'aws:SourceArn': alertRules(ctx).map((r) => r.arn) },
+        ArnEquals: { 'aws:SourceArn': alertTopicRules(ctx).map((r) => r.arn) },
       },
     },
   );

@@ -25,8 +25,10 @@ export function topicPolicy(
   ctx: PlatformContext,
   topicArn: string,
   sender: { readonly allow: PolicyStatement; readonly denyOthers: PolicyStatement['Condition'] },
+  /** Whether the deployers manage it too (the reminders topic); the alerts topic is the administrators' only. @default true */
+  deployersManage = true,
 ): PolicyDocument {
-  const managers = distinct([...administratorArns(ctx), ...deployerArns(ctx)]);
+  const managers = distinct([...administratorArns(ctx), ...(deployersManage ? deployerArns(ctx) : [])]);
   return policy(
     { ...sender.allow, Resource: topicArn },
     {
@@ -38,7 +40,7 @@ export function topicPolicy(
       Condition: sender.denyOthers!,
     },
     {
-      Sid: 'OnlyAdministratorsAndDeployersManage',
+      Sid: deployersManage ? 'OnlyAdministratorsAndDeployersManage' : 'OnlyAdministratorsManage',
       Effect: 'Deny',
       Principal: '*',
       Action: MANAGE_TOPIC_ACTIONS,

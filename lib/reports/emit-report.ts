@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { printable, withoutWorkflowCommands } from '../printable.js';
+import { withoutKeyMaterial } from '../without-key-material.js';
 import type { Report } from './report.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown';
@@ -23,11 +24,14 @@ export async function emitReport(report: Report, options: EmitOptions): Promise<
         ? report.markdown
         : report.text;
   // JSON escapes control characters itself; text and Markdown fields are escaped by the reports.
-  process.stdout.write(`${options.format === 'json' ? out : withoutWorkflowCommands(out)}\n`);
+  // JSON is cleaned of key material here: its values are not escaped by the reports.
+  process.stdout.write(
+    `${options.format === 'json' ? withoutKeyMaterial(out) : withoutWorkflowCommands(out)}\n`,
+  );
   if (options.junit) {
     // JUnit and GitHub output load only when asked for: they cost a fifth of a second of start-up.
     const { junitXml } = await import('./junit.js');
-    const xml = junitXml(report);
+    const xml = withoutKeyMaterial(junitXml(report));
     try {
       writeFileSync(options.junit, xml);
     } catch (err) {

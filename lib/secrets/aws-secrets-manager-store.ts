@@ -114,7 +114,7 @@ function valueOf(text: string | undefined, binary: Uint8Array | undefined, id: s
   return {
     ok: false,
     code: 'SECRET_NOT_FOUND',
-    message: `the secret ${id} has no current value; store the key (see README.md, Onboarding a customer)`,
+    message: `the secret ${id} has no current value; store the key (see docs/operations.md, Onboarding a customer)`,
   };
 }
 
@@ -132,7 +132,7 @@ export function classifyReadError(err: unknown, id: string): SecretRead {
       return {
         ok: false,
         code: 'SECRET_NOT_FOUND',
-        message: `Secrets Manager has no secret ${id}, or it has no current value; store the key (see README.md, Onboarding a customer) or fix apiKey.secret`,
+        message: `Secrets Manager has no secret ${id}, or it has no current value; store the key (see docs/operations.md, Onboarding a customer) or fix apiKey.secret`,
       };
     case 'InvalidRequestException':
       return {

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { CUSTODY_STACK } from '../model/trust-zones.js';
 
 /**
  * The stacks to synthesize, for the pull-request and deploy paths: a fleet of 10,000
@@ -7,7 +8,7 @@ import { UsageError } from '../errors.js';
  */
 export const STACKS_ENV = 'ASC_KEYS_STACKS';
 
-const STACK_NAME = /^(platform|customer-[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$/;
+const STACK_NAME = new RegExp(`^(platform|${CUSTODY_STACK}|customer-[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$`);
 
 /** Stack names from a comma- or whitespace-separated list; undefined (every stack) when unset or blank. */
 export function parseStackList(text: string | undefined, setting = STACKS_ENV): string[] | undefined {

@@ -5,6 +5,8 @@ import { PLATFORM_STACK, platformDesiredState } from '../model/platform-desired.
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { AwsStack } from './aws-stack.js';
+import { CUSTODY_STACK } from '../model/trust-zones.js';
+import { CustodyStack } from './custody-stack.js';
 import { CustomerStack } from './customer-stack.js';
 import { PlatformStack } from './platform-stack.js';
 import { withoutCreationStacks } from './without-creation-stacks.js';
@@ -17,14 +19,14 @@ export interface BuildAppProps {
   /** The clock: reminders already past at this moment are left out. @default new Date() */
   readonly now?: Date;
   /**
-   * Only these stacks (`platform`, `customer-<slug>`). A customer stack with no record is
+   * Only these stacks (`custody`, `platform`, `customer-<slug>`). A customer stack with no record is
    * synthesized empty, so that applying it destroys what its state still holds.
    * @default every stack
    */
   readonly stacks?: readonly string[];
 }
 
-/** The CDKTF app: the platform stack and one stack per customer. */
+/** The CDKTF app: the custody and platform stacks, and one stack per customer. */
 export function buildApp(props: BuildAppProps): App {
   return withoutCreationStacks(() => build(props));
 }
@@ -46,8 +48,12 @@ function build(props: BuildAppProps): App {
   const ctx = platformContext(props.platform);
   const now = props.now ?? new Date();
   const only = props.stacks && new Set(props.stacks);
-  if (!only || only.has(PLATFORM_STACK))
-    new PlatformStack(app, { platform: props.platform, desired: platformDesiredState(props.platform) });
+  const shared = (): { platform: PlatformConfig; desired: ReturnType<typeof platformDesiredState> } => ({
+    platform: props.platform,
+    desired: platformDesiredState(props.platform),
+  });
+  if (!only || only.has(CUSTODY_STACK)) new CustodyStack(app, shared());
+  if (!only || only.has(PLATFORM_STACK)) new PlatformStack(app, shared());
   const built = new Set<string>();
   for (const record of props.records) {
     const name = customerStackName(record.customer);
@@ -57,6 +63,7 @@ function build(props: BuildAppProps): App {
   }
   // A selected customer without a record: removed, its stack empty so that an apply destroys it.
   for (const name of only ?? [])
-    if (name !== PLATFORM_STACK && !built.has(name)) new AwsStack(app, name, props.platform);
+    if (name !== PLATFORM_STACK && name !== CUSTODY_STACK && !built.has(name))
+      new AwsStack(app, name, props.platform);
   return app;
 }

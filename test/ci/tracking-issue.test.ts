@@ -151,7 +151,7 @@ describe('the nightly tracking issue', () => {
         TRACKING_MARKER,
         `The nightly check of 2026-11-28 ([run](${NIGHT.runUrl})) found 1 invalid keys and 1 drift findings.`,
         'This issue is updated every night while anything is wrong and closes itself after a clean night.',
-        'What to do: see "When the tracking issue opens" in the README; the run\'s JUnit artifacts and step summary have the details.',
+        'What to do: see "The nightly alarm" in the README; the run\'s JUnit artifacts and step summary have the details.',
         '',
         '## Invalid keys',
         '',

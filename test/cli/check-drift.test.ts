@@ -102,6 +102,12 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
     });
   });
 
+  test("in sync without AWS_REGION (and no profile): the platform's region from cdktf.json", async () => {
+    const r = await drift([], { AWS_REGION: '', AWS_CONFIG_FILE: '/nonexistent' });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets\n');
+  });
+
   /** globex re-tagged, and a secret tagged as ours that no record names. */
   async function driftGlobexAndAddStray(): Promise<{ ARN?: string }> {
     await clients.secretsManager.send(
@@ -216,7 +222,7 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
     const r = await drift([], { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_MAX_ATTEMPTS: '1' });
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    // A configured endpoint where nothing answers is a configuration error that names it (issue 8).
+    // A configured endpoint where nothing answers is a configuration error that names it.
     assert.match(
       r.stderr,
       /^asc-keys: nothing answers at AWS_ENDPOINT_URL=http:\/\/127\.0\.0\.1:9 \(ECONNREFUSED\); fix it, or unset it to use AWS$/m,

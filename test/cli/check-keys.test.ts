@@ -49,7 +49,7 @@ const SCENARIOS: KeyScenario[] = [
     slug: 'pem-in-key-id',
     value: (k, ids) => JSON.stringify({ key_id: k.pem, issuer_id: ids.issuerId, key: k.pem }),
   },
-  // file: keys that must not be read (CONTRACT section 1); the files are put in place below.
+  // file: keys that must not be read (docs/contract.md, Customer records); the files are put in place below.
   { slug: 'link-outside', store: 'file' },
   { slug: 'link-inside', store: 'file' },
   { slug: 'fifo', store: 'file' },
@@ -316,7 +316,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     assert.equal(r.code, 2, r.stdout + r.stderr);
     assert.match(
       r.stderr,
-      /^asc-keys: AWS refused the credentials \(CredentialsProviderError\); configure them/m,
+      /^asc-keys: no AWS credentials were found \(CredentialsProviderError\); configure them/m,
     );
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
@@ -341,6 +341,43 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     }
   });
 
+  test('an endpoint that answers every request with an HTML 404: a configuration error naming AWS_ENDPOINT_URL, exit 2, for check keys and check drift', async () => {
+    const html = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'text/html' });
+      res.end('<html><body><h1>404 Not Found</h1></body></html>');
+    });
+    await new Promise<void>((done) => html.listen(0, '127.0.0.1', done));
+    const endpoint = `http://127.0.0.1:${(html.address() as AddressInfo).port}`;
+    try {
+      for (const command of [
+        ['check', 'keys', '--retry-budget', '2'],
+        ['check', 'drift'],
+      ]) {
+        const r = await runCli([...command, '--customer', 'ok-team'], {
+          cwd: fixture.project.dir,
+          env: {
+            ...moto.env,
+            AWS_EC2_METADATA_DISABLED: 'true',
+            ASC_API_BASE_URL: emulator.url,
+            AWS_ENDPOINT_URL: endpoint,
+          },
+        });
+        outputs.push(r.stdout, r.stderr);
+        assert.equal(r.code, 2, `${command.join(' ')}: ${r.stdout}${r.stderr}`);
+        assert.match(
+          r.stderr,
+          new RegExp(
+            `^asc-keys: AWS_ENDPOINT_URL=${endpoint.replaceAll('.', '\\.')} answered HTTP 404 with something that is not an AWS answer`,
+            'm',
+          ),
+        );
+        assert.doesNotMatch(r.stdout + r.stderr, /inconclusive|run again later/);
+      }
+    } finally {
+      html.close();
+    }
+  });
+
   test("an AWS_REGION other than the platform's is a warning that says which region is used", async () => {
     const r = await check(['--customer', 'ok-team', '--format', 'json'], { AWS_REGION: 'us-east-1' });
     assert.match(
@@ -348,6 +385,16 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
       /^asc-keys: warning: AWS_REGION is us-east-1 but the platform's region \(cdktf\.json, context\.platform\.region\) is eu-central-1; asc-keys uses us-east-1/m,
     );
     assert.equal(JSON.parse(r.stdout).results[0].code, 'SECRET_NOT_FOUND');
+  });
+
+  test("without AWS_REGION (and no profile), the platform's region from cdktf.json is used", async () => {
+    const r = await check(['--customer', 'ok-team', '--format', 'json'], {
+      AWS_REGION: '',
+      AWS_CONFIG_FILE: '/nonexistent',
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(JSON.parse(r.stdout).results[0].code, 'OK');
+    assert.equal(r.stderr, '');
   });
 
   test('usage errors exit 2: unknown --customer, bad --shard, bad --concurrency', async () => {

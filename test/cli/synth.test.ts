@@ -6,15 +6,27 @@ import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
 
 describe('asc-keys synth', () => {
-  test('writes the platform stack and one stack per customer, with the JSON summary', async () => {
+  test('writes the custody and platform stacks and one stack per customer, each with its zone, in the JSON summary', async () => {
     const { dir } = exampleProject();
     const r = await runCli(['synth', '--format', 'json'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
     const doc = JSON.parse(r.stdout);
-    assert.deepEqual(doc.summary, { stacks: 4, customers: 3, warnings: 0 });
-    for (const name of ['platform', 'customer-acme-corp', 'customer-globex', 'customer-jdoe-studio']) {
+    assert.deepEqual(doc.summary, { stacks: 5, customers: 3, warnings: 0 });
+    for (const name of [
+      'custody',
+      'platform',
+      'customer-acme-corp',
+      'customer-globex',
+      'customer-jdoe-studio',
+    ]) {
       assert.ok(existsSync(join(dir, 'cdktf.out', 'stacks', name, 'cdk.tf.json')), name);
     }
+    const zones = Object.fromEntries(
+      (doc.stacks as { name: string; zone: string }[]).map((s) => [s.name, s.zone]),
+    );
+    assert.equal(zones.custody, 'administrators');
+    assert.equal(zones.platform, 'deployer');
+    assert.equal(zones['customer-acme-corp'], 'deployer');
   });
 
   test('never runs terraform: synthesizing needs no binary, and a stack per customer costs no process', async () => {
@@ -83,7 +95,10 @@ describe('asc-keys synth', () => {
       r.stderr,
       /^asc-keys: warning: kept out\/stacks\/customer-globex: its stack is gone, but it holds files synth did not write/m,
     );
-    assert.match(r.stdout, /^Synthesized 2 stacks \(platform and 1 customer\) into out\/stacks$/m);
+    assert.match(
+      r.stdout,
+      /^Synthesized 3 stacks \(custody, which only administrators apply; platform and 1 customer\) into out\/stacks$/m,
+    );
   });
 
   test('--out naming a file, or empty, is a usage error that changes nothing', async () => {

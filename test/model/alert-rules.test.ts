@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import {
   CreateQueueCommand,
+  DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SQSClient,
@@ -31,6 +32,12 @@ const platform: PlatformConfig = {
   ...PLATFORM,
   deployers: [role('terraform-deployer'), user('terraform-ci')],
   importerTrustedPrincipals: [role('onboarding')],
+  github: {
+    repository: 'acme/asc-keys',
+    oidcProvider: 'create',
+    defaultBranch: 'main',
+    deployEnvironment: 'asc-keys',
+  },
 };
 const rules = platformDesiredState(platform).alertRules;
 const BUS = 'alert-pattern-test';
@@ -55,6 +62,22 @@ const assumedRole = (name: string): Identity => ({
     attributes: { creationDate: '2026-11-28T09:00:00Z', mfaAuthenticated: 'false' },
   },
 });
+/** A session through GitHub's OIDC provider: CloudTrail names the provider in webIdFederationData. */
+const githubSession = (name: string): Identity => {
+  const session = assumedRole(name);
+  const context = session.sessionContext as Record<string, unknown>;
+  return {
+    ...session,
+    type: 'AssumedRole',
+    sessionContext: {
+      ...context,
+      webIdFederationData: {
+        federatedProvider: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+        attributes: {},
+      },
+    },
+  };
+};
 const iamUser = (name: string): Identity => ({
   type: 'IAMUser',
   principalId: 'AIDAEXAMPLEID',
@@ -72,7 +95,7 @@ const root: Identity = {
 
 /** The detail of an "AWS API Call via CloudTrail" event (CloudTrail's record of the call). */
 function apiCall(
-  service: 'secretsmanager' | 'kms',
+  service: 'secretsmanager' | 'kms' | 'iam' | 'events' | 'sns' | 'cloudtrail',
   eventName: string,
   userIdentity: Identity,
   requestParameters: Record<string, unknown>,
@@ -112,9 +135,19 @@ const onSecret = (eventName: string, who: Identity, extra: Record<string, unknow
 const CASES: readonly { what: string; event: ReturnType<typeof apiCall>; alerts: string[] }[] = [
   { what: 'a read by the publisher', event: read(assumedRole('asc-keys-publisher')), alerts: [] },
   {
-    what: 'a read by the validator, by ARN',
-    event: read(assumedRole('asc-keys-validator'), secretArn('asc-keys/acme-corp')),
+    what: 'a read by the validator through GitHub (the nightly workflow), by ARN',
+    event: read(githubSession('asc-keys-validator'), secretArn('asc-keys/acme-corp')),
     alerts: [],
+  },
+  {
+    what: 'a read by the validator assumed any other way',
+    event: read(assumedRole('asc-keys-validator')),
+    alerts: ['key-reads'],
+  },
+  {
+    what: 'a read by another role through GitHub',
+    event: read(githubSession('asc-keys-deployer')),
+    alerts: ['key-reads'],
   },
   { what: 'a read by another role', event: read(assumedRole('Developer')), alerts: ['key-reads'] },
   {
@@ -138,17 +171,41 @@ const CASES: readonly { what: string; event: ReturnType<typeof apiCall>; alerts:
   {
     what: 'the importer reads the sealing key',
     event: read(assumedRole('asc-keys-importer'), 'asc-keys/_sealing-key'),
-    alerts: [],
+    alerts: ['key-reads', 'sealing-key-reads'],
   },
   {
-    what: 'the validator tries the sealing key',
-    event: read(assumedRole('asc-keys-validator'), secretArn('asc-keys/_sealing-key')),
+    what: 'the nightly validator tries the sealing key',
+    event: read(githubSession('asc-keys-validator'), secretArn('asc-keys/_sealing-key')),
     alerts: ['sealing-key-reads'],
   },
   {
     what: 'another role reads the sealing key',
     event: read(assumedRole('Developer'), 'asc-keys/_sealing-key'),
-    alerts: ['key-reads'],
+    alerts: ['key-reads', 'sealing-key-reads'],
+  },
+  {
+    what: 'CreateSecret under the prefix by another role (a pre-made secret)',
+    event: apiCall('secretsmanager', 'CreateSecret', assumedRole('Developer'), { name: 'asc-keys/newco' }),
+    alerts: ['secret-creations'],
+  },
+  {
+    what: 'CreateSecret under the prefix by the deployer',
+    event: apiCall('secretsmanager', 'CreateSecret', assumedRole('asc-keys-deployer'), {
+      name: 'asc-keys/newco',
+    }),
+    alerts: ['secret-creations'],
+  },
+  {
+    what: 'CreateSecret by the importer',
+    event: apiCall('secretsmanager', 'CreateSecret', assumedRole('asc-keys-importer'), {
+      name: 'asc-keys/newco',
+    }),
+    alerts: [],
+  },
+  {
+    what: 'CreateSecret outside the prefix',
+    event: apiCall('secretsmanager', 'CreateSecret', assumedRole('Developer'), { name: 'other/db' }),
+    alerts: [],
   },
   {
     what: 'DeleteResourcePolicy by another role',
@@ -203,6 +260,11 @@ const CASES: readonly { what: string; event: ReturnType<typeof apiCall>; alerts:
   {
     what: 'PutSecretValue by a deployer',
     event: onSecret('PutSecretValue', assumedRole('terraform-deployer')),
+    alerts: ['value-writes'],
+  },
+  {
+    what: "UpdateSecretVersionStage by a deployer (a staged import's promotion)",
+    event: onSecret('UpdateSecretVersionStage', assumedRole('asc-keys-deployer')),
     alerts: [],
   },
   {
@@ -232,12 +294,85 @@ const CASES: readonly { what: string; event: ReturnType<typeof apiCall>; alerts:
     alerts: ['kms-changes'],
   },
   {
-    what: 'KMS PutKeyPolicy by the deployer',
+    what: 'KMS PutKeyPolicy by the deployer (no exception)',
     event: apiCall('kms', 'PutKeyPolicy', assumedRole('terraform-deployer'), {
       keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
       policyName: 'default',
     }),
+    alerts: ['kms-changes'],
+  },
+  {
+    what: "IAM UpdateAssumeRolePolicy of the validator (the deployer's pivot)",
+    event: apiCall('iam', 'UpdateAssumeRolePolicy', assumedRole('asc-keys-deployer'), {
+      roleName: 'asc-keys-validator',
+      policyDocument: '{}',
+    }),
+    alerts: ['iam-changes', 'iam-forward'],
+  },
+  {
+    what: 'IAM CreateRole of a role of the prefix (delete and re-create)',
+    event: apiCall('iam', 'CreateRole', iamUser('alice'), { roleName: 'asc-keys-publisher' }),
+    alerts: ['iam-changes', 'iam-forward'],
+  },
+  {
+    what: 'IAM PutRolePolicy on a role outside the prefix',
+    event: apiCall('iam', 'PutRolePolicy', iamUser('alice'), { roleName: 'Developer', policyName: 'x' }),
     alerts: [],
+  },
+  {
+    what: 'IAM UpdateOpenIDConnectProviderThumbprint',
+    event: apiCall('iam', 'UpdateOpenIDConnectProviderThumbprint', iamUser('alice'), {
+      openIDConnectProviderArn: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+    }),
+    alerts: ['iam-changes', 'iam-forward'],
+  },
+  {
+    what: 'EventBridge DisableRule of an alert rule',
+    event: apiCall('events', 'DisableRule', assumedRole('Developer'), { name: 'asc-keys-alert-key-reads' }),
+    alerts: ['alert-changes'],
+  },
+  {
+    what: 'EventBridge RemoveTargets of an alert rule (before deleting it, as EventBridge requires)',
+    event: apiCall('events', 'RemoveTargets', assumedRole('Developer'), {
+      rule: 'asc-keys-alert-alert-changes',
+      ids: ['alerts-topic'],
+    }),
+    alerts: ['alert-changes'],
+  },
+  {
+    what: 'EventBridge PutRule of another rule',
+    event: apiCall('events', 'PutRule', assumedRole('Developer'), { name: 'nightly-backup' }),
+    alerts: [],
+  },
+  {
+    what: "SNS SetSubscriptionAttributes (a FilterPolicy) on the alerts topic's subscription",
+    event: apiCall('sns', 'SetSubscriptionAttributes', assumedRole('Developer'), {
+      subscriptionArn: `arn:aws:sns:${platform.region}:${ACCOUNT}:asc-keys-security-alerts:0f0e0d0c-0b0a`,
+      attributeName: 'FilterPolicy',
+      attributeValue: '{"nothing":["ever"]}',
+    }),
+    alerts: ['alerts-topic-changes'],
+  },
+  {
+    what: 'SNS Subscribe to the alerts topic',
+    event: apiCall('sns', 'Subscribe', assumedRole('Developer'), {
+      topicArn: `arn:aws:sns:${platform.region}:${ACCOUNT}:asc-keys-security-alerts`,
+      protocol: 'email',
+      endpoint: 'eve@example.com',
+    }),
+    alerts: ['alerts-topic-changes'],
+  },
+  {
+    what: 'SNS Subscribe to the reminders topic',
+    event: apiCall('sns', 'Subscribe', assumedRole('asc-keys-deployer'), {
+      topicArn: `arn:aws:sns:${platform.region}:${ACCOUNT}:asc-keys-rotation-reminders`,
+    }),
+    alerts: [],
+  },
+  {
+    what: 'CloudTrail StopLogging',
+    event: apiCall('cloudtrail', 'StopLogging', iamUser('alice'), { name: 'management' }),
+    alerts: ['cloudtrail-changes'],
   },
 ];
 
@@ -264,7 +399,11 @@ async function alertsFor(event: ReturnType<typeof apiCall>): Promise<string[]> {
   const alerted: string[] = [];
   for (const [name, url] of queues) {
     const got = await sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10 }));
-    if (got.Messages?.length) alerted.push(name.replace(`${platform.namePrefix}-alert-`, ''));
+    if (!got.Messages?.length) continue;
+    alerted.push(name.replace(`${platform.namePrefix}-alert-`, ''));
+    // Deleted, not left to reappear after the visibility timeout as another case's alert.
+    for (const m of got.Messages)
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m.ReceiptHandle! }));
   }
   return alerted;
 }
@@ -313,14 +452,43 @@ describe('the alert rules against sample CloudTrail events (matched by moto)', (
     expect(Object.fromEntries(rules.map((r) => [r.name, r.state]))).toEqual({
       'asc-keys-alert-key-reads': 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
       'asc-keys-alert-sealing-key-reads': 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS',
+      'asc-keys-alert-secret-creations': 'ENABLED',
       'asc-keys-alert-secret-changes': 'ENABLED',
       'asc-keys-alert-value-writes': 'ENABLED',
       'asc-keys-alert-kms-changes': 'ENABLED',
+      'asc-keys-alert-iam-changes': 'ENABLED',
+      'asc-keys-alert-iam-forward': 'ENABLED',
+      'asc-keys-alert-alert-changes': 'ENABLED',
+      'asc-keys-alert-alerts-topic-changes': 'ENABLED',
+      'asc-keys-alert-cloudtrail-changes': 'ENABLED',
     });
   });
 
-  test('every rule sends the whole event to the alerts topic', () => {
+  test('every home-region rule sends the whole event to the alerts topic; the us-east-1 IAM rule forwards to the home bus', () => {
     const alerts = platformDesiredState(platform).topics.find((t) => t.id === 'alerts')!;
-    for (const r of rules) expect(r.target).toMatchObject({ topicId: alerts.id, arn: alerts.arn });
+    for (const r of rules.filter((x) => x.region === undefined))
+      expect(r.target).toMatchObject({ topicId: alerts.id, arn: alerts.arn });
+    const forward = rules.find((r) => r.region !== undefined)!;
+    expect(forward).toMatchObject({
+      region: 'us-east-1',
+      arn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/asc-keys-alert-iam-forward`,
+      target: { arn: `arn:aws:events:${platform.region}:${ACCOUNT}:event-bus/default` },
+    });
+    expect(forward.eventPattern).toEqual(rules.find((r) => r.name.endsWith('iam-changes'))!.eventPattern);
+  });
+
+  test('a platform in us-east-1 needs no forwarder: its IAM rule delivers to the topic itself', () => {
+    const east = platformDesiredState({ ...platform, region: 'us-east-1' });
+    expect(east.alertRules.filter((r) => r.region !== undefined)).toEqual([]);
+    expect(east.roles.map((r) => r.name)).not.toContain('asc-keys-alert-forwarder');
+  });
+
+  test('without a github block, no validator read is excepted', () => {
+    const plain = platformDesiredState({ ...platform, github: undefined });
+    const keyReads = JSON.stringify(
+      plain.alertRules.find((r) => r.name.endsWith('-key-reads'))!.eventPattern,
+    );
+    expect(keyReads).not.toContain('webIdFederationData');
+    expect(keyReads).not.toContain('asc-keys-validator');
   });
 });

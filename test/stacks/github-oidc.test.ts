@@ -5,7 +5,7 @@ import { platformContext } from '../../lib/model/platform-context.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { deployerArns } from '../../lib/model/principals.js';
 import { platformSchema, type PlatformConfig } from '../../lib/records/platform-schema.js';
-import { PlatformStack } from '../../lib/stacks/platform-stack.js';
+import { CustodyStack } from '../../lib/stacks/custody-stack.js';
 import { EXAMPLE_CONFIG } from '../support/project.js';
 
 interface Statement {
@@ -25,7 +25,7 @@ function platform(github: Record<string, unknown> | undefined, extra: Record<str
 }
 
 function synth(p: PlatformConfig): Resources {
-  const stack = new PlatformStack(Testing.app(), { platform: p, desired: platformDesiredState(p) });
+  const stack = new CustodyStack(Testing.app(), { platform: p, desired: platformDesiredState(p) });
   return (JSON.parse(Testing.synth(stack)) as { resource: Resources }).resource;
 }
 
@@ -35,6 +35,20 @@ const trustOf = (r: Resources, role: string) => doc(r, 'aws_iam_role', `${role}_
 const permissionsOf = (r: Resources, role: string) =>
   doc(r, 'aws_iam_role_policy', `${role}_policy`, 'policy');
 const actions = (statements: Statement[]): string[] => statements.flatMap((s) => [s.Action].flat());
+
+const WF = 'job_workflow_ref:acme/asc-keys/.github/workflows';
+const PLANNER_SUB = `repo:acme/asc-keys:pull_request:${WF}/pull-request.yml@refs/pull/*/merge`;
+/** The planner's trust: its one wildcard is the pull request's number in the workflow's ref. */
+const plannerTrust = {
+  Sid: 'GitHubActions',
+  Effect: 'Allow',
+  Principal: { Federated: PROVIDER_ARN },
+  Action: 'sts:AssumeRoleWithWebIdentity',
+  Condition: {
+    StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
+    StringLike: { 'token.actions.githubusercontent.com:sub': PLANNER_SUB },
+  },
+};
 
 /** The one statement GitHub's documentation gives for a role: exact aud and sub, nothing looser. */
 const githubTrust = (sub: string) => ({
@@ -89,24 +103,19 @@ describe('GitHub OIDC in the platform stack', () => {
   test('oidcProvider "existing": the roles trust the account\'s provider, which the stack does not manage', () => {
     const r = synth(platform({ ...github, oidcProvider: 'existing' }));
     expect(r[IamOpenidConnectProvider.tfResourceType]).toBeUndefined();
-    expect(trustOf(r, 'planner')).toEqual([
-      { Sid: 'GitHubActions', ...githubTrust('repo:acme/asc-keys:pull_request') },
-    ]);
+    expect(trustOf(r, 'planner')).toEqual([plannerTrust]);
     expect(r.aws_iam_role!.planner_role!.depends_on).toBeUndefined();
-    expect(permissionsOf(r, 'deployer').find((s) => s.Sid === 'ReadProvider')).toEqual({
-      Sid: 'ReadProvider',
-      Effect: 'Allow',
-      Action: 'iam:GetOpenIDConnectProvider',
-      Resource: PROVIDER_ARN,
+    // The provider is the custody stack's: the deployer may not write it, nor any other provider.
+    expect(permissionsOf(r, 'deployer').find((s) => s.Sid === 'NoIamWriteOnPlatformRoles')).toMatchObject({
+      Effect: 'Deny',
+      Resource: expect.arrayContaining(['arn:aws:iam::111122223333:oidc-provider/*']),
     });
   });
 
-  test("planner: that repository's pull requests only", () => {
+  test("planner: that repository's pull requests, run by pull-request.yml, only", () => {
     const r = synth(platform(github));
     expect(r.aws_iam_role!.planner_role).toMatchObject({ name: 'asc-keys-planner' });
-    expect(trustOf(r, 'planner')).toEqual([
-      { Sid: 'GitHubActions', ...githubTrust('repo:acme/asc-keys:pull_request') },
-    ]);
+    expect(trustOf(r, 'planner')).toEqual([plannerTrust]);
   });
 
   test('planner: state, describe and list; never a key value, never a write', () => {
@@ -139,80 +148,87 @@ describe('GitHub OIDC in the platform stack', () => {
     });
   });
 
-  test('deployer: the deploy environment only, whose rules hold it to the default branch', () => {
+  test('deployer: deploy.yml on the default branch, in the deploy environment, only', () => {
     const r = synth(platform({ ...github, deployEnvironment: 'production' }));
     expect(trustOf(r, 'deployer')).toEqual([
-      { Sid: 'GitHubActions', ...githubTrust('repo:acme/asc-keys:environment:production') },
+      {
+        Sid: 'GitHubActions',
+        ...githubTrust(`repo:acme/asc-keys:environment:production:${WF}/deploy.yml@refs/heads/main`),
+      },
     ]);
     expect(trustOf(synth(platform(github)), 'deployer')[0]!.Condition!.StringEquals).toMatchObject({
-      'token.actions.githubusercontent.com:sub': 'repo:acme/asc-keys:environment:asc-keys',
+      'token.actions.githubusercontent.com:sub': `repo:acme/asc-keys:environment:asc-keys:${WF}/deploy.yml@refs/heads/main`,
     });
   });
 
-  test('deployer: what Terraform needs, scoped to the name prefix; never a key value', () => {
+  test('deployer: what Terraform needs for the deployer zone, scoped to the name prefix; never a key value', () => {
     const p = platform(github, {
       namePrefix: 'keys',
       stateBackend: { bucket: 'acme-tf-state', keyPrefix: 'k' },
     });
     const statements = permissionsOf(synth(p), 'deployer');
-    const all = actions(statements);
+    const allows = actions(statements.filter((s) => s.Effect === 'Allow'));
     for (const forbidden of [
       'secretsmanager:GetSecretValue',
       'secretsmanager:BatchGetSecretValue',
       'secretsmanager:PutSecretValue',
       'kms:Decrypt',
+      'kms:PutKeyPolicy',
       'kms:ScheduleKeyDeletion',
-      'iam:AttachRolePolicy',
-      'iam:CreatePolicy',
+      'iam:UpdateAssumeRolePolicy',
+      'iam:PutRolePolicy',
+      'iam:CreateRole',
+      'events:PutRule',
+      'events:RemoveTargets',
     ])
-      expect(all).not.toContain(forbidden);
-    for (const a of all) expect(a, a).not.toContain('*');
+      expect(allows).not.toContain(forbidden);
+    for (const a of allows) expect(a, a).not.toContain('*');
     const sid = (id: string) => statements.find((s) => s.Sid === id);
     expect(sid('ManageKeySecrets')?.Resource).toBe(
       'arn:aws:secretsmanager:eu-central-1:111122223333:secret:keys/*',
-    );
-    expect(sid('ManagePlatformRoles')?.Resource).toEqual(
-      ['scheduler', 'publisher', 'validator', 'importer', 'planner', 'deployer'].map(
-        (r) => `arn:aws:iam::111122223333:role/keys-${r}`,
-      ),
     );
     expect(sid('ManageReminders')?.Resource).toEqual([
       'arn:aws:scheduler:eu-central-1:111122223333:schedule/keys/*',
       'arn:aws:scheduler:eu-central-1:111122223333:schedule-group/keys',
     ]);
-    expect(sid('ManagePlatformKey')?.Condition).toEqual({
-      StringEquals: { 'aws:ResourceTag/managed-by': 'asc-keys' },
-    });
-    expect(sid('CreatePlatformKey')?.Condition).toEqual({
-      StringEquals: { 'aws:RequestTag/managed-by': 'asc-keys' },
-    });
-    expect(sid('ManageTopic')?.Resource).toEqual([
+    // The reminders topic only; the alerts topic is the administrators'.
+    expect(sid('ManageRemindersTopic')?.Resource).toEqual([
       'arn:aws:sns:eu-central-1:111122223333:keys-rotation-reminders',
-      'arn:aws:sns:eu-central-1:111122223333:keys-security-alerts',
       'arn:aws:sns:eu-central-1:111122223333:keys-rotation-reminders:*',
-      'arn:aws:sns:eu-central-1:111122223333:keys-security-alerts:*',
     ]);
-    expect(sid('ManagePlatformAlias')?.Resource).toEqual([
-      'arn:aws:kms:eu-central-1:111122223333:alias/keys',
-      'arn:aws:kms:eu-central-1:111122223333:alias/keys-sns',
-    ]);
-    // The alert rules only: not another rule of the account, which could forward any event anywhere.
-    expect(sid('ManageAlertRules')?.Resource).toBe(
-      'arn:aws:events:eu-central-1:111122223333:rule/keys-alert-*',
-    );
-    expect(sid('ManageAlertRules')?.Action).toEqual(
-      expect.arrayContaining(['events:PutRule', 'events:PutTargets']),
-    );
     expect(sid('WriteState')?.Resource).toBe('arn:aws:s3:::acme-tf-state/k/*');
+    expect(sid('NoCustodyStateWrite')).toMatchObject({
+      Effect: 'Deny',
+      Resource: 'arn:aws:s3:::acme-tf-state/k/custody.tfstate*',
+    });
     expect(sid('ListState')?.Condition).toEqual({ StringLike: { 's3:prefix': 'k/*' } });
-    // Every statement on "*" is one whose actions take no resource ARN.
-    for (const s of statements.filter((x) => x.Resource === '*'))
-      expect([s.Action].flat(), s.Sid).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^kms:(CreateKey|TagResource|ListAliases)$/)]),
-      );
+    // The explicit denies it cannot lift: IAM on every keys-* role and policy (its own
+    // included), the keys, the alert rules in every region, the alerts topic, CloudTrail,
+    // the sealing key, value writes, and any read of a value.
+    expect(sid('NoIamWriteOnPlatformRoles')).toMatchObject({
+      Effect: 'Deny',
+      Resource: expect.arrayContaining(['arn:aws:iam::111122223333:role/keys-*']),
+    });
+    expect(sid('NoAlertRuleChange')?.Resource).toEqual(
+      expect.arrayContaining([
+        'arn:aws:events:eu-central-1:111122223333:rule/keys-alert-*',
+        'arn:aws:events:us-east-1:111122223333:rule/keys-alert-*',
+      ]),
+    );
+    for (const id of [
+      'NoKeyPolicyStateOrAliasChange',
+      'NoAlertsTopicChange',
+      'NoCloudTrailChange',
+      'NoSealingKeyChange',
+      'OnlyTheImporterWritesValues',
+      'NeverReadsAValue',
+    ])
+      expect(sid(id)?.Effect, id).toBe('Deny');
+    // Promotion of a staged import moves stages: the deployer is not denied that.
+    expect(sid('OnlyImportAndPromotionMoveStages')).toBeUndefined();
   });
 
-  test('validator: additionally the default branch, outside any environment', () => {
+  test('validator: additionally nightly.yml on the default branch, outside any environment', () => {
     const r = synth(platform({ ...github, defaultBranch: 'trunk' }));
     expect(trustOf(r, 'validator')).toEqual([
       {
@@ -220,7 +236,10 @@ describe('GitHub OIDC in the platform stack', () => {
         Principal: { AWS: ['arn:aws:iam::111122223333:role/ci-asc-keys'] },
         Action: 'sts:AssumeRole',
       },
-      { Sid: 'GitHubDefaultBranch', ...githubTrust('repo:acme/asc-keys:ref:refs/heads/trunk') },
+      {
+        Sid: 'GitHubDefaultBranch',
+        ...githubTrust(`repo:acme/asc-keys:ref:refs/heads/trunk:${WF}/nightly.yml@refs/heads/trunk`),
+      },
     ]);
   });
 
@@ -233,10 +252,12 @@ describe('GitHub OIDC in the platform stack', () => {
       JSON.stringify(trustOf(r, id.replace(/_role$/, ''))).includes('Federated'),
     );
     expect(federated.sort()).toEqual(['deployer_role', 'planner_role', 'validator_role']);
-    // No trust condition anywhere is a pattern that another repository, branch or event could match.
-    for (const id of federated)
+    // No trust condition is a pattern that another repository, branch, event or workflow could
+    // match: only the planner's pull request number is a wildcard.
+    for (const id of federated.filter((x) => x !== 'planner_role'))
       for (const s of trustOf(r, id.replace(/_role$/, '')))
         if (s.Principal?.Federated) expect(Object.keys(s.Condition!)).toEqual(['StringEquals']);
+    expect(trustOf(r, 'planner')).toEqual([plannerTrust]);
   });
 
   test('who deploys: the GitHub deployer role, beside the configured deployers', () => {

@@ -4,7 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy/index.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { platformSchema } from '../../lib/records/platform-schema.js';
-import { PlatformStack } from '../../lib/stacks/platform-stack.js';
+import { CustodyStack } from '../../lib/stacks/custody-stack.js';
 import { EXAMPLE_CONFIG } from '../support/project.js';
 import { PLATFORM, record } from '../support/records.js';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
@@ -22,7 +22,7 @@ type Statement = {
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 function synth(platform = PLATFORM): { json: string; resource: Resources } {
-  const stack = new PlatformStack(Testing.app(), { platform, desired: platformDesiredState(platform) });
+  const stack = new CustodyStack(Testing.app(), { platform, desired: platformDesiredState(platform) });
   const json = Testing.synth(stack);
   return { json, resource: (JSON.parse(json) as { resource: Resources }).resource };
 }

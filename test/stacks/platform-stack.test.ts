@@ -9,16 +9,29 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic/index.js';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription/index.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { address, TF } from '../../lib/model/desired-resources.js';
+import { CustodyStack } from '../../lib/stacks/custody-stack.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { PLATFORM } from '../support/records.js';
 import '../support/cdktf-matchers.js';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
-function synth(platform = PLATFORM): { json: string; resource: Resources } {
-  const stack = new PlatformStack(Testing.app(), { platform, desired: platformDesiredState(platform) });
+function synthOne(
+  Stack: typeof PlatformStack | typeof CustodyStack,
+  platform = PLATFORM,
+): { json: string; resource: Resources } {
+  const stack = new Stack(Testing.app(), { platform, desired: platformDesiredState(platform) });
   const json = Testing.synth(stack);
   return { json, resource: (JSON.parse(json) as { resource: Resources }).resource };
+}
+
+/** Both stacks of the platform model together: the custody stack and the platform stack. */
+function synth(platform = PLATFORM): { json: string; resource: Resources } {
+  const resource: Resources = {};
+  for (const Stack of [CustodyStack, PlatformStack])
+    for (const [type, byId] of Object.entries(synthOne(Stack, platform).resource))
+      resource[type] = { ...resource[type], ...byId };
+  return { json: JSON.stringify({ resource }), resource };
 }
 
 const policyOf = (
@@ -27,6 +40,43 @@ const policyOf = (
   id: string,
   field = 'policy',
 ): { Statement: Record<string, unknown>[] } => JSON.parse(resource[type]![id]![field] as string);
+
+describe('the two zones', () => {
+  test('the platform stack holds only the reminders topic, its policy and subscriptions, and the schedule group', () => {
+    const { resource } = synthOne(PlatformStack);
+    expect(Object.keys(resource).sort()).toEqual([
+      'aws_scheduler_schedule_group',
+      'aws_sns_topic',
+      'aws_sns_topic_policy',
+      'aws_sns_topic_subscription',
+    ]);
+    expect(Object.keys(resource.aws_sns_topic!)).toEqual(['reminders']);
+  });
+  test('the custody stack holds every key, role, alert rule, the alerts topic and the sealing key', () => {
+    const { resource } = synthOne(CustodyStack);
+    expect(Object.keys(resource.aws_kms_key!).sort()).toEqual(['secrets_key', 'sns_key']);
+    expect(Object.keys(resource.aws_sns_topic!)).toEqual(['alerts']);
+    expect(resource.aws_iam_role).toBeDefined();
+    expect(resource.aws_cloudwatch_event_rule).toBeDefined();
+    expect(Object.keys(resource.aws_secretsmanager_secret!)).toEqual(['sealing_key']);
+    expect(resource.aws_scheduler_schedule_group).toBeUndefined();
+  });
+  test("the IAM rule's forwarder lives in us-east-1 through a provider alias; every other rule in the home region", () => {
+    const { json, resource } = synthOne(CustodyStack);
+    const providers = (JSON.parse(json) as { provider: { aws: { alias?: string; region: string }[] } })
+      .provider.aws;
+    expect(providers).toContainEqual(expect.objectContaining({ alias: 'us_east_1', region: 'us-east-1' }));
+    const rules = resource.aws_cloudwatch_event_rule!;
+    expect(rules.alert_iam_forward!.provider).toBe('aws.us_east_1');
+    expect(resource.aws_cloudwatch_event_target!.alert_iam_forward_target).toMatchObject({
+      provider: 'aws.us_east_1',
+      arn: 'arn:aws:events:eu-central-1:111122223333:event-bus/default',
+      role_arn: 'arn:aws:iam::111122223333:role/asc-keys-alert-forwarder',
+    });
+    for (const [id, r] of Object.entries(rules))
+      if (id !== 'alert_iam_forward') expect(r.provider).toBeUndefined();
+  });
+});
 
 describe('PlatformStack', () => {
   test('the KMS key rotates and is reachable through its deterministic alias', () => {
@@ -229,8 +279,10 @@ describe('PlatformStack', () => {
     for (const id of ['reminders', 'alerts'])
       expect(resource.aws_sns_topic![id]).toMatchObject({
         kms_master_key_id: 'arn:aws:kms:eu-central-1:111122223333:alias/asc-keys-sns',
-        depends_on: ['aws_kms_alias.sns_key_alias'],
       });
+    // In the same stack, the alerts topic waits for the alias; the reminders topic is in the
+    // platform stack, applied after the custody stack.
+    expect(resource.aws_sns_topic!.alerts!.depends_on).toEqual(['aws_kms_alias.sns_key_alias']);
   });
 
   test("each topic's policy is the model's, attached to that topic", () => {
@@ -241,11 +293,11 @@ describe('PlatformStack', () => {
     }
   });
 
-  test('each alert rule: its state, its pattern, and the alerts topic as its one target with the whole event', () => {
+  test('each home-region alert rule: its state, its pattern, and the alerts topic as its one target with the whole event', () => {
     const { resource } = synth();
     const rules = platformDesiredState(PLATFORM).alertRules;
     expect(rules.length).toBeGreaterThan(0);
-    for (const r of rules) {
+    for (const r of rules.filter((x) => x.target.topicId)) {
       const rule = resource.aws_cloudwatch_event_rule![r.id]!;
       expect(rule).toEqual({
         name: r.name,

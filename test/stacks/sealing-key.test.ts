@@ -13,7 +13,7 @@ import {
   sealingSecretName,
 } from '../../lib/model/sealing-key.js';
 import { SLUG } from '../../lib/records/patterns.js';
-import { PlatformStack } from '../../lib/stacks/platform-stack.js';
+import { CustodyStack } from '../../lib/stacks/custody-stack.js';
 import { importerRole } from '../../lib/model/importer-role.js';
 import { evaluate, type Decision } from '../support/policy-evaluator.js';
 import { secretsKeyPolicy } from '../../lib/model/secrets-key.js';
@@ -31,7 +31,7 @@ function synthPlatform(): {
   resource: Record<string, Record<string, Record<string, unknown>>>;
 } {
   const json = Testing.synth(
-    new PlatformStack(Testing.app(), { platform: PLATFORM, desired: platformDesiredState(PLATFORM) }),
+    new CustodyStack(Testing.app(), { platform: PLATFORM, desired: platformDesiredState(PLATFORM) }),
   );
   return { json, resource: (JSON.parse(json) as { resource: never }).resource };
 }

@@ -202,7 +202,7 @@ describe('the KMS key policy', () => {
     expect(use(role('asc-keys-importer'), 'kms:Decrypt', arnOf('acme-corp'))).toBe('implicit-deny');
     expect(use(role('asc-keys-importer'), 'kms:GenerateDataKey', arnOf('acme-corp'))).toBe('allow');
   });
-  test('administrators and the deployer administer it; nobody else may change its policy', () => {
+  test('administrators administer it; nobody else may change its policy, the deployer included', () => {
     const put = (p: string): string =>
       evaluate(
         {
@@ -213,7 +213,7 @@ describe('the KMS key policy', () => {
         { identity: identityOf(p), key },
       );
     expect(put(ADMIN)).toBe('allow');
-    expect(put(DEPLOYER)).toBe('allow');
+    expect(put(DEPLOYER)).toBe('implicit-deny');
     expect(put(role('Developer'))).toBe('implicit-deny');
     expect(put(PUBLISHER)).toBe('implicit-deny');
   });
@@ -307,15 +307,16 @@ describe('the SNS key policy', () => {
     ).toBe('implicit-deny');
   });
   test('EventBridge uses it for the alert rules of this account only', () => {
-    for (const r of desired.alertRules) expect(byEvents('kms:GenerateDataKey', r.arn)).toBe('allow');
+    for (const r of desired.alertRules.filter((x) => x.target.topicId))
+      expect(byEvents('kms:GenerateDataKey', r.arn)).toBe('allow');
     expect(byEvents('kms:Decrypt', OUR_RULE)).toBe('allow');
     expect(byEvents('kms:GenerateDataKey', ruleArn('someone-elses-rule'))).toBe('implicit-deny');
     expect(byEvents('kms:GenerateDataKey', OUR_RULE, '444455556666')).toBe('implicit-deny');
     expect(byEvents('kms:PutKeyPolicy', OUR_RULE)).toBe('implicit-deny');
   });
-  test('administrators and the deployer administer it; no one else uses or changes it', () => {
+  test('administrators administer it; no one else uses or changes it, the deployer included', () => {
     expect(byRole(ADMIN, 'kms:PutKeyPolicy')).toBe('allow');
-    expect(byRole(DEPLOYER, 'kms:ScheduleKeyDeletion')).toBe('allow');
+    expect(byRole(DEPLOYER, 'kms:ScheduleKeyDeletion')).toBe('implicit-deny');
     expect(byRole(role('Developer'), 'kms:PutKeyPolicy')).toBe('implicit-deny');
     expect(byRole(role('Developer'), 'kms:Decrypt')).toBe('implicit-deny');
     expect(byRole(PUBLISHER, 'kms:GenerateDataKey')).toBe('implicit-deny');
@@ -381,17 +382,19 @@ describe("the topics' policies", () => {
     expect(asEvents(reminders, OUR_RULE)).not.toBe('allow');
   });
   test('alerts: EventBridge publishes for the alert rules only; no role does', () => {
-    for (const r of desired.alertRules) expect(asEvents(alerts, r.arn)).toBe('allow');
+    for (const r of desired.alertRules.filter((x) => x.target.topicId))
+      expect(asEvents(alerts, r.arn)).toBe('allow');
     expect(asEvents(alerts, ruleArn('someone-elses-rule'))).toBe('explicit-deny');
     expect(asRole(alerts, ADMIN, 'sns:Publish')).toBe('explicit-deny');
     expect(asRole(alerts, SCHEDULER, 'sns:Publish', identity('scheduler_role'))).toBe('explicit-deny');
   });
   test.each(MANAGE_TOPIC_ACTIONS)(
-    '%s on either topic: administrators and the deployer only, everyone else denied',
+    '%s: the reminders topic by administrators and the deployer, the alerts topic by administrators only',
     (action) => {
+      expect(asRole(reminders, DEPLOYER, action)).toBe('allow');
+      expect(asRole(alerts, DEPLOYER, action)).toBe('explicit-deny');
       for (const t of [reminders, alerts]) {
         expect(asRole(t, ADMIN, action)).toBe('allow');
-        expect(asRole(t, DEPLOYER, action)).toBe('allow');
         expect(asRole(t, role('Developer'), action)).toBe('explicit-deny');
         expect(asRole(t, SCHEDULER, action)).toBe('explicit-deny');
         expect(asRole(t, `arn:aws:iam::${ACCOUNT}:user/alice`, action)).toBe('explicit-deny');

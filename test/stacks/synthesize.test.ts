@@ -52,8 +52,13 @@ describe('buildApp', () => {
     ]),
   );
 
-  test('writes the platform stack and one stack per customer', () => {
-    assert.deepEqual(Object.keys(stacks).sort(), ['customer-acme-corp', 'customer-globex', 'platform']);
+  test('writes the custody and platform stacks and one stack per customer', () => {
+    assert.deepEqual(Object.keys(stacks).sort(), [
+      'custody',
+      'customer-acme-corp',
+      'customer-globex',
+      'platform',
+    ]);
   });
 
   test('no policy in any stack has a "*" action, and no Allow reads a secret on a "*" resource', () => {
@@ -78,9 +83,9 @@ describe('buildApp', () => {
     }
   });
 
-  test('customer stacks find the platform by name, never through its state', () => {
+  test('customer stacks and the platform stack find the custody stack by name, never through its state', () => {
     for (const [name, s] of Object.entries(stacks)) {
-      if (name === 'platform') continue;
+      if (name === 'custody') continue;
       assert.equal(s.data?.terraform_remote_state, undefined);
       assert.ok(!JSON.stringify(s).includes('aws_kms_key.'), `${name} references the platform's resources`);
     }

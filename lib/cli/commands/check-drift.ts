@@ -6,7 +6,7 @@ import { emitReport } from '../../reports/emit-report.js';
 import { awsClients } from '../../aws/clients.js';
 import { AwsSecretsManagerStore } from '../../secrets/aws-secrets-manager-store.js';
 import { printable } from '../../printable.js';
-import { checkAwsEnvironment } from '../../aws/environment.js';
+import { awsRegion, checkAwsEnvironment } from '../../aws/environment.js';
 import type { CommonOptions } from '../common-options.js';
 import { requirePlatform } from '../../records/require-platform.js';
 
@@ -29,7 +29,7 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
       `asc-keys: ${selection.invalid.size} record${selection.invalid.size === 1 ? ' has' : 's have'} lint errors and ${selection.invalid.size === 1 ? 'was' : 'were'} not compared; run "asc-keys lint"\n`,
     );
   }
-  const clients = awsClients();
+  const clients = awsClients(awsRegion(platform.region));
   const { findings, notes } = await checkDrift({
     platform,
     allRecords: project.records,

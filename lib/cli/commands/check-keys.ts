@@ -11,7 +11,8 @@ import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
 import { progressLine } from '../../reports/progress.js';
 import { printable } from '../../printable.js';
-import { checkAwsEnvironment } from '../../aws/environment.js';
+import { awsRegion, checkAwsEnvironment } from '../../aws/environment.js';
+import { secretsManagerClient } from '../../aws/clients.js';
 import { UsageError } from '../../errors.js';
 import type { CommonOptions } from '../common-options.js';
 import { requirePlatform } from '../../records/require-platform.js';
@@ -42,7 +43,7 @@ export async function checkKeysCommand(
       process.stderr.write(`asc-keys: warning: ${printable(w)}\n`);
   const stores = new Map<string, SecretStore>([
     ['file', new FileStore()],
-    ['aws-sm', new AwsSecretsManagerStore()],
+    ['aws-sm', new AwsSecretsManagerStore({ client: secretsManagerClient(awsRegion(platform.region, env)) })],
   ]);
   const onProgress = progressLine('checking keys');
   const results = await checkKeys(selection, {

@@ -15,6 +15,7 @@ import { APPLE_ID, EMAIL, ISSUER_ID, KEY_ID, SLUG } from '../../records/patterns
 import type { Contact } from '../../records/customer-record.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { secretsManagerClient } from '../../aws/clients.js';
+import { awsRegion } from '../../aws/environment.js';
 import type { CommonOptions } from '../common-options.js';
 import type { ImportResult } from '../../import/import-result.js';
 import { openSealedSource, SealedSourceRefusal, type OpenedSealedKey } from '../../sealing/sealed-source.js';
@@ -34,6 +35,8 @@ export interface ImportCliOptions extends CommonOptions {
   /** A sealed block (a file, or "-" for stdin): docs/sealed-hand-over.md. */
   readonly sealed?: string;
   readonly passwordStdin?: boolean;
+  /** Refused: a password on the command line lands in shell history and in ps. */
+  readonly password?: string | boolean;
   readonly verify: boolean;
   readonly displayName?: string;
   readonly bundleId?: string;
@@ -47,12 +50,14 @@ export async function importCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   let request = importRequest(options);
+  // A broken cdktf.json is reported by importKey with the other checks; the region is only a default.
+  const region = awsRegion(loadPlatform().platform?.region ?? '', env) || undefined;
   const password = passwordSource(options.passwordStdin === true);
   let readKey = (source: KeySourceSpec): Promise<KeyInput> =>
     source.kind === 'p8' ? readP8File(source.path) : readZipFile(source.path, { password });
   if (options.sealed !== undefined) {
     // The block names key and issuer, so it is opened before the request is complete.
-    const opened = await openSealed(options, options.sealed);
+    const opened = await openSealed(options, options.sealed, region);
     if ('refused' in opened) {
       const report = importReport(opened.refused);
       await emitReport(report, options);
@@ -66,7 +71,7 @@ export async function importCommand(
     const result = await importKey(request, {
       customersDir: options.customers,
       readKey,
-      secrets: new SecretWriter(secretsManagerClient()),
+      secrets: new SecretWriter(secretsManagerClient(region)),
       ascBaseUrl: options.ascBaseUrl ?? (env.ASC_API_BASE_URL || DEFAULT_ASC_BASE_URL),
       clock: systemClock,
       retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
@@ -80,11 +85,15 @@ export async function importCommand(
   }
 }
 
-/** Options well formed (CONTRACT 3.3), before any file is read: a bad one is exit 2. */
+/** Options well formed (docs/contract.md: import), before any file is read: a bad one is exit 2. */
 export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey): ImportRequest {
   const usage = (message: string): never => {
     throw new UsageError('USAGE', message);
   };
+  if (o.password !== undefined)
+    usage(
+      '--password is not an option: a password on the command line stays in the shell history and shows in ps. Pipe it in with --password-stdin (printf \'%s\' "$ZIP_PASSWORD" | asc-keys import … --password-stdin), or leave both out to be asked for it on the terminal, without echo',
+    );
   if (!SLUG.test(o.customer))
     usage(
       '--customer must be a slug: 1 to 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit',
@@ -138,6 +147,7 @@ export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey):
 async function openSealed(
   o: ImportCliOptions,
   path: string,
+  region: string | undefined,
 ): Promise<OpenedSealedKey | { refused: ImportResult }> {
   const platform = requirePlatform(loadPlatform());
   try {
@@ -149,7 +159,7 @@ async function openSealed(
         ...(o.issuerId !== undefined && { issuerId: o.issuerId }),
         ...(o.individual === true && { individual: true }),
       },
-      new SealingKeySecret(secretsManagerClient(), platform.namePrefix),
+      new SealingKeySecret(secretsManagerClient(region), platform.namePrefix),
     );
   } catch (err) {
     if (!(err instanceof SealedSourceRefusal)) throw err;
@@ -171,7 +181,7 @@ async function openSealed(
 }
 
 /** "Jane Doe <jane@acme.example>", or a bare address. */
-function parseContact(text: string): Contact {
+export function parseContact(text: string): Contact {
   const m = /^\s*(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(text);
   const email = m?.[2] ?? m?.[3];
   if (!m || !email || !EMAIL.test(email))

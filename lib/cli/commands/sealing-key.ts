@@ -1,4 +1,5 @@
 import { secretsManagerClient } from '../../aws/clients.js';
+import { awsRegion } from '../../aws/environment.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { writePublicKeyFile } from '../../sealing/public-key-file.js';
 import { SealingKeySecret } from '../../sealing/sealing-key-secret.js';
@@ -19,11 +20,14 @@ export interface SealingKeyCreateOptions {
  */
 export async function sealingKeyCreate(
   options: SealingKeyCreateOptions,
-  client: SecretsManagerClient = secretsManagerClient(),
+  client?: SecretsManagerClient,
   now: Date = new Date(),
 ): Promise<number> {
   const platform = requirePlatform(loadPlatform());
-  const secret = new SealingKeySecret(client, platform.namePrefix);
+  const secret = new SealingKeySecret(
+    client ?? secretsManagerClient(awsRegion(platform.region)),
+    platform.namePrefix,
+  );
   const before = await secret.read();
   const key = await generateSealingKey(now);
   const keys = [key, ...(before?.keys ?? [])];

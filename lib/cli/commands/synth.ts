@@ -8,6 +8,7 @@ import { findingLine, lintReport } from '../../reports/findings-report.js';
 import { printable } from '../../printable.js';
 import type { CommonOptions } from '../common-options.js';
 import { removeStaleStacks, stacksWrittenBefore } from './stale-stacks.js';
+import { CUSTODY_STACK, stackZone } from '../../model/trust-zones.js';
 
 export interface SynthOptions extends CommonOptions {
   /** @default "cdktf.out" */
@@ -26,7 +27,8 @@ export async function synth(options: SynthOptions): Promise<number> {
     ...(only ? { onlyFiles: recordFilesOf(only) } : {}),
   });
   const linted = lintReport(project.findings, project.files, project.records);
-  if (linted.exitCode !== 0 || !project.platform) {
+  const platform = project.platform;
+  if (linted.exitCode !== 0 || !platform) {
     await emitReport({ ...linted, command: 'synth' }, options);
     return 1;
   }
@@ -48,14 +50,21 @@ export async function synth(options: SynthOptions): Promise<number> {
       `asc-keys: warning: kept ${printable(dir)}: its stack is gone, but it holds files synth did not write (Terraform state?); remove it yourself once that stack is destroyed\n`,
     );
   const customers = project.records.length;
+  // A selected customer without a record: its stack is empty, and applying it destroys the key.
+  const withRecord = new Set(project.records.map((r) => `customer-${r.customer}`));
+  const removed = only ? stacks.filter((s) => s.startsWith('customer-') && !withRecord.has(s)) : [];
+  const removedLines = removed.map(
+    (s) =>
+      `${s} has no record: it is synthesized empty, so applying it destroys the customer's reminders and secret (deleted with a recovery window of ${platform.secretRecoveryWindowDays} days)`,
+  );
   const summary = only
     ? `Synthesized ${stacks.length} of the stacks (${stacks.join(', ')}) into ${printable(join(options.out, 'stacks'))}`
-    : `Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} (platform and ${customers} customer${customers === 1 ? '' : 's'}) into ${printable(join(options.out, 'stacks'))}`;
+    : `Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} (${CUSTODY_STACK}, which only administrators apply; platform and ${customers} customer${customers === 1 ? '' : 's'}) into ${printable(join(options.out, 'stacks'))}`;
   await emitReport(
     {
       ...linted,
       command: 'synth',
-      text: [...project.findings.map(findingLine), summary].join('\n'),
+      text: [...project.findings.map(findingLine), summary, ...removedLines].join('\n'),
       json: {
         summary: {
           stacks: stacks.length,
@@ -63,10 +72,15 @@ export async function synth(options: SynthOptions): Promise<number> {
           warnings: project.findings.length,
         },
         outdir: options.out,
-        stacks: stacks.map((name) => ({ name, path: join(options.out, 'stacks', name, 'cdk.tf.json') })),
+        stacks: stacks.map((name) => ({
+          name,
+          zone: stackZone(name),
+          path: join(options.out, 'stacks', name, 'cdk.tf.json'),
+        })),
         findings: (linted.json as { findings: unknown[] }).findings,
+        removed,
       },
-      markdown: summary,
+      markdown: [summary, ...removedLines].join('\n\n'),
     },
     options,
   );
