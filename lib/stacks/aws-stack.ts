@@ -3,6 +3,9 @@ import type { Construct } from 'constructs';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 
+/** The AWS provider versions the stacks accept. */
+export const AWS_PROVIDER_VERSIONS = '>= 5.100.0, < 7.0.0';
+
 /**
  * A stack in the platform's account and region, with its own state: local by default, or one
  * S3 object per stack (with a lock file) when the platform names a state bucket.
@@ -12,6 +15,9 @@ export class AwsStack extends TerraformStack {
     super(scope, name);
     // allowed_account_ids stops an apply with credentials for the wrong account.
     new AwsProvider(this, 'aws', { region: platform.region, allowedAccountIds: [platform.accountId] });
+    // The provider bindings are generated for 6.x, and the stacks use only what 5.100.0 knows
+    // too (a test checks every attribute against its schema): either major version applies them.
+    this.addOverride('terraform.required_providers.aws.version', AWS_PROVIDER_VERSIONS);
     const backend = platform.stateBackend;
     // Import blocks (the customer stacks adopt the secret that import created) need 1.5; the
     // S3 backend's lock file needs 1.10.

@@ -9,7 +9,9 @@ import { platformContext } from '../../lib/model/platform-context.js';
 import { loadProject } from '../../lib/records/load-project.js';
 import { runTerraform } from '../../lib/ci/terraform-process.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients, storeImportedSecret } from '../support/apply-desired-state.js';
+import { motoClients, storeAsImport } from '../support/apply-desired-state.js';
+import { fastlaneValue } from '../support/key-fixtures.js';
+import { generateTestKey } from '../support/keys.js';
 import { startMoto } from '../support/moto.js';
 import { REPO } from '../support/project.js';
 import { prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
@@ -106,8 +108,15 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
     // Every customer's key stored, as asc-keys import does before the record is merged.
     const clients = motoClients(moto);
     const ctx = platformContext(loaded.platform!);
-    for (const r of loaded.records)
-      await storeImportedSecret(clients, customerDesiredState(r, ctx, now).secret!, undefined);
+    const key = await generateTestKey();
+    for (const [i, r] of loaded.records.entries()) {
+      const c = generatedCustomer(i);
+      await storeAsImport(
+        clients,
+        customerDesiredState(r, ctx, now).secret!,
+        fastlaneValue(key, { keyId: c.keyId, issuerId: c.issuerId }),
+      );
+    }
 
     const slugs = loaded.records.map((r) => r.customer);
     const deployed = slugs.slice(0, options.customers);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadProject } from '../../lib/records/load-project.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients, storeImportedSecret } from '../support/apply-desired-state.js';
+import { motoClients, storeAsImport } from '../support/apply-desired-state.js';
 import { fastlaneValue } from '../support/key-fixtures.js';
 import { generateTestKey } from '../support/keys.js';
 import { startMoto } from '../support/moto.js';
@@ -39,7 +39,7 @@ export async function planBenchmark(count = 4): Promise<string[]> {
     const ctx = platformContext(loaded.platform!);
     for (const [i, r] of loaded.records.entries()) {
       const c = generatedCustomer(i);
-      await storeImportedSecret(
+      await storeAsImport(
         clients,
         customerDesiredState(r, ctx, now).secret!,
         fastlaneValue(key, { keyId: c.keyId, issuerId: c.issuerId }),

@@ -15,7 +15,14 @@ import { PLATFORM, record } from '../support/records.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
 import { labelled, valueOf, versionsOf, writeP8 } from '../import/import-harness.js';
 import { keyNeedles } from '../import/plaintext-watch.js';
-import { TerraformOnMoto } from '../import/terraform-moto.js';
+import {
+  applyPlan,
+  init,
+  planChanges,
+  prepareTerraform,
+  type PlannedChange,
+  type TerraformEnv,
+} from '../support/terraform.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 /** Plans and applies start the 700 MB AWS provider several times; on a busy two-core machine that takes minutes. */
@@ -63,6 +70,7 @@ describe('with real Terraform against moto: one import, one pull request, one ap
   let clients: MotoClients;
   let project: TempProject;
   let files: string;
+  let tf: TerraformEnv;
   const keys: TestKey[] = [];
 
   beforeAll(async () => {
@@ -70,6 +78,7 @@ describe('with real Terraform against moto: one import, one pull request, one ap
     clients = motoClients(moto);
     project = tempProject({});
     files = mkdtempSync(join(tmpdir(), 'asc-keys-inbox-'));
+    tf = await prepareTerraform(mkdtempSync(join(tmpdir(), 'asc-keys-adopt-tf-')), moto.url);
     const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
     await applyPlatform(clients, platformDesiredState(platform));
   });
@@ -99,16 +108,13 @@ describe('with real Terraform against moto: one import, one pull request, one ap
     return key;
   }
 
-  async function synthAndPlan(): Promise<{
-    tf: TerraformOnMoto;
-    plan: Awaited<ReturnType<TerraformOnMoto['plan']>>;
-  }> {
-    const out = join(project.dir, 'cdktf.out');
-    const s = await cli(['synth', '--out', out]);
+  const stack = (): string => join(project.dir, 'cdktf.out', 'stacks', 'customer-newco');
+
+  async function synthAndPlan(): Promise<PlannedChange[]> {
+    const s = await cli(['synth', '--out', join(project.dir, 'cdktf.out')]);
     expect(s.code, s.stdout + s.stderr).toBe(0);
-    const tf = new TerraformOnMoto(join(out, 'stacks', 'customer-newco'), moto.url);
-    await tf.tf('init', '-input=false');
-    return { tf, plan: await tf.plan() };
+    await init(tf, stack(), 'customer-newco');
+    return planChanges(tf, stack());
   }
 
   test(
@@ -117,7 +123,7 @@ describe('with real Terraform against moto: one import, one pull request, one ap
       const key = await importKey('NEWCO00001');
       const versions = await versionsOf(clients.secretsManager, 'asc-keys/newco');
 
-      const { tf, plan } = await synthAndPlan();
+      const plan = await synthAndPlan();
       const secret = plan.find((c) => c.address === 'aws_secretsmanager_secret.key')!;
       expect(secret.importing).toBe(true);
       // An in-place update of attributes that live only in the state (recovery window), never a replacement.
@@ -134,11 +140,11 @@ describe('with real Terraform against moto: one import, one pull request, one ap
         'aws_scheduler_schedule.reminder_7d',
         'aws_secretsmanager_secret_policy.key_policy',
       ]);
-      await tf.tf('apply', '-input=false', 'plan.bin');
+      await applyPlan(tf, stack());
 
       expect(await versionsOf(clients.secretsManager, 'asc-keys/newco')).toEqual(versions);
       expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(key.pem);
-      expect((await tf.plan()).every((c) => c.actions.join() === 'no-op')).toBe(true);
+      expect((await planChanges(tf, stack())).every((c) => c.actions.join() === 'no-op')).toBe(true);
 
       const drift = await cli(['check', 'drift', '--customer', 'newco', '--format', 'json']);
       expect(JSON.parse(drift.stdout).findings).toEqual([]);
@@ -156,11 +162,11 @@ describe('with real Terraform against moto: one import, one pull request, one ap
       expect(after).toHaveLength(2);
       expect(after).not.toEqual(before);
 
-      const { tf, plan } = await synthAndPlan();
+      const plan = await synthAndPlan();
       const secret = plan.find((c) => c.address === 'aws_secretsmanager_secret.key')!;
       expect(secret).toMatchObject({ actions: ['update'], importing: false });
       expect(plan.flatMap((c) => c.actions)).not.toContain('delete');
-      await tf.tf('apply', '-input=false', 'plan.bin');
+      await applyPlan(tf, stack());
       expect(labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'))).toEqual(after);
       expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(fresh.pem);
 
@@ -171,7 +177,7 @@ describe('with real Terraform against moto: one import, one pull request, one ap
   );
 
   test('no key material in the Terraform state or the synthesized stacks', () => {
-    const state = readFileSync(join(project.dir, 'terraform.customer-newco.tfstate'), 'utf8');
+    const state = readFileSync(join(tf.stateDir, 'customer-newco.tfstate'), 'utf8');
     const stack = readFileSync(
       join(project.dir, 'cdktf.out', 'stacks', 'customer-newco', 'cdk.tf.json'),
       'utf8',

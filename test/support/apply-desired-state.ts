@@ -12,17 +12,15 @@ import {
   CreateScheduleGroupCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import {
-  CreateSecretCommand,
-  PutResourcePolicyCommand,
-  SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { PutResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import {
   CreateTopicCommand,
   SetTopicAttributesCommand,
   SNSClient,
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
+import { SecretWriter } from '../../lib/import/secret-writer.js';
+import { versionToken } from '../../lib/import/secret-value.js';
 import type { CustomerDesiredState } from '../../lib/model/customer-desired.js';
 import type {
   DesiredKmsKey,
@@ -163,34 +161,30 @@ export async function applySchedule(clients: MotoClients, r: DesiredSchedule): P
 }
 
 /**
- * The key secret as `asc-keys import` creates it, before its customer stack exists: the model's
- * name, description, KMS key and tags, and `value`. Returns the secret's ARN.
+ * The key secret as `asc-keys import` stores it before its customer stack exists, through
+ * import's own SecretWriter: the model's name, description, KMS key and tags, and `value` as
+ * its first version. Returns the secret's ARN.
  */
-export async function storeImportedSecret(
+export async function storeAsImport(
   clients: Pick<MotoClients, 'secretsManager'>,
   s: DesiredSecret,
-  value: string | undefined,
+  value: string,
 ): Promise<string> {
-  const created = await clients.secretsManager.send(
-    new CreateSecretCommand({
-      Name: s.name,
-      Description: s.description,
-      KmsKeyId: s.kmsKeyId,
-      Tags: tagList(s.tags),
-      ...(value !== undefined && { SecretString: value }),
-    }),
-  );
-  return created.ARN!;
+  const writer = new SecretWriter(clients.secretsManager);
+  await writer.create(s, value, versionToken(s.name, value));
+  const stored = await writer.describe(s.name);
+  if (!stored.exists) throw new Error(`${s.name} was not stored`);
+  return stored.arn;
 }
 
 /** One customer stack; `value` as import stores it. Returns the secret's ARN. */
 export async function applyCustomer(
   clients: MotoClients,
   desired: CustomerDesiredState,
-  value: string | undefined,
+  value: string,
 ): Promise<string> {
   const s = desired.secret!;
-  const arn = await storeImportedSecret(clients, s, value);
+  const arn = await storeAsImport(clients, s, value);
   await clients.secretsManager.send(
     new PutResourcePolicyCommand({
       SecretId: arn,

@@ -9,6 +9,7 @@ import { assertProject } from './project-guard.js';
  * point every endpoint at moto through an `override.tf.json` beside each synthesized stack.
  */
 export const MIRROR = '/opt/tf-plugins';
+/** The AWS provider in the mirror: the tests' only one (docs/testing.md says why not 6.x). */
 export const TEST_PROVIDER_VERSION = '5.100.0';
 
 /** Every service the stacks use, and STS and IAM, which the provider asks for the account ID. */
@@ -84,14 +85,14 @@ export async function prepareTerraform(workDir: string, motoUrl: string): Promis
 }
 
 /**
- * The test's override beside a synthesized stack: the mirror's provider version, every
- * endpoint at moto, test credentials, and local state in the test's directory. Terraform
- * merges override files over the stack's own JSON.
+ * The test's override beside a synthesized stack: every endpoint at moto, test credentials,
+ * and local state in the test's directory. Terraform merges override files over the stack's
+ * own JSON. The provider version is the stack's own constraint, which the mirror's 5.100.0
+ * must satisfy (the only version the CLI configuration can install).
  */
 export function writeOverride(tf: TerraformEnv, stackDir: string, stackName: string): void {
   const override = {
     terraform: {
-      required_providers: { aws: { source: 'hashicorp/aws', version: TEST_PROVIDER_VERSION } },
       backend: { local: { path: join(tf.stateDir, `${stackName}.tfstate`) } },
     },
     provider: {
@@ -152,8 +153,7 @@ function ok(what: string, dir: string, r: TerraformResult): TerraformResult {
 
 /** init (provider from the mirror, local backend), then apply. */
 export async function initAndApply(tf: TerraformEnv, stackDir: string, stackName: string): Promise<void> {
-  writeOverride(tf, stackDir, stackName);
-  ok('init', stackDir, await terraform(tf, stackDir, ['init', '-input=false']));
+  await init(tf, stackDir, stackName);
   await apply(tf, stackDir);
 }
 
@@ -166,4 +166,83 @@ export async function plan(tf: TerraformEnv, stackDir: string): Promise<Terrafor
   const r = await terraform(tf, stackDir, ['plan', '-detailed-exitcode', '-input=false']);
   if (r.code !== 0 && r.code !== 2) ok('plan', stackDir, r);
   return r;
+}
+
+/** One resource's planned change, from `terraform show -json` of a saved plan. */
+export interface PlannedChange {
+  readonly address: string;
+  readonly actions: string[];
+  /** Whether the change adopts an existing object (an import block). */
+  readonly importing: boolean;
+}
+
+/** `plan -out=plan.bin`, then the planned change of each resource; `applyPlan` applies that very plan. */
+export async function planChanges(tf: TerraformEnv, stackDir: string): Promise<PlannedChange[]> {
+  ok('plan', stackDir, await terraform(tf, stackDir, ['plan', '-input=false', '-out=plan.bin']));
+  const shown = ok('show', stackDir, await terraform(tf, stackDir, ['show', '-json', 'plan.bin']));
+  const parsed = JSON.parse(shown.stdout) as {
+    resource_changes?: { address: string; change: { actions: string[]; importing?: unknown } }[];
+  };
+  return (parsed.resource_changes ?? []).map((c) => ({
+    address: c.address,
+    actions: c.change.actions,
+    importing: c.change.importing !== undefined,
+  }));
+}
+
+export async function applyPlan(tf: TerraformEnv, stackDir: string): Promise<void> {
+  ok('apply', stackDir, await terraform(tf, stackDir, ['apply', '-input=false', 'plan.bin']));
+}
+
+/** `init` alone (provider from the mirror, local backend), for a test that plans before it applies. */
+export async function init(tf: TerraformEnv, stackDir: string, stackName: string): Promise<void> {
+  writeOverride(tf, stackDir, stackName);
+  ok('init', stackDir, await terraform(tf, stackDir, ['init', '-input=false']));
+}
+
+/** What `terraform providers schema -json` says of one block: its attributes and nested blocks. */
+export interface SchemaBlock {
+  readonly attributes?: Record<string, { optional?: boolean; required?: boolean; computed?: boolean }>;
+  readonly block_types?: Record<string, { block: SchemaBlock }>;
+}
+
+export interface AwsProviderSchema {
+  readonly provider: SchemaBlock;
+  readonly resources: Record<string, SchemaBlock>;
+  readonly data: Record<string, SchemaBlock>;
+}
+
+/** The schema of the mirror's AWS provider, from `terraform providers schema -json` in a scratch configuration. */
+export async function awsProviderSchema(tf: TerraformEnv, workDir: string): Promise<AwsProviderSchema> {
+  mkdirSync(workDir, { recursive: true });
+  writeFileSync(
+    join(workDir, 'main.tf.json'),
+    JSON.stringify({
+      terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: TEST_PROVIDER_VERSION } } },
+    }),
+  );
+  ok('init', workDir, await terraform(tf, workDir, ['init', '-input=false', '-backend=false']));
+  const shown = ok(
+    'providers schema',
+    workDir,
+    await terraform(tf, workDir, ['providers', 'schema', '-json']),
+  );
+  const schemas = JSON.parse(shown.stdout) as {
+    provider_schemas: Record<
+      string,
+      {
+        provider: { block: SchemaBlock };
+        resource_schemas: Record<string, { block: SchemaBlock }>;
+        data_source_schemas: Record<string, { block: SchemaBlock }>;
+      }
+    >;
+  };
+  const aws = schemas.provider_schemas['registry.terraform.io/hashicorp/aws']!;
+  const blocks = (m: Record<string, { block: SchemaBlock }>): Record<string, SchemaBlock> =>
+    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v.block]));
+  return {
+    provider: aws.provider.block,
+    resources: blocks(aws.resource_schemas),
+    data: blocks(aws.data_source_schemas),
+  };
 }

@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { GetRoleCommand, GetRolePolicyCommand, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, GetKeyPolicyCommand, GetKeyRotationStatusCommand } from '@aws-sdk/client-kms';
-import { UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
+import { ListSchedulesCommand, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import {
   PutResourcePolicyCommand,
   PutSecretValueCommand,
@@ -26,7 +26,7 @@ import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
 import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients, storeImportedSecret, type MotoClients } from '../support/apply-desired-state.js';
+import { motoClients, storeAsImport, type MotoClients } from '../support/apply-desired-state.js';
 import { fastlaneValue } from '../support/key-fixtures.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
@@ -186,6 +186,8 @@ interface ReadBack {
   readonly applied: unknown;
 }
 let readBack: ReadBack[];
+/** The names of the reminder schedules in moto after the apply, by customer (the model's names). */
+let appliedReminders: Map<string, string[]>;
 
 /** IAM returns documents URL-encoded. */
 const document = (text: string | undefined): unknown =>
@@ -272,6 +274,30 @@ const sortedJson = (v: unknown): string =>
       : x,
   );
 
+/** Every schedule in the reminders' group, read back from moto: each customer's, and none besides. */
+async function readAppliedReminders(): Promise<Map<string, string[]>> {
+  const desired = records.map((r) => customerDesiredState(r, PLATFORM, NOW));
+  const group = desired[0]!.reminders[0]!.groupName;
+  const names: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await clients.scheduler.send(new ListSchedulesCommand({ GroupName: group, NextToken }));
+    names.push(...(page.Schedules ?? []).map((x) => x.Name!));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  const byCustomer = new Map<string, string[]>();
+  for (const d of desired) {
+    const own = new Set(d.reminders.map((r) => r.name));
+    byCustomer.set(d.customer, names.filter((n) => own.has(n)).sort());
+  }
+  const known = new Set(desired.flatMap((d) => d.reminders.map((r) => r.name)));
+  byCustomer.set(
+    '(no record)',
+    names.filter((n) => !known.has(n)),
+  );
+  return byCustomer;
+}
+
 async function drift(): Promise<DriftFinding[]> {
   const result = await checkDrift({
     platform: PLATFORM,
@@ -319,7 +345,7 @@ describe('the stacks, applied with real Terraform to moto', () => {
     // Onboarding: asc-keys import creates each secret with its value (the model's metadata);
     // the customer stack adopts it through its import block.
     for (const r of records)
-      await storeImportedSecret(
+      await storeAsImport(
         clients,
         customerDesiredState(r, PLATFORM, NOW).secret!,
         fastlaneValue(keys.get(r.customer)!, { keyId: r.keyId, issuerId: r.issuerId! }),
@@ -334,6 +360,7 @@ describe('the stacks, applied with real Terraform to moto', () => {
     );
     before = await drift();
     readBack = await readApplied();
+    appliedReminders = await readAppliedReminders();
     for (const c of CASES) await c.mutate();
     await PLATFORM_CHANGE.mutate();
     findings = await drift();
@@ -372,21 +399,19 @@ describe('the stacks, applied with real Terraform to moto', () => {
   });
 
   test('the overdue customer has the weekly reminder; one added late has its remaining ones', () => {
-    // Read back from what Terraform applied.
-    expect(
-      customerDesiredState(
-        records.find((r) => r.customer === 'globex')!,
+    // What the model asks for, and the schedules moto holds after Terraform's apply: the same.
+    const modelled = (customer: string): { ids: string[]; names: string[] } => {
+      const d = customerDesiredState(
+        records.find((r) => r.customer === customer)!,
         PLATFORM,
         NOW,
-      ).reminders.map((r) => r.id),
-    ).toEqual(['reminder_weekly']);
-    expect(
-      customerDesiredState(
-        records.find((r) => r.customer === 'initech')!,
-        PLATFORM,
-        NOW,
-      ).reminders.map((r) => r.id),
-    ).toEqual(['reminder_7d', 'reminder_0d']);
+      );
+      return { ids: d.reminders.map((r) => r.id), names: d.reminders.map((r) => r.name).sort() };
+    };
+    expect(modelled('globex').ids).toEqual(['reminder_weekly']);
+    expect(modelled('initech').ids).toEqual(['reminder_7d', 'reminder_0d']);
+    for (const r of records) expect(appliedReminders.get(r.customer)).toEqual(modelled(r.customer).names);
+    expect(appliedReminders.get('(no record)')).toEqual([]);
   });
 
   describe.each(CASES)('$change ($customer)', (c) => {

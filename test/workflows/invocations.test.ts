@@ -103,7 +103,7 @@ describe('asc-keys invocations in the workflows', () => {
       .map((w) => w.text)
       .join('\n');
     const entries = [...new Set([...texts.matchAll(/node (dist\/lib\/ci\/[\w-]+)\.js/g)].map((m) => m[1]!))];
-    expect(entries).toEqual(['dist/lib/ci/deploy-cli']);
+    expect(entries).toEqual(['dist/lib/ci/deploy-cli', 'dist/lib/ci/suite-needed-cli']);
     for (const e of entries) expect(existsSync(join(REPO, `${e.replace(/^dist\//, '')}.ts`)), e).toBe(true);
     const imported = [...texts.matchAll(/dist\/(lib\/ci\/[\w-]+)\.js`\);\s*await (\w+)\(/g)];
     expect(imported.map((m) => [m[1], m[2]])).toEqual([['lib/ci/tracking-issue-action', 'fromWorkflow']]);
