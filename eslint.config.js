@@ -9,10 +9,11 @@ import tseslint from 'typescript-eslint';
  *   cli, ci         the commands and the CI scripts: parse options, print, exit
  *   import          intake: proves a key with Apple and stores it
  *   reports         text, JSON, Markdown and JUnit of what the checks found
- *   stacks, checks, sealing
+ *   stacks, checks, sealing, requests
  *                   the desired state as Terraform (the only cdktf user), compared with live
- *                   AWS and Apple, and the sealed hand-over
- *   model           the desired state: every name, policy, tag and resource, as plain data
+ *                   AWS and Apple, the sealed hand-over, and key requests to customers
+ *   model, github   the desired state: every name, policy, tag and resource, as plain data;
+ *                   the GitHub API (issues, repository settings)
  *   records         the customer records and the platform configuration, read and validated
  *   secrets         secret references, stores and key material
  *   aws, apple      the outside services: AWS SDK clients, reads and errors; the App Store
@@ -26,8 +27,8 @@ export const LAYERS = [
   ['aws', 'apple'],
   ['secrets'],
   ['records'],
-  ['model'],
-  ['stacks', 'checks', 'sealing'],
+  ['model', 'github'],
+  ['stacks', 'checks', 'sealing', 'requests'],
   ['reports'],
   ['import'],
   ['cli', 'ci'],

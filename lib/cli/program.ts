@@ -5,6 +5,7 @@ import { DEFAULT_CONCURRENCY } from '../checks/default-concurrency.js';
 import { UsageError } from '../errors.js';
 import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
+import type { FollowUpCliOptions } from './commands/follow-up.js';
 import type { RequestCliOptions } from './commands/request.js';
 import { importCommandOptions } from './commands/import-options.js';
 import { nonEmpty, withCommonOptions, type CommonOptions } from './common-options.js';
@@ -104,6 +105,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     setExitCode(await importCommand(o));
   });
 
+  program
+    .command('scp')
+    .description(
+      'the service control policy that keeps everyone but the administrators from what guards the keys',
+    )
+    .option('--out <file>', 'write it to this file instead of stdout')
+    .action(async (o: { out?: string }) => {
+      const { scp } = await import('./commands/scp.js');
+      setExitCode(scp(o));
+    });
+
   withCommonOptions(
     program.command('affected').description('the stacks a change touches, for pull-request CI'),
   )
@@ -136,6 +148,17 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (o: RequestCliOptions) => {
       const { requestCommand } = await import('./commands/request.js');
       setExitCode(await requestCommand(o));
+    });
+
+  withCommonOptions(
+    program
+      .command('follow-up')
+      .description('nightly: open requests for keys that fall due, remind, and prove old keys revoked'),
+  )
+    .option('--asc-base-url <url>', 'App Store Connect API base URL (wins over ASC_API_BASE_URL)', nonEmpty)
+    .action(async (o: FollowUpCliOptions) => {
+      const { followUpCommand } = await import('./commands/follow-up.js');
+      setExitCode(await followUpCommand(o));
     });
 
   registerSealingCommands(program, setExitCode);

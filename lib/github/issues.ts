@@ -7,6 +7,7 @@ export interface Repo {
 
 export interface Issue {
   readonly number: number;
+  readonly open: boolean;
   readonly title: string;
   readonly body: string;
   readonly url: string;
@@ -31,9 +32,13 @@ export class Issues {
 
   /** Every open issue with the label (pull requests, which GitHub lists too, left out), oldest first. */
   async listOpen(label: string): Promise<Issue[]> {
+    return this.list(label, 'open');
+  }
+
+  async list(label: string, state: 'open' | 'closed' | 'all'): Promise<Issue[]> {
     const found = await this.client.paginate(this.client.rest.issues.listForRepo, {
       ...this.repo,
-      state: 'open',
+      state,
       labels: label,
       sort: 'created',
       direction: 'asc',
@@ -109,6 +114,7 @@ export class Issues {
 }
 
 function toIssue(i: {
+  state?: string;
   number: number;
   title: string;
   body?: string | null;
@@ -117,6 +123,7 @@ function toIssue(i: {
 }): Issue {
   return {
     number: i.number,
+    open: i.state !== 'closed',
     title: i.title,
     body: i.body ?? '',
     url: i.html_url,

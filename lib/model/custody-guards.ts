@@ -1,6 +1,6 @@
 import { alertRules, CLOUDTRAIL_CHANGES } from './alert-rules.js';
 import type { PlatformContext } from './platform-context.js';
-import type { PolicyStatement } from './policy-document.js';
+import { policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
 import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
 import { sealingSecretArnPattern } from './sealing-key.js';
 import { MANAGE_SECRET_ACTIONS, WRITE_VALUE_ACTIONS } from './secret-policy.js';
@@ -142,6 +142,13 @@ export function custodyGuards(ctx: PlatformContext): CustodyGuard[] {
       why: 'the sealing key opens every sealed block; replacing it would collect the next ones',
     },
     {
+      sid: 'OnlyImportAndTerraformCreateKeySecrets',
+      actions: ['secretsmanager:CreateSecret'],
+      resources: [names.secretArnPattern],
+      except: distinct([...importerArns(ctx), ...deployerArns(ctx)]),
+      why: "a secret made in advance under the next customer's name, with a key or replica of its maker's choosing, would receive that customer's key",
+    },
+    {
       sid: 'OnlyTheImporterWritesValues',
       actions: ['secretsmanager:PutSecretValue'],
       resources: [names.secretArnPattern],
@@ -200,4 +207,12 @@ export function custodyScpStatements(ctx: PlatformContext): PolicyStatement[] {
       ...(allowed.length ? { Condition: { ArnNotLike: { 'aws:PrincipalArn': allowed } } } : {}),
     };
   });
+}
+
+/** AWS Organizations' limit on a service control policy's size, in characters. */
+export const SCP_MAX_CHARACTERS = 5120;
+
+/** The service control policy document of the custody denies. */
+export function custodyScp(ctx: PlatformContext): PolicyDocument {
+  return policy(...custodyScpStatements(ctx));
 }

@@ -136,6 +136,8 @@ async function followUp(
   }
   const state = await probe(record, oldKeyId);
   if (state === 'revoked') {
+    const done = { ...current, revokedOn: day };
+    await issues.updateBody(issue.number, requestBody(context, inputOf(record, done), done));
     await issues.close(
       issue.number,
       `Done: on ${day} Apple rejected the old key ${oldKeyId} (401 to a token it signed): it is revoked. The key in use is ${record.keyId}.`,

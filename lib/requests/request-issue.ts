@@ -18,6 +18,8 @@ export interface RequestMeta {
   readonly mergedOn?: string;
   /** The first night the secret's previous version was the old key (the rotation was deployed). */
   readonly deployedOn?: string;
+  /** The night Apple rejected the old key: the rotation is done. */
+  readonly revokedOn?: string;
 }
 
 export function parseRequestMeta(body: string): RequestMeta | undefined {

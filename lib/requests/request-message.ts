@@ -90,8 +90,8 @@ export function requestMessage(input: RequestMessageInput): CustomerMessage {
     'What to do (about ten minutes; you need the Account Holder or Admin role in App Store Connect):',
     '',
     `1. In App Store Connect, go to ${ASC_KEYS_PLACE} and click Generate API Key (or the + button).`,
-    `2. Name the key, for example "${company} publishing", and under Access choose the role App Manager. App Manager is all we need: please do not choose Admin.`,
-    '3. Click Generate, then Download API Key. You get a file named AuthKey_ followed by the new Key ID and .p8, for example AuthKey_2X9R4HXF34.p8. Apple lets you download it only once, so keep it until we confirm.',
+    `2. Name the key, for example "${company}", and under Access choose the role App Manager. App Manager is all we need: please do not choose Admin.`,
+    '3. Click Generate, then Download API Key. You get a file named AuthKey_ followed by the new Key ID and .p8, for example AuthKey_ABCDE12345.p8. Apple lets you download it only once.',
     `4. ${page}`,
     '5. Drop the .p8 file onto the page, enter your Issuer ID (shown above the list of keys in App Store Connect), and click Seal the key.',
     '6. Click Copy the block and paste the whole block, from its BEGIN line to its END line, into your reply to this message. Nothing else is needed: no password, no zip file, and please never send the .p8 file itself.',
@@ -101,9 +101,9 @@ export function requestMessage(input: RequestMessageInput): CustomerMessage {
     `- We check the new key with Apple and set it up for publishing. If anything is wrong with it, we write to you and say what to do.`,
     ...(input.reason === 'rotation'
       ? [
-          `- Keep your current key${subject.currentKeyId ? ` (Key ID ${subject.currentKeyId})` : ''} active until we write that the new one is in use. Then we ask you to revoke the old key in App Store Connect; until it is revoked we remind you.`,
+          `- Please keep your current key${subject.currentKeyId ? ` (Key ID ${subject.currentKeyId})` : ''} active: we publish with it until the new one is set up. Do not revoke it before we ask you to. Once we publish with the new key, we check whether the old one still works, and if it does, we ask you to revoke it.`,
         ]
-      : ['- We write to you once your app is set up with the new key.']),
+      : []),
     '',
     'If you have questions, reply to this message.',
     '',
@@ -154,7 +154,7 @@ export function revokeMessage(input: {
       `Your previous key (Key ID ${input.oldKeyId}) still works at Apple. We no longer use it, and a key that nobody uses but that still works is a risk if it was ever exposed. Please revoke it:`,
       '',
       `1. In App Store Connect, go to ${ASC_KEYS_PLACE}.`,
-      `2. In the list of active keys, find the key with the Key ID ${input.oldKeyId}, and click Revoke next to it (it shows when you move the pointer over the row).`,
+      `2. In the list of active keys, find the key with the Key ID ${input.oldKeyId}, and click Revoke next to it (it may only show when you point at the row).`,
       '3. Confirm with Revoke.',
       '',
       'Revoke only that key: the new one is the key we publish with. We check every night; once the old key no longer works, this request is done and we will not remind you again.',

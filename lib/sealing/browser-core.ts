@@ -253,7 +253,8 @@ export async function sealKey(
     v: 1,
     ...(ids.customer ? { customer: ids.customer } : {}),
     keyId: key.keyId,
-    ...(ids.issuerId ? { issuerId: ids.issuerId } : { individual: true }),
+    // Apple writes Issuer IDs in lower case; one typed in upper case is the same ID.
+    ...(ids.issuerId ? { issuerId: ids.issuerId.toLowerCase() } : { individual: true }),
     fingerprint: key.fingerprint,
     key: key.pem,
   };

@@ -69,7 +69,13 @@ export async function openSealedSource(
     const payload = await openSealedBlock(text, ring);
     checkSealedExpectations(payload, flags);
     const key = await parseKeyValue(payload.pem);
-    if (isKeyProblem(key) || (await publicKeyThumbprint(key.publicJwk)) !== payload.fingerprint)
+    // The page seals only P-256 keys: another kind inside means the block was not made by it.
+    if (isKeyProblem(key))
+      throw new SealingError(
+        'SEALED_PAYLOAD_INVALID',
+        `the sealed block opened, but the key inside is no App Store Connect key: it ${key.message.replace(/^the stored value /, '')}; the sealing page never seals such a key, so ask the customer to seal their .p8 again on the page`,
+      );
+    if ((await publicKeyThumbprint(key.publicJwk)) !== payload.fingerprint)
       throw new SealingError(
         'SEALED_PAYLOAD_INVALID',
         'the sealed block opened, but the key inside does not match the fingerprint the page showed the customer',

@@ -1,5 +1,5 @@
-import { constants } from 'node:fs';
-import { open, realpath } from 'node:fs/promises';
+import { constants, type Stats } from 'node:fs';
+import { open, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { printable } from '../printable.js';
 import type { SecretReference } from './reference.js';
@@ -50,6 +50,14 @@ export class FileStore implements SecretStore {
         code: 'SECRET_ACCESS_DENIED',
         message: `the file ${shown} resolves (through a symbolic link) to a place outside the repository, which asc-keys does not read; store the key inside the repository or in Secrets Manager`,
       };
+    // What it is, before opening it: a socket cannot be opened at all (ENXIO), a device may
+    // block or never end. Only a regular file is opened.
+    try {
+      const kind = await stat(real);
+      if (!kind.isFile()) return notAFile(kind, shown);
+    } catch (err) {
+      return failure(err, shown);
+    }
     let handle;
     try {
       // O_NONBLOCK: opening a FIFO must not wait for a writer; its type is refused below.
@@ -58,18 +66,14 @@ export class FileStore implements SecretStore {
       return failure(err, shown);
     }
     try {
-      const stat = await handle.stat();
-      if (!stat.isFile())
-        return {
-          ok: false,
-          code: 'SECRET_NOT_FOUND',
-          message: `${shown} is ${stat.isDirectory() ? 'a directory' : 'not a regular file (a device, FIFO or socket)'}, not a key file; fix apiKey.secret`,
-        };
-      if (stat.size > MAX_KEY_FILE_BYTES)
+      // Checked again on the open file: the path may have changed since.
+      const opened = await handle.stat();
+      if (!opened.isFile()) return notAFile(opened, shown);
+      if (opened.size > MAX_KEY_FILE_BYTES)
         return {
           ok: false,
           code: 'P8_INVALID',
-          message: `the file ${shown} is ${stat.size} bytes; a key file is under 1 KiB (at most ${MAX_KEY_FILE_BYTES} bytes are read), so it holds no key: fix apiKey.secret`,
+          message: `the file ${shown} is ${opened.size} bytes; a key file is under 1 KiB (at most ${MAX_KEY_FILE_BYTES} bytes are read), so it holds no key: fix apiKey.secret`,
         };
       const buffer = Buffer.alloc(MAX_KEY_FILE_BYTES + 1);
       const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
@@ -86,6 +90,24 @@ export class FileStore implements SecretStore {
   }
 }
 
+/** A directory, socket, FIFO or device where the key file should be: that customer's finding. */
+function notAFile(kind: Stats, shown: string): SecretRead {
+  const what = kind.isDirectory()
+    ? 'a directory'
+    : kind.isSocket()
+      ? 'a socket'
+      : kind.isFIFO()
+        ? 'a FIFO (named pipe)'
+        : kind.isCharacterDevice() || kind.isBlockDevice()
+          ? 'a device'
+          : 'not a regular file';
+  return {
+    ok: false,
+    code: 'SECRET_NOT_FOUND',
+    message: `${shown} is ${what}, not a key file; fix apiKey.secret`,
+  };
+}
+
 function failure(err: unknown, shown: string): SecretRead {
   const code = (err as NodeJS.ErrnoException).code;
   if (code === 'ENOENT' || code === 'ENOTDIR')
@@ -94,7 +116,8 @@ function failure(err: unknown, shown: string): SecretRead {
       code: 'SECRET_NOT_FOUND',
       message: `the file ${shown} does not exist; store the key there or fix apiKey.secret`,
     };
-  if (code === 'EACCES' || code === 'EPERM' || code === 'ELOOP')
+  // ENXIO: a socket or a device without its driver, should it get past the type check.
+  if (code === 'EACCES' || code === 'EPERM' || code === 'ELOOP' || code === 'ENXIO' || code === 'ENODEV')
     return {
       ok: false,
       code: 'SECRET_ACCESS_DENIED',

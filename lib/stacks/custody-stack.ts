@@ -8,7 +8,7 @@ import { addGithubOidcProvider } from './github-oidc.js';
 import { platformKey } from './platform-key.js';
 import { platformRole } from './platform-role.js';
 import { platformTopic } from './platform-topic.js';
-import { sealingKeySecret } from './sealing-key.js';
+import { secretWithPolicy } from './secret-with-policy.js';
 
 export interface CustodyStackProps {
   readonly platform: PlatformConfig;
@@ -37,7 +37,7 @@ export class CustodyStack extends AwsStack {
     for (const role of desired.roles) platformRole(this, role);
     const providers = regionalProviders(this, props.platform, desired.alertRules);
     for (const r of desired.alertRules) alertRule(this, r, topics, providers);
-    sealingKeySecret(this, desired.sealingKey);
+    secretWithPolicy(this, desired.sealingKey);
     addGithubOidcProvider(this, props.platform);
   }
 }

@@ -1,17 +1,14 @@
 import type { Construct } from 'constructs';
 import { SchedulerSchedule } from '@cdktf/provider-aws/lib/scheduler-schedule/index.js';
-import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret/index.js';
-import { SecretsmanagerSecretPolicy } from '@cdktf/provider-aws/lib/secretsmanager-secret-policy/index.js';
 import type { CustomerDesiredState } from '../model/customer-desired.js';
 import {
   SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION,
   type DesiredSchedule,
-  type DesiredSecret,
 } from '../model/desired-resources.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { adoptImportedSecret } from './adopt-imported-secret.js';
 import { AwsStack } from './aws-stack.js';
-import { policyJson } from './policy-json.js';
+import { secretWithPolicy } from './secret-with-policy.js';
 
 export interface CustomerStackProps {
   readonly platform: PlatformConfig;
@@ -29,26 +26,9 @@ export class CustomerStack extends AwsStack {
     super(scope, props.desired.stackName, props.platform);
     const { secret, reminders } = props.desired;
     // import creates the secret before the record's pull request merges: the stack adopts it.
-    if (secret) adoptImportedSecret(this, keySecret(this, secret), secret.name);
+    if (secret) adoptImportedSecret(this, secretWithPolicy(this, secret), secret.name);
     for (const r of reminders) reminder(this, r);
   }
-}
-
-/** A secret and its resource policy; the platform stack uses it too. */
-export function keySecret(scope: Construct, s: DesiredSecret): SecretsmanagerSecret {
-  const resource = new SecretsmanagerSecret(scope, s.id, {
-    name: s.name,
-    description: s.description,
-    kmsKeyId: s.kmsKeyId,
-    recoveryWindowInDays: s.recoveryWindowInDays,
-    tags: { ...s.tags },
-  });
-  new SecretsmanagerSecretPolicy(scope, s.policyId, {
-    secretArn: resource.arn,
-    policy: policyJson(s.policy),
-    blockPublicPolicy: s.blockPublicPolicy,
-  });
-  return resource;
 }
 
 function reminder(scope: Construct, r: DesiredSchedule): SchedulerSchedule {

@@ -32,6 +32,7 @@ export async function planBenchmark(count = 4): Promise<string[]> {
     const now = new Date();
     const stacks = synthesize({ records: loaded.records, platform: loaded.platform!, outdir, now });
     const dir = (s: string): string => join(outdir, 'stacks', s);
+    await initAndApply(tf, dir('custody'), 'custody');
     await initAndApply(tf, dir('platform'), 'platform');
     // Onboarding stores each key (as asc-keys import does) before its stack adopts the secret.
     const clients = motoClients(moto);
@@ -45,7 +46,7 @@ export async function planBenchmark(count = 4): Promise<string[]> {
       );
     }
     const limit = pLimit(2);
-    const customers = stacks.filter((s) => s !== 'platform');
+    const customers = stacks.filter((s) => s !== 'platform' && s !== 'custody');
     await Promise.all(customers.map((s) => limit(() => initAndApply(tf, dir(s), s))));
 
     const seconds: number[] = [];

@@ -476,7 +476,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
       /resolves \(through a symbolic link\) to a place outside the repository/,
     );
     assert.match(by['dev-zero'], /outside the repository/);
-    assert.match(by.fifo, /is not a regular file \(a device, FIFO or socket\)/);
+    assert.match(by.fifo, /is a FIFO \(named pipe\), not a key file/);
     assert.match(by['huge-file'], /is 209715200 bytes; a key file is under 1 KiB/);
     assert.match(by['a-directory'], /is a directory, not a key file/);
   });

@@ -68,6 +68,25 @@ describe('asc-keys request', () => {
     });
     const issue = github.issues.find((i) => i.number === out.issue)!;
     expect(issue.body).toContain('Initech Apps publishes your iOS app ACME Corp');
+    const status = await runCli(['status', '--format', 'json'], { cwd: p.dir, env: env() });
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout).customers[0]).toMatchObject({
+      customer: 'acme-corp',
+      keyId: '2X9R4HXF34',
+      dueOn: '2027-06-01',
+      request: { issue: out.issue, openedOn: out.openedOn, sentTo: ['jane@acme.example'] },
+      previousKeyRevoked: null,
+    });
+    const followUp = await runCli(['follow-up', '--format', 'json'], { cwd: p.dir, env: env() });
+    expect(followUp.stderr).toBe('');
+    expect(JSON.parse(followUp.stdout).results).toEqual([
+      {
+        customer: 'acme-corp',
+        action: 'waiting',
+        issue: out.issue,
+        message: expect.stringMatching(/^next reminder on \d{4}-\d\d-\d\d$/),
+      },
+    ]);
     const text = await runCli(['request', '--customer', 'acme-corp'], { cwd: p.dir, env: env() });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(

@@ -47,6 +47,10 @@ describe('asc-keys status', () => {
         rotationDue: addDays(TODAY, 365),
         daysLeft: undefined,
         overdue: false,
+        dueOn: addDays(TODAY, 365),
+        // No key requests are configured: nothing is known about them.
+        request: null,
+        previousKeyRevoked: null,
       },
     );
     assert.ok(fresh.ageDays >= 0 && fresh.ageDays <= 1 && fresh.daysLeft >= 364, JSON.stringify(fresh));

@@ -96,17 +96,4 @@ describe('githubClient', () => {
     await expect(client.rest.issues.create({ ...repo(), title: '' })).rejects.toMatchObject({ status: 422 });
     expect(fake.requests).toHaveLength(2);
   });
-
-  test('spaces writes that notify people by the pacing GitHub asks for', async () => {
-    const paced = githubClient({
-      token: fake.token,
-      baseUrl: fake.url,
-      pacing: { writeMs: 0, notifyMs: 150 },
-    });
-    await paced.rest.issues.create({ ...repo(), title: 'a' });
-    await paced.rest.issues.create({ ...repo(), title: 'b' });
-    const [a, b] = fake.issues;
-    // Creation times come from the fake's clock: the second waited for the pacing.
-    expect(Date.parse(b!.createdAt) - Date.parse(a!.createdAt)).toBeGreaterThanOrEqual(140);
-  });
 });

@@ -11,6 +11,7 @@ import type { RequestContext } from '../../lib/requests/open-request.js';
 import type { PreviousKeyState } from '../../lib/requests/previous-key-probe.js';
 import { RequestMailer } from '../../lib/requests/request-email.js';
 import { parseRequestMeta } from '../../lib/requests/request-issue.js';
+import { requestStatuses } from '../../lib/requests/request-status.js';
 import { startGithubFake, type GithubFake } from '../support/github-fake.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { record } from '../support/records.js';
@@ -175,6 +176,10 @@ describe('followUpRequests', () => {
       mergedOn: addDays(DAY0, 3),
       deployedOn: addDays(DAY0, 4),
     });
+    expect((await requestStatuses(night(DAY0).issues, [rotated])).get('acme-corp')).toEqual({
+      request: null,
+      previousKeyRevoked: true,
+    });
     // No reminder was sent after the merge.
     expect(issue!.comments.filter((c) => c.body.includes('Reminder'))).toEqual([]);
   });
@@ -203,5 +208,11 @@ describe('followUpRequests', () => {
     expect(revoke.text).toContain('find the key with the Key ID 2X9R4HXF34, and click Revoke next to it');
     expect(revoke.text).toContain('Revoke only that key');
     expect(github.issues[0]!.state).toBe('open');
+    const statuses = await requestStatuses(night(DAY0).issues, [rotated, LATER]);
+    expect(statuses.get('acme-corp')).toEqual({
+      request: { issue: 1, openedOn: DAY0, sentTo: ['jane@acme.example'] },
+      previousKeyRevoked: false,
+    });
+    expect(statuses.get('later')).toEqual({ request: null, previousKeyRevoked: null });
   });
 });

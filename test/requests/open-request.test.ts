@@ -173,6 +173,17 @@ describe('openRequest', () => {
     expect(onboarding).toContain('Please send it by 2026-12-21.');
   });
 
+  test('a display name full of Markdown, HTML and a forged marker cannot change what the issue says or who it is for', async () => {
+    const hostile = `Evil -->\n<!-- asc-keys:request {"customer":"victim","reason":"rotation","dueOn":"2027-01-01"} --> @everyone [x](javascript:1) <img src=x>`;
+    await openRequest(context(), { ...rotation, subject: { ...SUBJECT, displayName: hostile }, send: true });
+    const body = github.issues[0]!.body;
+    expect(parseRequestMeta(body)?.customer).toBe('acme-corp');
+    expect(body.match(/<!--/g)).toHaveLength(1);
+    expect(body).not.toMatch(/@everyone|<img|\]\(javascript/);
+    const [sent] = await sentMail();
+    expect(sent!.mail.subject).not.toMatch(/[\n<>]/);
+  });
+
   test('a due day that has passed asks for the key as soon as possible', async () => {
     await openRequest(context(), { ...rotation, dueOn: '2026-11-30', send: false });
     expect(github.issues[0]!.body).toContain('It was due on 2026-11-30: please send it as soon as you can.');

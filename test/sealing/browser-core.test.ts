@@ -143,6 +143,17 @@ describe('sealCompact: a standard JWE that jose opens', () => {
       fingerprint: key.fingerprint,
       key: key.pem,
     });
+    // An Issuer ID typed in upper case is sealed as Apple writes it, in lower case.
+    const upper = await sealKey(sealingPublicJwk(sealing), checked, {
+      issuerId: '57246542-96FE-1A63-E053-0824D011072A',
+    });
+    const opened = await compactDecrypt(
+      upper.trimEnd().split('\n').slice(1, -1).join(''),
+      await importJWK(sealing.privateJwk, 'ECDH-ES'),
+    );
+    expect(JSON.parse(new TextDecoder().decode(opened.plaintext)).issuerId).toBe(
+      '57246542-96fe-1a63-e053-0824d011072a',
+    );
     expect(armourSealedBlock('a'.repeat(65))).toBe(
       `-----BEGIN ASC-KEYS SEALED KEY-----\n${'a'.repeat(64)}\na\n-----END ASC-KEYS SEALED KEY-----\n`,
     );

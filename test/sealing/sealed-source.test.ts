@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,9 +128,34 @@ describe('the sealing secret and the sealed source, in process against moto', ()
     )
       .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid: sealing.kid })
       .encrypt(await importJWK(sealingPublicJwk(sealing), 'ECDH-ES'));
-    expect((await refusal(openSealedSource(file(lying), { customer: 'a' }, secret))).code).toBe(
-      'SEALED_PAYLOAD_INVALID',
-    );
+    const wrongPrint = await refusal(openSealedSource(file(lying), { customer: 'a' }, secret));
+    expect(wrongPrint.code).toBe('SEALED_PAYLOAD_INVALID');
+    expect(wrongPrint.message).toMatch(/does not match the fingerprint the page showed/);
+    // A forged block with a key of another kind: said so, not taken for a fingerprint mismatch.
+    for (const [kind, options, says] of [
+      ['ec', { namedCurve: 'P-384' }, 'it is an EC key on P-384; App Store Connect keys are EC P-256'],
+      ['rsa', { modulusLength: 2048 }, 'it is an RSA key; App Store Connect keys are EC P-256'],
+    ] as const) {
+      const { privateKey } = generateKeyPairSync(kind as 'ec', options as { namedCurve: string });
+      const pem = privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+      const forged = await new CompactEncrypt(
+        Buffer.from(
+          JSON.stringify({
+            v: 1,
+            keyId: '2X9R4HXF34',
+            individual: true,
+            fingerprint: key.fingerprint,
+            key: pem,
+          }),
+        ),
+      )
+        .setProtectedHeader({ alg: 'ECDH-ES', enc: 'A256GCM', kid: sealing.kid })
+        .encrypt(await importJWK(sealingPublicJwk(sealing), 'ECDH-ES'));
+      const refused = await refusal(openSealedSource(file(forged), { customer: 'a' }, secret));
+      expect(refused.code, kind).toBe('SEALED_PAYLOAD_INVALID');
+      expect(refused.message).toContain(`the key inside is no App Store Connect key: ${says}`);
+      expect(refused.message).not.toContain('fingerprint');
+    }
     expect(
       (
         await refusal(

@@ -1,4 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -55,6 +57,38 @@ describe('FileStore: file: references', () => {
       code: 'SECRET_ACCESS_DENIED',
       message: 'the file keys/a.p8 cannot be read (ELOOP); check its permissions',
     });
+  });
+
+  test("a socket, a FIFO or a directory is that customer's SECRET_NOT_FOUND, naming what it is; the other files are still read", async () => {
+    const root = repository();
+    const socket = createServer();
+    await new Promise<void>((done) => socket.listen(join(root, 'keys', 'socket.p8'), done));
+    try {
+      execFileSync('mkfifo', [join(root, 'keys', 'fifo.p8')]);
+      mkdirSync(join(root, 'keys', 'dir.p8'));
+      const paths = ['keys/socket.p8', 'keys/fifo.p8', 'keys/dir.p8', 'keys/acme.json'];
+      const results = await new FileStore(root).readMany(paths.map(file));
+      expect(paths.map((p) => results.get(`file:${p}`))).toEqual([
+        {
+          ok: false,
+          code: 'SECRET_NOT_FOUND',
+          message: 'keys/socket.p8 is a socket, not a key file; fix apiKey.secret',
+        },
+        {
+          ok: false,
+          code: 'SECRET_NOT_FOUND',
+          message: 'keys/fifo.p8 is a FIFO (named pipe), not a key file; fix apiKey.secret',
+        },
+        {
+          ok: false,
+          code: 'SECRET_NOT_FOUND',
+          message: 'keys/dir.p8 is a directory, not a key file; fix apiKey.secret',
+        },
+        { ok: true, value: '{"key_id": "2X9R4HXF34"}' },
+      ]);
+    } finally {
+      socket.close();
+    }
   });
 
   test('a NUL in the path is refused before the file system is asked', async () => {

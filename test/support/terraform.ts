@@ -89,31 +89,34 @@ export async function prepareTerraform(workDir: string, motoUrl: string): Promis
  * merges override files over the stack's own JSON.
  */
 export function writeOverride(tf: TerraformEnv, stackDir: string, stackName: string): void {
-  const moto = {
-    access_key: 'testing',
-    secret_key: 'testing',
-    skip_credentials_validation: true,
-    skip_metadata_api_check: true,
-    skip_region_validation: true,
-    // The account ID is asked of moto's STS, so allowed_account_ids is checked for real.
-    endpoints: [Object.fromEntries(SERVICES.map((s) => [s, tf.motoUrl]))],
-  };
   const override = {
     terraform: {
       required_providers: { aws: { source: 'hashicorp/aws', version: TEST_PROVIDER_VERSION } },
       backend: { local: { path: join(tf.stateDir, `${stackName}.tfstate`) } },
     },
-    // Every provider configuration of the stack, its aliases (another region) included.
-    provider: { aws: [moto, ...providerAliases(stackDir).map((alias) => ({ ...moto, alias }))] },
+    provider: {
+      // One override per provider of the stack, its aliases (the custody stack's us-east-1) included.
+      aws: providerAliases(stackDir).map((alias) => ({
+        ...(alias === undefined ? {} : { alias }),
+        access_key: 'testing',
+        secret_key: 'testing',
+        skip_credentials_validation: true,
+        skip_metadata_api_check: true,
+        skip_region_validation: true,
+        // The account ID is asked of moto's STS, so allowed_account_ids is checked for real.
+        endpoints: [Object.fromEntries(SERVICES.map((s) => [s, tf.motoUrl]))],
+      })),
+    },
   };
   writeFileSync(join(stackDir, 'override.tf.json'), `${JSON.stringify(override, null, 2)}\n`);
 }
 
-function providerAliases(stackDir: string): string[] {
+/** The aliases of the stack's AWS providers (undefined for the default one). */
+function providerAliases(stackDir: string): (string | undefined)[] {
   const stack = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8')) as {
     provider?: { aws?: { alias?: string }[] };
   };
-  return (stack.provider?.aws ?? []).flatMap((p) => (p.alias ? [p.alias] : []));
+  return (stack.provider?.aws ?? [{}]).map((p) => p.alias);
 }
 
 export interface TerraformResult {

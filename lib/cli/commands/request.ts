@@ -99,12 +99,7 @@ export async function requestCommand(
     config,
     issues: new Issues(githubClient({ token: github.token, baseUrl: github.baseUrl }), github.repo),
     ...(mailer && { mailer }),
-    sealingPage: async (s) =>
-      sealingPageHtml({
-        recipient: await readPublicKeyFile(DEFAULT_PUBLIC_KEY_FILE),
-        customer: s.customer,
-        ...(s.displayName && { customerName: s.displayName }),
-      }),
+    sealingPage: customerSealingPage,
     now: deps.now,
   };
   const outcome = await openRequest(context, {
@@ -153,4 +148,13 @@ export function requestsConfig(config: RequestsConfig | undefined): RequestsConf
       'key requests are not configured: add "requests" to context.platform in cdktf.json with companyName and sealingPageUrl (see docs/requests.md)',
     );
   return config;
+}
+
+/** The customer's own sealing page, built from the committed public key. */
+export async function customerSealingPage(subject: RequestSubject): Promise<string> {
+  return sealingPageHtml({
+    recipient: await readPublicKeyFile(DEFAULT_PUBLIC_KEY_FILE),
+    customer: subject.customer,
+    ...(subject.displayName && { customerName: subject.displayName }),
+  });
 }

@@ -2,14 +2,21 @@ import { howToRotate, rotationStatus } from '../../model/rotation.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingAnnotation, findingLine } from '../../reports/findings-report.js';
-import { printable } from '../../printable.js';
+import { printable, withoutWorkflowCommands } from '../../printable.js';
 import type { Annotation, ReportCase } from '../../reports/report.js';
 import { markdownTable, textTable } from '../../reports/table.js';
 import type { CommonOptions } from '../common-options.js';
+import type { Project } from '../../records/load-project.js';
+import type { RequestStatus } from '../../requests/request-status.js';
 
 /** Offline: each key's age and rotation due day. Invalid records are listed as findings. */
-export async function status(options: CommonOptions, now: Date = new Date()): Promise<number> {
+export async function status(
+  options: CommonOptions,
+  now: Date = new Date(),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const project = loadProject({ customersDir: options.customers });
+  const requests = await keyRequests(project, env);
   const errors = project.findings.filter((f) => f.severity === 'error');
   const rows = project.records.map((r) => ({ record: r, ...rotationStatus(r, now) }));
   const overdue = rows.filter((r) => r.overdue);
@@ -66,6 +73,9 @@ export async function status(options: CommonOptions, now: Date = new Date()): Pr
           rotationDue: r.dueOn,
           daysLeft: r.daysLeft,
           overdue: r.overdue,
+          dueOn: r.dueOn,
+          request: requests.get(r.record.customer)?.request ?? null,
+          previousKeyRevoked: requests.get(r.record.customer)?.previousKeyRevoked ?? null,
         })),
         findings: errors,
       },
@@ -77,4 +87,34 @@ export async function status(options: CommonOptions, now: Date = new Date()): Pr
     options,
   );
   return errors.length ? 1 : 0;
+}
+
+/**
+ * The key requests, read from GitHub when requests are configured and a token is there
+ * (GITHUB_TOKEN); otherwise, or when GitHub cannot be asked (a warning), nothing is known.
+ */
+async function keyRequests(project: Project, env: NodeJS.ProcessEnv): Promise<Map<string, RequestStatus>> {
+  if (!project.platform?.requests || !(env.GITHUB_TOKEN || env.GH_TOKEN)) return new Map();
+  const [{ githubSettings, githubFailure }, { githubClient }, { Issues }, { requestStatuses }] =
+    await Promise.all([
+      import('../../github/github-settings.js'),
+      import('../../github/github-client.js'),
+      import('../../github/issues.js'),
+      import('../../requests/request-status.js'),
+    ]);
+  const settings = githubSettings(project.platform, env);
+  const issues = new Issues(
+    githubClient({ token: settings.token, baseUrl: settings.baseUrl }),
+    settings.repo,
+  );
+  try {
+    return await requestStatuses(issues, project.records);
+  } catch (err) {
+    process.stderr.write(
+      withoutWorkflowCommands(
+        `asc-keys: warning: key requests unknown: ${printable(githubFailure(err, settings.repo, 'request and previousKeyRevoked are null').message)}\n`,
+      ),
+    );
+    return new Map();
+  }
 }

@@ -5,10 +5,11 @@ import type { DesiredSecret } from '../model/desired-resources.js';
 import { policyJson } from './policy-json.js';
 
 /**
- * The sealing key's secret and its resource policy (lib/model/sealing-key.ts), never its value:
- * `asc-keys sealing-key create` puts that, so Terraform state never sees it.
+ * A secret of the model and its resource policy, never its value: `asc-keys import` (a key
+ * secret) and `asc-keys sealing-key create` (the sealing key) put that, outside Terraform, so
+ * the state never sees it. The one translation of a DesiredSecret, for every stack.
  */
-export function sealingKeySecret(scope: Construct, d: DesiredSecret): SecretsmanagerSecret {
+export function secretWithPolicy(scope: Construct, d: DesiredSecret): SecretsmanagerSecret {
   const secret = new SecretsmanagerSecret(scope, d.id, {
     name: d.name,
     description: d.description,
