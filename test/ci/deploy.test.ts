@@ -24,7 +24,7 @@ import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
 import { EXAMPLE_CONFIG, recordText, REPO } from '../support/project.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import { prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { initAndApply, prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
 
 /**
  * The deploy workflow's jobs (deploy.yml), run as GitHub's matrix runs them, against moto with
@@ -164,6 +164,19 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     renameSync(join(hold, 'customers', 'README.md'), join(customers, 'README.md'));
     const platformOnly = commit('platform configuration');
 
+    // 0. The administrators apply the custody stack by hand (keys, roles, the OIDC provider):
+    // the deploy never does, even though the platform configuration touches it.
+    const custody = mkdtempSync(join(tmpdir(), 'asc-keys-deploy-custody-'));
+    const synthCustody = await runCli(['synth', '--stack', 'custody', '--out', custody], { cwd: dir });
+    expect(synthCustody.code, synthCustody.stderr).toBe(0);
+    await initAndApply(tf, join(custody, 'stacks', 'custody'), 'custody');
+    for (const role of ['asc-keys-validator', 'asc-keys-planner', 'asc-keys-deployer'])
+      expect((await iam().send(new GetRoleCommand({ RoleName: role }))).Role?.RoleName).toBe(role);
+    const providers = await iam().send(new ListOpenIDConnectProvidersCommand({}));
+    expect(providers.OpenIDConnectProviderList?.map((p) => p.Arn)).toEqual([
+      `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+    ]);
+
     // 1. The platform changed: the platform job runs, and no shard (none has a stack).
     const one = await affectedJob(readme);
     expect(one).toEqual({ stacks: ['platform'], platform: true, shards: [] });
@@ -172,12 +185,6 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     expect(platform.summary).toBe(
       '## Deploy: platform\n\n1 stack: 0 failed, 0 skipped, 0 destroyed, 1 applied, 0 unchanged.\n\n- `platform`: applied\n',
     );
-    for (const role of ['asc-keys-validator', 'asc-keys-planner', 'asc-keys-deployer'])
-      expect((await iam().send(new GetRoleCommand({ RoleName: role }))).Role?.RoleName).toBe(role);
-    const providers = await iam().send(new ListOpenIDConnectProvidersCommand({}));
-    expect(providers.OpenIDConnectProviderList?.map((p) => p.Arn)).toEqual([
-      `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
-    ]);
 
     // 2. Three customers: no platform job, both shards.
     for (const slug of ['acme-corp', 'globex', 'jdoe-studio']) await storeKey(slug);
