@@ -2,7 +2,7 @@
 import { main } from './deploy.js';
 
 try {
-  process.exitCode = main(process.argv.slice(2));
+  process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
   process.stderr.write(`deploy: ${(err as Error).message}\n`);
   process.exitCode = 2;

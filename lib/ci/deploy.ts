@@ -3,6 +3,10 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadProject } from '../records/load-project.js';
+import type { CustomerRecord } from '../records/customer-record.js';
+import { planPromotion, promotePending, promotionLine } from './promote-pending.js';
 import { parseStackList } from './stack-selection.js';
 
 /**
@@ -26,6 +30,11 @@ export interface DeployOptions {
   readonly terraform?: string;
   /** Step summary. @default GITHUB_STEP_SUMMARY, if set */
   readonly summaryFile?: string;
+  /**
+   * Secrets Manager, for each customer's key: checked before its stack is applied, made current
+   * after (promote-pending.ts). @default a client from the standard AWS SDK configuration
+   */
+  readonly secretsManager?: SecretsManagerClient;
 }
 
 export interface StackOutcome {
@@ -33,6 +42,8 @@ export interface StackOutcome {
   readonly action: 'applied' | 'destroyed' | 'failed' | 'skipped';
   /** For a destroyed stack: each secret it held, and the last day it can be restored. */
   readonly restorable?: readonly { readonly secret: string; readonly until: string }[];
+  /** What happened to the customer's key: made current, already current, or why the stack was not applied. */
+  readonly key?: string;
 }
 
 const affectedJson = z.object({ stacks: z.array(z.string()) });
@@ -42,7 +53,7 @@ export function deployOrder(stacks: readonly string[]): string[] {
   return [...stacks].sort((a, b) => Number(b === 'platform') - Number(a === 'platform'));
 }
 
-export function deploy(options: DeployOptions): StackOutcome[] {
+export async function deploy(options: DeployOptions): Promise<StackOutcome[]> {
   const out = options.out ?? 'cdktf.out';
   const customers = options.customers ?? 'customers';
   const now = options.now ?? new Date();
@@ -52,6 +63,7 @@ export function deploy(options: DeployOptions): StackOutcome[] {
       [],
   );
   const outcomes: StackOutcome[] = [];
+  const keys = customerKeys(options.secretsManager, customers);
   let failed = false;
   for (const stack of stacks) {
     if (failed) {
@@ -70,6 +82,17 @@ export function deploy(options: DeployOptions): StackOutcome[] {
         maxBuffer: 256 * 1024 * 1024,
       });
     process.stderr.write(`== ${stack}${removed ? ' (record removed: destroying)' : ''}\n`);
+    const record = removed ? undefined : keys.record(stack);
+    if (record) {
+      // A missing or deleted secret, or a version the record names that was never imported,
+      // fails this customer before Terraform; the other customers still deploy.
+      const plan = await keys.plan(record);
+      if (!plan.ok) {
+        process.stderr.write(`${stack}: ${plan.message}\n`);
+        outcomes.push({ stack, action: 'failed', key: plan.message });
+        continue;
+      }
+    }
     let ok = tf('init', '-input=false', '-no-color').status === 0;
     // What the state holds before the destroy: the names and recovery windows of its secrets.
     const secrets = ok && removed ? secretsInState(String(tf('show', '-json', '-no-color').stdout)) : [];
@@ -83,11 +106,32 @@ export function deploy(options: DeployOptions): StackOutcome[] {
         action: 'destroyed',
         restorable: secrets.map((s) => ({ secret: s.name, until: addDays(now, s.recoveryWindowDays) })),
       });
+    } else if (record) {
+      const promotion = await keys.promote(record);
+      const key = promotionLine(record, promotion);
+      process.stderr.write(`${stack}: ${key}\n`);
+      outcomes.push({ stack, action: promotion.outcome === 'failed' ? 'failed' : 'applied', key });
     } else outcomes.push({ stack, action: 'applied' });
   }
   const summaryFile = options.summaryFile ?? process.env.GITHUB_STEP_SUMMARY;
   if (summaryFile) appendFileSync(summaryFile, deploySummary(outcomes));
   return outcomes;
+}
+
+/** The records of the merge, and their keys in Secrets Manager; the client is made when a customer needs it. */
+function customerKeys(client: SecretsManagerClient | undefined, customersDir: string) {
+  let records: Map<string, CustomerRecord> | undefined;
+  let sm = client;
+  const secrets = (): SecretsManagerClient => (sm ??= new SecretsManagerClient({ maxAttempts: 6 }));
+  return {
+    record(stack: string): CustomerRecord | undefined {
+      if (stack === 'platform') return undefined;
+      records ??= new Map(loadProject({ customersDir }).records.map((r) => [`customer-${r.customer}`, r]));
+      return records.get(stack);
+    },
+    plan: (record: CustomerRecord) => planPromotion(secrets(), record),
+    promote: (record: CustomerRecord) => promotePending(secrets(), record),
+  };
 }
 
 const stateJson = z.object({
@@ -129,7 +173,7 @@ function addDays(day: Date, days: number): string {
 export function deploySummary(outcomes: readonly StackOutcome[]): string {
   if (!outcomes.length) return '## Deploy\n\nNo stack is affected by this merge.\n';
   const lines = outcomes.map((o) => {
-    if (o.action !== 'destroyed') return `- \`${o.stack}\`: ${o.action}`;
+    if (o.action !== 'destroyed') return `- \`${o.stack}\`: ${o.action}${o.key ? `. ${o.key}` : ''}`;
     const secrets = o.restorable ?? [];
     return secrets.length
       ? `- \`${o.stack}\`: destroyed (record removed). ${secrets
@@ -144,7 +188,7 @@ export function deploySummary(outcomes: readonly StackOutcome[]): string {
 }
 
 /** `node dist/lib/ci/deploy.js --affected affected.json [--out cdktf.out] [--customers customers]` */
-export function main(argv: readonly string[]): number {
+export async function main(argv: readonly string[]): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
     options: {
@@ -155,6 +199,6 @@ export function main(argv: readonly string[]): number {
     strict: true,
   });
   if (!values.affected) throw new Error('--affected <file> is required: the JSON of "asc-keys affected"');
-  const outcomes = deploy({ affected: values.affected, out: values.out, customers: values.customers });
+  const outcomes = await deploy({ affected: values.affected, out: values.out, customers: values.customers });
   return outcomes.some((o) => o.action === 'failed') ? 1 : 0;
 }
