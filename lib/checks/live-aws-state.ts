@@ -41,6 +41,7 @@ import {
 import pLimit from 'p-limit';
 import { UsageError } from '../errors.js';
 import { SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION } from '../model/desired-resources.js';
+import type { VersionStages } from '../model/key-version.js';
 import { MANAGED_BY } from '../model/tags.js';
 import { asConfigurationError, describeUnavailable } from '../secrets/aws-errors.js';
 
@@ -53,6 +54,8 @@ export interface LiveSecret {
   readonly tags: Readonly<Record<string, string>>;
   /** Set when the secret is scheduled for deletion. */
   readonly deletedDate?: Date;
+  /** The versions that carry a staging label, and their labels. */
+  readonly stages: VersionStages;
 }
 
 export type LiveSchedule = Pick<
@@ -148,6 +151,7 @@ export async function listManagedSecrets(
       ...(s.KmsKeyId !== undefined && { kmsKeyId: s.KmsKeyId }),
       tags,
       ...(s.DeletedDate && { deletedDate: s.DeletedDate }),
+      stages: s.SecretVersionsToStages ?? {},
     });
   }
   return [...byArn.values()];

@@ -48,7 +48,7 @@ describe('AwsSecretsManagerStore against moto', () => {
       ok: false,
       code: 'SECRET_NOT_FOUND',
       message:
-        'Secrets Manager has no secret asc-keys/missing, or it has no current value; store the key (see README.md, Onboarding a customer) or fix apiKey.secret',
+        'Secrets Manager has no secret asc-keys/missing, or it has no current value; import the key with "asc-keys import", then merge, then deploy (docs/rotation.md), or fix apiKey.secret',
     });
     assert.equal((reads.get('aws-sm:asc-keys/empty') as { code: string }).code, 'SECRET_NOT_FOUND');
     const deleted = reads.get('aws-sm:asc-keys/deleted') as { code: string; message: string };

@@ -2,9 +2,11 @@ import { DEFAULT_RETRY } from '../../apple/retry-policy.js';
 import { systemClock } from '../../apple/clock.js';
 import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
 import { checkKeys } from '../../checks/check-keys.js';
-import { parseShard, selectCustomers } from '../../checks/select-customers.js';
+import { inSelection, parseShard, selectCustomers } from '../../checks/select-customers.js';
+import { listManagedSecrets } from '../../checks/live-aws-state.js';
+import { awaitingDeploy, findPendingImports, type PendingImport } from '../../checks/pending-imports.js';
 import { loadProject } from '../../records/load-project.js';
-import { AwsSecretsManagerStore } from '../../secrets/aws-secrets-manager-store.js';
+import { AwsSecretsManagerStore, defaultClient } from '../../secrets/aws-secrets-manager-store.js';
 import { FileStore } from '../../secrets/file-store.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
@@ -40,9 +42,10 @@ export async function checkKeysCommand(
   if (selection.records.some((r) => r.secret.scheme === 'aws-sm'))
     for (const w of checkAwsEnvironment(platform.region, env))
       process.stderr.write(`asc-keys: warning: ${printable(w)}\n`);
+  const secretsManager = defaultClient();
   const stores = new Map<string, SecretStore>([
     ['file', new FileStore()],
-    ['aws-sm', new AwsSecretsManagerStore()],
+    ['aws-sm', new AwsSecretsManagerStore({ client: secretsManager })],
   ]);
   const onProgress = progressLine('checking keys');
   const results = await checkKeys(selection, {
@@ -53,7 +56,35 @@ export async function checkKeysCommand(
     retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
     ...(onProgress && { onProgress }),
   });
-  const report = keysReport(results);
+  // Keys import staged: those no record names are listed (awaiting merge), and a record whose
+  // own key is staged but not current says the deploy is what is missing.
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const selected = inSelection({
+    ...(options.customer && { customers: options.customer }),
+    ...(shard && { shard }),
+  });
+  let pending: PendingImport[] = [];
+  let checked = results;
+  if (selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
+    const live = await listManagedSecrets(secretsManager, `${platform.namePrefix}/`);
+    pending = await findPendingImports({
+      client: secretsManager,
+      live,
+      records: project.records,
+      namePrefix: platform.namePrefix,
+      inScope: (customer) =>
+        customer === null ? !options.customer?.length && (!shard || shard.index === 1) : selected(customer),
+      now: new Date(systemClock.now()),
+      graceDays: platform.pendingImportGraceDays,
+    });
+    const byCustomer = new Map(selection.records.map((r) => [r.customer, r]));
+    checked = results.map((r) => {
+      const record = byCustomer.get(r.customer);
+      const waiting = r.status === 'invalid' && record ? awaitingDeploy(record, live) : undefined;
+      return waiting ? { ...r, message: waiting } : r;
+    });
+  }
+  const report = keysReport(checked, pending, platform.pendingImportGraceDays);
   await emitReport(report, options);
   return report.exitCode;
 }
