@@ -3,7 +3,7 @@ import { systemClock } from '../../apple/clock.js';
 import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
 import { checkKeys } from '../../checks/check-keys.js';
 import { inSelection, parseShard, selectCustomers } from '../../checks/select-customers.js';
-import { listManagedSecrets } from '../../checks/live-aws-state.js';
+import { AwsReadError, listManagedSecrets, type LiveSecret } from '../../checks/live-aws-state.js';
 import { awaitingDeploy, findPendingImports, type PendingImport } from '../../checks/pending-imports.js';
 import { loadProject } from '../../records/load-project.js';
 import { AwsSecretsManagerStore, defaultClient } from '../../secrets/aws-secrets-manager-store.js';
@@ -65,8 +65,20 @@ export async function checkKeysCommand(
   });
   let pending: PendingImport[] = [];
   let checked = results;
+  let live: LiveSecret[] | undefined;
   if (selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
-    const live = await listManagedSecrets(secretsManager, `${platform.namePrefix}/`);
+    try {
+      live = await listManagedSecrets(secretsManager, `${platform.namePrefix}/`);
+    } catch (err) {
+      if (!(err instanceof AwsReadError)) throw err;
+      // The keys' verdicts stand (an outage already made them inconclusive); only the list of
+      // pending imports is missing, and check drift gives it too.
+      process.stderr.write(
+        `asc-keys: warning: pending imports could not be listed: ${printable(err.message)}\n`,
+      );
+    }
+  }
+  if (live) {
     pending = await findPendingImports({
       client: secretsManager,
       live,
