@@ -1,5 +1,5 @@
 // The CDKTF app (cdktf.json "app"): load the records, build the stacks, synthesize.
-import { recordFilesOf, stacksFromEnvOrExit } from './lib/ci/stack-selection.js';
+import { recordFilesOf, stacksFromEnvOrExit } from './lib/stacks/stack-selection.js';
 import { exitOnFindings } from './lib/cli/exit-on-findings.js';
 import { loadProject } from './lib/records/load-project.js';
 import { synthesize } from './lib/stacks/synthesize.js';

@@ -1,4 +1,4 @@
-import { printable } from '../reports/printable.js';
+import { printable } from '../printable.js';
 
 /**
  * What one answer of App Store Connect means. Apple's error body is

@@ -1,12 +1,8 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { KMSClient } from '@aws-sdk/client-kms';
-import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import type { AwsClients } from '../aws/clients.js';
+import { AwsReadError } from '../aws/read.js';
 import { customerDesiredState, type CustomerDesiredState } from '../model/customer-desired.js';
 import { address, TF } from '../model/desired-resources.js';
-import { addDays } from '../model/days.js';
+import { addDays } from '../records/days.js';
 import { KEY_ORDER, PENDING, recordVersionId, versionWith } from '../model/key-version.js';
 import { platformContext, type PlatformContext } from '../model/platform-context.js';
 import type { CustomerRecord } from '../records/customer-record.js';
@@ -14,11 +10,10 @@ import type { PlatformConfig } from '../records/platform-schema.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import type { SecretRead, SecretStore } from '../secrets/secret-store.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
-import { valueIdMismatches } from '../secrets/value-ids.js';
+import { valueIdMismatches } from './value-ids.js';
 import { policyRow, scheduleRows, secretRows } from './drift-fields.js';
 import { addChanged, type AddFinding, type DriftFinding } from './drift-finding.js';
 import {
-  AwsReadError,
   getKeyByAlias,
   getPolicies,
   getSchedules,
@@ -46,14 +41,7 @@ export interface DriftOptions {
    * unmanaged resources by the customer they name, the platform stack as null.
    */
   readonly inScope: (customer: string | null) => boolean;
-  readonly clients: {
-    readonly secretsManager: SecretsManagerClient;
-    readonly scheduler: SchedulerClient;
-    readonly kms: KMSClient;
-    readonly iam: IAMClient;
-    readonly sns: SNSClient;
-    readonly events: EventBridgeClient;
-  };
+  readonly clients: AwsClients;
   readonly store: SecretStore;
   readonly now: Date;
   /** Calls in flight at once for per-secret and per-schedule reads. @default 16 */

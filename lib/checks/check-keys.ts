@@ -6,7 +6,7 @@ import { rotationStatus } from '../model/rotation.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { Position } from '../records/finding.js';
 import type { KeyMaterial } from '../secrets/key-material.js';
-import { valueIdMismatches, type IdMismatch } from '../secrets/value-ids.js';
+import { valueIdMismatches, type IdMismatch } from './value-ids.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import { BATCH_SIZE } from '../secrets/aws-secrets-manager-store.js';
 import type { SecretRead, SecretStore } from '../secrets/secret-store.js';

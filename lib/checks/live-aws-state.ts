@@ -1,11 +1,11 @@
 import {
   DescribeRuleCommand,
-  EventBridgeClient,
+  type EventBridgeClient,
   ListTagsForResourceCommand as ListRuleTagsCommand,
   ListTargetsByRuleCommand,
 } from '@aws-sdk/client-eventbridge';
 import {
-  IAMClient,
+  type IAMClient,
   GetRoleCommand,
   GetRolePolicyCommand,
   paginateListAttachedRolePolicies,
@@ -15,7 +15,7 @@ import {
   DescribeKeyCommand,
   GetKeyPolicyCommand,
   GetKeyRotationStatusCommand,
-  KMSClient,
+  type KMSClient,
   paginateListResourceTags,
 } from '@aws-sdk/client-kms';
 import {
@@ -23,7 +23,7 @@ import {
   GetScheduleGroupCommand,
   ListTagsForResourceCommand as ListScheduleGroupTagsCommand,
   paginateListSchedules,
-  SchedulerClient,
+  type SchedulerClient,
   type GetScheduleCommandOutput,
 } from '@aws-sdk/client-scheduler';
 import {
@@ -36,14 +36,12 @@ import {
   GetTopicAttributesCommand,
   ListTagsForResourceCommand,
   paginateListSubscriptionsByTopic,
-  SNSClient,
+  type SNSClient,
 } from '@aws-sdk/client-sns';
-import pLimit from 'p-limit';
-import { UsageError } from '../errors.js';
 import { SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION } from '../model/desired-resources.js';
 import type { VersionStages } from '../model/key-version.js';
 import { MANAGED_BY } from '../model/tags.js';
-import { asConfigurationError, describeUnavailable } from '../secrets/aws-errors.js';
+import { call, collect, readEach, tagMap } from '../aws/read.js';
 
 /** A key secret as ListSecrets describes it: metadata only, never the value. */
 export interface LiveSecret {
@@ -69,53 +67,6 @@ export type LiveSchedule = Pick<
   | 'FlexibleTimeWindow'
   | 'ActionAfterCompletion'
 >;
-
-/** AWS could not be read, so the drift check has no answer: exit 2, run again later. */
-export class AwsReadError extends UsageError {
-  /** `explanation`: what the failure means and what to do, where the caller knows better. */
-  constructor(operation: string, err: unknown, explanation?: string) {
-    super(
-      'AWS_UNAVAILABLE',
-      `${operation} failed: ${explanation ?? `${describeUnavailable(err)}; run again later, with the validator role`}`,
-    );
-    this.name = 'AwsReadError';
-  }
-}
-
-const NOT_FOUND = new Set([
-  'ResourceNotFoundException',
-  'NotFoundException',
-  'NoSuchEntityException',
-  'NotFound',
-]);
-
-/** One read: a missing resource is `undefined` where `missingOk`, any other failure (after the SDK's retries) is exit 2. */
-async function call<T>(operation: string, run: () => Promise<T>): Promise<T>;
-async function call<T>(operation: string, run: () => Promise<T>, missingOk: true): Promise<T | undefined>;
-async function call<T>(operation: string, run: () => Promise<T>, missingOk = false): Promise<T | undefined> {
-  try {
-    return await run();
-  } catch (err) {
-    if (missingOk && NOT_FOUND.has((err as { name?: string }).name ?? '')) return undefined;
-    throw asConfigurationError(err) ?? new AwsReadError(operation, err);
-  }
-}
-
-async function collect<P, T>(
-  operation: string,
-  pages: AsyncIterable<P>,
-  items: (page: P) => T[] | undefined,
-): Promise<T[]> {
-  return call(operation, async () => {
-    const all: T[] = [];
-    for await (const page of pages) all.push(...(items(page) ?? []));
-    return all;
-  });
-}
-
-const tagMap = (
-  tags: readonly { Key?: string | undefined; Value?: string | undefined }[] | undefined,
-): Record<string, string> => Object.fromEntries((tags ?? []).map((t) => [t.Key ?? '', t.Value ?? '']));
 
 /**
  * This tool's secrets, those scheduled for deletion included, 100 a page: every secret tagged
@@ -155,16 +106,6 @@ export async function listManagedSecrets(
     });
   }
   return [...byArn.values()];
-}
-
-/** Runs `read` for each item, `concurrency` at a time, into a map. */
-async function readEach<K, V>(
-  keys: readonly K[],
-  concurrency: number,
-  read: (key: K) => Promise<V>,
-): Promise<Map<K, V>> {
-  const limit = pLimit(concurrency);
-  return new Map(await Promise.all(keys.map((k) => limit(async () => [k, await read(k)] as const))));
 }
 
 /** The resource policy of each secret (undefined: none). */
@@ -386,24 +327,3 @@ export async function getEventRule(
     })),
   };
 }
-
-/** The clients drift needs besides Secrets Manager, with the same configuration as the secret store's. */
-export function awsClients(): {
-  scheduler: SchedulerClient;
-  kms: KMSClient;
-  iam: IAMClient;
-  sns: SNSClient;
-  events: EventBridgeClient;
-} {
-  const config = AWS_CLIENT_CONFIG;
-  return {
-    scheduler: new SchedulerClient(config),
-    kms: new KMSClient(config),
-    iam: new IAMClient(config),
-    sns: new SNSClient(config),
-    events: new EventBridgeClient(config),
-  };
-}
-
-/** One client configuration: the SDK's standard retries, six attempts (the secret store's too). */
-export const AWS_CLIENT_CONFIG = { maxAttempts: 6 } as const;

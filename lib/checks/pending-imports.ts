@@ -4,7 +4,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import pLimit from 'p-limit';
-import { daysBetween, today } from '../model/days.js';
+import { daysBetween, today } from '../records/days.js';
 import { CURRENT, KEY_ORDER, PENDING, recordVersionId, versionWith } from '../model/key-version.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';

@@ -1,8 +1,4 @@
-import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import type { IAMClient } from '@aws-sdk/client-iam';
-import type { KMSClient } from '@aws-sdk/client-kms';
-import type { SchedulerClient } from '@aws-sdk/client-scheduler';
-import type { SNSClient } from '@aws-sdk/client-sns';
+import type { AwsClients } from '../aws/clients.js';
 import { address, TF } from '../model/desired-resources.js';
 import type { PlatformContext } from '../model/platform-context.js';
 import { platformDesiredState } from '../model/platform-desired.js';
@@ -26,13 +22,7 @@ import pLimit from 'p-limit';
  */
 export async function checkPlatformDrift(
   ctx: PlatformContext,
-  clients: {
-    readonly iam: IAMClient;
-    readonly sns: SNSClient;
-    readonly scheduler: SchedulerClient;
-    readonly kms: KMSClient;
-    readonly events: EventBridgeClient;
-  },
+  clients: Omit<AwsClients, 'secretsManager'>,
   key: LiveKey | undefined,
   concurrency: number,
 ): Promise<DriftFinding[]> {

@@ -7,7 +7,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadProject } from '../records/load-project.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import { planPromotion, promotePending, promotionLine } from './promote-pending.js';
-import { parseStackList } from './stack-selection.js';
+import { parseStackList } from '../stacks/stack-selection.js';
 
 /**
  * The deploy job's apply step: Terraform init and apply of each synthesized stack that the

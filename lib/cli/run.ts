@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { UsageError } from '../errors.js';
-import { printable, withoutWorkflowCommands } from '../reports/printable.js';
+import { printable, withoutWorkflowCommands } from '../printable.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -50,5 +50,12 @@ function stackWithCauses(err: unknown): string {
     );
     current = current instanceof Error ? current.cause : undefined;
   }
-  return parts.map((p) => p.split('\n').map(printable).join('\n')).join('\ncaused by: ');
+  return parts
+    .map((p) =>
+      p
+        .split('\n')
+        .map((line) => printable(line))
+        .join('\n'),
+    )
+    .join('\ncaused by: ');
 }

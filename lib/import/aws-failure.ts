@@ -1,9 +1,4 @@
-import {
-  asConfigurationError,
-  describeUnavailable,
-  isAccessDenied,
-  isTransient,
-} from '../secrets/aws-errors.js';
+import { asConfigurationError, describeUnavailable, isAccessDenied, isTransient } from '../aws/errors.js';
 import type { ImportCode } from './import-result.js';
 import type { StoreUndo } from './secret-writer.js';
 

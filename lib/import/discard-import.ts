@@ -1,6 +1,6 @@
-import { addDays, today } from '../model/days.js';
+import { addDays, today } from '../records/days.js';
 import { recordVersionId } from '../model/key-version.js';
-import { requirePlatform } from '../cli/require-platform.js';
+import { requirePlatform } from '../records/require-platform.js';
 import { loadProject } from '../records/load-project.js';
 import type { Report } from '../reports/report.js';
 import { awsFailure } from './aws-failure.js';

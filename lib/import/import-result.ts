@@ -1,7 +1,7 @@
 import type { AppleCode } from '../apple/check-with-apple.js';
 import type { Finding } from '../records/finding.js';
 import type { SealedSourceCode } from '../sealing/sealed-source.js';
-import type { KeySourceCode } from './key-input.js';
+import type { KeySourceCode } from './key-source.js';
 
 /** The codes of an import's outcome: OK, the key checks of `check keys`, and import's own. */
 export type ImportCode =

@@ -1,19 +1,15 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
-import {
-  KeySourceError,
-  keyIdOfFileName,
-  MAX_KEY_FILE_BYTES,
-  printable,
-  type KeyInput,
-} from './key-input.js';
+import { KeySourceError, keyIdOfFileName, MAX_KEY_FILE_BYTES } from './key-source.js';
+import { printable } from '../printable.js';
+import type { KeyInput } from '../secrets/key-input.js';
 
 /**
  * `--p8 <file>`: the key as App Store Connect downloaded it. Opened read-only; never moved,
  * changed or deleted (Apple lets the customer download it once).
  */
 export async function readP8File(path: string): Promise<KeyInput> {
-  const shown = printable(path);
+  const shown = printable(path, { max: 120 });
   let bytes: Buffer;
   try {
     const info = await stat(path);

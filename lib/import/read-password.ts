@@ -1,4 +1,4 @@
-import { KeySourceError } from './key-input.js';
+import { KeySourceError } from './key-source.js';
 
 /**
  * The zip's password: from stdin with --password-stdin (for scripts and password managers), or

@@ -10,13 +10,9 @@ import {
   type Entry,
   type FileEntry,
 } from '@zip.js/zip.js';
-import {
-  KeySourceError,
-  keyIdOfFileName,
-  MAX_KEY_FILE_BYTES,
-  printable,
-  type KeyInput,
-} from './key-input.js';
+import { KeySourceError, keyIdOfFileName, MAX_KEY_FILE_BYTES } from './key-source.js';
+import { printable } from '../printable.js';
+import type { KeyInput } from '../secrets/key-input.js';
 
 // No web workers (a CLI decrypts one small entry) and nothing left running when it is done.
 configure({ useWebWorkers: false });
@@ -37,7 +33,7 @@ export interface ZipReadOptions {
  * ._ files, .DS_Store) is ignored. The archive is opened read-only and never changed.
  */
 export async function readZipFile(path: string, options: ZipReadOptions): Promise<KeyInput> {
-  const shown = printable(path);
+  const shown = printable(path, { max: 120 });
   const bytes = await readArchive(path, shown);
   const reader = new ZipReader(new Uint8ArrayReader(bytes));
   try {
@@ -55,7 +51,7 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
     const holds = `it holds ${
       files.length
         ? files
-            .map((e) => printable(e.filename, 80))
+            .map((e) => printable(e.filename, { max: 80 }))
             .slice(0, LISTED)
             .join(', ') + (files.length > LISTED ? `, and ${files.length - LISTED} more` : '')
         : 'no files'
@@ -78,7 +74,7 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
       if (entry.uncompressedSize > MAX_KEY_FILE_BYTES)
         throw new KeySourceError(
           'ZIP_INVALID',
-          `${printable(entry.filename)} in ${shown} is ${entry.uncompressedSize} bytes; a .p8 key is a few hundred bytes`,
+          `${printable(entry.filename, { max: 120 })} in ${shown} is ${entry.uncompressedSize} bytes; a .p8 key is a few hundred bytes`,
         );
       if (entry.encrypted && password === undefined) password = await options.password();
       contents.push(await decrypt(entry, password, shown));
@@ -87,7 +83,7 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
     if (others.some((c) => Buffer.compare(c, first!) !== 0))
       throw new KeySourceError(
         'ZIP_MULTIPLE_KEYS',
-        `${shown} holds ${keys.length} different files for the same Key ID (${keys.map((e) => printable(e.filename, 80)).join(', ')}); ask the customer which one App Store Connect downloaded`,
+        `${shown} holds ${keys.length} different files for the same Key ID (${keys.map((e) => printable(e.filename, { max: 80 })).join(', ')}); ask the customer which one App Store Connect downloaded`,
       );
     const text = Buffer.from(first!).toString('utf8');
     for (const c of contents) c.fill(0);
@@ -95,7 +91,7 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
     return {
       pem: text,
       keyIdFromName: keyIdOfFileName(name)!,
-      origin: `${printable(keys[0]!.filename)} in ${shown}`,
+      origin: `${printable(keys[0]!.filename, { max: 120 })} in ${shown}`,
     };
   } finally {
     await reader.close();
@@ -138,16 +134,16 @@ async function decrypt(entry: FileEntry, password: string | undefined, shown: st
     if (message === ERR_UNSUPPORTED_ENCRYPTION || message === ERR_UNSUPPORTED_COMPRESSION)
       throw new KeySourceError(
         'ZIP_INVALID',
-        `${printable(entry.filename)} in ${shown} uses an encryption or compression that asc-keys cannot read (${message}); ask for a zip with AES-256 or ZipCrypto`,
+        `${printable(entry.filename, { max: 120 })} in ${shown} uses an encryption or compression that asc-keys cannot read (${message}); ask for a zip with AES-256 or ZipCrypto`,
       );
     if (entry.encrypted)
       throw new KeySourceError(
         'ZIP_PASSWORD_WRONG',
-        `the password does not decrypt ${printable(entry.filename)} in ${shown}; check it with the customer (the archive is unchanged)`,
+        `the password does not decrypt ${printable(entry.filename, { max: 120 })} in ${shown}; check it with the customer (the archive is unchanged)`,
       );
     throw new KeySourceError(
       'ZIP_INVALID',
-      `${printable(entry.filename)} in ${shown} is damaged (${describe(err)}); ask the customer to send it again`,
+      `${printable(entry.filename, { max: 120 })} in ${shown} is damaged (${describe(err)}); ask the customer to send it again`,
     );
   }
 }
@@ -160,5 +156,5 @@ function isArchiverDebris(name: string): boolean {
 }
 
 function describe(err: unknown): string {
-  return printable((err as Error)?.message ?? String(err), 100);
+  return printable((err as Error)?.message ?? String(err), { max: 100 });
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CustomerRecord } from '../records/customer-record.js';
-import { addDays } from './days.js';
+import { addDays } from '../records/days.js';
 
 /** Reminders fire at this hour, UTC, on their day. */
 export const REMINDER_HOUR_UTC = 9;

@@ -1,5 +1,5 @@
 import type { CustomerRecord } from '../records/customer-record.js';
-import { addDays, daysBetween, today } from './days.js';
+import { addDays, daysBetween, today } from '../records/days.js';
 
 export interface RotationStatus {
   readonly ageDays: number;

@@ -13,6 +13,12 @@ export const SEALING_SECRET_LEAF = '_sealing-key';
 
 export const sealingSecretName = (namePrefix: string): string => `${namePrefix}/${SEALING_SECRET_LEAF}`;
 
+/** The sealing secret's ARN, whose end is AWS's random six-character suffix. */
+export function sealingSecretArnPattern(ctx: PlatformContext): string {
+  const { platform, names } = ctx;
+  return `arn:${names.partition}:secretsmanager:${platform.region}:${platform.accountId}:secret:${sealingSecretName(platform.namePrefix)}-??????`;
+}
+
 /** Secret actions that change the value; only the administrators may. */
 const VALUE_WRITES = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'];
 
@@ -64,7 +70,7 @@ export function sealingKeySecret(ctx: PlatformContext): DesiredSecret {
  */
 export function sealingKeyReadStatements(ctx: PlatformContext): PolicyStatement[] {
   const { platform, names } = ctx;
-  const arn = `arn:${names.partition}:secretsmanager:${platform.region}:${platform.accountId}:secret:${sealingSecretName(platform.namePrefix)}-??????`;
+  const arn = sealingSecretArnPattern(ctx);
   return [
     { Sid: 'ReadSealingKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn },
     {

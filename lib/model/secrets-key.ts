@@ -3,6 +3,7 @@ import { viaSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
 import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
+import { sealingSecretArnPattern } from './sealing-key.js';
 import { PLATFORM_TAGS } from './tags.js';
 
 /** What administering a key means: every key policy grants these to the administrators and deployers only. */
@@ -105,6 +106,20 @@ export function secretsKeyPolicy(ctx: PlatformContext): PolicyDocument {
         ...only(distinct([names.publisherRoleArn, names.validatorRoleArn, ...administratorArns(ctx)])),
       },
     },
+    // The importer reads one value, the sealing key (import --sealed): Secrets Manager names the
+    // secret in the encryption context, so no customer's key can be opened with this grant.
+    ...importerArns(ctx).map((importer): PolicyStatement => ({
+      Sid: 'ImporterDecryptsTheSealingKey',
+      Effect: 'Allow',
+      Principal: { AWS: names.accountRootArn },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: {
+        ...viaSecretsManager(ctx),
+        StringLike: { 'kms:EncryptionContext:SecretARN': sealingSecretArnPattern(ctx) },
+        ArnEquals: { 'aws:PrincipalArn': [importer] },
+      },
+    })),
     {
       Sid: 'WritersEncryptTheirSecrets',
       Effect: 'Allow',

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { isReferenceProblem, parseSecretReference } from '../secrets/reference.js';
 import type { CustomerRecord } from './customer-record.js';
 import type { Finding, FindingCode, Severity } from './finding.js';
-import { addDays, today } from '../model/days.js';
+import { addDays, today } from './days.js';
 import { isCalendarDay } from './patterns.js';
 import type { RotationPolicy } from './platform-schema.js';
 import type { RecordInput } from './schema.js';

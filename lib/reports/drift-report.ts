@@ -2,7 +2,7 @@ import type { DriftFinding } from '../checks/check-drift.js';
 import { pendingJson, type PendingImport } from '../checks/pending-imports.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { Annotation, Report, ReportCase } from './report.js';
-import { printable } from './printable.js';
+import { printable } from '../printable.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check drift` (CONTRACT 3.2): values of secrets never appear, only IDs and thumbprints. */
@@ -95,7 +95,7 @@ export function driftReport(
     command: 'check drift',
     text: [
       ...(findings.length ? [textTable([header, ...rows]), ''] : []),
-      ...notes.map(printable),
+      ...notes.map((line) => printable(line)),
       line,
     ].join('\n'),
     json: {

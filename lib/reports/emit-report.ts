@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { printable, withoutWorkflowCommands } from './printable.js';
+import { printable, withoutWorkflowCommands } from '../printable.js';
 import type { Report } from './report.js';
 
 export type OutputFormat = 'text' | 'json' | 'markdown';

@@ -1,7 +1,7 @@
 import type { CustomerRecord } from '../records/customer-record.js';
 import { countBySeverity, type Finding } from '../records/finding.js';
 import type { Annotation, Report, ReportCase } from './report.js';
-import { printable } from './printable.js';
+import { printable } from '../printable.js';
 import { markdownTable } from './table.js';
 
 export function findingLine(f: Finding): string {

@@ -1,7 +1,7 @@
 import type { KeyCheckResult } from '../checks/check-keys.js';
 import { pendingJson, pendingLine, type PendingImport } from '../checks/pending-imports.js';
 import type { Annotation, Report, ReportCase } from './report.js';
-import { printable } from './printable.js';
+import { printable } from '../printable.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check keys` (CONTRACT 3.1). An overdue rotation is a warning everywhere. */

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { UsageError } from '../errors.js';
-import { printable, type KeyInput } from '../import/key-input.js';
+import { printable } from '../printable.js';
+import type { KeyInput } from '../secrets/key-input.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
 import { checkSealedExpectations, openSealedBlock, type SealedExpectations } from './open-sealed.js';
@@ -90,7 +91,7 @@ export async function openSealedSource(
 }
 
 async function readSealedFile(path: string): Promise<string> {
-  const shown = printable(path);
+  const shown = printable(path, { max: 120 });
   try {
     const info = await stat(path);
     if (!info.isFile()) throw new SealedSourceRefusal('KEY_FILE_UNREADABLE', `${shown} is not a file`);

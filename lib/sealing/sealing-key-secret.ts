@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { UsageError } from '../errors.js';
 import { sealingSecretName } from '../model/sealing-key.js';
-import { asConfigurationError, describeUnavailable, isAccessDenied } from '../secrets/aws-errors.js';
+import { asConfigurationError, describeUnavailable, isAccessDenied } from '../aws/errors.js';
 import { parseSealingKeyRing, serializeSealingKeyRing, type SealingKeyRing } from './sealing-keyring.js';
 
 /**

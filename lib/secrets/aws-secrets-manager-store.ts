@@ -1,17 +1,18 @@
 import {
   BatchGetSecretValueCommand,
   GetSecretValueCommand,
-  SecretsManagerClient,
+  type SecretsManagerClient,
   type SecretValueEntry,
 } from '@aws-sdk/client-secrets-manager';
 import pLimit from 'p-limit';
+import { secretsManagerClient } from '../aws/clients.js';
 import {
   asConfigurationError,
   describeUnavailable,
   isAccessDenied,
   isServiceError,
   isTransient,
-} from './aws-errors.js';
+} from '../aws/errors.js';
 import type { SecretReference } from './reference.js';
 import type { SecretRead, SecretStore } from './secret-store.js';
 
@@ -36,7 +37,7 @@ export class AwsSecretsManagerStore implements SecretStore {
   private readonly limit: ReturnType<typeof pLimit>;
 
   constructor(props: AwsSecretsManagerStoreProps = {}) {
-    this.client = props.client ?? defaultClient();
+    this.client = props.client ?? secretsManagerClient();
     this.limit = pLimit(props.concurrency ?? 4);
   }
 
@@ -156,9 +157,4 @@ export function classifyReadError(err: unknown, id: string): SecretRead {
         };
       throw new Error(`reading ${id} from Secrets Manager failed`, { cause: err });
   }
-}
-
-/** The standard SDK configuration, with more patience for throttling than the default 3 attempts. */
-export function defaultClient(): SecretsManagerClient {
-  return new SecretsManagerClient({ maxAttempts: 6 });
 }

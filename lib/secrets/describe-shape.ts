@@ -1,4 +1,4 @@
-import { printable } from '../reports/printable.js';
+import { printable } from '../printable.js';
 
 /**
  * Describes a value taken from a secret by its shape, never by its content (CONTRACT section

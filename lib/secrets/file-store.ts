@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { open, realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { printable } from '../reports/printable.js';
+import { printable } from '../printable.js';
 import type { SecretReference } from './reference.js';
 import type { SecretRead, SecretStore } from './secret-store.js';
 

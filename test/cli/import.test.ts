@@ -3,9 +3,24 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { DescribeSecretCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
+import { afterAll, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import {
+  DescribeSecretCommand,
+  PutResourcePolicyCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipReader } from '@zip.js/zip.js';
+import { systemClock } from '../../lib/apple/clock.js';
+import { DEFAULT_RETRY } from '../../lib/apple/retry-policy.js';
+import { importRequest, type ImportCliOptions } from '../../lib/cli/commands/import.js';
+import { importKey } from '../../lib/import/import-key.js';
+import { importReport } from '../../lib/import/import-report.js';
+import type { ImportResult } from '../../lib/import/import-result.js';
+import { InterruptGuard } from '../../lib/import/interrupt-guard.js';
+import { readP8File } from '../../lib/import/read-p8-file.js';
+import { passwordSource } from '../../lib/import/read-password.js';
+import { readZipFile } from '../../lib/import/read-zip-file.js';
+import { SecretWriter } from '../../lib/import/secret-writer.js';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
@@ -20,38 +35,49 @@ import { runCli, type CliResult } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import type { TempProject } from '../support/project.js';
+import { runIn } from '../support/run-in-process.js';
 import { FaultProxy, type Fault } from '../import/fault-proxy.js';
 import {
   aesZip,
   appleKey,
-  failRenamePreload,
   idArgs,
+  idOptions,
   inbox,
   infoZip,
   labelled,
+  pipedStdin,
   read,
   runCliInGroup,
   runCliOnTerminal,
   strayFiles,
   valueOf,
   versionsOf,
+  withRenameFailing,
   writeP8,
   type AppleKey,
 } from '../import/import-harness.js';
 import { keyNeedles, PlaintextWatch } from '../import/plaintext-watch.js';
 
+/**
+ * import in this process, through the dependencies importKey takes (the key reader, the secret
+ * writer on a real SDK client against moto, Apple's URL, the clock, the interrupt guard), as
+ * the import command wires them. What only a process shows runs the built CLI instead: the
+ * contract's JSON and text on stdout with nothing on stderr, exit codes, the password prompt on
+ * a terminal, and Ctrl-C.
+ */
 let moto: MotoServer;
 let clients: MotoClients;
 let proxy: FaultProxy;
 let proxyUrl: string;
 const emulator = new AscEmulator();
 let project: TempProject;
-/** The CLI's TMPDIR, watched like the working directory. */
+/** TMPDIR of every import, watched like the working directory. */
 let cliTmp: string;
 let files: string;
 const keys: AppleKey[] = [];
 const outputs: string[] = [];
 const TODAY = new Date().toISOString().slice(0, 10);
+let cwd: string;
 
 interface RunOptions {
   readonly input?: string;
@@ -60,7 +86,7 @@ interface RunOptions {
   readonly viaProxy?: boolean;
 }
 
-/** `npx asc-keys import …`, with the working directory and TMPDIR watched for key material. */
+/** `asc-keys import …` as a user runs it, with the working directory and TMPDIR watched for key material. */
 async function importCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   const watch = new PlaintextWatch([project.dir, cliTmp], () => keys.flatMap(keyNeedles));
   watch.start();
@@ -85,6 +111,85 @@ function env(options: RunOptions): NodeJS.ProcessEnv {
   };
 }
 
+type ImportOptions = Partial<ImportCliOptions> & Pick<ImportCliOptions, 'customer' | 'appId'>;
+
+interface InProcessOptions {
+  /** What a pipe gives stdin (--password-stdin reads it); stdin is never a terminal here. */
+  readonly input?: string;
+  /** Through the fault proxy rather than straight to moto. */
+  readonly viaProxy?: boolean;
+  /** App Store Connect's URL. @default the emulator */
+  readonly ascBaseUrl?: string;
+  /** Renaming onto a path that ends in this fails (EIO). */
+  readonly failRename?: string;
+}
+
+/** What the import command would print and exit with, and the result it reports. */
+interface Imported {
+  readonly code: number;
+  /** The contract's JSON (--format json). */
+  readonly doc: Record<string, unknown> & { message: string };
+  /** The text for a person (--format text). */
+  readonly text: string;
+  readonly result: ImportResult;
+}
+
+/**
+ * One import in this process, from the command's options (validated by the command's own
+ * importRequest), with the working directory, TMPDIR and the customers/ folder watched for key
+ * material as in importCli.
+ */
+async function importIn(options: ImportOptions, run: InProcessOptions = {}): Promise<Imported> {
+  const cli: ImportCliOptions = {
+    customers: 'customers',
+    format: 'json',
+    verify: true,
+    retryBudget: 2,
+    ...options,
+  };
+  const request = importRequest(cli);
+  const password = passwordSource(cli.passwordStdin === true, pipedStdin(run.input));
+  const client = new SecretsManagerClient({
+    endpoint: run.viaProxy ? proxyUrl : moto.url,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    // As the command's client (defaultClient): six attempts.
+    maxAttempts: 6,
+  });
+  const guard = new InterruptGuard([]);
+  const watch = new PlaintextWatch([project.dir, cliTmp], () => keys.flatMap(keyNeedles));
+  watch.start();
+  vi.stubEnv('TMPDIR', cliTmp);
+  let result: ImportResult;
+  try {
+    const go = (): Promise<ImportResult> =>
+      importKey(request, {
+        customersDir: cli.customers,
+        readKey: (source) =>
+          source.kind === 'p8' ? readP8File(source.path) : readZipFile(source.path, { password }),
+        secrets: new SecretWriter(client),
+        ascBaseUrl: run.ascBaseUrl ?? emulator.url,
+        clock: systemClock,
+        retry: { ...DEFAULT_RETRY, budgetMs: cli.retryBudget * 1000 },
+        guard,
+      });
+    result = run.failRename ? await withRenameFailing(run.failRename, go) : await go();
+  } finally {
+    vi.unstubAllEnvs();
+    guard.dispose();
+    client.destroy();
+  }
+  expect(watch.stop()).toEqual([]);
+  const report = importReport(result);
+  outputs.push(report.text, JSON.stringify(report.json));
+  return {
+    code: report.importExitCode,
+    doc: report.json as Imported['doc'],
+    text: report.text,
+    result,
+  };
+}
+
 async function newKey(options: Parameters<typeof appleKey>[1] = {}): Promise<AppleKey> {
   const key = await appleKey(emulator, options);
   keys.push(key);
@@ -103,14 +208,14 @@ async function expectNothingLeft(slug: string): Promise<void> {
   expect(strayFiles(project.customers)).toEqual([]);
 }
 
-async function onboard(slug: string, key: AppleKey): Promise<CliResult> {
-  const r = await importCli([...idArgs(slug, key), '--p8', p8Of(key), '--format', 'json']);
-  expect(r.code, r.stdout + r.stderr).toBe(0);
-  expect(JSON.parse(r.stdout).action).toBe('created');
+async function onboard(slug: string, key: AppleKey): Promise<Imported> {
+  const r = await importIn({ ...idOptions(slug, key), p8: p8Of(key) });
+  expect(r.code, r.text).toBe(0);
+  expect(r.doc.action).toBe('created');
   return r;
 }
 
-describe('asc-keys import, through the real CLI with moto and the emulator', () => {
+describe('asc-keys import with moto and the emulator: in process, and as a process where only one shows it', () => {
   beforeAll(async () => {
     moto = await startMoto({ accountId: '111122223333' });
     clients = motoClients(moto);
@@ -122,8 +227,12 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     files = inbox();
     const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
     await applyPlatform(clients, platformDesiredState(platform));
+    // importKey reads customers/ and cdktf.json from the working directory, as the command does.
+    cwd = process.cwd();
+    process.chdir(project.dir);
   });
   afterAll(async () => {
+    process.chdir(cwd);
     await proxy.stop();
     await emulator.stop();
     await moto.stop();
@@ -250,14 +359,12 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       'correct horse battery staple',
     );
     const zipBytes = readFileSync(zip);
-    const r = await importCli(
-      [...idArgs('stark', key), '--zip', zip, '--password-stdin', '--format', 'json'],
-      {
-        input: 'correct horse battery staple\n',
-      },
+    const r = await importIn(
+      { ...idOptions('stark', key), zip, passwordStdin: true },
+      { input: 'correct horse battery staple\n' },
     );
-    expect(r.code, r.stdout).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'created', fingerprint: key.fingerprint });
+    expect(r.code, r.text).toBe(0);
+    expect(r.doc).toMatchObject({ action: 'created', fingerprint: key.fingerprint });
     expect((await valueOf(clients.secretsManager, 'asc-keys/stark')).key).toBe(key.pem);
     expect(readFileSync(zip)).toEqual(zipBytes);
   });
@@ -265,13 +372,8 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
   test('a ZipCrypto zip made by Info-ZIP, the key under a browser duplicate name', async () => {
     const key = await newKey();
     const zip = await infoZip(files, { [`keys/AuthKey_${key.keyId} (1).p8`]: key.pem }, 'pa55word');
-    const r = await importCli(
-      [...idArgs('wayne', key), '--zip', zip, '--password-stdin', '--format', 'json'],
-      {
-        input: 'pa55word',
-      },
-    );
-    expect(r.code, r.stdout).toBe(0);
+    const r = await importIn({ ...idOptions('wayne', key), zip, passwordStdin: true }, { input: 'pa55word' });
+    expect(r.code, r.text).toBe(0);
     expect((await valueOf(clients.secretsManager, 'asc-keys/wayne')).key).toBe(key.pem);
   });
 
@@ -287,14 +389,12 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       [zc, await passwordPastTheCheckByte(zc)],
       [stored, await passwordPastTheCheckByte(stored)],
     ] as const) {
-      const r = await importCli(
-        [...idArgs('wrong-pw', key), '--zip', zip, '--password-stdin', '--format', 'json'],
-        {
-          input: password,
-        },
+      const r = await importIn(
+        { ...idOptions('wrong-pw', key), zip, passwordStdin: true },
+        { input: password },
       );
-      expect(r.code, r.stdout).toBe(2);
-      const doc = JSON.parse(r.stdout);
+      expect(r.code, r.text).toBe(2);
+      const doc = r.doc;
       expect(doc).toMatchObject({
         action: 'refused',
         code: 'ZIP_PASSWORD_WRONG',
@@ -325,10 +425,10 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
   test('an encrypted zip without --password-stdin and no terminal: exit 2, says how', async () => {
     const key = await newKey();
     const zip = await aesZip(files, { [`AuthKey_${key.keyId}.p8`]: key.pem }, 'right');
-    const r = await importCli([...idArgs('no-pw', key), '--zip', zip]);
+    const r = await importIn({ ...idOptions('no-pw', key), zip });
     expect(r.code).toBe(2);
-    expect(r.stdout).toContain('PASSWORD_REQUIRED');
-    expect(r.stdout).toContain('--password-stdin');
+    expect(r.text).toContain('PASSWORD_REQUIRED');
+    expect(r.text).toContain('--password-stdin');
     await expectNothingLeft('no-pw');
   });
 
@@ -341,9 +441,9 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       '__MACOSX/notes/._README.txt': 'resource fork',
       'notes/.DS_Store': 'finder',
     });
-    const r1 = await importCli([...idArgs('zip-none', key), '--zip', none, '--format', 'json']);
+    const r1 = await importIn({ ...idOptions('zip-none', key), zip: none });
     expect(r1.code).toBe(1);
-    const d1 = JSON.parse(r1.stdout);
+    const d1 = r1.doc;
     expect(d1.code).toBe('ZIP_NO_KEY');
     expect(d1.message).toContain(`(it holds notes/README.txt, AuthKey_${key.keyId}.txt)`);
 
@@ -352,71 +452,52 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       { [`AuthKey_${key.keyId}.p8`]: key.pem, [`old/AuthKey_${other.keyId}.p8`]: other.pem },
       'pw',
     );
-    const r2 = await importCli(
-      [...idArgs('zip-two', key), '--zip', two, '--password-stdin', '--format', 'json'],
-      {
-        input: 'pw',
-      },
+    const r2 = await importIn(
+      { ...idOptions('zip-two', key), zip: two, passwordStdin: true },
+      { input: 'pw' },
     );
     expect(r2.code).toBe(1);
-    expect(JSON.parse(r2.stdout)).toMatchObject({ code: 'ZIP_MULTIPLE_KEYS' });
-    expect(JSON.parse(r2.stdout).message).toContain(`${key.keyId}, ${other.keyId}`);
+    expect(r2.doc).toMatchObject({ code: 'ZIP_MULTIPLE_KEYS' });
+    expect(r2.doc.message).toContain(`${key.keyId}, ${other.keyId}`);
 
     const same = await infoZip(files, {
       [`AuthKey_${key.keyId}.p8`]: key.pem,
       [`AuthKey_${key.keyId} (1).p8`]: other.pem,
     });
-    const r3 = await importCli([...idArgs('zip-two', key), '--zip', same, '--format', 'json']);
-    expect(JSON.parse(r3.stdout)).toMatchObject({ code: 'ZIP_MULTIPLE_KEYS' });
+    const r3 = await importIn({ ...idOptions('zip-two', key), zip: same });
+    expect(r3.doc).toMatchObject({ code: 'ZIP_MULTIPLE_KEYS' });
 
     const corrupt = writeP8(files, 'key.zip', 'PK\u0003\u0004 this is not really a zip');
-    const r4 = await importCli([...idArgs('zip-two', key), '--zip', corrupt, '--format', 'json']);
+    const r4 = await importIn({ ...idOptions('zip-two', key), zip: corrupt });
     expect(r4.code).toBe(1);
-    expect(JSON.parse(r4.stdout)).toMatchObject({ code: 'ZIP_INVALID' });
+    expect(r4.doc).toMatchObject({ code: 'ZIP_INVALID' });
     await expectNothingLeft('zip-none');
     await expectNothingLeft('zip-two');
   });
 
   test('a file name that disagrees with --key-id: KEY_ID_MISMATCH, exit 1', async () => {
     const key = await newKey();
-    const r = await importCli([
-      ...idArgs('misnamed', key),
-      '--p8',
-      p8Of(key, 'AuthKey_ZZZZZZZZZZ.p8'),
-      '--format',
-      'json',
-    ]);
+    const r = await importIn({ ...idOptions('misnamed', key), p8: p8Of(key, 'AuthKey_ZZZZZZZZZZ.p8') });
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ code: 'KEY_ID_MISMATCH', action: 'refused' });
-    expect(JSON.parse(r.stdout).message).toContain(
-      `named for Key ID ZZZZZZZZZZ, but --key-id is ${key.keyId}`,
-    );
+    expect(r.doc).toMatchObject({ code: 'KEY_ID_MISMATCH', action: 'refused' });
+    expect(r.doc.message).toContain(`named for Key ID ZZZZZZZZZZ, but --key-id is ${key.keyId}`);
     await expectNothingLeft('misnamed');
   });
 
   test('a mangled key (BOM, CRLF, quotes, literal \\n) is repaired and stored canonical; garbage is P8_INVALID', async () => {
     const key = await newKey();
     const mangled = `\uFEFF"${key.pem.trim().replaceAll('\n', '\\n')}"\r\n`;
-    const r = await importCli([
-      ...idArgs('mangled', key),
-      '--p8',
-      p8Of(key, 'AuthKey_x.p8', mangled),
-      '--format',
-      'json',
-    ]);
-    expect(r.code, r.stdout).toBe(0);
+    const r = await importIn({ ...idOptions('mangled', key), p8: p8Of(key, 'AuthKey_x.p8', mangled) });
+    expect(r.code, r.text).toBe(0);
     expect((await valueOf(clients.secretsManager, 'asc-keys/mangled')).key).toBe(key.pem);
 
     const bad = await newKey();
-    const r2 = await importCli([
-      ...idArgs('garbage', bad),
-      '--p8',
-      p8Of(bad, `AuthKey_${bad.keyId}.p8`, bad.pem.slice(0, 120)),
-      '--format',
-      'json',
-    ]);
+    const r2 = await importIn({
+      ...idOptions('garbage', bad),
+      p8: p8Of(bad, `AuthKey_${bad.keyId}.p8`, bad.pem.slice(0, 120)),
+    });
     expect(r2.code).toBe(1);
-    expect(JSON.parse(r2.stdout).code).toBe('P8_INVALID');
+    expect(r2.doc.code).toBe('P8_INVALID');
     await expectNothingLeft('garbage');
   });
 
@@ -429,9 +510,9 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     'Apple refuses (%s): %s, exit 1, nothing stored, no record',
     async (slug, state, code, exit, says) => {
       const key = await newKey(state);
-      const r = await importCli([...idArgs(slug, key), '--p8', p8Of(key), '--format', 'json']);
-      expect(r.code, r.stdout).toBe(exit);
-      const doc = JSON.parse(r.stdout);
+      const r = await importIn({ ...idOptions(slug, key), p8: p8Of(key) });
+      expect(r.code, r.text).toBe(exit);
+      const doc = r.doc;
       expect(doc).toMatchObject({
         code,
         action: 'refused',
@@ -450,12 +531,10 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     down.faults = { down: true };
     await down.start();
     try {
-      const r = await importCli([...idArgs('apple-down', key), '--p8', p8Of(key)], {
-        env: { ASC_API_BASE_URL: down.url },
-      });
+      const r = await importIn({ ...idOptions('apple-down', key), p8: p8Of(key) }, { ascBaseUrl: down.url });
       expect(r.code).toBe(3);
-      expect(r.stdout).toContain('APPLE_UNAVAILABLE');
-      expect(r.stdout).toContain('run the same command again later');
+      expect(r.text).toContain('APPLE_UNAVAILABLE');
+      expect(r.text).toContain('run the same command again later');
     } finally {
       await down.stop();
     }
@@ -465,9 +544,9 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
   test('--no-verify stores a key Apple does not know, and says it was not asked', async () => {
     const key = await newKey({ state: 'unregistered' });
     const requests = emulator.requests;
-    const r = await importCli([...idArgs('unverified', key), '--p8', p8Of(key), '--no-verify']);
-    expect(r.code, r.stdout).toBe(0);
-    expect(r.stdout).toContain('App Store Connect was not asked (--no-verify)');
+    const r = await importIn({ ...idOptions('unverified', key), p8: p8Of(key), verify: false });
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toContain('App Store Connect was not asked (--no-verify)');
     expect(emulator.requests).toBe(requests);
     expect(labelled(await versionsOf(clients.secretsManager, 'asc-keys/unverified'))).toHaveLength(1);
   });
@@ -477,9 +556,9 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     await onboard('twice', key);
     const record = read(recordPath('twice'));
     const versions = await versionsOf(clients.secretsManager, 'asc-keys/twice');
-    const r = await importCli([...idArgs('twice', key), '--p8', p8Of(key), '--format', 'json']);
-    expect(r.code, r.stdout).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({
+    const r = await importIn({ ...idOptions('twice', key), p8: p8Of(key) });
+    expect(r.code, r.text).toBe(0);
+    expect(r.doc).toMatchObject({
       action: 'unchanged',
       code: 'OK',
       record: 'customers/twice.yaml',
@@ -491,9 +570,9 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
   test('cross-record rules: a Key ID or an Apple ID of another customer is refused (RECORD_INVALID)', async () => {
     const key = await newKey();
     await onboard('first-owner', key);
-    const r = await importCli([...idArgs('second-owner', key), '--p8', p8Of(key), '--format', 'json']);
+    const r = await importIn({ ...idOptions('second-owner', key), p8: p8Of(key) });
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout);
+    const doc = r.doc;
     expect(doc.code).toBe('RECORD_INVALID');
     expect(doc.message).toContain('DUPLICATE_KEY_ID');
     expect(doc.message).toContain('DUPLICATE_APPLE_ID');
@@ -522,11 +601,11 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       apps: [old.appleId],
     });
     const rotated = { ...fresh, appleId: old.appleId };
-    const r = await importCli([...idArgs('rotate-me', rotated), '--p8', p8Of(rotated)]);
-    expect(r.code, r.stdout).toBe(0);
-    expect(r.stdout).toContain(`Rotated rotate-me: stored key ${fresh.keyId}`);
-    expect(r.stdout).toContain(`the previous key ${old.keyId} stays readable as AWSPREVIOUS`);
-    expect(r.stdout).toContain(`ask the customer to revoke the old key ${old.keyId} in App Store Connect`);
+    const r = await importIn({ ...idOptions('rotate-me', rotated), p8: p8Of(rotated) });
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toContain(`Rotated rotate-me: stored key ${fresh.keyId}`);
+    expect(r.text).toContain(`the previous key ${old.keyId} stays readable as AWSPREVIOUS`);
+    expect(r.text).toContain(`ask the customer to revoke the old key ${old.keyId} in App Store Connect`);
     expect(read(recordPath('rotate-me'))).toBe(
       edited
         .replace(`keyId: ${old.keyId} #`, `keyId: ${fresh.keyId} #`)
@@ -555,15 +634,12 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       state: 'active',
       apps: [old.appleId],
     });
-    const r = await importCli([
-      ...idArgs('by-hand', { ...fresh, appleId: old.appleId }),
-      '--p8',
-      p8Of(fresh),
-      '--format',
-      'json',
-    ]);
-    expect(r.code, r.stdout).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ action: 'rotated', code: 'OK' });
+    const r = await importIn({
+      ...idOptions('by-hand', { ...fresh, appleId: old.appleId }),
+      p8: p8Of(fresh),
+    });
+    expect(r.code, r.text).toBe(0);
+    expect(r.doc).toMatchObject({ action: 'rotated', code: 'OK' });
     expect(read(recordPath('by-hand'))).toContain(`  appleId: ${old.appleId}\n`);
   });
 
@@ -574,30 +650,24 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     writeFileSync(recordPath('broken-record'), broken);
     const before = await versionsOf(clients.secretsManager, secretName('broken-record'));
     const fresh = await newKey();
-    const r = await importCli([
-      ...idArgs('broken-record', { ...fresh, appleId: old.appleId }),
-      '--p8',
-      p8Of(fresh),
-      '--format',
-      'json',
-    ]);
+    const r = await importIn({
+      ...idOptions('broken-record', { ...fresh, appleId: old.appleId }),
+      p8: p8Of(fresh),
+    });
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout);
+    const doc = r.doc;
     expect(doc).toMatchObject({ code: 'RECORD_INVALID', action: 'refused' });
     expect(doc.message).toContain('customers/broken-record.yaml:');
     expect(doc.message).toContain('FIELD_UNKNOWN');
     expect(read(recordPath('broken-record'))).toBe(broken);
     expect(await versionsOf(clients.secretsManager, secretName('broken-record'))).toEqual(before);
     writeFileSync(recordPath('broken-record'), 'customer: [\n');
-    const r2 = await importCli([
-      ...idArgs('broken-record', { ...fresh, appleId: old.appleId }),
-      '--p8',
-      p8Of(fresh),
-      '--format',
-      'json',
-    ]);
-    expect(r2.code, r2.stdout + r2.stderr).toBe(1);
-    expect(JSON.parse(r2.stdout).code).toBe('RECORD_INVALID');
+    const r2 = await importIn({
+      ...idOptions('broken-record', { ...fresh, appleId: old.appleId }),
+      p8: p8Of(fresh),
+    });
+    expect(r2.code, r2.text).toBe(1);
+    expect(r2.doc.code).toBe('RECORD_INVALID');
     writeFileSync(recordPath('broken-record'), broken.replace('colour: blue\n', ''));
   });
 
@@ -617,15 +687,18 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       const slug = `fail-new-${onboardingFaults.findIndex((f) => f[0] === name)}`;
       const key = await newKey();
       if (fault !== 'rename') proxy.reset(fault);
-      const r = await importCli([...idArgs(slug, key), '--p8', p8Of(key), '--format', 'json'], {
-        viaProxy: true,
-        ...(fault === 'rename' && { env: renameFault(slug) }),
-      });
-      expect(r.code, r.stdout + r.stderr).toBe(exit);
-      expect(JSON.parse(r.stdout)).toMatchObject({ code, action: 'refused', secret: null, record: null });
+      const r = await importIn(
+        { ...idOptions(slug, key), p8: p8Of(key) },
+        {
+          viaProxy: true,
+          ...(fault === 'rename' && { failRename: `customers/${slug}.yaml` }),
+        },
+      );
+      expect(r.code, r.text).toBe(exit);
+      expect(r.doc).toMatchObject({ code, action: 'refused', secret: null, record: null });
       if (fault === 'rename') {
         expect(proxy.calls).toContain('DeleteSecret');
-        expect(JSON.parse(r.stdout).message).toContain('the store was undone');
+        expect(r.doc.message).toContain('the store was undone');
       }
       await expectNothingLeft(slug);
     });
@@ -667,12 +740,15 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
       });
       const rotated = { ...fresh, appleId: old.appleId };
       if (fault !== 'rename') proxy.reset(fault);
-      const r = await importCli([...idArgs(slug, rotated), '--p8', p8Of(rotated), '--format', 'json'], {
-        viaProxy: true,
-        ...(fault === 'rename' && { env: renameFault(slug) }),
-      });
-      expect(r.code, r.stdout + r.stderr).toBe(exit);
-      expect(JSON.parse(r.stdout)).toMatchObject({ code, action: 'refused' });
+      const r = await importIn(
+        { ...idOptions(slug, rotated), p8: p8Of(rotated) },
+        {
+          viaProxy: true,
+          ...(fault === 'rename' && { failRename: `customers/${slug}.yaml` }),
+        },
+      );
+      expect(r.code, r.text).toBe(exit);
+      expect(r.doc).toMatchObject({ code, action: 'refused' });
       expect(read(recordPath(slug))).toBe(record);
       expect(labelled(await versionsOf(clients.secretsManager, secretName(slug)))).toEqual(before);
       expect((await valueOf(clients.secretsManager, secretName(slug))).key_id).toBe(old.keyId);
@@ -682,12 +758,15 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     test('the rename fails and AWS refuses the undo: the output says the value is still stored and how to remove it', async () => {
       const key = await newKey();
       proxy.reset({ operation: 'DeleteSecret', kind: 'refused' });
-      const r = await importCli([...idArgs('undo-refused', key), '--p8', p8Of(key), '--format', 'json'], {
-        viaProxy: true,
-        env: renameFault('undo-refused'),
-      });
-      expect(r.code, r.stdout + r.stderr).toBe(2);
-      const doc = JSON.parse(r.stdout);
+      const r = await importIn(
+        { ...idOptions('undo-refused', key), p8: p8Of(key) },
+        {
+          viaProxy: true,
+          failRename: 'customers/undo-refused.yaml',
+        },
+      );
+      expect(r.code, r.text).toBe(2);
+      const doc = r.doc;
       expect(doc).toMatchObject({
         code: 'RECORD_UNWRITABLE',
         action: 'refused',
@@ -706,11 +785,14 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     test('a CreateSecret whose answer was lost: the retry finds the secret it made, one version, done', async () => {
       const key = await newKey();
       proxy.reset({ operation: 'CreateSecret', call: 1, kind: 'lost' });
-      const r = await importCli([...idArgs('lost-answer', key), '--p8', p8Of(key), '--format', 'json'], {
-        viaProxy: true,
-      });
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ action: 'created', code: 'OK' });
+      const r = await importIn(
+        { ...idOptions('lost-answer', key), p8: p8Of(key) },
+        {
+          viaProxy: true,
+        },
+      );
+      expect(r.code, r.text).toBe(0);
+      expect(r.doc).toMatchObject({ action: 'created', code: 'OK' });
       expect(proxy.calls.filter((c) => c === 'CreateSecret')).toHaveLength(2);
       expect(labelled(await versionsOf(clients.secretsManager, secretName('lost-answer')))).toHaveLength(1);
       expect((await valueOf(clients.secretsManager, secretName('lost-answer'))).key).toBe(key.pem);
@@ -877,10 +959,24 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
         'x',
       ],
     ];
-    for (const args of cases) {
-      const r = await importCli(args);
-      expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stdout).toBe('');
+    // The first through the built CLI, the exit code a shell sees; every one through the command
+    // line in this process, with AWS and Apple pointed at the test's servers should one get far.
+    const [first] = cases;
+    const cli = await importCli(first!);
+    expect(cli.code).toBe(2);
+    expect(cli.stdout).toBe('');
+    expect(cli.stderr).toMatch(/^asc-keys: --customer must be a slug/);
+    for (const [k, v] of Object.entries(env({}))) vi.stubEnv(k, v ?? '');
+    try {
+      for (const args of cases) {
+        const r = await runIn(project.dir, ['import', '--retry-budget', '2', ...args]);
+        outputs.push(r.stdout, r.stderr);
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stdout).toBe('');
+        expect(r.stderr, args.join(' ')).toMatch(/^(asc-keys: |error: )/);
+      }
+    } finally {
+      vi.unstubAllEnvs();
     }
     expect(existsSync(recordPath('ok'))).toBe(false);
   });
@@ -894,13 +990,6 @@ describe('asc-keys import, through the real CLI with moto and the emulator', () 
     }
   });
 });
-
-function renameFault(slug: string): NodeJS.ProcessEnv {
-  return {
-    NODE_OPTIONS: `--import=${failRenamePreload(files)}`,
-    ASC_KEYS_TEST_FAIL_RENAME: `customers/${slug}.yaml`,
-  };
-}
 
 /**
  * A wrong password that gets past ZipCrypto's one-byte password check: about one in 256 does,

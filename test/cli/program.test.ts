@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { buildProgram } from '../../lib/cli/program.js';
 import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
+import { markdownFiles } from '../support/markdown-links.js';
 import { REPO } from '../support/project.js';
 
 function filesUnder(dir: string, ext: RegExp): string[] {
@@ -14,14 +15,15 @@ function filesUnder(dir: string, ext: RegExp): string[] {
 }
 
 /**
- * Every `asc-keys …` that the code's messages (reminder texts included), the README and the
- * customers' README tell people to run: quoted in messages, in code spans and blocks in Markdown.
+ * Every `asc-keys …` that the code's messages (reminder texts included) and the Markdown of the
+ * repository (README and docs) tell people to run: quoted in messages, in code spans and blocks
+ * in Markdown.
  */
 function commandsPeopleAreToldToRun(): { where: string; command: string }[] {
   const found: { where: string; command: string }[] = [];
   const sources = [
     ...filesUnder(join(REPO, 'lib'), /\.ts$/).map((f) => ({ f, re: /"(?:npx )?asc-keys ([^"]+)"/g })),
-    ...[join(REPO, 'README.md'), join(REPO, 'customers', 'README.md')].map((f) => ({
+    ...markdownFiles(REPO).map((f) => ({
       f,
       re: /`(?:npx )?asc-keys ([^`\n]+)`|^\s*(?:- run: )?npx asc-keys (.+)$/gm,
     })),
@@ -59,7 +61,7 @@ function problemWith(program: Command, command: string): string | undefined {
 }
 
 describe('the CLI definition', () => {
-  test('every command a message, reminder or README tells people to run exists, with its options', () => {
+  test('every command a message, reminder or document tells people to run exists, with its options', () => {
     const program = buildProgram(() => {});
     const found = commandsPeopleAreToldToRun();
     // The scan finds what it should: lint, check keys, status and the help line at least.

@@ -1,47 +1,18 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { run } from '../../lib/cli/run.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { secretsManagerClient } from '../support/aws-clients.js';
 import { exampleProject } from '../support/example-project.js';
 import { buildKeyFixture } from '../support/key-fixtures.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
+import { runIn } from '../support/run-in-process.js';
 
 /**
  * The top-level handler and the command wiring, in process: the end-to-end tests run the built
  * CLI in a child process; these assert the same contract (exit codes, one JSON document, messages
  * on stderr) from inside, so a wiring mistake fails here with a diff and a stack in the source.
  */
-interface Captured {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function runIn(cwd: string, argv: string[]): Promise<Captured> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const before = process.cwd();
-  process.chdir(cwd);
-  try {
-    const code = await run(argv);
-    return { code, stdout, stderr };
-  } finally {
-    process.chdir(before);
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
-
 afterEach(() => vi.unstubAllEnvs());
 
 describe('run(): the one top-level handler', () => {

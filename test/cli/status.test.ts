@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { addDays, today } from '../../lib/model/days.js';
+import { addDays, today } from '../../lib/records/days.js';
 import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
 import { recordText, tempProject } from '../support/project.js';

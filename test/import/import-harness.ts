@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import fs, { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, type PathLike } from 'node:fs';
+import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
@@ -10,8 +12,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { Uint8ArrayReader, Uint8ArrayWriter, ZipWriter } from '@zip.js/zip.js';
 import type { AscEmulator, KeyState } from '../support/asc-emulator.js';
-import { REPO } from '../support/project.js';
-import { cliEnv, type CliResult } from '../support/cli.js';
+import type { ImportCliOptions } from '../../lib/cli/commands/import.js';
+import { CLI_BIN, cliEnv, type CliResult } from '../support/cli.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
 
 /** A generated key with the IDs App Store Connect would give it. */
@@ -57,6 +59,19 @@ export function idArgs(slug: string, key: AppleKey): string[] {
     key.keyId,
     ...(key.issuerId ? ['--issuer-id', key.issuerId] : ['--individual']),
   ];
+}
+
+/** The same, as the options the import command receives (lib/cli/commands/import.ts). */
+export function idOptions(
+  slug: string,
+  key: AppleKey,
+): Pick<ImportCliOptions, 'customer' | 'appId' | 'keyId' | 'issuerId' | 'individual'> {
+  return {
+    customer: slug,
+    appId: key.appleId,
+    keyId: key.keyId,
+    ...(key.issuerId ? { issuerId: key.issuerId } : { individual: true }),
+  };
 }
 
 /** A directory for the files the customer sent: outside the watched directories. */
@@ -157,38 +172,42 @@ export const strayFiles = (customers: string): string[] =>
   readdirSync(customers).filter((f) => !f.endsWith('.yaml') && f !== 'README.md');
 
 /**
- * A preload that makes renaming onto a path ending in $ASC_KEYS_TEST_FAIL_RENAME fail, for the
- * CLI in its own process (NODE_OPTIONS=--import …): the only way to make a rename fail as root.
+ * Runs `body` with renameSync failing (EIO) for every destination that ends in `target`: the
+ * only way to make a rename fail as root. Node's own exports are patched, so the code under test
+ * sees it through its `import { renameSync } from 'node:fs'`; restored afterwards.
  */
-export function failRenamePreload(dir: string): string {
-  const path = join(dir, 'fail-rename.mjs');
-  writeFileSync(
-    path,
-    [
-      "import fs from 'node:fs';",
-      "import { syncBuiltinESMExports } from 'node:module';",
-      'const target = process.env.ASC_KEYS_TEST_FAIL_RENAME;',
-      'const rename = fs.renameSync;',
-      'fs.renameSync = function (from, to) {',
-      "  if (target && String(to).endsWith(target)) throw Object.assign(new Error('EIO: injected rename failure'), { code: 'EIO' });",
-      '  return rename.apply(this, arguments);',
-      '};',
-      'syncBuiltinESMExports();',
-      '',
-    ].join('\n'),
-  );
-  return path;
+export async function withRenameFailing<T>(target: string, body: () => Promise<T>): Promise<T> {
+  const rename = fs.renameSync;
+  fs.renameSync = function (from: PathLike, to: PathLike): void {
+    if (String(to).endsWith(target))
+      throw Object.assign(new Error('EIO: injected rename failure'), { code: 'EIO' });
+    rename(from, to);
+  };
+  syncBuiltinESMExports();
+  try {
+    return await body();
+  } finally {
+    fs.renameSync = rename;
+    syncBuiltinESMExports();
+  }
+}
+
+/** A stdin that is no terminal, holding `input` (nothing when undefined), as a pipe would. */
+export function pipedStdin(input?: string): NodeJS.ReadStream {
+  return Object.assign(Readable.from(input === undefined ? [] : [Buffer.from(input)]), {
+    isTTY: false,
+  }) as unknown as NodeJS.ReadStream;
 }
 
 /**
- * `npx asc-keys …` in its own process group, so that the test can press Ctrl-C as a terminal
- * does: SIGINT to every process of the group.
+ * The built CLI in its own process group, so that the test can press Ctrl-C as a terminal does:
+ * SIGINT to every process of the group.
  */
 export function runCliInGroup(
   args: readonly string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },
 ): { result: Promise<CliResult>; interrupt: () => void } {
-  const child = spawn('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], {
+  const child = spawn(process.execPath, [CLI_BIN, ...args], {
     cwd: options.cwd,
     env: cliEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -211,7 +230,7 @@ export function runCliInGroup(
 export const read = (path: string): string => readFileSync(path, 'utf8');
 
 /**
- * `npx asc-keys …` on a pseudo-terminal (Python's pty module), typing `password` when the
+ * The built CLI on a pseudo-terminal (Python's pty module), typing `password` when the
  * prompt appears: what a person at a terminal sees, echo included, comes back as `output`.
  */
 export function runCliOnTerminal(
@@ -240,7 +259,7 @@ export function runCliOnTerminal(
     'sys.exit(os.waitstatus_to_exitcode(status))',
   ].join('\n');
   return new Promise((resolve, reject) => {
-    const child = spawn('python3', ['-c', script, 'npx', '--no', '--prefix', REPO, 'asc-keys', ...args], {
+    const child = spawn('python3', ['-c', script, process.execPath, CLI_BIN, ...args], {
       cwd: options.cwd,
       env: {
         ...cliEnv(options.env),

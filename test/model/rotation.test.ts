@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { addDays, daysBetween, today } from '../../lib/model/days.js';
+import { addDays, daysBetween, today } from '../../lib/records/days.js';
 import { rotationStatus } from '../../lib/model/rotation.js';
 import { record } from '../support/records.js';
 

@@ -71,7 +71,7 @@ describe('PlatformStack', () => {
     );
   });
 
-  test('the scheduler role can only publish to the reminder topic', () => {
+  test('the scheduler role can only publish to the reminder topic, and encrypt for it with the SNS key', () => {
     const { json, resource } = synth();
     assert.ok(
       Testing.toHaveResourceWithProperties(json, IamRole.tfResourceType, { name: 'asc-keys-scheduler' }),
@@ -90,9 +90,24 @@ describe('PlatformStack', () => {
     ]);
     assert.deepEqual(policyOf(resource, 'aws_iam_role_policy', 'scheduler_policy').Statement, [
       {
+        Sid: 'PublishReminders',
         Effect: 'Allow',
         Action: 'sns:Publish',
         Resource: 'arn:aws:sns:eu-central-1:111122223333:asc-keys-rotation-reminders',
+      },
+      {
+        Sid: 'EncryptReminders',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        Resource: 'arn:aws:kms:eu-central-1:111122223333:key/*',
+        Condition: {
+          StringEquals: {
+            'kms:ViaService': 'sns.eu-central-1.amazonaws.com',
+            'kms:EncryptionContext:aws:sns:topicArn':
+              'arn:aws:sns:eu-central-1:111122223333:asc-keys-rotation-reminders',
+          },
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/asc-keys-sns' },
+        },
       },
     ]);
   });

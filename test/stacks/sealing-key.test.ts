@@ -15,7 +15,8 @@ import {
 import { SLUG } from '../../lib/records/patterns.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { importerRole } from '../../lib/model/importer-role.js';
-import { evaluate, type Decision } from '../support/iam-evaluation.js';
+import { evaluate, type Decision } from '../support/policy-evaluator.js';
+import { secretsKeyPolicy } from '../../lib/model/secrets-key.js';
 import { PLATFORM } from '../support/records.js';
 
 const ctx = platformContext(PLATFORM);
@@ -96,15 +97,14 @@ describe("who can read the sealing key: the resource policy with each role's own
       {
         principalArn: arn,
         action: 'secretsmanager:GetSecretValue',
-        resourceArn: SECRET_ARN,
+        resource: SECRET_ARN,
         context: { 'secretsmanager:ResourceTag/purpose': 'sealing-key' },
       },
-      identity,
-      resourcePolicy,
+      { identity, resource: resourcePolicy },
     );
 
   test.each(principals)('%s', (who, arn, identity) => {
-    const expected: Decision = who === 'importer' || who === 'administrator' ? 'allowed' : 'explicit-deny';
+    const expected: Decision = who === 'importer' || who === 'administrator' ? 'allow' : 'explicit-deny';
     expect(read(arn, identity)).toBe(expected);
   });
 
@@ -114,29 +114,35 @@ describe("who can read the sealing key: the resource policy with each role's own
         {
           principalArn: ROLE('asc-keys-validator'),
           action: 'secretsmanager:GetSecretValue',
-          resourceArn: SECRET_ARN,
+          resource: SECRET_ARN,
         },
-        validatorRead,
+        { identity: validatorRead },
       ),
-    ).toBe('allowed');
+    ).toBe('allow');
   });
 
-  test('the importer decrypts with the platform key for the sealing secret only', () => {
+  test('the importer decrypts with the platform key for the sealing secret only, by its own policy and the key policy', () => {
+    const keyPolicy = secretsKeyPolicy(
+      platformContext({
+        ...PLATFORM,
+        importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'],
+      }),
+    );
     const decrypt = (secretArn: string): Decision =>
       evaluate(
         {
           principalArn: ROLE('asc-keys-importer'),
           action: 'kms:Decrypt',
-          resourceArn: 'arn:aws:kms:eu-central-1:111122223333:key/0b1c2d3e-aaaa-bbbb-cccc-000000000000',
+          resource: 'arn:aws:kms:eu-central-1:111122223333:key/0b1c2d3e-aaaa-bbbb-cccc-000000000000',
           context: {
             'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com',
             'kms:ResourceAliases': 'alias/asc-keys',
             'kms:EncryptionContext:SecretARN': secretArn,
           },
         },
-        [importer],
+        { identity: [importer], key: keyPolicy },
       );
-    expect(decrypt(SECRET_ARN)).toBe('allowed');
+    expect(decrypt(SECRET_ARN)).toBe('allow');
     expect(decrypt(SECRET_ARN.replace('_sealing-key', 'acme-corp'))).toBe('implicit-deny');
     expect(
       sealingKeyReadStatements(ctx).every(
@@ -152,19 +158,18 @@ describe("who can read the sealing key: the resource policy with each role's own
         {
           principalArn: ROLE('asc-keys-importer'),
           action: 'secretsmanager:GetSecretValue',
-          resourceArn: customerKey,
+          resource: customerKey,
         },
-        [importer],
+        { identity: [importer] },
       ),
     ).toBe('implicit-deny');
   });
 
   test.each(principals)('only administrators change the value: %s', (who, arn, identity) => {
     const decision = evaluate(
-      { principalArn: arn, action: 'secretsmanager:PutSecretValue', resourceArn: SECRET_ARN },
-      identity,
-      resourcePolicy,
+      { principalArn: arn, action: 'secretsmanager:PutSecretValue', resource: SECRET_ARN },
+      { identity, resource: resourcePolicy },
     );
-    expect(decision).toBe(who === 'administrator' ? 'allowed' : 'explicit-deny');
+    expect(decision).toBe(who === 'administrator' ? 'allow' : 'explicit-deny');
   });
 });

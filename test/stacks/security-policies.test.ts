@@ -35,6 +35,12 @@ const EVERYTHING: PolicyDocument = {
   Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }],
 };
 
+/** Each principal's own IAM policies: the platform's roles as the model writes them, anyone else broad. */
+const identityOf = (principalArn: string): PolicyDocument[] => {
+  const own = desired.roles.find((r) => r.arn === principalArn);
+  return own ? own.inlinePolicies.map((p) => p.document) : [EVERYTHING];
+};
+
 const onSecret = (principalArn: string, action: string, extra: Request['context'] = {}): Request => ({
   principalArn,
   action,
@@ -170,9 +176,13 @@ describe('the KMS key policy', () => {
         principalArn: principal,
         action,
         resource: 'arn:aws:kms:eu-central-1:111122223333:key/k',
-        context: { 'kms:ViaService': via, 'kms:EncryptionContext:SecretARN': secretArn },
+        context: {
+          'kms:ViaService': via,
+          'kms:EncryptionContext:SecretARN': secretArn,
+          'kms:ResourceAliases': 'alias/asc-keys',
+        },
       },
-      { resource: key },
+      { identity: identityOf(principal), key },
     );
   test('the publisher decrypts through Secrets Manager, for secrets under the prefix only', () => {
     expect(use(PUBLISHER, 'kms:Decrypt', arnOf('acme-corp'))).toBe('allow');
@@ -200,7 +210,7 @@ describe('the KMS key policy', () => {
           action: 'kms:PutKeyPolicy',
           resource: 'arn:aws:kms:eu-central-1:111122223333:key/k',
         },
-        { resource: key },
+        { identity: identityOf(p), key },
       );
     expect(put(ADMIN)).toBe('allow');
     expect(put(DEPLOYER)).toBe('allow');
@@ -259,9 +269,13 @@ describe('the SNS key policy', () => {
         principalArn: principal,
         action,
         resource: KEY,
-        context: { 'kms:ViaService': via, [SNS_TOPIC_CONTEXT]: topic },
+        context: {
+          'kms:ViaService': via,
+          [SNS_TOPIC_CONTEXT]: topic,
+          'kms:ResourceAliases': 'alias/asc-keys-sns',
+        },
       },
-      { resource: key },
+      { identity: identityOf(principal), key },
     );
   const byEvents = (action: string, sourceArn: string, account = ACCOUNT, topic = ALERTS_TOPIC): string =>
     evaluate(
@@ -272,7 +286,7 @@ describe('the SNS key policy', () => {
         resource: KEY,
         context: { 'aws:SourceArn': sourceArn, 'aws:SourceAccount': account, [SNS_TOPIC_CONTEXT]: topic },
       },
-      { resource: key },
+      { key },
     );
 
   test('the scheduler role encrypts reminders with it through SNS only', () => {
@@ -311,7 +325,8 @@ describe('the SNS key policy', () => {
     expect(desired.snsKey.preventDestroy).toBe(true);
   });
   test('the secrets key stays bound to Secrets Manager: neither sender may use it', () => {
-    const onSecretsKey = (r: Request): string => evaluate(r, { resource: desired.kmsKey.policy });
+    const onSecretsKey = (r: Request): string =>
+      evaluate(r, { identity: identityOf(r.principalArn), key: desired.kmsKey.policy });
     expect(
       onSecretsKey({
         principalArn: SCHEDULER,
@@ -359,7 +374,8 @@ describe("the topics' policies", () => {
 
   test('reminders: the scheduler role publishes; no one else does, whatever their IAM policies allow', () => {
     expect(asRole(reminders, SCHEDULER, 'sns:Publish', identity('scheduler_role'))).toBe('allow');
-    expect(asRole(reminders, SCHEDULER, 'sns:Publish', [])).toBe('allow');
+    // The topic policy names the role through the account: the role's own policy must allow too.
+    expect(asRole(reminders, SCHEDULER, 'sns:Publish', [])).toBe('implicit-deny');
     expect(asRole(reminders, ADMIN, 'sns:Publish')).toBe('explicit-deny');
     expect(asRole(reminders, role('Developer'), 'sns:Publish')).toBe('explicit-deny');
     expect(asEvents(reminders, OUR_RULE)).not.toBe('allow');

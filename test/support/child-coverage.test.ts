@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { addHits, readChildCoverage } from './child-coverage.js';
 import { REPO } from './project.js';
 
-const DAYS = join(REPO, 'lib/model/days.ts');
+const DAYS = join(REPO, 'lib/records/days.ts');
 
 /** Runs `script` in a Node child that writes its V8 coverage into a new directory, as a CLI child does. */
 function childCoverageOf(script: string): string {
@@ -21,9 +21,9 @@ function childCoverageOf(script: string): string {
   return directory;
 }
 
-/** dist/lib/model/days.js (built by the global setup): addDays called twice, then process.exit. */
+/** dist/lib/records/days.js (built by the global setup): addDays called twice, then process.exit. */
 const CALLS_ADD_DAYS = [
-  `const days = await import(${JSON.stringify(pathToFileURL(join(REPO, 'dist/lib/model/days.js')).href)});`,
+  `const days = await import(${JSON.stringify(pathToFileURL(join(REPO, 'dist/lib/records/days.js')).href)});`,
   `days.addDays('2026-02-28', 1); days.addDays('2026-12-31', 1);`,
   'process.exit(3);',
 ].join('\n');

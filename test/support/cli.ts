@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { REPO } from './project.js';
 
 export interface CliResult {
@@ -13,6 +14,9 @@ export interface CliOptions {
   readonly input?: string;
 }
 
+/** The built CLI, the file package.json's `bin` names (built once per run by global-setup.ts). */
+export const CLI_BIN = join(REPO, 'dist/lib/cli/bin.js');
+
 /** The environment every CLI child of the tests runs with, `extra` last. */
 export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return {
@@ -20,20 +24,27 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
     GITHUB_ACTIONS: '',
     GITHUB_STEP_SUMMARY: '',
     NO_COLOR: '1',
-    // npm on Node 22+ writes V8's code cache of its own modules (sigstore's PEM strings among
-    // them) under TMPDIR; the tests that watch TMPDIR for key material must see only ours.
+    // Node 22+ may write V8's code cache of the modules it loads under TMPDIR; the tests that
+    // watch TMPDIR for key material must see only what the CLI itself writes.
     NODE_DISABLE_COMPILE_CACHE: '1',
     ...extra,
   };
 }
 
 /**
- * Runs `npx asc-keys …` as a user does. `--no` keeps npx from ever fetching a package from
- * the registry, and `--prefix` finds this repository's bin from a temporary project.
+ * Runs the built CLI as a user's shell does, in a process of its own: `node` on the file that
+ * package.json's `bin` links as `asc-keys`. Going through `npx` would add seconds a run for npm's
+ * own start-up; test/cli/bin-link.test.ts proves once that `npx asc-keys` reaches this file.
+ * `command` runs something else with the same environment and plumbing (the smoke test's npx).
  */
-export function runCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+export function runCli(
+  args: readonly string[],
+  options: CliOptions,
+  command: readonly [string, ...string[]] = [process.execPath, CLI_BIN],
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['--no', '--prefix', REPO, 'asc-keys', ...args], {
+    const [file, ...prefix] = command;
+    const child = spawn(file, [...prefix, ...args], {
       cwd: options.cwd,
       env: cliEnv(options.env),
       stdio: ['pipe', 'pipe', 'pipe'],

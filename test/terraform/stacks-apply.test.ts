@@ -16,7 +16,7 @@ import { GetTopicAttributesCommand } from '@aws-sdk/client-sns';
 import pLimit from 'p-limit';
 import { checkDrift, type DriftFinding } from '../../lib/checks/check-drift.js';
 import { canonicalPolicy } from '../../lib/checks/policy-equality.js';
-import { addDays, today } from '../../lib/model/days.js';
+import { addDays, today } from '../../lib/records/days.js';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';

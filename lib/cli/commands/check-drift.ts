@@ -1,14 +1,14 @@
 import { checkDrift } from '../../checks/check-drift.js';
-import { awsClients } from '../../checks/live-aws-state.js';
 import { inSelection, parseShard, selectCustomers } from '../../checks/select-customers.js';
 import { loadProject } from '../../records/load-project.js';
 import { driftReport } from '../../reports/drift-report.js';
 import { emitReport } from '../../reports/emit-report.js';
-import { AwsSecretsManagerStore, defaultClient } from '../../secrets/aws-secrets-manager-store.js';
-import { printable } from '../../reports/printable.js';
-import { checkAwsEnvironment } from '../../secrets/aws-environment.js';
+import { awsClients } from '../../aws/clients.js';
+import { AwsSecretsManagerStore } from '../../secrets/aws-secrets-manager-store.js';
+import { printable } from '../../printable.js';
+import { checkAwsEnvironment } from '../../aws/environment.js';
 import type { CommonOptions } from '../common-options.js';
-import { requirePlatform } from '../require-platform.js';
+import { requirePlatform } from '../../records/require-platform.js';
 
 export interface CheckDriftCliOptions extends CommonOptions {
   readonly customer?: string[];
@@ -29,7 +29,7 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
       `asc-keys: ${selection.invalid.size} record${selection.invalid.size === 1 ? ' has' : 's have'} lint errors and ${selection.invalid.size === 1 ? 'was' : 'were'} not compared; run "asc-keys lint"\n`,
     );
   }
-  const secretsManager = defaultClient();
+  const clients = awsClients();
   const { findings, notes, pending } = await checkDrift({
     platform,
     allRecords: project.records,
@@ -38,8 +38,8 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
     // An unmanaged secret belongs to the shard of the customer its tag names; untagged ones to shard 1.
     inScope: (customer) =>
       customer === null ? !options.customer?.length && (!shard || shard.index === 1) : selected(customer),
-    clients: { secretsManager, ...awsClients() },
-    store: new AwsSecretsManagerStore({ client: secretsManager }),
+    clients,
+    store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
     now: new Date(),
   });
   const report = driftReport(selection.records, findings, notes, pending);

@@ -3,20 +3,22 @@ import { systemClock } from '../../apple/clock.js';
 import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
 import { checkKeys } from '../../checks/check-keys.js';
 import { inSelection, parseShard, selectCustomers } from '../../checks/select-customers.js';
-import { AwsReadError, listManagedSecrets, type LiveSecret } from '../../checks/live-aws-state.js';
+import { listManagedSecrets, type LiveSecret } from '../../checks/live-aws-state.js';
+import { AwsReadError } from '../../aws/read.js';
 import { awaitingDeploy, findPendingImports, type PendingImport } from '../../checks/pending-imports.js';
 import { loadProject } from '../../records/load-project.js';
-import { AwsSecretsManagerStore, defaultClient } from '../../secrets/aws-secrets-manager-store.js';
+import { AwsSecretsManagerStore } from '../../secrets/aws-secrets-manager-store.js';
+import { secretsManagerClient } from '../../aws/clients.js';
 import { FileStore } from '../../secrets/file-store.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
 import { progressLine } from '../../reports/progress.js';
-import { printable } from '../../reports/printable.js';
-import { checkAwsEnvironment } from '../../secrets/aws-environment.js';
+import { printable } from '../../printable.js';
+import { checkAwsEnvironment } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
 import type { CommonOptions } from '../common-options.js';
-import { requirePlatform } from '../require-platform.js';
+import { requirePlatform } from '../../records/require-platform.js';
 
 export interface CheckKeysCliOptions extends CommonOptions {
   readonly customer?: string[];
@@ -42,7 +44,7 @@ export async function checkKeysCommand(
   if (selection.records.some((r) => r.secret.scheme === 'aws-sm'))
     for (const w of checkAwsEnvironment(platform.region, env))
       process.stderr.write(`asc-keys: warning: ${printable(w)}\n`);
-  const secretsManager = defaultClient();
+  const secretsManager = secretsManagerClient();
   const stores = new Map<string, SecretStore>([
     ['file', new FileStore()],
     ['aws-sm', new AwsSecretsManagerStore({ client: secretsManager })],

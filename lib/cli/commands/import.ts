@@ -7,7 +7,7 @@ import { importKey } from '../../import/import-key.js';
 import { importReport } from '../../import/import-report.js';
 import type { ImportRequest, KeySourceSpec } from '../../import/import-request.js';
 import { InterruptGuard } from '../../import/interrupt-guard.js';
-import type { KeyInput } from '../../import/key-input.js';
+import type { KeyInput } from '../../secrets/key-input.js';
 import { readP8File } from '../../import/read-p8-file.js';
 import { passwordSource } from '../../import/read-password.js';
 import { readZipFile } from '../../import/read-zip-file.js';
@@ -15,12 +15,13 @@ import { SecretWriter } from '../../import/secret-writer.js';
 import { APPLE_ID, EMAIL, ISSUER_ID, KEY_ID, SLUG } from '../../records/patterns.js';
 import type { Contact } from '../../records/customer-record.js';
 import { emitReport } from '../../reports/emit-report.js';
-import { defaultClient } from '../../secrets/aws-secrets-manager-store.js';
+import { secretsManagerClient } from '../../aws/clients.js';
 import type { CommonOptions } from '../common-options.js';
 import type { ImportResult } from '../../import/import-result.js';
 import { openSealedSource, SealedSourceRefusal, type OpenedSealedKey } from '../../sealing/sealed-source.js';
 import { SealingKeySecret } from '../../sealing/sealing-key-secret.js';
-import { loadPlatformOrFail } from '../../sealing/platform-config.js';
+import { loadPlatform } from '../../records/load-platform.js';
+import { requirePlatform } from '../../records/require-platform.js';
 
 export interface ImportCliOptions extends CommonOptions {
   readonly customer: string;
@@ -70,7 +71,7 @@ export async function importCommand(
     const result = await importKey(request, {
       customersDir: options.customers,
       readKey,
-      secrets: new SecretWriter(defaultClient()),
+      secrets: new SecretWriter(secretsManagerClient()),
       ascBaseUrl: options.ascBaseUrl ?? (env.ASC_API_BASE_URL || DEFAULT_ASC_BASE_URL),
       clock: systemClock,
       retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
@@ -110,7 +111,7 @@ async function discardCommand(o: ImportCliOptions): Promise<number> {
     );
   const result = await discardImport(o.customer, {
     customersDir: o.customers,
-    secrets: new SecretWriter(defaultClient()),
+    secrets: new SecretWriter(secretsManagerClient()),
     now: new Date(systemClock.now()),
   });
   const report = discardReport(result);
@@ -179,7 +180,7 @@ async function openSealed(
   o: ImportCliOptions,
   path: string,
 ): Promise<OpenedSealedKey | { refused: ImportResult }> {
-  const platform = loadPlatformOrFail();
+  const platform = requirePlatform(loadPlatform());
   try {
     return await openSealedSource(
       path,
@@ -189,7 +190,7 @@ async function openSealed(
         ...(o.issuerId !== undefined && { issuerId: o.issuerId }),
         ...(o.individual === true && { individual: true }),
       },
-      new SealingKeySecret(defaultClient(), platform.namePrefix),
+      new SealingKeySecret(secretsManagerClient(), platform.namePrefix),
     );
   } catch (err) {
     if (!(err instanceof SealedSourceRefusal)) throw err;

@@ -1,9 +1,10 @@
-import { defaultClient } from '../../secrets/aws-secrets-manager-store.js';
+import { secretsManagerClient } from '../../aws/clients.js';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { writePublicKeyFile } from '../../sealing/public-key-file.js';
 import { SealingKeySecret } from '../../sealing/sealing-key-secret.js';
 import { generateSealingKey, sealingPublicJwk } from '../../sealing/sealing-keyring.js';
-import { loadPlatformOrFail } from '../../sealing/platform-config.js';
+import { loadPlatform } from '../../records/load-platform.js';
+import { requirePlatform } from '../../records/require-platform.js';
 
 export interface SealingKeyCreateOptions {
   readonly format: 'text' | 'json';
@@ -18,10 +19,10 @@ export interface SealingKeyCreateOptions {
  */
 export async function sealingKeyCreate(
   options: SealingKeyCreateOptions,
-  client: SecretsManagerClient = defaultClient(),
+  client: SecretsManagerClient = secretsManagerClient(),
   now: Date = new Date(),
 ): Promise<number> {
-  const platform = loadPlatformOrFail();
+  const platform = requirePlatform(loadPlatform());
   const secret = new SealingKeySecret(client, platform.namePrefix);
   const before = await secret.read();
   const key = await generateSealingKey(now);

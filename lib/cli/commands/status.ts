@@ -2,7 +2,7 @@ import { rotationStatus } from '../../model/rotation.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingAnnotation, findingLine } from '../../reports/findings-report.js';
-import { printable } from '../../reports/printable.js';
+import { printable } from '../../printable.js';
 import type { Annotation, ReportCase } from '../../reports/report.js';
 import { markdownTable, textTable } from '../../reports/table.js';
 import type { CommonOptions } from '../common-options.js';

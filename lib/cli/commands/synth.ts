@@ -1,11 +1,11 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseStackList, recordFilesOf } from '../../ci/stack-selection.js';
+import { parseStackList, recordFilesOf } from '../../stacks/stack-selection.js';
 import { UsageError } from '../../errors.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingLine, lintReport } from '../../reports/findings-report.js';
-import { printable } from '../../reports/printable.js';
+import { printable } from '../../printable.js';
 import type { CommonOptions } from '../common-options.js';
 import { removeStaleStacks, stacksWrittenBefore } from './stale-stacks.js';
 

@@ -7,9 +7,15 @@ const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
  * Text from a record, a stored value, a file name or a remote answer, made safe to print:
  * control characters and line breaks become visible escapes, so that no such text can start
  * a line of output (where the GitHub runner would obey a workflow command) or break a format.
+ * With `max`, text longer than that (after escaping) is cut and ends with an ellipsis, for
+ * names from archives and messages from libraries that can be any length.
  */
-export function printable(text: string): string {
-  return text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+export function printable(text: string, { max }: { readonly max?: number } = {}): string {
+  const escaped = text.replace(
+    CONTROL,
+    (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return max !== undefined && escaped.length > max ? `${escaped.slice(0, max)}…` : escaped;
 }
 
 // The GitHub runner obeys "::command::" (and the older "##[command]") at the start of a line.

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { parseStackList } from '../../lib/ci/stack-selection.js';
+import { parseStackList } from '../../lib/stacks/stack-selection.js';
 import { UsageError } from '../../lib/errors.js';
 import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';

@@ -1,7 +1,7 @@
 import type { CustomerRecord } from '../records/customer-record.js';
 import { ISSUER_ID, KEY_ID } from '../records/patterns.js';
-import { showId } from './describe-shape.js';
-import type { KeyMaterial } from './key-material.js';
+import { showId } from '../secrets/describe-shape.js';
+import type { KeyMaterial } from '../secrets/key-material.js';
 
 export interface IdMismatch {
   readonly field: 'key_id' | 'issuer_id';

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { printable, withoutWorkflowCommands } from '../../lib/reports/printable.js';
+import { printable, withoutWorkflowCommands } from '../lib/printable.js';
 
 describe('printable', () => {
   test('line breaks, control characters and Unicode line separators become visible escapes', () => {
@@ -7,6 +7,14 @@ describe('printable', () => {
       'a\\nb\\rc\\td\\u0000e\\u001bf\\u007fg\\u0085h\\u2028i',
     );
     expect(printable('plain text: stays')).toBe('plain text: stays');
+  });
+
+  test('with max, longer text is cut after escaping and ends with an ellipsis; without, nothing is cut', () => {
+    const long = `${'a'.repeat(130)}\n`;
+    expect(printable(long, { max: 120 })).toBe(`${'a'.repeat(120)}…`);
+    expect(printable('a\nb', { max: 3 })).toBe('a\\n…');
+    expect(printable('short', { max: 120 })).toBe('short');
+    expect(printable(long)).toBe(`${'a'.repeat(130)}\\n`);
   });
 });
 
