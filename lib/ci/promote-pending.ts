@@ -98,7 +98,10 @@ export async function promotePending(
         RemoveFromVersionId: version,
       }),
     );
-  if (current === version) return { outcome: 'current', version };
+  // A new customer's one version is current from the start (Secrets Manager labels a secret's
+  // first version so); losing AWSPENDING is what makes it the merged key.
+  if (current === version)
+    return plan.pending ? { outcome: 'promoted', version } : { outcome: 'current', version };
   // Secrets Manager gives AWSPREVIOUS to the version AWSCURRENT left; named here for the summary.
   return { outcome: 'promoted', version, ...(current && { previous: current }) };
 }

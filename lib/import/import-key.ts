@@ -238,9 +238,11 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     guard.check();
     if (storeNeeded) {
       step = `store the key in ${secretId}`;
-      undo = before.exists
-        ? await deps.secrets.stage(secretId, before, value, version)
-        : await deps.secrets.create(desired, value, version);
+      const undoWith = (u: StoreUndo): void => {
+        undo = u;
+      };
+      if (before.exists) await deps.secrets.stage(secretId, before, value, version, undoWith);
+      else await deps.secrets.create(desired, value, version, undoWith);
     }
     guard.check();
     if (recordNeeded) {

@@ -79,7 +79,13 @@ export class SecretWriter {
    * A new customer's secret: exactly the model's metadata (so drift is clean), created without
    * a value, then the key as its pending version.
    */
-  async create(desired: DesiredSecret, value: string, version: string): Promise<StoreUndo> {
+  async create(
+    desired: DesiredSecret,
+    value: string,
+    version: string,
+    /** Told how to take the store back as soon as there is something to take back. */
+    undoWith: (undo: StoreUndo) => void,
+  ): Promise<void> {
     try {
       await this.client.send(
         new CreateSecretCommand({
@@ -96,25 +102,23 @@ export class SecretWriter {
       const after = await this.describe(desired.name);
       if (!after.exists || Object.keys(after.stages).some((v) => v !== version)) throw err;
     }
-    const undo: StoreUndo = { kind: 'delete', name: desired.name };
-    const created = await this.describe(desired.name);
-    if (!created.exists) throw new Error(`the secret ${desired.name} vanished after it was created`);
-    await this.stageValue(desired.name, created, value, version);
-    return undo;
+    undoWith({ kind: 'delete', name: desired.name });
+    await this.stageValue(desired.name, value, version);
   }
 
   /** The key as the pending version of an existing secret; a pending version of another key loses its label. */
-  async stage(name: string, before: ExistingSecret, value: string, version: string): Promise<StoreUndo> {
-    await this.stageValue(name, before, value, version);
-    return { kind: 'unstage', name, version, before };
-  }
-
-  private async stageValue(
+  async stage(
     name: string,
     before: ExistingSecret,
     value: string,
     version: string,
+    undoWith: (undo: StoreUndo) => void,
   ): Promise<void> {
+    undoWith({ kind: 'unstage', name, version, before });
+    await this.stageValue(name, value, version);
+  }
+
+  private async stageValue(name: string, value: string, version: string): Promise<void> {
     await this.client.send(
       new PutSecretValueCommand({
         SecretId: name,
@@ -136,16 +140,9 @@ export class SecretWriter {
           ...(after.pending && { RemoveFromVersionId: after.pending }),
         }),
       );
-    // Secrets Manager makes the first version of a secret AWSCURRENT whatever the request says;
-    // a key takes effect at the deploy, so the label comes off again.
-    if (after.current === version && before.current === undefined)
-      await this.client.send(
-        new UpdateSecretVersionStageCommand({
-          SecretId: name,
-          VersionStage: CURRENT,
-          RemoveFromVersionId: version,
-        }),
-      );
+    // Secrets Manager makes the first version of a secret AWSCURRENT as well, whatever the
+    // request says, so a new customer's one version carries both labels. Nothing reads it: no
+    // merged record names the secret, and AWSPENDING says the record is not merged yet.
   }
 
   /** Takes a store back: deletes the secret this run created (no recovery window), or moves the pending label back. */
@@ -166,14 +163,6 @@ export class SecretWriter {
           SecretId: name,
           VersionStage: PENDING,
           ...(before.pending && { MoveToVersionId: before.pending }),
-          RemoveFromVersionId: version,
-        }),
-      );
-    if (now.current === version && before.current !== version)
-      await this.client.send(
-        new UpdateSecretVersionStageCommand({
-          SecretId: name,
-          VersionStage: CURRENT,
           RemoveFromVersionId: version,
         }),
       );
