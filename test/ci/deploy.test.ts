@@ -15,9 +15,12 @@ import { GetRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from '@a
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
+  PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { deployOrder, deploySummary } from '../../lib/ci/deploy.js';
+import { recordVersionId } from '../../lib/model/key-version.js';
+import { loadProject } from '../../lib/records/load-project.js';
 import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
 import { EXAMPLE_CONFIG, REPO } from '../support/project.js';
@@ -123,25 +126,50 @@ describe('the deploy job against moto with real Terraform', () => {
       `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
     ]);
 
-    // asc-keys import stores each key before its record is merged; the customer stacks adopt them.
-    for (const slug of ['acme-corp', 'globex', 'jdoe-studio'])
+    // asc-keys import stages each key before its record is merged, under the version ID the
+    // record names; the customer stacks adopt the secrets and the deploy makes the keys current.
+    // jdoe-studio's secret holds a version no record names (a key stored some other way).
+    const records = loadProject({
+      customersDir: join(hold, 'customers'),
+      configFile: join(dir, 'cdktf.json'),
+    }).records;
+    const version = (slug: string): string => recordVersionId(records.find((r) => r.customer === slug)!)!;
+    for (const slug of ['acme-corp', 'globex', 'jdoe-studio']) {
       await secrets().send(
         new CreateSecretCommand({
           Name: `asc-keys/${slug}`,
           KmsKeyId: 'alias/asc-keys',
-          SecretString: 'stored by import',
           Tags: [{ Key: 'managed-by', Value: 'asc-keys' }],
         }),
       );
+      await secrets().send(
+        new PutSecretValueCommand({
+          SecretId: `asc-keys/${slug}`,
+          SecretString: 'stored by import',
+          ...(slug !== 'jdoe-studio' && { ClientRequestToken: version(slug), VersionStages: ['AWSPENDING'] }),
+        }),
+      );
+    }
     for (const file of readdirSync(join(hold, 'customers')))
       renameSync(join(hold, 'customers', file), join(customers, file));
     const withRecords = commit('three customers');
     const two = await deployJob(platformOnly);
     expect(two.stacks).toEqual(['customer-acme-corp', 'customer-globex', 'customer-jdoe-studio']);
-    expect(two.code, two.stderr).toBe(0);
+    // jdoe-studio fails before Terraform runs, naming the import; the others still deploy.
+    expect(two.code, two.stderr).toBe(1);
     expect(two.summary).toBe(
-      '## Deploy\n\n- `customer-acme-corp`: applied\n- `customer-globex`: applied\n- `customer-jdoe-studio`: applied\n',
+      [
+        '## Deploy',
+        '',
+        `- \`customer-acme-corp\`: applied. key 2X9R4HXF34 of acme-corp is now current (version ${version('acme-corp')})`,
+        `- \`customer-globex\`: applied. key B8VN3C6Z1Q of globex is now current (version ${version('globex')})`,
+        `- \`customer-jdoe-studio\`: failed. customers/jdoe-studio.yaml names key 7QK2M9PLX3 (fingerprint ${records.find((r) => r.customer === 'jdoe-studio')!.fingerprint}), but asc-keys/jdoe-studio has no version ${version('jdoe-studio')} of it: run "asc-keys import --customer jdoe-studio --app-id 2345678901 --key-id 7QK2M9PLX3 …" with the key that customers/jdoe-studio.yaml names, then deploy again (import, then merge, then deploy)`,
+        '',
+      ].join('\n'),
     );
+    const acmeStages = (await secrets().send(new DescribeSecretCommand({ SecretId: 'asc-keys/acme-corp' })))
+      .VersionIdsToStages;
+    expect(acmeStages).toEqual({ [version('acme-corp')]: ['AWSCURRENT'] });
     const tagged = await secrets().send(new DescribeSecretCommand({ SecretId: 'asc-keys/globex' }));
     expect(tagged.Tags).toEqual(expect.arrayContaining([{ Key: 'customer', Value: 'globex' }]));
     expect(tagged.DeletedDate).toBeUndefined();
