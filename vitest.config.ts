@@ -1,17 +1,72 @@
 import { defineConfig } from 'vitest/config';
 
-// Two cores on every machine here: the moto, Terraform and end-to-end suites each start their
-// own servers and processes, so files run in two forks and hooks get room to start them.
+/**
+ * Four projects, by what a test needs besides Node. `unit` needs nothing else (npm run
+ * test:unit); `aws` needs moto; `terraform` needs moto, terraform and the provider mirror;
+ * `browser` needs moto and Chromium. A test that starts moto, Terraform or Chromium outside
+ * those projects fails saying where it belongs (test/support/project-guard.ts).
+ */
+const AWS = [
+  'test/checks/check-drift.test.ts',
+  'test/checks/check-keys.test.ts',
+  'test/cli/check-drift.test.ts',
+  'test/cli/check-keys.test.ts',
+  'test/cli/hostile-input.test.ts',
+  'test/cli/import.test.ts',
+  'test/cli/run.test.ts',
+  'test/cli/sealing-key.test.ts',
+  'test/model/alert-rules.test.ts',
+  'test/sealing/sealed-source.test.ts',
+  'test/secrets/aws-secrets-manager-store.test.ts',
+];
+const TERRAFORM = [
+  'test/terraform/**/*.test.ts',
+  'test/stacks/adopt-imported-secret.test.ts',
+  'test/ci/deploy.test.ts',
+];
+const BROWSER = ['test/sealing/sealing-page.test.ts', 'test/sealing/import-sealed.test.ts'];
+
+interface ProjectOptions {
+  readonly exclude?: string[];
+  /** Starts the workers' moto servers. */
+  readonly moto?: boolean;
+  /** Files share their worker's modules: no fork and no module loading per file. */
+  readonly shareWorker?: boolean;
+}
+
+const project = (name: string, include: string[], options: ProjectOptions = {}) => ({
+  extends: true as const,
+  test: {
+    name,
+    include,
+    exclude: options.exclude ?? [],
+    env: { ASC_KEYS_TEST_PROJECT: name },
+    ...(options.shareWorker && { isolate: false }),
+    // One moto server per worker, started once for the run (test/support/moto-servers.ts).
+    ...(options.moto && { globalSetup: ['test/support/moto-servers.ts'] }),
+  },
+});
+
+// Two cores on every machine here: files of all four projects share two forks, and hooks get
+// room to start servers and processes.
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
-    setupFiles: ['test/support/cdktf-matchers.ts', 'test/support/child-coverage-env.ts'],
+    setupFiles: ['test/support/child-coverage-env.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 300_000,
     hookTimeout: 300_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    projects: [
+      project('unit', ['test/**/*.test.ts'], {
+        exclude: [...AWS, ...TERRAFORM, ...BROWSER],
+        shareWorker: true,
+      }),
+      project('aws', AWS, { moto: true }),
+      project('terraform', TERRAFORM, { moto: true }),
+      project('browser', BROWSER, { moto: true }),
+    ],
     coverage: {
       // @vitest/coverage-v8 plus the CLI's child processes (test/support/coverage-provider.ts).
       provider: 'custom',

@@ -11,7 +11,10 @@ export type UsageErrorCode =
   | 'ASC_BASE_URL_INVALID'
   | 'AWS_UNAVAILABLE'
   | 'OUTPUT_UNWRITABLE'
-  | 'SEALING_KEY_UNAVAILABLE';
+  | 'SEALING_KEY_UNAVAILABLE'
+  | 'GITHUB_CONFIG_INVALID'
+  | 'GITHUB_REFUSED'
+  | 'EMAIL_REFUSED';
 
 export class UsageError extends Error {
   readonly exitCode = 2;
@@ -23,5 +26,21 @@ export class UsageError extends Error {
   ) {
     super(message, options);
     this.name = 'UsageError';
+  }
+}
+
+/**
+ * A service that the command needs (GitHub, SES) could not be asked: a real outage, not a
+ * mistake to fix. Exit 3, "inconclusive"; the message says what was and was not done.
+ */
+export class UnavailableError extends Error {
+  readonly exitCode = 3;
+  constructor(
+    readonly code: 'GITHUB_UNAVAILABLE' | 'EMAIL_UNAVAILABLE',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'UnavailableError';
   }
 }

@@ -21,7 +21,7 @@ interface AppleError {
 }
 
 /**
- * `OK` needs proof (CONTRACT 3.1): a 200 whose JSON `data` is the app asked about. A login
+ * `OK` needs proof (docs/contract.md: check keys): a 200 whose JSON `data` is the app asked about. A login
  * page of a captive portal, an empty body or another app's JSON is APPLE_UNEXPECTED.
  */
 export function classifyResponse(

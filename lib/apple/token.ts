@@ -13,7 +13,7 @@ export interface TokenIdentity {
   readonly issuerId?: string;
 }
 
-/** The ES256 JWT that App Store Connect accepts (CONTRACT 3.1). */
+/** The ES256 JWT that App Store Connect accepts (docs/contract.md: check keys). */
 export async function signToken(
   key: webcrypto.CryptoKey | KeyObject,
   identity: TokenIdentity,

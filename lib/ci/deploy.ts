@@ -1,25 +1,28 @@
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import pLimit from 'p-limit';
 import { z } from 'zod';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { loadProject } from '../records/load-project.js';
-import type { CustomerRecord } from '../records/customer-record.js';
-import { planPromotion, promotePending, promotionLine } from './promote-pending.js';
-import { parseStackList } from '../stacks/stack-selection.js';
+import { UsageError } from '../errors.js';
+import { PLATFORM, slugOf, stacksOfPart, type DeployPart } from './deploy-selection.js';
+import { ProviderCache } from './provider-cache.js';
+import { runTerraform, type TerraformRun } from './terraform-process.js';
 
 /**
- * The deploy job's apply step: Terraform init and apply of each synthesized stack that the
- * merge touched, the platform first (customer stacks name its key, topic and roles). This is
- * what `cdktf deploy` runs, without its CLI, so that the job's own commands are tested
+ * The deploy jobs' apply step: Terraform init, plan and apply of each synthesized stack that
+ * the merge touched, the platform first (customer stacks name its key, topic and roles). This
+ * is what `cdktf deploy` runs, without its CLI, so that the jobs' own commands are tested
  * against moto. A customer whose record was removed has an empty stack: applying it destroys
  * the secret, which enters its recovery window, and the summary says until when it can be
  * restored.
+ *
+ * A stack whose plan shows no change is not applied: a stack that an interrupted or failed
+ * deploy already landed costs the next deploy a plan, never a second apply.
  */
 export interface DeployOptions {
   /** `asc-keys affected --format json` of the merge. */
   readonly affected: string;
+  /** Which of the affected stacks this job applies. @default every stack, platform first */
+  readonly part?: DeployPart;
   /** Where `asc-keys synth --stack …` wrote the stacks. @default "cdktf.out" */
   readonly out?: string;
   /** @default "customers" */
@@ -28,110 +31,228 @@ export interface DeployOptions {
   readonly now?: Date;
   /** @default "terraform" */
   readonly terraform?: string;
-  /** Step summary. @default GITHUB_STEP_SUMMARY, if set */
-  readonly summaryFile?: string;
+  /** The environment of every Terraform command. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** The provider plugin cache every stack shares. @default TF_PLUGIN_CACHE_DIR, else <out>/plugin-cache */
+  readonly pluginCache?: string;
+  /** Customer stacks applied at once (Terraform mostly waits on AWS). @default 1 */
+  readonly parallelism?: number;
+  /** After this many failed stacks, the job starts no more (the rest are skipped). @default 10 */
+  readonly maxFailures?: number;
+  /** Aborted when the job is cancelled: no stack starts, the running ones stop cleanly. */
+  readonly signal?: AbortSignal;
   /**
-   * Secrets Manager, for each customer's key: checked before its stack is applied, made current
-   * after (promote-pending.ts). @default a client from the standard AWS SDK configuration
+   * Runs after a customer's stack is applied (or found already applied), before the stack
+   * counts as landed; what it throws fails that stack. Not run for a destroyed stack.
    */
-  readonly secretsManager?: SecretsManagerClient;
+  readonly afterCustomerApply?: (stack: CustomerStackApplied) => Promise<void>;
+  /**
+   * Runs before a customer's stack is initialized; what it throws fails that stack before
+   * Terraform runs (a secret that is missing, or lacks the version its record names).
+   */
+  readonly beforeCustomerApply?: (stack: CustomerStackApplied) => Promise<void>;
+  /** Each stack's Terraform output, as it finishes. @default stderr */
+  readonly log?: (text: string) => void;
 }
+
+export interface CustomerStackApplied {
+  readonly stack: string;
+  readonly customer: string;
+  /** The synthesized stack's directory. */
+  readonly dir: string;
+}
+
+export type StackAction = 'applied' | 'unchanged' | 'destroyed' | 'failed' | 'skipped';
 
 export interface StackOutcome {
   readonly stack: string;
-  readonly action: 'applied' | 'destroyed' | 'failed' | 'skipped';
+  readonly action: StackAction;
+  /** Why a stack failed or was skipped, and what to do. */
+  readonly reason?: string;
+  /** Wall seconds of each Terraform command (apply is 0 when the plan showed no change). */
+  readonly seconds?: { readonly init: number; readonly plan: number; readonly apply: number };
   /** For a destroyed stack: each secret it held, and the last day it can be restored. */
   readonly restorable?: readonly { readonly secret: string; readonly until: string }[];
-  /** What happened to the customer's key: made current, already current, or why the stack was not applied. */
-  readonly key?: string;
 }
 
 const affectedJson = z.object({ stacks: z.array(z.string()) });
 
-/** The order of the applies: platform first, then the customers in the order `affected` lists them. */
-export function deployOrder(stacks: readonly string[]): string[] {
-  return [...stacks].sort((a, b) => Number(b === 'platform') - Number(a === 'platform'));
+export function readAffected(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      'USAGE',
+      `--affected ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); write it with "asc-keys affected --base <ref> --format json > ${file}"`,
+      { cause: err },
+    );
+  }
+  const parsed = affectedJson.safeParse(safeJson(text));
+  if (!parsed.success)
+    throw new UsageError(
+      'USAGE',
+      `--affected ${file} is not the JSON of "asc-keys affected --format json" (it needs a "stacks" list)`,
+    );
+  return parsed.data.stacks;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function deploy(options: DeployOptions): Promise<StackOutcome[]> {
   const out = options.out ?? 'cdktf.out';
-  const customers = options.customers ?? 'customers';
-  const now = options.now ?? new Date();
-  const terraform = options.terraform ?? 'terraform';
-  const stacks = deployOrder(
-    parseStackList(affectedJson.parse(JSON.parse(readFileSync(options.affected, 'utf8'))).stacks.join(',')) ??
-      [],
+  const stacks = stacksOfPart(readAffected(options.affected), options.part ?? { kind: 'all' });
+  for (const stack of stacks)
+    if (!existsSync(join(out, 'stacks', stack, 'cdk.tf.json')))
+      throw new UsageError(
+        'USAGE',
+        `${join(out, 'stacks', stack)}/cdk.tf.json is missing: run "asc-keys synth --stack ${stack}" first`,
+      );
+  const cache = new ProviderCache(
+    options.pluginCache ??
+      options.env?.TF_PLUGIN_CACHE_DIR ??
+      process.env.TF_PLUGIN_CACHE_DIR ??
+      join(out, 'plugin-cache'),
   );
-  const outcomes: StackOutcome[] = [];
-  const keys = customerKeys(options.secretsManager, customers);
-  let failed = false;
-  for (const stack of stacks) {
-    if (failed) {
-      outcomes.push({ stack, action: 'skipped' });
-      continue;
-    }
-    const dir = join(out, 'stacks', stack);
-    if (!existsSync(join(dir, 'cdk.tf.json')))
-      throw new Error(`${dir}/cdk.tf.json is missing: run "asc-keys synth --stack ${stack}" first`);
-    const removed =
-      stack !== 'platform' && !existsSync(join(customers, `${stack.slice('customer-'.length)}.yaml`));
-    const tf = (...args: string[]): ReturnType<typeof spawnSync> =>
-      spawnSync(terraform, [`-chdir=${dir}`, ...args], {
-        stdio: ['ignore', args[0] === 'show' ? 'pipe' : 'inherit', 'inherit'],
-        encoding: 'utf8',
-        maxBuffer: 256 * 1024 * 1024,
+  const run = stackRunner(options, cache, out);
+  const outcomes = new Map<string, StackOutcome>();
+  const maxFailures = options.maxFailures ?? 10;
+  let failures = 0;
+  const next = async (stack: string): Promise<void> => {
+    const stop = stopReason(options.signal, failures, maxFailures);
+    const outcome = stop ? { stack, action: 'skipped' as const, reason: stop } : await run(stack);
+    if (outcome.action === 'failed') failures++;
+    outcomes.set(stack, outcome);
+  };
+  // The platform alone first: every customer stack names what it creates. Then one stack
+  // alone, whose init fills the provider cache that the others share.
+  const platform = stacks.filter((s) => s === PLATFORM);
+  const customers = stacks.filter((s) => s !== PLATFORM);
+  for (const stack of platform) await next(stack);
+  if (platform.length && outcomes.get(PLATFORM)!.action === 'failed')
+    for (const stack of customers)
+      outcomes.set(stack, {
+        stack,
+        action: 'skipped',
+        reason: 'the platform failed; the customer stacks need it',
       });
-    process.stderr.write(`== ${stack}${removed ? ' (record removed: destroying)' : ''}\n`);
-    const record = removed ? undefined : keys.record(stack);
-    if (record) {
-      // A missing or deleted secret, or a version the record names that was never imported,
-      // fails this customer before Terraform; the other customers still deploy.
-      const plan = await keys.plan(record);
-      if (!plan.ok) {
-        process.stderr.write(`${stack}: ${plan.message}\n`);
-        outcomes.push({ stack, action: 'failed', key: plan.message });
-        continue;
+  else {
+    if (customers.length) await next(customers[0]!);
+    const limit = pLimit(Math.max(1, options.parallelism ?? 1));
+    await Promise.all(customers.slice(1).map((s) => limit(() => next(s))));
+  }
+  return stacks.map((s) => outcomes.get(s)!);
+}
+
+function stopReason(signal: AbortSignal | undefined, failures: number, max: number): string | undefined {
+  if (signal?.aborted)
+    return 'the deploy was cancelled before this stack started; the next deploy applies it';
+  if (failures >= max)
+    return `not started after ${failures} stacks failed; fix those, then re-run the job (stacks already applied only plan)`;
+  return undefined;
+}
+
+/** The per-stack flow: init, plan, apply when the plan changes something, then the customer hook. */
+function stackRunner(
+  options: DeployOptions,
+  cache: ProviderCache,
+  out: string,
+): (stack: string) => Promise<StackOutcome> {
+  const customersDir = options.customers ?? 'customers';
+  const now = options.now ?? new Date();
+  const log = options.log ?? ((text: string) => process.stderr.write(text));
+  const env = cache.env(options.env ?? process.env);
+  const tf = (dir: string, ...args: string[]): Promise<TerraformRun> =>
+    runTerraform(dir, [...args, '-no-color'], { terraform: options.terraform, env, signal: options.signal });
+
+  return async (stack) => {
+    const dir = join(out, 'stacks', stack);
+    const removed = stack !== PLATFORM && !existsSync(join(customersDir, `${slugOf(stack)}.yaml`));
+    const transcript: string[] = [];
+    const seconds = { init: 0, plan: 0, apply: 0 };
+    const step = async (name: keyof typeof seconds, ...args: string[]): Promise<TerraformRun> => {
+      const r = await tf(dir, name, ...args);
+      seconds[name] += r.seconds;
+      transcript.push(`$ terraform ${name}\n${r.stdout}${r.stderr}`);
+      return r;
+    };
+    const finish = (outcome: StackOutcome): StackOutcome => {
+      log(stackLog({ ...outcome, seconds }, removed, transcript));
+      return { ...outcome, seconds };
+    };
+    const failed = (what: string, r?: TerraformRun): StackOutcome =>
+      finish({ stack, action: 'failed', reason: failureReason(what, r, options.signal) });
+
+    if (stack !== PLATFORM && !removed && options.beforeCustomerApply) {
+      try {
+        await options.beforeCustomerApply({ stack, customer: slugOf(stack), dir });
+      } catch (err) {
+        return finish({ stack, action: 'failed', reason: (err as Error).message });
       }
     }
-    let ok = tf('init', '-input=false', '-no-color').status === 0;
+    cache.prepare(dir);
+    const init = await step('init', '-input=false');
+    if (init.code !== 0) return failed('terraform init', init);
+    cache.remember(dir);
     // What the state holds before the destroy: the names and recovery windows of its secrets.
-    const secrets = ok && removed ? secretsInState(String(tf('show', '-json', '-no-color').stdout)) : [];
-    ok = ok && tf('apply', '-input=false', '-auto-approve', '-no-color').status === 0;
-    if (!ok) {
-      failed = true;
-      outcomes.push({ stack, action: 'failed' });
-    } else if (removed) {
-      outcomes.push({
+    const secrets = removed ? secretsInState((await tf(dir, 'show', '-json')).stdout) : [];
+    const plan = await step('plan', '-input=false', '-detailed-exitcode', '-out=tfplan');
+    if (plan.code !== 0 && plan.code !== 2) return failed('terraform plan', plan);
+    if (plan.code === 2) {
+      if (options.signal?.aborted) return failed('the apply (cancelled before it started)');
+      const apply = await step('apply', '-input=false', 'tfplan');
+      rmSync(join(dir, 'tfplan'), { force: true });
+      if (apply.code !== 0) return failed('terraform apply', apply);
+    } else rmSync(join(dir, 'tfplan'), { force: true });
+    if (removed && plan.code === 2)
+      return finish({
         stack,
         action: 'destroyed',
         restorable: secrets.map((s) => ({ secret: s.name, until: addDays(now, s.recoveryWindowDays) })),
       });
-    } else if (record) {
-      const promotion = await keys.promote(record);
-      const key = promotionLine(record, promotion);
-      process.stderr.write(`${stack}: ${key}\n`);
-      outcomes.push({ stack, action: promotion.outcome === 'failed' ? 'failed' : 'applied', key });
-    } else outcomes.push({ stack, action: 'applied' });
-  }
-  const summaryFile = options.summaryFile ?? process.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) appendFileSync(summaryFile, deploySummary(outcomes));
-  return outcomes;
+    // The point after a customer's stack is applied: what must follow it goes here.
+    if (stack !== PLATFORM && !removed && options.afterCustomerApply) {
+      try {
+        await options.afterCustomerApply({ stack, customer: slugOf(stack), dir });
+      } catch (err) {
+        return finish({ stack, action: 'failed', reason: (err as Error).message });
+      }
+    }
+    return finish({ stack, action: plan.code === 2 ? 'applied' : 'unchanged' });
+  };
 }
 
-/** The records of the merge, and their keys in Secrets Manager; the client is made when a customer needs it. */
-function customerKeys(client: SecretsManagerClient | undefined, customersDir: string) {
-  let records: Map<string, CustomerRecord> | undefined;
-  let sm = client;
-  const secrets = (): SecretsManagerClient => (sm ??= new SecretsManagerClient({ maxAttempts: 6 }));
-  return {
-    record(stack: string): CustomerRecord | undefined {
-      if (stack === 'platform') return undefined;
-      records ??= new Map(loadProject({ customersDir }).records.map((r) => [`customer-${r.customer}`, r]));
-      return records.get(stack);
-    },
-    plan: (record: CustomerRecord) => planPromotion(secrets(), record),
-    promote: (record: CustomerRecord) => promotePending(secrets(), record),
-  };
+/** One line that says what failed and what to do; Terraform's own error is in the job log. */
+function failureReason(what: string, r: TerraformRun | undefined, signal: AbortSignal | undefined): string {
+  if (signal?.aborted)
+    return `${what} was interrupted by the cancelled deploy; Terraform stopped after the changes in flight, and the next deploy finishes this stack`;
+  if (r && r.code === -1)
+    return `${what} could not run (${r.stderr.trim().split('\n').at(-1)}); is terraform on PATH?`;
+  const output = r ? `${r.stderr}\n${r.stdout}` : '';
+  if (/Error acquiring the state lock/.test(output))
+    return `${what}: the state is locked. If no one is applying this stack (deploys never overlap), a cancelled run left the lock: "terraform force-unlock <lock ID>" in the stack, then re-run`;
+  const error = /Error: (.+)/.exec(output)?.[1]?.trim();
+  return `${what} failed${r && r.code >= 0 ? ` (exit ${r.code})` : ''}${error ? `: ${error}` : ''}; its output is in the job log`;
+}
+
+function stackLog(
+  outcome: StackOutcome & { seconds: NonNullable<StackOutcome['seconds']> },
+  removed: boolean,
+  transcript: readonly string[],
+): string {
+  const s = outcome.seconds;
+  const head = `${outcome.stack}${removed ? ' (record removed: destroying)' : ''}: ${outcome.action} (init ${s.init.toFixed(1)} s, plan ${s.plan.toFixed(1)} s, apply ${s.apply.toFixed(1)} s)`;
+  if (process.env.GITHUB_ACTIONS === 'true')
+    return `::group::${head}\n${transcript.join('\n')}::endgroup::\n${
+      outcome.action === 'failed' ? `::error title=deploy of ${outcome.stack}::${outcome.reason}\n` : ''
+    }`;
+  return `== ${head}\n${outcome.action === 'failed' ? `${transcript.join('\n')}\n` : ''}`;
 }
 
 const stateJson = z.object({
@@ -156,7 +277,7 @@ const stateJson = z.object({
 });
 
 function secretsInState(json: string): { name: string; recoveryWindowDays: number }[] {
-  const parsed = stateJson.safeParse(JSON.parse(json || '{}'));
+  const parsed = stateJson.safeParse(safeJson(json || '{}'));
   if (!parsed.success) return [];
   return (
     (parsed.data.values?.root_module.resources ?? [])
@@ -168,37 +289,4 @@ function secretsInState(json: string): { name: string; recoveryWindowDays: numbe
 
 function addDays(day: Date, days: number): string {
   return new Date(day.getTime() + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-export function deploySummary(outcomes: readonly StackOutcome[]): string {
-  if (!outcomes.length) return '## Deploy\n\nNo stack is affected by this merge.\n';
-  const lines = outcomes.map((o) => {
-    if (o.action !== 'destroyed') return `- \`${o.stack}\`: ${o.action}${o.key ? `. ${o.key}` : ''}`;
-    const secrets = o.restorable ?? [];
-    return secrets.length
-      ? `- \`${o.stack}\`: destroyed (record removed). ${secrets
-          .map(
-            (s) =>
-              `The secret \`${s.secret}\` can be restored until ${s.until}: \`aws secretsmanager restore-secret --secret-id ${s.secret}\`, then put the record back.`,
-          )
-          .join(' ')}`
-      : `- \`${o.stack}\`: destroyed (record removed; it held no secret)`;
-  });
-  return `## Deploy\n\n${lines.join('\n')}\n`;
-}
-
-/** `node dist/lib/ci/deploy.js --affected affected.json [--out cdktf.out] [--customers customers]` */
-export async function main(argv: readonly string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      affected: { type: 'string' },
-      out: { type: 'string', default: 'cdktf.out' },
-      customers: { type: 'string', default: 'customers' },
-    },
-    strict: true,
-  });
-  if (!values.affected) throw new Error('--affected <file> is required: the JSON of "asc-keys affected"');
-  const outcomes = await deploy({ affected: values.affected, out: values.out, customers: values.customers });
-  return outcomes.some((o) => o.action === 'failed') ? 1 : 0;
 }

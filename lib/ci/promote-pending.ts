@@ -4,7 +4,9 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { CURRENT, KEY_ORDER, PENDING, PREVIOUS, recordVersionId, versionWith } from '../model/key-version.js';
+import { secretsManagerClient } from '../aws/clients.js';
 import type { CustomerRecord } from '../records/customer-record.js';
+import { loadProject } from '../records/load-project.js';
 
 export type Promotion =
   | { readonly outcome: 'promoted'; readonly version: string; readonly previous?: string }
@@ -116,4 +118,41 @@ export function promotionLine(record: CustomerRecord, p: Promotion): string {
     default:
       return p.message;
   }
+}
+
+/**
+ * The deploy's hooks around each customer's stack: before it, the secret must hold the version
+ * the record names (else the stack fails, naming the import, and Terraform never runs); after
+ * it, that version becomes current. What they throw fails that customer only.
+ */
+export function promotionHooks(
+  customersDir: string,
+  client?: SecretsManagerClient,
+  log: (text: string) => void = (text) => process.stderr.write(text),
+): {
+  beforeCustomerApply: (s: { customer: string }) => Promise<void>;
+  afterCustomerApply: (s: { customer: string }) => Promise<void>;
+} {
+  let records: Map<string, CustomerRecord> | undefined;
+  let sm = client;
+  const secrets = (): SecretsManagerClient => (sm ??= secretsManagerClient());
+  const recordOf = (customer: string): CustomerRecord | undefined => {
+    records ??= new Map(loadProject({ customersDir }).records.map((r) => [r.customer, r]));
+    return records.get(customer);
+  };
+  return {
+    async beforeCustomerApply({ customer }) {
+      const record = recordOf(customer);
+      if (!record) return; // an invalid record: lint (and synth) already stopped the deploy
+      const plan = await planPromotion(secrets(), record);
+      if (!plan.ok) throw new Error(plan.message);
+    },
+    async afterCustomerApply({ customer }) {
+      const record = recordOf(customer);
+      if (!record) return;
+      const promotion = await promotePending(secrets(), record);
+      if (promotion.outcome === 'failed') throw new Error(promotion.message);
+      log(`${customer}: ${promotionLine(record, promotion)}\n`);
+    },
+  };
 }

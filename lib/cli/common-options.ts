@@ -1,7 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import type { OutputFormat } from '../reports/emit-report.js';
 
-/** The options of every command that reads records (CONTRACT section 3). */
+/** The options of every command that reads records (docs/contract.md, Commands). */
 export interface CommonOptions {
   readonly customers: string;
   readonly format: OutputFormat;

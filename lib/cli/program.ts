@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_RETRY } from '../apple/retry-policy.js';
 import { DEFAULT_CONCURRENCY } from '../checks/default-concurrency.js';
 import { UsageError } from '../errors.js';
 import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
+import type { RequestCliOptions } from './commands/request.js';
 import { importCommandOptions } from './commands/import-options.js';
 import { nonEmpty, withCommonOptions, type CommonOptions } from './common-options.js';
 import { registerSealingCommands } from './commands/sealing-commands.js';
@@ -110,6 +111,31 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (o: CommonOptions & { base: string }) => {
       const { affected } = await import('./commands/affected.js');
       setExitCode(await affected(o));
+    });
+
+  withCommonOptions(
+    program
+      .command('request')
+      .description("open a customer's key request (a GitHub issue), and with --send email it"),
+  )
+    .requiredOption('--customer <slug>', 'the customer', nonEmpty)
+    .addOption(
+      new Option('--reason <reason>', 'why we need a key (default: rotation when a record exists)').choices([
+        'rotation',
+        'onboarding',
+      ]),
+    )
+    .option('--send', "also email the message to the customer's contacts (requests.email)")
+    .option('--app-id <appleId>', "new customers: the app's Apple ID", nonEmpty)
+    .option('--display-name <name>', 'new customers: how to name them', nonEmpty)
+    .option(
+      '--contact <"Name <email>">',
+      'new customers: who to send it to (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (o: RequestCliOptions) => {
+      const { requestCommand } = await import('./commands/request.js');
+      setExitCode(await requestCommand(o));
     });
 
   registerSealingCommands(program, setExitCode);

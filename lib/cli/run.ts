@@ -1,11 +1,11 @@
 import { CommanderError } from 'commander';
-import { UsageError } from '../errors.js';
+import { UnavailableError, UsageError } from '../errors.js';
 import { printable, withoutWorkflowCommands } from '../printable.js';
 import { buildProgram } from './program.js';
 
 /**
  * The one place errors reach the user: a message that says what to do, the stack only with
- * --debug. Returns the exit code (CONTRACT section 3).
+ * --debug. Returns the exit code (docs/contract.md, Commands).
  */
 export async function run(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
@@ -21,7 +21,7 @@ export async function run(argv: readonly string[]): Promise<number> {
       // Help and version exit 0; commander has already printed its message.
       return err.exitCode === 0 ? 0 : 2;
     }
-    if (err instanceof UsageError) {
+    if (err instanceof UsageError || err instanceof UnavailableError) {
       say(`asc-keys: ${printable(err.message)}\n`);
       if (debug) say(`${stackWithCauses(err)}\n`);
       return err.exitCode;

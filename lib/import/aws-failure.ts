@@ -9,7 +9,7 @@ export function awsFailure(err: unknown, what: string): { code: ImportCode; mess
   if (isAccessDenied(err))
     return {
       code: 'SECRET_ACCESS_DENIED',
-      message: `AWS refused to ${what}; run import with the importer role (see README, "Onboarding a customer")`,
+      message: `AWS refused to ${what}; run import with the importer role (see docs/operations.md, "Onboarding a customer")`,
     };
   if (isTransient(err))
     return {

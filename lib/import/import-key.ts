@@ -39,7 +39,7 @@ export interface ImportDeps {
 }
 
 /**
- * One import, in the order of issue 10: the key file's name, the key, the record and every lint
+ * One import, in this order: the key file's name, the key, the record and every lint
  * rule, Apple (unless --no-verify); only then the store, and the record last, renamed into place
  * from a temporary file beside it. Any failure after the store takes the store back.
  */

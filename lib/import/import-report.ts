@@ -2,7 +2,7 @@ import type { Report } from '../reports/report.js';
 import { KEY_ORDER } from '../model/key-version.js';
 import { exitCodeOf, type ImportResult } from './import-result.js';
 
-/** The text for a person, CONTRACT 3.3's JSON, and one JUnit case. */
+/** The text for a person, import's JSON (docs/contract.md), and one JUnit case. */
 export function importReport(r: ImportResult): Report & { readonly importExitCode: number } {
   const exit = exitCodeOf(r.code);
   return {

@@ -6,7 +6,7 @@ export type KeySourceSpec =
   | { readonly kind: 'zip'; readonly path: string }
   | { readonly kind: 'sealed'; readonly path: string };
 
-/** The well-formed options of one import (CONTRACT 3.3), checked before anything is read. */
+/** The well-formed options of one import (docs/contract.md: import), checked before anything is read. */
 export interface ImportRequest {
   readonly customer: string;
   readonly appleId: string;

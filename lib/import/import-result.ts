@@ -21,7 +21,7 @@ export type ImportCode =
 
 export type ImportAction = 'created' | 'rotated' | 'unchanged' | 'refused';
 
-/** CONTRACT 3.3's JSON document, plus what the text output needs. */
+/** import's JSON (docs/contract.md) document, plus what the text output needs. */
 export interface ImportResult {
   readonly customer: string;
   readonly keyId: string;

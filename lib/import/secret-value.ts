@@ -1,7 +1,7 @@
 import { webcrypto } from 'node:crypto';
 
 /**
- * The value import stores (CONTRACT section 2): fastlane's JSON, with the key re-encoded as
+ * The value import stores (docs/contract.md, Secret references and the stored value): fastlane's JSON, with the key re-encoded as
  * PKCS#8 PEM from the parsed key, so that the same key always makes the same bytes, whatever
  * repairs it needed and whether it arrived as PKCS#8 or SEC1. Key material: never printed.
  */

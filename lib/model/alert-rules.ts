@@ -81,7 +81,7 @@ function apiCall(service: 'secretsmanager' | 'kms', detail: EventPattern): Event
  *
  * Read-only management events (GetSecretValue) reach EventBridge only for rules in the state
  * `ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS`, and only when a CloudTrail trail records
- * management events, reads included (README, Security).
+ * management events, reads included (docs/security.md).
  */
 export function alertRules(ctx: PlatformContext): DesiredEventRule[] {
   const { names } = ctx;

@@ -2,7 +2,7 @@ import { githubDeployerArns } from './github-oidc.js';
 import type { PlatformContext } from './platform-context.js';
 
 /**
- * Who may do what, by role ARN, for the resource policies (issue 11). One place, so that the
+ * Who may do what, by role ARN, for the resource policies. One place, so that the
  * secret policies, the KMS key policy and the topic policies never disagree about a principal.
  */
 

@@ -11,6 +11,11 @@ export interface RotationStatus {
   readonly overdue: boolean;
 }
 
+/** The next step for an overdue key, in every warning that reports one. */
+export function howToRotate(customer: string): string {
+  return `rotate it: ask the customer for a new App Manager key and run "asc-keys import --customer ${customer} …" with it (docs/operations.md, Rotating a key)`;
+}
+
 export function rotationStatus(record: CustomerRecord, now: Date): RotationStatus {
   const day = today(now);
   const dueOn = addDays(record.createdOn, record.rotation.maxAgeDays);

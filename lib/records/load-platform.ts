@@ -36,7 +36,7 @@ export function loadPlatform(file = PLATFORM_CONFIG_FILE): {
     parsed.source,
     fileSchema,
     parsed.source.data,
-    'README.md, Platform configuration',
+    'docs/records.md, Platform configuration',
   );
   if (!checked.value) return { findings: checked.findings };
   const platform = checked.value.context.platform;

@@ -23,7 +23,7 @@ export interface LoadedRecords {
   readonly records: readonly CustomerRecord[];
   /** Every finding of every file, not the first one only. */
   readonly findings: readonly Finding[];
-  /** How many files were read. */
+  /** How many record files were read: every file but the directory's README.md. */
   readonly files: number;
   /** Record files that have errors, with their slug where it could be read, so checks can report RECORD_INVALID. */
   readonly invalid: ReadonlyMap<string, string | undefined>;
@@ -62,7 +62,7 @@ export function loadRecords(dir: string, context: RecordContext, only?: Readonly
   return {
     records: candidates.filter((r) => !invalid.has(r.file)),
     findings,
-    files: entries.length,
+    files: entries.filter((e) => e.name !== 'README.md').length,
     invalid,
   };
 }
@@ -196,7 +196,7 @@ function loadFile(
 
 /**
  * An appleId written as a plain decimal YAML integer denotes the same ID as the string
- * (CONTRACT section 1), taken from the text so that no digit is lost to floating point; a
+ * (docs/contract.md, Customer records), taken from the text so that no digit is lost to floating point; a
  * float, hex or octal stays a number, which the schema refuses.
  */
 function withDecimalAppleId(source: YamlSource): unknown {

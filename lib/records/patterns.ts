@@ -1,4 +1,4 @@
-/** The shapes of CONTRACT section 1, shared by the schema and the CLI's option parsing. */
+/** The shapes of the record format (docs/contract.md, Customer records), shared by the schema and the CLI's option parsing. */
 export const SLUG = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 export const APPLE_ID = /^[0-9]+$/;
 export const KEY_ID = /^[A-Z0-9]{10}$/;

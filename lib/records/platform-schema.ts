@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { githubConfigSchema } from './github-config-schema.js';
+import { requestsConfigSchema } from './requests-config-schema.js';
 
 const iamPrincipalArn = z
   .string()
@@ -123,6 +124,8 @@ export const platformSchema = z.strictObject({
     })
     .optional(),
   github: githubConfigSchema.optional(),
+  /** Key requests to customers. @default none: `asc-keys request` says what to configure */
+  requests: requestsConfigSchema.optional(),
 });
 
 export type PlatformConfig = z.output<typeof platformSchema>;

@@ -76,7 +76,7 @@ export function applyRecordRules(
   if (isReferenceProblem(secret))
     report(['apiKey', 'secret'], secret.code, `apiKey.secret ${secret.message}`);
   else if (secret.scheme === 'aws-sm' && secret.name !== `${context.secretNamePrefix}${input.customer}`) {
-    // The publisher reads only the secret named after its session's customer (issue 11).
+    // The publisher reads only the secret named after its session's customer.
     report(
       ['apiKey', 'secret'],
       'SECRET_NAME_PREFIX',

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { APPLE_ID, DAY, EMAIL, FINGERPRINT, ISSUER_ID, KEY_ID, ROLES, SLUG } from './patterns.js';
 
 /**
- * The record file of CONTRACT section 1, as written (before defaults). Strict at every level:
+ * The record file (docs/contract.md, Customer records), as written (before defaults). Strict at every level:
  * an unknown field is an error, so that a typo never passes silently. Rules that need more than
  * one field (issuer ID and key type, reminder days and the effective maxAgeDays) live in
  * record-rules.ts, where the platform defaults are known.

@@ -1,4 +1,5 @@
-import type { z } from 'zod';
+import { closest, distance } from 'fastest-levenshtein';
+import { z } from 'zod';
 import { FILE_START, type Finding } from './finding.js';
 import type { Path, YamlSource } from './yaml-source.js';
 
@@ -20,13 +21,15 @@ export function validate<S extends z.ZodType>(
     const path = issue.path.filter((p): p is string | number => typeof p !== 'symbol');
     const name = describe(path);
     if (issue.code === 'unrecognized_keys') {
+      const known = knownFields(schema, path);
       for (const key of issue.keys) {
+        const suggestion = closeTo(key, known);
         findings.push(
           finding(
             source,
             source.keyAt(path, key),
             'FIELD_UNKNOWN',
-            `${unknownField(path, key)} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling (see ${help})`,
+            `${unknownField(path, key)} is not a known field${path.length ? ` of ${name}` : ''}; check the spelling${suggestion ? `: did you mean ${suggestion}?` : known.length ? `: the known fields are ${known.join(', ')}` : ''} (see ${help})`,
           ),
         );
       }
@@ -84,6 +87,39 @@ function unknownField(path: Path, key: string): string {
   if (key.length <= 32 && /^[A-Za-z_<][A-Za-z0-9_<-]*$/.test(key) && !base64ish)
     return describe([...path, key]);
   return `an unknown field of ${key.length} character${key.length === 1 ? '' : 's'}${path.length ? '' : ' at the top level'}`;
+}
+
+/** The fields the schema allows in the mapping at `path` (list items by their index). */
+function knownFields(schema: z.ZodType, path: Path): string[] {
+  let current: unknown = schema;
+  for (const step of [...path, undefined]) {
+    // Optional, defaulted and piped schemas wrap the one that has the shape.
+    for (;;) {
+      if (
+        current instanceof z.ZodOptional ||
+        current instanceof z.ZodDefault ||
+        current instanceof z.ZodNullable
+      )
+        current = current.unwrap();
+      else if (current instanceof z.ZodPipe) current = current.in;
+      else break;
+    }
+    if (step === undefined) break;
+    if (typeof step === 'number' && current instanceof z.ZodArray) current = current.element;
+    else if (typeof step === 'string' && current instanceof z.ZodObject) current = current.shape[step];
+    else return [];
+  }
+  return current instanceof z.ZodObject ? Object.keys(current.shape) : [];
+}
+
+/**
+ * The known field a typo most likely meant: within two edits (one for short names), so that an
+ * unrelated name gets the list of known fields instead of a wrong guess.
+ */
+function closeTo(key: string, known: readonly string[]): string | undefined {
+  if (!known.length) return undefined;
+  const best = closest(key, [...known]);
+  return distance(key.toLowerCase(), best.toLowerCase()) <= (best.length <= 4 ? 1 : 2) ? best : undefined;
 }
 
 export function describe(path: Path): string {

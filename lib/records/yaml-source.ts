@@ -84,7 +84,7 @@ export class YamlSource {
         code: 'FILE_EMPTY',
         message:
           options.kind === 'platform'
-            ? "is empty; restore it from git: it holds cdktf's settings and context.platform (see README.md, Platform configuration)"
+            ? "is empty; restore it from git: it holds cdktf's settings and context.platform (see docs/records.md, Platform configuration)"
             : 'is empty; write the customer record (see customers/README.md) or delete the file',
       });
       return { findings };
@@ -108,7 +108,7 @@ export class YamlSource {
         code: duplicate ? 'YAML_DUPLICATE_KEY' : 'YAML_SYNTAX',
         message: duplicate
           ? 'repeats a key that this mapping already has; keep one of them'
-          : `is not valid YAML: ${firstLine(err.message)}; fix it here (see ${options.kind === 'platform' ? 'README.md, Platform configuration' : 'customers/README.md'} for the format)`,
+          : `is not valid YAML: ${firstLine(err.message)}; fix it here (see ${options.kind === 'platform' ? 'docs/records.md, Platform configuration' : 'customers/README.md'} for the format)`,
       });
     }
     for (const warning of doc.warnings) {
@@ -195,7 +195,7 @@ export class YamlSource {
 
 const REWRITE = {
   record: 'write the record as plain YAML (see customers/README.md)',
-  platform: 'write it as plain JSON (see README.md, Platform configuration)',
+  platform: 'write it as plain JSON (see docs/records.md, Platform configuration)',
 } as const;
 
 function errorName(err: unknown): string {

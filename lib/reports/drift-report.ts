@@ -5,7 +5,7 @@ import type { Annotation, Report, ReportCase } from './report.js';
 import { printable } from '../printable.js';
 import { markdownTable, textTable } from './table.js';
 
-/** The report of `check drift` (CONTRACT 3.2): values of secrets never appear, only IDs and thumbprints. */
+/** The report of `check drift` (docs/contract.md: check drift): values of secrets never appear, only IDs and thumbprints. */
 export function driftReport(
   selected: readonly CustomerRecord[],
   found: readonly DriftFinding[],

@@ -26,7 +26,8 @@ export function lintReport(
   records: readonly CustomerRecord[],
 ): Report {
   const { errors, warnings } = countBySeverity(findings);
-  const summary = `${files} file${files === 1 ? '' : 's'}, ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
+  // The platform configuration is checked too, but it is no record: it is named, not counted.
+  const summary = `${files} record file${files === 1 ? '' : 's'} and cdktf.json: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`;
   const cases: ReportCase[] = [
     ...findings
       .filter((f) => f.severity === 'error')

@@ -1,10 +1,11 @@
 import type { KeyCheckResult } from '../checks/check-keys.js';
 import { pendingJson, pendingLine, type PendingImport } from '../checks/pending-imports.js';
 import type { Annotation, Report, ReportCase } from './report.js';
+import { howToRotate } from '../model/rotation.js';
 import { printable } from '../printable.js';
 import { markdownTable, textTable } from './table.js';
 
-/** The report of `check keys` (CONTRACT 3.1). An overdue rotation is a warning everywhere. */
+/** The report of `check keys` (docs/contract.md: check keys). An overdue rotation is a warning everywhere. */
 export function keysReport(
   checked: readonly KeyCheckResult[],
   /** Keys import staged that no record names: listed, never a change of the exit code. */
@@ -36,7 +37,8 @@ export function keysReport(
     .filter((r) => r.status !== 'valid')
     .map((r) => `${r.customer}: ${r.code} ${r.message}`);
   const warnings = overdue.map(
-    (r) => `warning: ${r.customer}: the key ${r.keyId} was due for rotation on ${r.rotationDue}`,
+    (r) =>
+      `warning: ${r.customer}: the key ${r.keyId} was due for rotation on ${r.rotationDue}; ${howToRotate(r.customer)}`,
   );
   const line = `${summary.total} key${summary.total === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.inconclusive} inconclusive${pending.length ? `; ${pending.length} pending import${pending.length === 1 ? '' : 's'}` : ''}`;
   const waiting = pending.map((p) => printable(pendingLine(p, graceDays)));
@@ -63,7 +65,7 @@ export function keysReport(
       file: r.file,
       ...r.position,
       title: 'asc-keys ROTATION_OVERDUE',
-      message: `the key ${r.keyId} of ${r.customer} was due for rotation on ${r.rotationDue}`,
+      message: `the key ${r.keyId} of ${r.customer} was due for rotation on ${r.rotationDue}; ${howToRotate(r.customer)}`,
     })),
   ];
   return {

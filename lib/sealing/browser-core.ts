@@ -65,7 +65,7 @@ export function keyIdFromFileName(name: string): string | undefined {
   return /^AuthKey_([A-Z0-9]{10})(?: \(\d+\))?\.p8$/.exec(name)?.[1];
 }
 
-/** Same shape as the records' issuerId (CONTRACT section 1); Apple's are not RFC 4122, so no version check. */
+/** Same shape as the records' issuerId (docs/contract.md, Customer records); Apple's are not RFC 4122, so no version check. */
 export function issuerIdProblem(text: string): string | undefined {
   if (text.length === 0) return 'Enter the Issuer ID, or tick "Individual key" if this is an individual key.';
   if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(text))

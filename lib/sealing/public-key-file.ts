@@ -30,7 +30,7 @@ export async function readPublicKeyFile(file: string): Promise<SealingPublicJwk>
     throw new UsageError(
       'SEALING_KEY_UNAVAILABLE',
       code === 'ENOENT'
-        ? `there is no sealing public key at ${file}; an administrator creates it with "asc-keys sealing-key create" (see README, "Sealing key")`
+        ? `there is no sealing public key at ${file}; an administrator creates it with "asc-keys sealing-key create" (see docs/operations.md, "Sealed hand-over")`
         : `cannot read the sealing public key ${file} (${code ?? 'not JSON'})`,
     );
   }

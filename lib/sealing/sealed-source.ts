@@ -64,7 +64,7 @@ export async function openSealedSource(
     if (!ring)
       throw new SealedSourceRefusal(
         'SEALING_KEY_UNAVAILABLE',
-        `the sealing secret ${secret.name} holds no sealing key yet; an administrator runs "asc-keys sealing-key create" (README, "Sealing key")`,
+        `the sealing secret ${secret.name} holds no sealing key yet; an administrator runs "asc-keys sealing-key create" (docs/operations.md, "Sealed hand-over")`,
       );
     const payload = await openSealedBlock(text, ring);
     checkSealedExpectations(payload, flags);

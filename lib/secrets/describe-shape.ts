@@ -1,8 +1,8 @@
 import { printable } from '../printable.js';
 
 /**
- * Describes a value taken from a secret by its shape, never by its content (CONTRACT section
- * 2): "241 characters, looks like a PEM key". A field that should have held an ID may hold the
+ * Describes a value taken from a secret by its shape, never by its content (docs/contract.md:
+ * the stored value): "241 characters, looks like a PEM key". A field that should have held an ID may hold the
  * key itself, so not even a part of it is quoted.
  */
 export function describeShape(value: unknown): string {

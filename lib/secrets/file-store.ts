@@ -9,7 +9,7 @@ import type { SecretRead, SecretStore } from './secret-store.js';
 export const MAX_KEY_FILE_BYTES = 64 * 1024;
 
 /**
- * `file:` references (CONTRACT sections 1 and 2): paths relative to the repository root, for
+ * `file:` references (docs/contract.md: the records and secret references): paths relative to the repository root, for
  * local development and tests. Only a regular file of at most 64 KiB whose real path (links
  * resolved) is inside the root is read: a link to ~/.ssh, a FIFO, /dev/zero or a 200 MB file
  * is refused without reading it (and a FIFO without waiting for a writer).

@@ -7,7 +7,7 @@ const PEM = /^-----BEGIN (EC PRIVATE KEY|PRIVATE KEY)-----\n([A-Za-z0-9+/=\n]+)\
 const ANY_ARMOUR = /-----BEGIN ([A-Z0-9 ]+)-----/;
 
 /**
- * Parses a stored value (CONTRACT section 2): fastlane's JSON or a bare PEM, after repairing
+ * Parses a stored value (docs/contract.md, Secret references and the stored value): fastlane's JSON or a bare PEM, after repairing
  * what copying keys around usually does to them. The key must be EC P-256, in PKCS#8 or SEC1.
  * Problems are described without quoting the value.
  */

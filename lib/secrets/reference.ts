@@ -1,6 +1,6 @@
 import { isAbsolute, normalize, sep } from 'node:path';
 
-/** Where a key lives (CONTRACT section 2). Metadata only: never carries key material. */
+/** Where a key lives (docs/contract.md, Secret references and the stored value). Metadata only: never carries key material. */
 export type SecretReference =
   | { readonly scheme: 'aws-sm'; readonly raw: string; readonly secretId: string; readonly name: string }
   | { readonly scheme: 'file'; readonly raw: string; readonly path: string };

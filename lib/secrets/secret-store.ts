@@ -1,6 +1,6 @@
 import type { SecretReference } from './reference.js';
 
-/** Why a value could not be read; the codes of CONTRACT 3.1 (P8_INVALID: a file too large to be a key). */
+/** Why a value could not be read; the codes of check keys (docs/contract.md) (P8_INVALID: a file too large to be a key). */
 export type ReadFailureCode = 'SECRET_NOT_FOUND' | 'SECRET_ACCESS_DENIED' | 'P8_INVALID' | 'AWS_UNAVAILABLE';
 
 /**

@@ -14,7 +14,7 @@ import { REPO } from '../support/project.js';
 import { generateCustomers, generatedCustomer } from './generate-customers.js';
 import { measure } from './measure.js';
 
-/** Issue 4: check drift for 1,000 customers in moto: wall time, peak memory, AWS calls by operation. */
+/** check drift for 1,000 customers in moto: wall time, peak memory, AWS calls by operation. */
 export async function driftBenchmark(count = 1000): Promise<string[]> {
   const moto = await startMoto({ accountId: '111122223333' });
   const proxy = new CountingProxy(moto.url);

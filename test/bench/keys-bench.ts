@@ -16,7 +16,7 @@ const LATENCY_MS = 100;
 
 const calls = (m: Map<string, number>): string => [...m].map(([op, n]) => `${op} ${n}`).join(', ') || 'none';
 
-/** Issue 3: check keys for 1,000 customers in moto and the emulator (100 ms a request), against a naive loop. */
+/** check keys for 1,000 customers in moto and the emulator (100 ms a request), against a naive loop. */
 export async function keysBenchmark(count = 1000): Promise<string[]> {
   const moto = await startMoto();
   const emulator = new AscEmulator();

@@ -16,7 +16,7 @@ import { generateCustomers, generatedCustomer } from './generate-customers.js';
 import { measure } from './measure.js';
 
 /**
- * Issue 9: `terraform plan` over customer stacks, for comparison with check drift. Terraform
+ * `terraform plan` over customer stacks, for comparison with check drift. Terraform
  * applies the stacks to moto (not measured), then each stack is planned (measured one at a
  * time, as wall seconds), and check drift compares the same customers in one process.
  */

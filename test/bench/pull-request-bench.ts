@@ -14,7 +14,7 @@ function ok(m: Measurement): Measurement {
 }
 
 /**
- * Issue 12: the pull-request path for a fleet of `count` customers and one changed record:
+ * the pull-request path for a fleet of `count` customers and one changed record:
  * `affected` plus `synth` of the affected stacks, against a full `synth` (goal: under 5 s,
  * whatever the fleet size). Whole processes through npx, as the workflow runs them.
  */

@@ -18,7 +18,7 @@ function best(runs: Measurement[]): { seconds: number; peakMb: number } {
   return { seconds: median(runs.map((r) => r.seconds)), peakMb: Math.max(...runs.map((r) => r.peakMb)) };
 }
 
-/** Issue 2: synth of 1,000 customers against a bare cdktf app (the floor), and lint. */
+/** synth of 1,000 customers against a bare cdktf app (the floor), and lint. */
 export async function synthBenchmark(count = 1000): Promise<string[]> {
   const project = generateCustomers(count);
   const loaded = loadProject({ customersDir: project.customers, configFile: project.config });

@@ -84,8 +84,12 @@ const secrets = (): SecretsManagerClient =>
     region: 'eu-central-1',
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
-const stagesOf = async (name: string): Promise<Record<string, string[]> | undefined> =>
-  (await secrets().send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages;
+const stagesOf = async (name: string): Promise<Record<string, string[]>> =>
+  Object.fromEntries(
+    Object.entries(
+      (await secrets().send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages ?? {},
+    ).map(([v, labels]) => [v, [...labels].sort()]),
+  );
 const versionOf = (slug: string, key: AppleKey): string =>
   keyVersionId(`asc-keys/${slug}`, key.keyId, key.fingerprint);
 
@@ -187,8 +191,9 @@ describe('import, then merge, then deploy: with real Terraform against moto', ()
     const base = merge('onboard-initech');
     const deployed = await deployJob(base);
     expect(deployed.code, deployed.stderr).toBe(0);
-    expect(deployed.summary).toBe(
-      `## Deploy\n\n- \`customer-initech\`: applied. key ${first.keyId} of initech is now current (version ${versionOf('initech', first)})\n`,
+    expect(deployed.summary).toContain('- `customer-initech`: applied');
+    expect(deployed.stderr).toContain(
+      `initech: key ${first.keyId} of initech is now current (version ${versionOf('initech', first)})`,
     );
     expect(await stagesOf('asc-keys/initech')).toEqual({ [versionOf('initech', first)]: ['AWSCURRENT'] });
 
@@ -217,7 +222,7 @@ describe('import, then merge, then deploy: with real Terraform against moto', ()
     const base = merge('rotate-initech');
     const deployed = await deployJob(base);
     expect(deployed.code, deployed.stderr).toBe(0);
-    expect(deployed.summary).toContain(
+    expect(deployed.stderr).toContain(
       `key ${second.keyId} of initech is now current (version ${versionOf('initech', second)}); the key before it stays readable as AWSPREVIOUS (version ${versionOf('initech', first)})`,
     );
     expect(await stagesOf('asc-keys/initech')).toEqual({

@@ -33,6 +33,11 @@ describe('asc-keys affected', () => {
     const text = await runCli(['affected', '--base', 'main'], { cwd: dir });
     assert.equal(text.code, 0, text.stderr);
     assert.equal(text.stdout, 'customer-acme-corp\ncustomer-globex\ncustomer-initech\n');
+    // Only the removed record's stack is said to be destroyed, on stderr: stdout stays the list.
+    assert.equal(
+      text.stderr,
+      "asc-keys: customer-globex: its record was removed, so the deploy destroys this stack: the customer's reminders, and the secret with the platform's recovery window (secretRecoveryWindowDays)\n",
+    );
     const json = JSON.parse(
       (await runCli(['affected', '--base', 'main', '--format', 'json'], { cwd: dir })).stdout,
     );
@@ -41,6 +46,7 @@ describe('asc-keys affected', () => {
       all: false,
       stacks: ['customer-acme-corp', 'customer-globex', 'customer-initech'],
       files: ['customers/acme-corp.yaml', 'customers/globex.yaml', 'customers/initech.yaml'],
+      removed: ['customer-globex'],
     });
   });
 

@@ -49,7 +49,7 @@ const SCENARIOS: KeyScenario[] = [
     slug: 'pem-in-key-id',
     value: (k, ids) => JSON.stringify({ key_id: k.pem, issuer_id: ids.issuerId, key: k.pem }),
   },
-  // file: keys that must not be read (CONTRACT section 1); the files are put in place below.
+  // file: keys that must not be read (docs/contract.md, Customer records); the files are put in place below.
   { slug: 'link-outside', store: 'file' },
   { slug: 'link-inside', store: 'file' },
   { slug: 'fifo', store: 'file' },

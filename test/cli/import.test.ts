@@ -1022,6 +1022,23 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     expect(existsSync(recordPath('ok'))).toBe(false);
   });
 
+  test('--password in any spelling: exit 2, pointing at --password-stdin and the prompt, the value never echoed', async () => {
+    const key = await newKey();
+    const base = ['--customer', 'ok', '--app-id', key.appleId, '--key-id', key.keyId, '--individual'];
+    const zip = ['--zip', p8Of(key)];
+    for (const spelling of [['--password', 'hunter2-Zip'], ['--password=hunter2-Zip'], ['--password']]) {
+      const r = await runIn(project.dir, ['import', ...base, ...zip, ...spelling]);
+      outputs.push(r.stdout, r.stderr);
+      expect(r.code, spelling.join(' ')).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/^asc-keys: --password is not an option: .*shell history/);
+      expect(r.stderr).toContain('--password-stdin');
+      expect(r.stderr).toContain('asked for it on the terminal, without echo');
+      expect(r.stderr).not.toContain('hunter2');
+    }
+    expect(existsSync(recordPath('ok'))).toBe(false);
+  });
+
   test('no key material in any output of this file', () => {
     const needles = keys.flatMap(keyNeedles);
     expect(keys.length).toBeGreaterThan(20);

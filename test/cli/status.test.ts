@@ -30,7 +30,7 @@ describe('asc-keys status', () => {
     // As the README says: overdue keys are warning lines too.
     assert.match(
       text.stdout,
-      /^warning: old: the key OLDXXXXXXX was due for rotation on 2000-04-10 \(\d+ days ago\)$/m,
+      /^warning: old: the key OLDXXXXXXX was due for rotation on 2000-04-10 \(\d+ days ago\); rotate it: ask the customer for a new App Manager key and run "asc-keys import --customer old …" with it \(docs\/operations\.md, Rotating a key\)$/m,
     );
     assert.doesNotMatch(text.stdout, /^warning: fresh/m);
 
@@ -62,7 +62,7 @@ describe('asc-keys status', () => {
     const gh = await runCli(['status'], { cwd: project.dir, env: { GITHUB_ACTIONS: 'true' } });
     assert.match(
       gh.stderr,
-      /^::warning title=asc-keys ROTATION_OVERDUE,file=customers\/old\.yaml,line=5,col=1::the key OLDXXXXXXX of old was due for rotation on 2000-04-10$/m,
+      /^::warning title=asc-keys ROTATION_OVERDUE,file=customers\/old\.yaml,line=5,col=1::the key OLDXXXXXXX of old was due for rotation on 2000-04-10; rotate it: ask the customer for a new App Manager key and run "asc-keys import --customer old …" with it \(docs\/operations\.md, Rotating a key\)$/m,
     );
   });
 

@@ -26,6 +26,10 @@ function annotations(report: ReturnType<typeof keysReport>): string[] {
   return written.split('\n').filter(Boolean);
 }
 
+/** The next step every overdue warning carries. */
+const HOW = (customer: string): string =>
+  `; rotate it: ask the customer for a new App Manager key and run "asc-keys import --customer ${customer} …" with it (docs/operations.md, Rotating a key)`;
+
 describe('keysReport: an overdue rotation is a warning in every output, and no exit code', () => {
   const overdue = result({ customer: 'acme-corp', rotationDue: '2026-11-01', rotationOverdue: true });
   const current = result({ customer: 'globex', keyId: 'B8VN3C6Z1Q' });
@@ -36,7 +40,7 @@ describe('keysReport: an overdue rotation is a warning in every output, and no e
 
     expect(report.text).toContain('2026-11-01 (overdue)');
     expect(report.text).toContain(
-      'warning: acme-corp: the key 2X9R4HXF34 was due for rotation on 2026-11-01',
+      `warning: acme-corp: the key 2X9R4HXF34 was due for rotation on 2026-11-01${HOW('acme-corp')}`,
     );
     expect(report.text).not.toContain('warning: globex');
 
@@ -56,7 +60,7 @@ describe('keysReport: an overdue rotation is a warning in every output, and no e
     );
 
     expect(annotations(report)).toEqual([
-      '::warning title=asc-keys ROTATION_OVERDUE,file=customers/acme-corp.yaml,line=4,col=3::the key 2X9R4HXF34 of acme-corp was due for rotation on 2026-11-01',
+      `::warning title=asc-keys ROTATION_OVERDUE,file=customers/acme-corp.yaml,line=4,col=3::the key 2X9R4HXF34 of acme-corp was due for rotation on 2026-11-01${HOW('acme-corp')}`,
     ]);
   });
 
@@ -76,7 +80,7 @@ describe('keysReport: an overdue rotation is a warning in every output, and no e
     );
     expect(annotations(report)).toEqual([
       '::error title=asc-keys KEY_REJECTED,file=customers/initech.yaml,line=4,col=3::initech: Apple rejected the key (HTTP 401 twice); ask the customer for a new key',
-      '::warning title=asc-keys ROTATION_OVERDUE,file=customers/initech.yaml,line=4,col=3::the key 2X9R4HXF34 of initech was due for rotation on 2026-10-01',
+      `::warning title=asc-keys ROTATION_OVERDUE,file=customers/initech.yaml,line=4,col=3::the key 2X9R4HXF34 of initech was due for rotation on 2026-10-01${HOW('initech')}`,
     ]);
   });
 });

@@ -53,7 +53,10 @@ describe('AwsSecretsManagerStore against moto', () => {
     assert.equal((reads.get('aws-sm:asc-keys/empty') as { code: string }).code, 'SECRET_NOT_FOUND');
     const deleted = reads.get('aws-sm:asc-keys/deleted') as { code: string; message: string };
     assert.equal(deleted.code, 'SECRET_NOT_FOUND');
-    assert.match(deleted.message, /scheduled for deletion; restore it with "aws secretsmanager restore-secret" before its recovery window ends/);
+    assert.match(
+      deleted.message,
+      /scheduled for deletion; restore it with "aws secretsmanager restore-secret" before its recovery window ends/,
+    );
     assert.deepEqual(reads.get('aws-sm:asc-keys/ok'), { ok: true, value: 'fine' });
     // AWS lists a missing ID in the batch's Errors; moto refuses the whole batch instead. Either
     // way each secret of that batch gets its own answer from GetSecretValue.

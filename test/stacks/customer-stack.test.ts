@@ -8,6 +8,7 @@ import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { CustomerStack } from '../../lib/stacks/customer-stack.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
 import { PLATFORM, record } from '../support/records.js';
+import '../support/cdktf-matchers.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 

@@ -9,6 +9,7 @@ import { EXAMPLE_CONFIG } from '../support/project.js';
 import { PLATFORM, record } from '../support/records.js';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { sealingSecretName } from '../../lib/model/sealing-key.js';
+import '../support/cdktf-matchers.js';
 
 type Statement = {
   Sid?: string;

@@ -11,6 +11,7 @@ import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { address, TF } from '../../lib/model/desired-resources.js';
 import { PlatformStack } from '../../lib/stacks/platform-stack.js';
 import { PLATFORM } from '../support/records.js';
+import '../support/cdktf-matchers.js';
 
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 

@@ -18,6 +18,7 @@ import { importerRole } from '../../lib/model/importer-role.js';
 import { evaluate, type Decision } from '../support/policy-evaluator.js';
 import { secretsKeyPolicy } from '../../lib/model/secrets-key.js';
 import { PLATFORM } from '../support/records.js';
+import '../support/cdktf-matchers.js';
 
 const ctx = platformContext(PLATFORM);
 const documents = (roles: { inlinePolicies: readonly { document: PolicyDocument }[] }[]): PolicyDocument[] =>

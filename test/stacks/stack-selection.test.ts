@@ -52,6 +52,12 @@ describe('stack selection', () => {
     const gone = stackJson(out, 'customer-gone');
     expect(gone.resource).toBeUndefined();
     expect(gone.provider).toBeDefined();
+    // It says so: in the JSON, and in the text next to the summary (only for the stack without a record).
+    expect(JSON.parse(r.stdout).removed).toEqual(['customer-gone']);
+    const text = await runCli(['synth', '--stack', 'customer-globex,customer-gone'], { cwd: dir });
+    expect(text.stdout.split('\n').filter((l) => l.includes('destroys'))).toEqual([
+      "customer-gone has no record: it is synthesized empty, so applying it destroys the customer's reminders and secret (deleted with a recovery window of 30 days)",
+    ]);
   });
 
   test('synth --stack reads only the selected records (lint checks the whole directory)', async () => {

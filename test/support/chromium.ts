@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
+import { assertProject } from './project-guard.js';
 
 /** Debian's chromium package; .ci/run installs it when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -27,6 +28,7 @@ export interface Browser {
  * chromium is missing: the browser tests never skip silently.
  */
 export async function startChromium(): Promise<Browser> {
+  assertProject('Chromium', ['browser']);
   if (!existsSync(CHROMIUM))
     throw new Error(
       `${CHROMIUM} is missing. The browser tests need Debian's chromium: apt-get install -y chromium`,

@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { brokenLinks, headingAnchors, markdownFiles } from './markdown-links.js';
+import { brokenDocReferences, brokenLinks, headingAnchors, markdownFiles } from './markdown-links.js';
 import { REPO } from './project.js';
 
 describe('the Markdown of the repository', () => {
@@ -14,6 +14,34 @@ describe('the Markdown of the repository', () => {
     );
     expect(files.filter((f) => f.startsWith('node_modules'))).toEqual([]);
     expect(brokenLinks(REPO)).toEqual([]);
+  });
+
+  test('every document and section a message of the code points to exists', () => {
+    expect(brokenDocReferences(REPO)).toEqual([]);
+  });
+});
+
+describe('the repository stands alone', () => {
+  test('no file of ours points outside it: no shared folder, no external contract, no tracker issue numbers', () => {
+    const outside = /\.\.\/shared|\bCONTRACT\b|\b[Ii]ssue \d+\b/;
+    const self = relative(REPO, import.meta.filename);
+    const files = ['lib', 'test', 'docs', '.github', '.ci']
+      .flatMap((dir) =>
+        readdirSync(join(REPO, dir), { recursive: true, withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => relative(REPO, join(e.parentPath, e.name))),
+      )
+      .concat(['README.md', 'main.ts', 'package.json', 'eslint.config.js', 'vitest.config.ts']);
+    const hits = files
+      .filter((f) => f !== self && f !== 'test/support/markdown-links.ts')
+      .flatMap((f) =>
+        readFileSync(join(REPO, f), 'utf8')
+          .split('\n')
+          .map((line, i) => ({ where: `${f}:${i + 1}`, line }))
+          .filter(({ line }) => outside.test(line)),
+      );
+    expect(files.length).toBeGreaterThan(100);
+    expect(hits).toEqual([]);
   });
 });
 
@@ -57,6 +85,30 @@ describe('the link check itself', () => {
       { where: 'README.md:7', href: '../outside.md', problem: 'points outside the repository' },
       { where: 'README.md:8', href: 'notes.txt#line', problem: 'an anchor into a file that is not Markdown' },
       { where: 'README.md:10', href: '#not-here', problem: 'no heading makes #not-here in README.md' },
+    ]);
+  });
+
+  test('a message that points to a missing document or section is reported', () => {
+    const root = mkdtempSync(join(tmpdir(), 'asc-keys-refs-'));
+    mkdirSync(join(root, 'docs'));
+    mkdirSync(join(root, 'lib', 'cli'), { recursive: true });
+    writeFileSync(join(root, 'docs', 'ops.md'), '# Operations\n\n## Onboarding a customer\n');
+    writeFileSync(
+      join(root, 'lib', 'cli', 'm.ts'),
+      [
+        "const a = 'see docs/ops.md, Onboarding a customer';",
+        'const b = \'see docs/ops.md, "Offboarding a customer"\';',
+        "const c = 'see docs/gone.md';",
+        "const d = 'see docs/ops.md';",
+      ].join('\n'),
+    );
+    expect(brokenDocReferences(root)).toEqual([
+      {
+        where: 'lib/cli/m.ts:2',
+        href: 'docs/ops.md, "Offboarding a customer"',
+        problem: 'no heading "Offboarding a customer" in docs/ops.md',
+      },
+      { where: 'lib/cli/m.ts:3', href: 'docs/gone.md', problem: 'no such file: docs/gone.md' },
     ]);
   });
 

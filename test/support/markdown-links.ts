@@ -112,3 +112,29 @@ function plainText(tokens: readonly Token[]): string {
     .map((t) => ('tokens' in t && t.tokens ? plainText(t.tokens) : 'text' in t ? String(t.text) : ''))
     .join('');
 }
+
+/**
+ * Every place the code's messages send a reader to a document, `docs/<file>.md` optionally
+ * followed by `, <Heading>` or `, "<Heading>"`, that names no such file or heading.
+ */
+export function brokenDocReferences(root: string): BrokenLink[] {
+  const broken: BrokenLink[] = [];
+  const visit = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) visit(path);
+      else if (entry.name.endsWith('.ts')) {
+        const text = readFileSync(path, 'utf8');
+        for (const m of text.matchAll(/\b(docs\/[\w-]+\.md)(?:, "?([A-Z][\w -]*[\w])"?)?/g)) {
+          const where = `${relative(root, path)}:${text.slice(0, m.index).split('\n').length}`;
+          const target = join(root, m[1]!);
+          if (!existsSync(target)) broken.push({ where, href: m[0], problem: `no such file: ${m[1]}` });
+          else if (m[2] && !headingAnchors(readFileSync(target, 'utf8')).has(new GithubSlugger().slug(m[2])))
+            broken.push({ where, href: m[0], problem: `no heading "${m[2]}" in ${m[1]}` });
+        }
+      }
+    }
+  };
+  visit(join(root, 'lib'));
+  return broken;
+}

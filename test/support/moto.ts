@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { assertProject } from './project-guard.js';
 
 /** The environment that points the real AWS SDK at moto. */
 export interface MotoServer {
@@ -23,11 +24,31 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** The account the platform's example configuration (cdktf.json) names: the workers' servers act in it. */
+export const MOTO_ACCOUNT = '111122223333';
+/** The environment variable that holds the URLs of the workers' servers, space-separated, in worker order. */
+export const WORKER_MOTO_URLS = 'ASC_KEYS_TEST_MOTO_URLS';
+
+/**
+ * The moto server of this test file: its worker's (test/support/moto-servers.ts), reset to an
+ * empty account with IAM unchecked, when the run started them and the account fits; otherwise
+ * one of its own (the benchmarks, or an account of its own). `stop()` leaves a worker's server
+ * running for the worker's next file.
+ */
+export async function startMoto(options: { readonly accountId?: string } = {}): Promise<MotoServer> {
+  assertProject('moto', ['aws', 'terraform', 'browser']);
+  const url = process.env[WORKER_MOTO_URLS]?.split(' ')[Number(process.env.VITEST_POOL_ID) - 1];
+  if (!url || (options.accountId ?? MOTO_ACCOUNT) !== MOTO_ACCOUNT) return startMotoServer(options);
+  const server = motoAt(url, async () => {});
+  await server.reset();
+  return server;
+}
+
 /**
  * Starts `moto_server` on a free loopback port. Fails with a clear message when moto is not
  * installed: the AWS tests never skip silently.
  */
-export async function startMoto(options: { readonly accountId?: string } = {}): Promise<MotoServer> {
+export async function startMotoServer(options: { readonly accountId?: string } = {}): Promise<MotoServer> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
@@ -62,6 +83,13 @@ export async function startMoto(options: { readonly accountId?: string } = {}): 
       throw new Error(`moto_server did not come up on ${url}:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+  return motoAt(url, async () => {
+    child!.kill('SIGTERM');
+    await new Promise((r) => child!.once('exit', r));
+  });
+}
+
+function motoAt(url: string, stop: () => Promise<void>): MotoServer {
   const env = {
     AWS_ENDPOINT_URL: url,
     AWS_REGION: 'eu-central-1',
@@ -75,13 +103,12 @@ export async function startMoto(options: { readonly accountId?: string } = {}): 
     env,
     reset: async () => {
       await fetch(`${url}/moto-api/reset`, { method: 'POST' });
+      // A reset forgets resources, not the setting enforceIam changed: no check again.
+      await fetch(`${url}/moto-api/reset-auth`, { method: 'POST', body: 'inf' });
     },
     enforceIam: async () => {
       await fetch(`${url}/moto-api/reset-auth`, { method: 'POST', body: '0' });
     },
-    stop: async () => {
-      child!.kill('SIGTERM');
-      await new Promise((r) => child!.once('exit', r));
-    },
+    stop,
   };
 }

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { assertProject } from './project-guard.js';
 
 /**
  * Real Terraform against moto, for tests. The stacks pin the AWS provider 6.x for users; the
@@ -28,6 +29,7 @@ export interface TerraformEnv {
  * stack shares the one provider binary; nothing is downloaded or copied.
  */
 export async function prepareTerraform(workDir: string, motoUrl: string): Promise<TerraformEnv> {
+  assertProject('Terraform', ['terraform']);
   const provider = join(
     MIRROR,
     'registry.terraform.io/hashicorp/aws',

@@ -61,6 +61,9 @@ describe('asc-keys invocations in the workflows', () => {
     expect(commands).toEqual([
       'deploy.yml affected',
       'deploy.yml lint',
+      'deploy.yml affected',
+      'deploy.yml synth',
+      'deploy.yml affected',
       'deploy.yml synth',
       'nightly.yml check keys',
       'nightly.yml check drift',
@@ -99,7 +102,7 @@ describe('asc-keys invocations in the workflows', () => {
     const texts = workflows()
       .map((w) => w.text)
       .join('\n');
-    const entries = [...texts.matchAll(/node (dist\/lib\/ci\/[\w-]+)\.js/g)].map((m) => m[1]!);
+    const entries = [...new Set([...texts.matchAll(/node (dist\/lib\/ci\/[\w-]+)\.js/g)].map((m) => m[1]!))];
     expect(entries).toEqual(['dist/lib/ci/deploy-cli']);
     for (const e of entries) expect(existsSync(join(REPO, `${e.replace(/^dist\//, '')}.ts`)), e).toBe(true);
     const imported = [...texts.matchAll(/dist\/(lib\/ci\/[\w-]+)\.js`\);\s*await (\w+)\(/g)];

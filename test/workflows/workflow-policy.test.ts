@@ -58,16 +58,47 @@ describe('the workflows, as the issue asks', () => {
     expect(pr.text).toContain(`"cdktf-cli@$(node -p "require('./package.json').dependencies.cdktf")"`);
   });
 
-  test('deploy: the default branch, in the environment the deployer role trusts, only when a stack is affected', () => {
+  test('deploy: the default branch; the platform job first, then one job per shard, all in the environment the deployer role trusts', () => {
     const d = workflow('deploy.yml');
     expect(d.on).toEqual({ push: { branches: [defaults.defaultBranch] } });
-    const job = d.jobs.deploy!;
-    expect(job.environment).toBe(defaults.deployEnvironment);
-    const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/'))!;
-    expect(aws.with?.['role-to-assume']).toBe('${{ vars.ASC_KEYS_DEPLOYER_ROLE_ARN }}');
-    for (const s of job.steps.slice(job.steps.findIndex((x) => x.id === 'affected') + 1))
-      expect(s.if, s.name ?? s.uses).toBe("steps.affected.outputs.stacks != ''");
-    expect(job.steps.at(-1)!.run).toBe('node dist/lib/ci/deploy-cli.js --affected affected.json');
+    expect(d.text).toMatch(/concurrency:\n {2}group: deploy\n {2}cancel-in-progress: false/);
+    expect(Object.keys(d.jobs)).toEqual(['affected', 'platform', 'customers']);
+    const { affected, platform, customers } = d.jobs as Record<string, Job>;
+    // The affected job asks neither AWS nor the environment; it finds the last successful deploy.
+    expect(usesAws(affected!)).toBe(false);
+    expect(affected!.environment).toBeUndefined();
+    const find = affected!.steps.find((s) => s.id === 'affected')!.run!;
+    expect(find).toContain('gh run list --workflow deploy.yml --branch "$BRANCH" --status success');
+    expect(find).toContain(
+      'node dist/lib/ci/deploy-cli.js matrix --affected affected.json --shards "$SHARDS" >> "$GITHUB_OUTPUT"',
+    );
+    for (const job of [platform!, customers!]) {
+      expect(job.environment).toBe(defaults.deployEnvironment);
+      const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/'))!;
+      expect(aws.with?.['role-to-assume']).toBe('${{ vars.ASC_KEYS_DEPLOYER_ROLE_ARN }}');
+      // Each job computes the same affected stacks from the base the affected job found.
+      expect(job.steps.find((s) => s.run?.includes('affected'))!.run).toContain(
+        'npx asc-keys affected --base "$BASE" --format json > affected.json',
+      );
+    }
+    expect(platform!.if).toBe("needs.affected.outputs.platform == 'true'");
+    expect(platform!.steps.at(-1)!.run).toBe(
+      'node dist/lib/ci/deploy-cli.js apply --affected affected.json --platform',
+    );
+    // The shards: after the platform (or without it), never after it failed; one failure stops no other shard.
+    expect(customers!.needs).toEqual(['affected', 'platform']);
+    expect(customers!.if).toContain(
+      "(needs.platform.result == 'success' || needs.platform.result == 'skipped')",
+    );
+    expect(customers!.if).toContain("needs.affected.outputs.shards != '[]'");
+    expect(customers!.strategy).toEqual({
+      'fail-fast': false,
+      matrix: { shard: '${{ fromJSON(needs.affected.outputs.shards) }}' },
+    });
+    expect(Number(d.env!.SHARDS)).toBeGreaterThan(1);
+    expect(customers!.steps.at(-1)!.run).toBe(
+      'node dist/lib/ci/deploy-cli.js apply --affected affected.json --shard "${SHARD}/${SHARDS}"',
+    );
   });
 
   test('nightly: a schedule and on demand, on the default branch, shards 1..SHARDS, JUnit uploaded, exit 3 retried once', () => {

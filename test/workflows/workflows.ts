@@ -21,7 +21,7 @@ export interface Job {
   readonly environment?: string;
   readonly if?: string;
   readonly needs?: string | string[];
-  readonly strategy?: { matrix?: Record<string, unknown> };
+  readonly strategy?: { 'fail-fast'?: boolean; matrix?: Record<string, unknown> };
   readonly env?: Record<string, unknown>;
   readonly steps: Step[];
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { basename, dirname, normalize } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, normalize } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { isInsideRoot, normalizeCustomersDir } from '../../records/customers-dir.js';
 import { SLUG } from '../../records/patterns.js';
@@ -43,12 +44,27 @@ export async function affected(options: AffectedOptions): Promise<number> {
     ...(all ? ['platform'] : []),
     ...[...new Set(customers)].sort().map((c) => `customer-${c}`),
   ];
+  // A record that is gone from the working tree: the deploy destroys its stack. Said on stderr,
+  // since stdout is the list that CI hands to synth --stack.
+  const removed = [...new Set(records)]
+    .filter((slug) => !existsSync(join(dir, `${slug}.yaml`)))
+    .sort()
+    .map((slug) => `customer-${slug}`);
+  if (options.format === 'text')
+    for (const stack of removed)
+      process.stderr.write(
+        `asc-keys: ${stack}: its record was removed, so the deploy destroys this stack: the customer's reminders, and the secret with the platform's recovery window (secretRecoveryWindowDays)\n`,
+      );
   await emitReport(
     {
       command: 'affected',
       text: stacks.length ? stacks.join('\n') : `no stack is affected by the changes since ${options.base}`,
-      json: { base: options.base, all, stacks, files: changed },
-      markdown: stacks.length ? stacks.map((s) => `- ${s}`).join('\n') : 'no stack affected',
+      json: { base: options.base, all, stacks, files: changed, removed },
+      markdown: stacks.length
+        ? stacks
+            .map((s) => `- ${s}${removed.includes(s) ? ' (record removed: the deploy destroys it)' : ''}`)
+            .join('\n')
+        : 'no stack affected',
       cases: [],
       annotations: [],
       exitCode: 0,

@@ -38,6 +38,8 @@ export interface ImportCliOptions extends CommonOptions {
   /** A sealed block (a file, or "-" for stdin): docs/sealed-hand-over.md. */
   readonly sealed?: string;
   readonly passwordStdin?: boolean;
+  /** Refused: a password on the command line lands in shell history and in ps. */
+  readonly password?: string | boolean;
   readonly verify: boolean;
   readonly displayName?: string;
   readonly bundleId?: string;
@@ -119,11 +121,15 @@ async function discardCommand(o: ImportCliOptions): Promise<number> {
   return report.discardExitCode;
 }
 
-/** Options well formed (CONTRACT 3.3), before any file is read: a bad one is exit 2. */
+/** Options well formed (docs/contract.md: import), before any file is read: a bad one is exit 2. */
 export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey): ImportRequest {
   const usage = (message: string): never => {
     throw new UsageError('USAGE', message);
   };
+  if (o.password !== undefined)
+    usage(
+      '--password is not an option: a password on the command line stays in the shell history and shows in ps. Pipe it in with --password-stdin (printf \'%s\' "$ZIP_PASSWORD" | asc-keys import … --password-stdin), or leave both out to be asked for it on the terminal, without echo',
+    );
   if (!SLUG.test(o.customer))
     usage(
       '--customer must be a slug: 1 to 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit',
@@ -212,7 +218,7 @@ async function openSealed(
 }
 
 /** "Jane Doe <jane@acme.example>", or a bare address. */
-function parseContact(text: string): Contact {
+export function parseContact(text: string): Contact {
   const m = /^\s*(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(text);
   const email = m?.[2] ?? m?.[3];
   if (!m || !email || !EMAIL.test(email))

@@ -1,4 +1,4 @@
-import { rotationStatus } from '../../model/rotation.js';
+import { howToRotate, rotationStatus } from '../../model/rotation.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingAnnotation, findingLine } from '../../reports/findings-report.js';
@@ -24,7 +24,7 @@ export async function status(options: CommonOptions, now: Date = new Date()): Pr
   ]);
   const warnings = overdue.map(
     (r) =>
-      `warning: ${r.record.customer}: the key ${r.record.keyId} was due for rotation on ${r.dueOn} (${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'} ago)`,
+      `warning: ${r.record.customer}: the key ${r.record.keyId} was due for rotation on ${r.dueOn} (${-r.daysLeft} day${r.daysLeft === -1 ? '' : 's'} ago); ${howToRotate(r.record.customer)}`,
   );
   const summary = `${rows.length} customer${rows.length === 1 ? '' : 's'}, ${overdue.length} overdue${errors.length ? `, ${errors.length} record error${errors.length === 1 ? '' : 's'}` : ''}`;
   const annotations: Annotation[] = [
@@ -34,7 +34,7 @@ export async function status(options: CommonOptions, now: Date = new Date()): Pr
       file: printable(r.record.file),
       ...r.record.positions.apiKey,
       title: 'asc-keys ROTATION_OVERDUE',
-      message: `the key ${r.record.keyId} of ${r.record.customer} was due for rotation on ${r.dueOn}`,
+      message: `the key ${r.record.keyId} of ${r.record.customer} was due for rotation on ${r.dueOn}; ${howToRotate(r.record.customer)}`,
     })),
   ];
   const cases: ReportCase[] = rows.map((r) => ({

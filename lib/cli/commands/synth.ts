@@ -26,7 +26,8 @@ export async function synth(options: SynthOptions): Promise<number> {
     ...(only ? { onlyFiles: recordFilesOf(only) } : {}),
   });
   const linted = lintReport(project.findings, project.files, project.records);
-  if (linted.exitCode !== 0 || !project.platform) {
+  const platform = project.platform;
+  if (linted.exitCode !== 0 || !platform) {
     await emitReport({ ...linted, command: 'synth' }, options);
     return 1;
   }
@@ -52,6 +53,13 @@ export async function synth(options: SynthOptions): Promise<number> {
       `asc-keys: warning: kept ${printable(dir)}: its stack is gone, but it holds files synth did not write (Terraform state?); remove it yourself once that stack is destroyed\n`,
     );
   const customers = project.records.length;
+  // A selected customer without a record: its stack is empty, and applying it destroys the key.
+  const withRecord = new Set(project.records.map((r) => `customer-${r.customer}`));
+  const removed = only ? stacks.filter((s) => s.startsWith('customer-') && !withRecord.has(s)) : [];
+  const removedLines = removed.map(
+    (s) =>
+      `${s} has no record: it is synthesized empty, so applying it destroys the customer's reminders and secret (deleted with a recovery window of ${platform.secretRecoveryWindowDays} days)`,
+  );
   const summary = only
     ? `Synthesized ${stacks.length} of the stacks (${stacks.join(', ')}) into ${printable(join(options.out, 'stacks'))}`
     : `Synthesized ${stacks.length} stack${stacks.length === 1 ? '' : 's'} (platform and ${customers} customer${customers === 1 ? '' : 's'}) into ${printable(join(options.out, 'stacks'))}`;
@@ -59,7 +67,7 @@ export async function synth(options: SynthOptions): Promise<number> {
     {
       ...linted,
       command: 'synth',
-      text: [...project.findings.map(findingLine), summary].join('\n'),
+      text: [...project.findings.map(findingLine), summary, ...removedLines].join('\n'),
       json: {
         summary: {
           stacks: stacks.length,
@@ -69,8 +77,9 @@ export async function synth(options: SynthOptions): Promise<number> {
         outdir: options.out,
         stacks: stacks.map((name) => ({ name, path: join(options.out, 'stacks', name, 'cdk.tf.json') })),
         findings: (linted.json as { findings: unknown[] }).findings,
+        removed,
       },
-      markdown: summary,
+      markdown: [summary, ...removedLines].join('\n\n'),
     },
     options,
   );
