@@ -12,7 +12,7 @@ export const PREVIOUS = 'AWSPREVIOUS';
  * The version ID under which `import` stores a key, and by which a record names it: a UUID
  * made of the first 128 bits of
  *
- *     SHA-256("asc-keys key version v1" NUL secretName NUL keyId NUL fingerprint)
+ *     SHA-256("asc-keys:key-version:v1" NUL secretName NUL keyId NUL fingerprint)
  *
  * written in 8-4-4-4-12 lowercase hex groups. Every input is public and in the record (the
  * secret's name, not its ARN, whose suffix is random), so anyone who can read a record and
@@ -22,7 +22,7 @@ export const PREVIOUS = 'AWSPREVIOUS';
  */
 export function keyVersionId(secretName: string, keyId: string, fingerprint: string): string {
   const h = createHash('sha256')
-    .update(`asc-keys key version v1\0${secretName}\0${keyId}\0${fingerprint}`)
+    .update(`asc-keys:key-version:v1\0${secretName}\0${keyId}\0${fingerprint}`)
     .digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
