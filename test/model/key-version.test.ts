@@ -21,7 +21,7 @@ describe('the version ID a record names (docs/rotation.md)', () => {
     expect(keyVersionId('asc-keys/acme-corp2', 'X9R4HXF34', FINGERPRINT)).not.toBe(id);
   });
 
-  test('a record names it by its secret name, also when the record gives the ARN; a file: record names none', () => {
+  test('a record names it by the name of its secret; a file: record names none', () => {
     const byName = {
       secret: { scheme: 'aws-sm', name: 'asc-keys/acme-corp' },
       keyId: '2X9R4HXF34',
