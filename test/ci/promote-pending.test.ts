@@ -92,7 +92,10 @@ const stagesOf = async (name: string): Promise<Record<string, string[]>> =>
   Object.fromEntries(
     Object.entries(
       (await secrets().send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages ?? {},
-    ).map(([v, labels]) => [v, [...labels].sort()]),
+    )
+      // moto lists a version without labels (a discarded one) too; AWS leaves it out.
+      .filter(([, labels]) => labels.length > 0)
+      .map(([v, labels]) => [v, [...labels].sort()]),
   );
 const versionOf = (slug: string, key: AppleKey): string =>
   keyVersionId(`asc-keys/${slug}`, key.keyId, key.fingerprint);
