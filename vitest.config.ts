@@ -28,6 +28,7 @@ const TERRAFORM = [
   'test/terraform/**/*.test.ts',
   'test/stacks/adopt-imported-secret.test.ts',
   'test/ci/deploy.test.ts',
+  'test/ci/promote-pending.test.ts',
 ];
 const BROWSER = ['test/sealing/sealing-page.test.ts', 'test/sealing/import-sealed.test.ts'];
 

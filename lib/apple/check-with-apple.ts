@@ -63,7 +63,7 @@ export async function checkWithApple(
           return {
             code: 'KEY_REJECTED',
             requests,
-            message: `App Store Connect rejected key ${identity.keyId} twice (${answer.summary}): the key was revoked, or the record's Key ID or Issuer ID is wrong. Ask the customer's admin whether the key is still active under Users and Access > Integrations; if it is not, store a new one (see docs/operations.md, Rotating a key)`,
+            message: `App Store Connect rejected key ${identity.keyId} twice (${answer.summary}): the key was revoked, or the record's Key ID or Issuer ID is wrong. Ask the customer's admin whether the key is still active under Users and Access > Integrations; if it is not, ask for a new one and import it (docs/rotation.md: import, then merge, then deploy)`,
           };
         }
         unauthorizedBefore = true;

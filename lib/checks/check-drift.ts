@@ -3,6 +3,7 @@ import { AwsReadError } from '../aws/read.js';
 import { customerDesiredState, type CustomerDesiredState } from '../model/customer-desired.js';
 import { address, TF } from '../model/desired-resources.js';
 import { addDays } from '../records/days.js';
+import { KEY_ORDER, PENDING, recordVersionId, versionWith } from '../model/key-version.js';
 import { platformContext, type PlatformContext } from '../model/platform-context.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
@@ -22,6 +23,7 @@ import {
   type LiveSchedule,
   type LiveSecret,
 } from './live-aws-state.js';
+import { findPendingImports, onlyPending, pendingLine, type PendingImport } from './pending-imports.js';
 import { checkPlatformDrift } from './platform-drift.js';
 
 export type { DriftFinding, DriftKind } from './drift-finding.js';
@@ -48,6 +50,8 @@ export interface DriftOptions {
 
 export interface DriftResult {
   readonly findings: DriftFinding[];
+  /** Keys import staged that no record names: awaiting merge, or (overdue) also a finding. */
+  readonly pending: PendingImport[];
   /** Facts worth a line that are not drift (a secret of an offboarded customer in its recovery window). */
   readonly notes: string[];
 }
@@ -82,7 +86,7 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
   const existing = new Set(scheduleNames);
   const wanted = desired.flatMap((d) => d.state.reminders.map((r) => r.name)).filter((n) => existing.has(n));
 
-  const [policies, schedules, values, platform] = await settledInOrder([
+  const [policies, schedules, values, platform, pending] = await settledInOrder([
     getPolicies(
       secretsManager,
       readable.map((f) => f.secret!.arn),
@@ -98,6 +102,15 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
       })),
     ),
     options.inScope(null) ? checkPlatformDrift(ctx, options.clients, key, concurrency) : Promise.resolve([]),
+    findPendingImports({
+      client: secretsManager,
+      live,
+      records: options.allRecords,
+      namePrefix: options.platform.namePrefix,
+      inScope: options.inScope,
+      now: options.now,
+      graceDays: options.platform.pendingImportGraceDays,
+    }),
   ]);
 
   const findings: DriftFinding[] = [];
@@ -118,7 +131,7 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
           field: null,
           expected: state.secret.name,
           actual: null,
-          message: `the secret ${state.secret.name} does not exist; apply the stack ${state.stackName}, then store the key with "asc-keys import"`,
+          message: `the secret ${state.secret.name} does not exist: import the key that ${record.file} names ("asc-keys import --customer ${record.customer} …"), then the deploy of ${state.stackName} adopts the secret and makes the key current (${KEY_ORDER}); applying the stack first fails, as it has no secret to adopt`,
         });
       } else if (secret.deletedDate) {
         add({
@@ -127,21 +140,37 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
           field: 'deletion',
           expected: null,
           actual: secret.deletedDate.toISOString(),
-          message: `the secret ${secret.name} is scheduled for deletion (since ${secret.deletedDate.toISOString()}); restore it with "aws secretsmanager restore-secret --secret-id ${secret.name}" before the recovery window ends`,
+          message: `the secret ${secret.name} is scheduled for deletion; restore it with "aws secretsmanager restore-secret --secret-id ${secret.name}" by ${restorableUntil(secret.deletedDate, options.now, ctx.platform.secretRecoveryWindowDays)}, when its recovery window ends; once it has ended, import a new key (${KEY_ORDER})`,
         });
       } else {
         compareSecret(ctx, state, secret, key, policies.get(secret.arn), add);
         const read = values.get(`aws-sm:${secret.arn}`);
-        if (read) await compareValue(record, read, add);
+        if (read) await compareValue(record, read, awaitingDeploy(record, secret, state.stackName), add);
       }
     }
     compareReminders(state, schedules, add);
   }
 
+  for (const p of pending) {
+    const line = pendingLine(p, options.platform.pendingImportGraceDays);
+    if (!p.overdue) {
+      notes.push(line);
+      continue;
+    }
+    findings.push({
+      customer: p.customer,
+      resource: address(TF.secret, p.secret),
+      kind: 'pending',
+      field: 'AWSPENDING',
+      expected: null,
+      actual: p.version,
+      message: line,
+    });
+  }
   unmanagedSecrets(options, ctx, live, findings, notes);
-  unmanagedSchedules(options, everyone, scheduleNames, findings);
+  unmanagedSchedules(options, everyone, scheduleNames, names.scheduleGroupName, findings);
   findings.push(...platform);
-  return { findings, notes };
+  return { findings, notes, pending };
 }
 
 /**
@@ -188,8 +217,33 @@ function compareSecret(
   );
 }
 
-async function compareValue(record: CustomerRecord, read: SecretRead, add: AddFinding): Promise<void> {
+/** When the record's version is staged but not current: merged, not yet deployed. */
+function awaitingDeploy(record: CustomerRecord, secret: LiveSecret, stackName: string): string | undefined {
+  const version = recordVersionId(record);
+  return version !== undefined && versionWith(secret.stages, PENDING) === version
+    ? `; the key the record names is staged (version ${version}) and takes effect with the deploy of ${stackName}`
+    : undefined;
+}
+
+/**
+ * The last day a secret scheduled for deletion can be restored. AWS reports the day the
+ * deletion was asked for as DeletedDate, moto the day it will happen: a DeletedDate still ahead
+ * is the latter, one in the past the former, to which the recovery window is added.
+ */
+export function restorableUntil(deletedDate: Date, now: Date, windowDays: number): string {
+  return deletedDate > now
+    ? deletedDate.toISOString().slice(0, 10)
+    : addDays(deletedDate.toISOString().slice(0, 10), windowDays);
+}
+
+async function compareValue(
+  record: CustomerRecord,
+  read: SecretRead,
+  awaiting: string | undefined,
+  addFinding: AddFinding,
+): Promise<void> {
   const resource = address(TF.secret, 'key');
+  const add: AddFinding = (f) => addFinding({ ...f, message: `${f.message}${awaiting ?? ''}` });
   if (!read.ok) {
     if (read.code !== 'SECRET_NOT_FOUND')
       // The store's message names the cause and the fix (a resource policy, a disabled key, an outage).
@@ -204,7 +258,9 @@ async function compareValue(record: CustomerRecord, read: SecretRead, add: AddFi
       field: 'value',
       expected: record.keyId,
       actual: null,
-      message: `${record.secret.raw} has no current value; store the key with "asc-keys import"`,
+      message: awaiting
+        ? `${record.secret.raw} has no current value yet`
+        : `${record.secret.raw} has no current value; import the key that ${record.file} names ("asc-keys import --customer ${record.customer} …"), then deploy (${KEY_ORDER})`,
     });
     return;
   }
@@ -294,13 +350,15 @@ function unmanagedSecrets(
     )
       continue;
     if (s.deletedDate) {
-      const until = addDays(s.deletedDate.toISOString().slice(0, 10), ctx.platform.secretRecoveryWindowDays);
+      const until = restorableUntil(s.deletedDate, options.now, ctx.platform.secretRecoveryWindowDays);
       notes.push(
-        `the secret ${s.name} of a removed record was deleted on ${s.deletedDate.toISOString().slice(0, 10)}; it can be restored until its recovery window ends (${until} with the configured ${ctx.platform.secretRecoveryWindowDays} days): aws secretsmanager restore-secret --secret-id ${s.name}`,
+        `the secret ${s.name} of a removed record is scheduled for deletion; it can be restored until ${until}, when its recovery window ends: aws secretsmanager restore-secret --secret-id ${s.name}`,
       );
       continue;
     }
     if (s.tags['managed-by'] === undefined) continue; // under the prefix but never tagged as ours
+    // An onboarding whose pull request is not merged: reported as a pending import.
+    if (onlyPending(s)) continue;
     findings.push({
       customer,
       resource: address(TF.secret, s.name),
@@ -308,7 +366,7 @@ function unmanagedSecrets(
       field: null,
       expected: null,
       actual: s.arn,
-      message: `the secret ${s.name} is tagged managed-by=asc-keys but no record names it${customer ? ` (its customer tag says ${customer})` : ''}; delete it, or add the record back`,
+      message: `the secret ${s.name} is tagged managed-by=asc-keys but no record names it${customer ? ` (its customer tag says ${customer})` : ''}: if its record was removed by mistake, put the record back; if the customer left, merge the record's removal and deploy it, which schedules the secret's deletion with a recovery window`,
     });
   }
 }
@@ -318,6 +376,7 @@ function unmanagedSchedules(
   options: DriftOptions,
   everyone: readonly { state: CustomerDesiredState }[],
   scheduleNames: readonly string[],
+  group: string,
   findings: DriftFinding[],
 ): void {
   const ours = new Set(
@@ -334,7 +393,7 @@ function unmanagedSchedules(
       field: null,
       expected: null,
       actual: name,
-      message: `the schedule ${name} is in the reminder group but no record wants it; delete it, or apply the stack that should own it`,
+      message: `the schedule ${name} is in the reminder group but no record wants it: apply the stack that should own it; if none should, it is a leftover reminder that can go (aws scheduler delete-schedule --group-name ${group} --name ${name})`,
     });
   }
 }

@@ -160,7 +160,7 @@ async function checkLocally(
   if (thumbprint !== record.fingerprint) {
     return {
       code: 'FINGERPRINT_MISMATCH',
-      message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; store the right key or fix the record`,
+      message: `the stored key's thumbprint is ${thumbprint}, the record says ${record.fingerprint}: the secret holds another key than the record describes; import the key that the record names (import, then merge, then deploy), or fix the record if it is the one that is wrong`,
     };
   }
   return { key };
@@ -186,6 +186,6 @@ async function askApple(
 
 function idMismatchMessage(m: IdMismatch): string {
   return m.field === 'key_id'
-    ? `the stored value's key_id is ${m.actual}, the record says ${m.expected}; store the key that the record names, or fix apiKey.keyId`
+    ? `the stored value's key_id is ${m.actual}, the record says ${m.expected}; import the key that the record names (import, then merge, then deploy), or fix apiKey.keyId if the record is the one that is wrong`
     : `the stored value's issuer_id is ${m.actual ?? 'null (individual key)'}, the record says ${m.expected ?? 'none (individual key)'}; fix the secret or apiKey.issuerId`;
 }

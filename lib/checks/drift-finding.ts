@@ -1,7 +1,7 @@
 import type { Position } from '../records/finding.js';
 import { differing, type FieldRow } from './drift-fields.js';
 
-export type DriftKind = 'missing' | 'unmanaged' | 'changed' | 'value';
+export type DriftKind = 'missing' | 'unmanaged' | 'changed' | 'value' | 'pending';
 
 export interface DriftFinding {
   /** The customer; null for the platform stack and for what no record names. */

@@ -39,6 +39,7 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import { SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION } from '../model/desired-resources.js';
+import type { VersionStages } from '../model/key-version.js';
 import { MANAGED_BY } from '../model/tags.js';
 import { call, collect, readEach, tagMap } from '../aws/read.js';
 
@@ -51,6 +52,8 @@ export interface LiveSecret {
   readonly tags: Readonly<Record<string, string>>;
   /** Set when the secret is scheduled for deletion. */
   readonly deletedDate?: Date;
+  /** The versions that carry a staging label, and their labels. */
+  readonly stages: VersionStages;
 }
 
 export type LiveSchedule = Pick<
@@ -99,6 +102,7 @@ export async function listManagedSecrets(
       ...(s.KmsKeyId !== undefined && { kmsKeyId: s.KmsKeyId }),
       tags,
       ...(s.DeletedDate && { deletedDate: s.DeletedDate }),
+      stages: s.SecretVersionsToStages ?? {},
     });
   }
   return [...byArn.values()];

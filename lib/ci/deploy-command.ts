@@ -5,6 +5,7 @@ import { UsageError } from '../errors.js';
 import { deploy, readAffected, type DeployOptions } from './deploy.js';
 import { deployMatrix, stacksOfPart, type DeployPart } from './deploy-selection.js';
 import { deploySummary } from './deploy-summary.js';
+import { promotionHooks } from './promote-pending.js';
 import { appendFileSync } from 'node:fs';
 
 const USAGE = `usage: deploy-cli.js <command> --affected <file> [options]
@@ -50,7 +51,9 @@ export async function main(argv: readonly string[], context: DeployCommandContex
     env,
     parallelism: values.parallelism ? positive(values.parallelism, '--parallelism') : availableParallelism(),
     signal: context.signal,
-    afterCustomerApply: context.afterCustomerApply,
+    // Each customer's key: checked before its stack, made current after it (promote-pending.ts).
+    ...promotionHooks(values.customers),
+    ...(context.afterCustomerApply && { afterCustomerApply: context.afterCustomerApply }),
   });
   const summaryFile = env.GITHUB_STEP_SUMMARY;
   if (summaryFile) appendFileSync(summaryFile, deploySummary(outcomes, part));

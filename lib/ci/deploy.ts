@@ -48,6 +48,11 @@ export interface DeployOptions {
    * counts as landed; what it throws fails that stack. Not run for a destroyed stack.
    */
   readonly afterCustomerApply?: (stack: CustomerStackApplied) => Promise<void>;
+  /**
+   * Runs before a customer's stack is initialized; what it throws fails that stack before
+   * Terraform runs (a secret that is missing, or lacks the version its record names).
+   */
+  readonly beforeCustomerApply?: (stack: CustomerStackApplied) => Promise<void>;
   /** Each stack's Terraform output, as it finishes. @default stderr */
   readonly log?: (text: string) => void;
 }
@@ -189,6 +194,13 @@ function stackRunner(
     const failed = (what: string, r?: TerraformRun): StackOutcome =>
       finish({ stack, action: 'failed', reason: failureReason(what, r, options.signal) });
 
+    if (stack !== PLATFORM && !removed && options.beforeCustomerApply) {
+      try {
+        await options.beforeCustomerApply({ stack, customer: slugOf(stack), dir });
+      } catch (err) {
+        return finish({ stack, action: 'failed', reason: (err as Error).message });
+      }
+    }
     cache.prepare(dir);
     const init = await step('init', '-input=false');
     if (init.code !== 0) return failed('terraform init', init);

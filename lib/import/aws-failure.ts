@@ -20,13 +20,12 @@ export function awsFailure(err: unknown, what: string): { code: ImportCode; mess
   return { code: 'AWS_ERROR', message: `Secrets Manager refused to ${what} (${e.name ?? 'error'})` };
 }
 
-/** The commands that finish an undo by hand when AWS would not take the store back. */
-export function undoFailureAdvice(undo: StoreUndo): string {
-  if (undo.kind === 'delete')
-    return `delete the secret with "aws secretsmanager delete-secret --secret-id ${undo.name} --force-delete-without-recovery"`;
-  if (undo.kind === 'restore')
-    return undo.before.current
-      ? `move AWSCURRENT back with "aws secretsmanager update-secret-version-stage --secret-id ${undo.name} --version-stage AWSCURRENT --move-to-version-id ${undo.before.current} --remove-from-version-id ${undo.version}"`
-      : `remove AWSCURRENT from version ${undo.version} of ${undo.name}`;
-  return 'nothing was stored';
+/**
+ * What to do when AWS would not take the store back: the key is stored, no record names it. The
+ * safe step first (the key file is still where it was read from: the same import finds the
+ * stored version and writes the record); dropping it is the discard, which keeps a recovery window.
+ */
+export function undoFailureAdvice(undo: StoreUndo, customer: string): string {
+  if (undo.kind === 'none') return 'nothing was stored';
+  return `run the same import again (it finds the stored version and writes the record), or drop the stored key with "asc-keys import --discard --customer ${customer}"`;
 }

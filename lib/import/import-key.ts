@@ -7,6 +7,7 @@ import type { RetryPolicy } from '../apple/retry-policy.js';
 import { UsageError } from '../errors.js';
 import { customerDesiredState } from '../model/customer-desired.js';
 import { today } from '../records/days.js';
+import { keyVersionId } from '../model/key-version.js';
 import { loadProject } from '../records/load-project.js';
 import { requirePlatform } from '../records/require-platform.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
@@ -20,7 +21,7 @@ import { Interrupted, type InterruptGuard } from './interrupt-guard.js';
 import { KeySourceError } from './key-source.js';
 import type { KeyInput } from '../secrets/key-input.js';
 import { appleAdvice, describeId, NOTHING_DONE, successMessage } from './import-messages.js';
-import { fastlaneValue, versionToken } from './secret-value.js';
+import { fastlaneValue } from './secret-value.js';
 import type { SecretWriter, StoreUndo } from './secret-writer.js';
 
 export interface ImportDeps {
@@ -160,8 +161,8 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
 
   // The store, then the record.
   const value = await fastlaneValue(key.signingKey, request.keyId, request.issuerId);
-  const token = versionToken(desired.name, value);
-  const secretId = record.secret.scheme === 'aws-sm' ? record.secret.secretId : desired.name;
+  const secretId = record.secret.secretId;
+  const version = keyVersionId(record.secret.name, request.keyId, fingerprint);
   let before;
   try {
     before = await deps.secrets.describe(secretId);
@@ -175,7 +176,8 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
       `the secret ${secretId} is scheduled for deletion; restore it (aws secretsmanager restore-secret --secret-id ${secretId}) and import again; ${NOTHING_DONE}`,
       fingerprint,
     );
-  const storeNeeded = !before.exists || before.current !== token;
+  // Stored already: as the pending version (an import again), or current (deployed).
+  const storeNeeded = !before.exists || (before.current !== version && before.pending !== version);
   const recordNeeded = text !== existing;
   const done = (code: ImportCode, message: string): ImportResult => ({
     customer: request.customer,
@@ -210,7 +212,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
       return {
         ...refused(
           code,
-          `${message}; the store could NOT be undone (${awsFailure(err, 'undo').message}): ${undoFailureAdvice(undo)}`,
+          `${message}; the store could NOT be undone (${awsFailure(err, 'undo').message}): ${undoFailureAdvice(undo, request.customer)}`,
           fingerprint,
         ),
         secret: record.secret.raw,
@@ -236,13 +238,11 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     guard.check();
     if (storeNeeded) {
       step = `store the key in ${secretId}`;
-      if (before.exists) {
-        undo = await deps.secrets.put(secretId, before, value, token);
-        step = `label the new version of ${secretId} AWSCURRENT`;
-        await deps.secrets.makeCurrent(secretId, token);
-      } else {
-        undo = await deps.secrets.create(desired, value, token);
-      }
+      const undoWith = (u: StoreUndo): void => {
+        undo = u;
+      };
+      if (before.exists) await deps.secrets.stage(secretId, before, value, version, undoWith);
+      else await deps.secrets.create(desired, value, version, undoWith);
     }
     guard.check();
     if (recordNeeded) {
@@ -263,7 +263,10 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
   }
   return done(
     'OK',
-    successMessage(request, record.secret.raw, file, prior?.keyId, storeNeeded, recordNeeded),
+    successMessage(request, record.secret.raw, file, prior?.keyId, storeNeeded, recordNeeded, {
+      version,
+      current: before.exists && before.current === version,
+    }),
   );
 }
 

@@ -32,21 +32,24 @@ export function successMessage(
   previousKeyId: string | undefined,
   stored: boolean,
   wrote: boolean,
+  staged: { readonly version: string; readonly current: boolean },
 ): string {
   const what = stored
-    ? `stored key ${request.keyId} in ${secret}`
-    : `key ${request.keyId} was already in ${secret}`;
+    ? `staged key ${request.keyId} in ${secret} as its pending version ${staged.version}`
+    : staged.current
+      ? `key ${request.keyId} is already the current version ${staged.version} of ${secret}`
+      : `key ${request.keyId} was already staged in ${secret} as its pending version ${staged.version}`;
   const record = wrote
     ? previousKeyId === undefined
       ? `wrote ${file}`
       : `updated ${file}`
     : `${file} already describes it`;
-  const old =
-    previousKeyId !== undefined && previousKeyId !== request.keyId
-      ? `; the previous key ${previousKeyId} stays readable as AWSPREVIOUS`
-      : '';
-  return `${what} and ${record}${old}`;
+  const when = staged.current ? '' : `; ${TAKES_EFFECT}`;
+  return `${what} and ${record}${when}`;
 }
+
+export const TAKES_EFFECT =
+  'the key takes effect when the record is merged and deployed (the deploy makes the pending version current)';
 
 /** A misplaced value is described by its shape, never quoted: it could be key material. */
 export function describeId(value: string): string {

@@ -1,4 +1,5 @@
 import type { Report } from '../reports/report.js';
+import { KEY_ORDER } from '../model/key-version.js';
 import { exitCodeOf, type ImportResult } from './import-result.js';
 
 /** The text for a person, import's JSON (docs/contract.md), and one JUnit case. */
@@ -56,19 +57,26 @@ function text(r: ImportResult): string {
       : `  App Store Connect was not asked (--no-verify); run "asc-keys check keys --customer ${r.customer}" once it can be.`,
   );
   if (r.action === 'unchanged') return lines.join('\n');
-  lines.push('', 'Next steps:');
+  lines.push('', `Next steps (${KEY_ORDER}):`);
   lines.push(
     `  1. git add ${r.record} && git commit -m "${r.action === 'created' ? 'Onboard' : 'Rotate the key of'} ${r.customer}"`,
   );
   lines.push(
-    `  2. Open the pull request. Applying customer-${r.customer} after the merge ${r.action === 'created' ? 'adopts the secret (a Terraform import block) and adds its policy and reminders; it never touches the value' : "moves the reminders and updates the secret's tags"}.`,
+    `  2. Open the pull request and merge it. Until then the key is only staged: publishing and the checks of the default branch keep ${r.action === 'created' ? 'not knowing it' : 'the current key'}.`,
   );
+  lines.push(
+    `  3. The deploy of the merge applies customer-${r.customer} (${r.action === 'created' ? 'it adopts the secret and adds its policy and reminders' : "it moves the reminders and updates the secret's tags"}; it never touches the value), then makes the pending version current${r.previousKeyId ? ` and the old one AWSPREVIOUS` : ''}.`,
+  );
+  let n = 4;
   if (r.previousKeyId)
     lines.push(
-      `  3. Once publishing uses the new key ("asc-keys check keys --customer ${r.customer}" says OK after the merge), ask the customer to revoke the old key ${r.previousKeyId} in App Store Connect (Users and Access > Integrations).`,
+      `  ${n++}. Once publishing uses the new key ("asc-keys check keys --customer ${r.customer}" says OK after the deploy), ask the customer to revoke the old key ${r.previousKeyId} in App Store Connect (Users and Access > Integrations).`,
     );
   lines.push(
-    `  ${r.previousKeyId ? 4 : 3}. Delete the key file and the zip from this machine: the key now lives in Secrets Manager only.`,
+    `  ${n}. Once the deploy has made it current, remove the key file and the zip from this machine: the key then lives in Secrets Manager only.`,
+  );
+  lines.push(
+    `  If the pull request is abandoned instead: "asc-keys import --discard --customer ${r.customer}" removes the staged key.`,
   );
   return lines.join('\n');
 }

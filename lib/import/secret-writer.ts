@@ -7,6 +7,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { DesiredSecret } from '../model/desired-resources.js';
+import { CURRENT, PENDING, PREVIOUS, versionWith, type VersionStages } from '../model/key-version.js';
 
 /** What Secrets Manager has under a name before the import writes: metadata only, never a value. */
 export type SecretBefore =
@@ -15,26 +16,39 @@ export type SecretBefore =
       readonly exists: true;
       readonly arn: string;
       readonly deletedOn?: Date;
+      /** The versions that carry a staging label, and their labels. */
+      readonly stages: VersionStages;
       /** The version labelled AWSCURRENT, when there is one. */
       readonly current?: string;
+      /** The version labelled AWSPENDING: an import that is not deployed yet. */
+      readonly pending?: string;
       readonly previous?: string;
     };
+
+export type ExistingSecret = SecretBefore & { exists: true };
 
 /** How to take a store back, if the record cannot be written after it. */
 export type StoreUndo =
   | { readonly kind: 'none' }
   | { readonly kind: 'delete'; readonly name: string }
   | {
-      readonly kind: 'restore';
+      readonly kind: 'unstage';
       readonly name: string;
       readonly version: string;
-      readonly before: SecretBefore & { exists: true };
+      readonly before: ExistingSecret;
     };
+
+/** What `import --discard` did. */
+export type DiscardOutcome =
+  | { readonly kind: 'nothing-pending' }
+  | { readonly kind: 'unstaged'; readonly version: string }
+  | { readonly kind: 'deleted'; readonly version: string; readonly recoveryWindowDays: number };
 
 /**
  * The writes of an import, through the importer role's permissions: describe, create (with the
- * model's name, description, KMS key and tags), put a value, move version stages, and delete a
- * secret that this run created. It never reads a value.
+ * model's name, description, KMS key and tags, and no value), put a value as the pending
+ * version, move the pending label, and delete a secret that nothing ever used. It never reads a
+ * value, and it never makes a version current: the deploy does that once the record is merged.
  */
 export class SecretWriter {
   constructor(private readonly client: SecretsManagerClient) {}
@@ -42,15 +56,17 @@ export class SecretWriter {
   async describe(name: string): Promise<SecretBefore> {
     try {
       const d = await this.client.send(new DescribeSecretCommand({ SecretId: name }));
-      const stages = Object.entries(d.VersionIdsToStages ?? {});
-      const holding = (label: string): string | undefined => stages.find(([, s]) => s.includes(label))?.[0];
-      const current = holding('AWSCURRENT');
-      const previous = holding('AWSPREVIOUS');
+      const stages = d.VersionIdsToStages ?? {};
+      const current = versionWith(stages, CURRENT);
+      const pending = versionWith(stages, PENDING);
+      const previous = versionWith(stages, PREVIOUS);
       return {
         exists: true,
         arn: d.ARN!,
+        stages,
         ...(d.DeletedDate && { deletedOn: d.DeletedDate }),
         ...(current && { current }),
+        ...(pending && { pending }),
         ...(previous && { previous }),
       };
     } catch (err) {
@@ -59,8 +75,17 @@ export class SecretWriter {
     }
   }
 
-  /** A new secret whose first version is the key; exactly the model's metadata, so drift is clean. */
-  async create(desired: DesiredSecret, value: string, token: string): Promise<StoreUndo> {
+  /**
+   * A new customer's secret: exactly the model's metadata (so drift is clean), created without
+   * a value, then the key as its pending version.
+   */
+  async create(
+    desired: DesiredSecret,
+    value: string,
+    version: string,
+    /** Told how to take the store back as soon as there is something to take back. */
+    undoWith: (undo: StoreUndo) => void,
+  ): Promise<void> {
     try {
       await this.client.send(
         new CreateSecretCommand({
@@ -68,50 +93,59 @@ export class SecretWriter {
           Description: desired.description,
           KmsKeyId: desired.kmsKeyId,
           Tags: Object.entries(desired.tags).map(([Key, Value]) => ({ Key, Value })),
-          SecretString: value,
-          ClientRequestToken: token,
         }),
       );
     } catch (err) {
-      // A retry of a create whose answer was lost finds the secret that the first attempt made.
+      // A retry of a create whose answer was lost finds the secret that the first attempt made:
+      // one with no version, or only this one.
       if ((err as { name?: string }).name !== 'ResourceExistsException') throw err;
       const after = await this.describe(desired.name);
-      if (!after.exists || after.current !== token) throw err;
+      if (!after.exists || Object.keys(after.stages).some((v) => v !== version)) throw err;
     }
-    return { kind: 'delete', name: desired.name };
+    undoWith({ kind: 'delete', name: desired.name });
+    await this.stageValue(desired.name, value, version);
   }
 
-  /** A new version; Secrets Manager labels it AWSCURRENT and the version that held that AWSPREVIOUS. */
-  async put(
+  /** The key as the pending version of an existing secret; a pending version of another key loses its label. */
+  async stage(
     name: string,
-    before: SecretBefore & { exists: true },
+    before: ExistingSecret,
     value: string,
-    token: string,
-  ): Promise<StoreUndo> {
-    await this.client.send(
-      new PutSecretValueCommand({ SecretId: name, SecretString: value, ClientRequestToken: token }),
-    );
-    return { kind: 'restore', name, version: token, before };
+    version: string,
+    undoWith: (undo: StoreUndo) => void,
+  ): Promise<void> {
+    undoWith({ kind: 'unstage', name, version, before });
+    await this.stageValue(name, value, version);
   }
 
-  /**
-   * Makes sure the version `token` is AWSCURRENT. A put of a version that Secrets Manager already
-   * has (one that an undone import left without labels) does nothing, so it is labelled here.
-   */
-  async makeCurrent(name: string, token: string): Promise<void> {
-    const after = await this.describe(name);
-    if (!after.exists || after.current === token) return;
+  private async stageValue(name: string, value: string, version: string): Promise<void> {
     await this.client.send(
-      new UpdateSecretVersionStageCommand({
+      new PutSecretValueCommand({
         SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        MoveToVersionId: token,
-        ...(after.current && { RemoveFromVersionId: after.current }),
+        SecretString: value,
+        ClientRequestToken: version,
+        VersionStages: [PENDING],
       }),
     );
+    const after = await this.describe(name);
+    if (!after.exists) throw new Error(`the secret ${name} vanished while the key was stored`);
+    // A put of a version that Secrets Manager already has (one a discard or an undo left
+    // without labels) does nothing, so the label is moved here.
+    if (after.pending !== version)
+      await this.client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: name,
+          VersionStage: PENDING,
+          MoveToVersionId: version,
+          ...(after.pending && { RemoveFromVersionId: after.pending }),
+        }),
+      );
+    // Secrets Manager makes the first version of a secret AWSCURRENT as well, whatever the
+    // request says, so a new customer's one version carries both labels. Nothing reads it: no
+    // merged record names the secret, and AWSPENDING says the record is not merged yet.
   }
 
-  /** Takes a store back: deletes the secret this run created (no recovery window), or moves the labels back. */
+  /** Takes a store back: deletes the secret this run created (no recovery window), or moves the pending label back. */
   async undo(undo: StoreUndo): Promise<void> {
     if (undo.kind === 'none') return;
     if (undo.kind === 'delete') {
@@ -121,25 +155,49 @@ export class SecretWriter {
       return;
     }
     const { name, version, before } = undo;
-    // A secret that had no value (created by Terraform, never imported) gets none back.
+    const now = await this.describe(name);
+    if (!now.exists) return;
+    if (now.pending === version)
+      await this.client.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: name,
+          VersionStage: PENDING,
+          ...(before.pending && { MoveToVersionId: before.pending }),
+          RemoveFromVersionId: version,
+        }),
+      );
+  }
+
+  /**
+   * `import --discard`: the pending version loses its label (Secrets Manager deletes unlabelled
+   * versions in its own time). A secret in which no other version was ever current (an
+   * onboarding that was never merged) is deleted with a recovery window, so it can still be
+   * restored; `mayDelete` is false where a record still names the secret.
+   */
+  async discard(
+    name: string,
+    before: ExistingSecret,
+    options: { readonly mayDelete: boolean; readonly recoveryWindowDays: number },
+  ): Promise<DiscardOutcome> {
+    const version = before.pending;
+    if (version === undefined) return { kind: 'nothing-pending' };
+    const neverUsed =
+      before.previous === undefined &&
+      (before.current === undefined || before.current === version) &&
+      Object.keys(before.stages).every((v) => v === version);
+    if (options.mayDelete && neverUsed) {
+      await this.client.send(
+        new DeleteSecretCommand({ SecretId: name, RecoveryWindowInDays: options.recoveryWindowDays }),
+      );
+      return { kind: 'deleted', version, recoveryWindowDays: options.recoveryWindowDays };
+    }
     await this.client.send(
       new UpdateSecretVersionStageCommand({
         SecretId: name,
-        VersionStage: 'AWSCURRENT',
-        ...(before.current && { MoveToVersionId: before.current }),
+        VersionStage: PENDING,
         RemoveFromVersionId: version,
       }),
     );
-    // Moving AWSCURRENT back gave AWSPREVIOUS to the new version; give it back to the one that had it.
-    const now = await this.describe(name);
-    if (!now.exists || now.previous === before.previous) return;
-    await this.client.send(
-      new UpdateSecretVersionStageCommand({
-        SecretId: name,
-        VersionStage: 'AWSPREVIOUS',
-        ...(before.previous && { MoveToVersionId: before.previous }),
-        ...(now.previous && { RemoveFromVersionId: now.previous }),
-      }),
-    );
+    return { kind: 'unstaged', version };
   }
 }

@@ -214,6 +214,13 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
       Resource: resources.secrets,
     },
     {
+      // The deploy makes the version a merged record names current: labels only, never a value.
+      Sid: 'PromoteImportedKeys',
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
+      Resource: resources.secrets,
+    },
+    {
       Sid: 'ManageReminders',
       Effect: 'Allow',
       Action: [

@@ -117,7 +117,7 @@ function loadFile(
     findings.push(
       at(
         'PRIVATE_KEY_IN_FILE',
-        'contains private key material; delete it (and from git history), have the customer revoke that key, and store the new one in Secrets Manager (see docs/operations.md, Onboarding a customer)',
+        'contains private key material: keep the key only in Secrets Manager (import it with "asc-keys import" if it is not there yet, docs/rotation.md), then remove it from this file and from git history, and have the customer revoke it and send a new one, as it was exposed',
         keyAt,
       ),
     );

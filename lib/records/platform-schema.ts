@@ -74,6 +74,16 @@ export const platformSchema = z.strictObject({
     .min(7)
     .max(30, { error: 'must be a whole number from 7 to 30' })
     .default(30),
+  /**
+   * Days a key that import staged may wait for its pull request's merge before check drift
+   * reports it as a finding (check keys and check drift list it as awaiting merge until then).
+   */
+  pendingImportGraceDays: z
+    .number()
+    .int({ error: 'must be a whole number of days from 1 to 90' })
+    .min(1, { error: 'must be a whole number of days from 1 to 90' })
+    .max(90, { error: 'must be a whole number of days from 1 to 90' })
+    .default(7),
   rotation: z
     .strictObject({
       maxAgeDays: z

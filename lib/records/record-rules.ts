@@ -182,20 +182,26 @@ export function crossRecordFindings(records: readonly CustomerRecord[]): Finding
     { code: 'DUPLICATE_SECRET', what: 'secret reference', field: 'secret', value: (r) => r.secret.raw },
     { code: 'DUPLICATE_APPLE_ID', what: 'app Apple ID', field: 'appleId', value: (r) => r.appleId },
   ];
+  // The record whose file name matches its slug is the original; the others are copies and
+  // carry the finding. Where no record or several match, file-name order decides.
+  const own = (r: CustomerRecord): boolean => basename(r.file) === `${r.customer}.yaml`;
   for (const { code, what, field, value } of unique) {
-    const first = new Map<string, CustomerRecord>();
-    for (const r of records) {
-      const v = value(r);
-      const earlier = first.get(v);
-      if (earlier) {
-        findings.push({
-          file: r.file,
-          ...r.positions[field],
-          severity: 'error',
-          code,
-          message: `${what} "${v}" is already used by ${earlier.file}; each customer app has its own: fix this record, or remove it if it is a copy`,
-        });
-      } else first.set(v, r);
+    const groups = new Map<string, CustomerRecord[]>();
+    for (const r of records) groups.set(value(r), [...(groups.get(value(r)) ?? []), r]);
+    for (const [v, group] of groups) {
+      if (group.length < 2) continue;
+      const byName = [...group].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+      const matching = byName.filter(own);
+      const original = matching.length === 1 ? matching[0]! : byName[0]!;
+      for (const r of byName)
+        if (r !== original)
+          findings.push({
+            file: r.file,
+            ...r.positions[field],
+            severity: 'error',
+            code,
+            message: `${what} "${v}" is already used by ${original.file}; each customer app has its own: fix this record, or remove it if it is a copy`,
+          });
     }
   }
   return findings;

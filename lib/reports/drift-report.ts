@@ -1,4 +1,5 @@
 import type { DriftFinding } from '../checks/check-drift.js';
+import { pendingJson, type PendingImport } from '../checks/pending-imports.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { Annotation, Report, ReportCase } from './report.js';
 import { printable } from '../printable.js';
@@ -10,6 +11,8 @@ export function driftReport(
   found: readonly DriftFinding[],
   /** Lines that are not drift (a removed customer's secret in its recovery window). */
   notes: readonly string[] = [],
+  /** Keys import staged that no record names (awaiting merge, or overdue). */
+  pending: readonly PendingImport[] = [],
 ): Report {
   // Text, Markdown, JUnit and annotations show escaped text (tags and names come from AWS).
   const findings = found.map((f) => ({
@@ -20,20 +23,28 @@ export function driftReport(
     ...(f.file !== undefined && { file: printable(f.file) }),
     message: printable(f.message),
   }));
-  const drifted = new Set(findings.filter((f) => f.kind !== 'unmanaged').map((f) => f.customer));
+  const apart = (f: { kind: string }): boolean => f.kind === 'unmanaged' || f.kind === 'pending';
+  const drifted = new Set(findings.filter((f) => !apart(f)).map((f) => f.customer));
   const unmanaged = findings.filter((f) => f.kind === 'unmanaged');
+  const unmanagedSecrets = unmanaged.filter((f) =>
+    f.resource.startsWith('aws_secretsmanager_secret.'),
+  ).length;
   const summary = {
     customers: selected.length,
     inSync: selected.filter((r) => !drifted.has(r.customer)).length,
     drifted: selected.filter((r) => drifted.has(r.customer)).length,
     unmanaged: unmanaged.length,
+    unmanagedSecrets,
+    unmanagedSchedules: unmanaged.length - unmanagedSecrets,
+    pending: pending.length,
   };
-  const line = `${summary.customers} customer${summary.customers === 1 ? '' : 's'}: ${summary.inSync} in sync, ${summary.drifted} drifted, ${summary.unmanaged} unmanaged secret${summary.unmanaged === 1 ? '' : 's'}`;
+  const plural = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
+  const line = `${plural(summary.customers, 'customer')}: ${summary.inSync} in sync, ${summary.drifted} drifted, ${plural(summary.unmanagedSecrets, 'unmanaged secret')}, ${plural(summary.unmanagedSchedules, 'unmanaged schedule')}, ${plural(summary.pending, 'pending import')}`;
   const header = ['customer', 'resource', 'kind', 'field', 'message'];
   const rows = findings.map((f) => [f.customer ?? '-', f.resource, f.kind, f.field ?? '-', f.message]);
   const cases: ReportCase[] = [
     ...selected.map((r): ReportCase => {
-      const own = findings.filter((f) => f.customer === r.customer && f.kind !== 'unmanaged');
+      const own = findings.filter((f) => f.customer === r.customer && !apart(f));
       return own.length
         ? {
             name: r.customer,
@@ -51,23 +62,23 @@ export function driftReport(
           };
     }),
     // The platform stack's findings have no customer and are not unmanaged: one case for them.
-    ...(findings.some((f) => f.customer === null && f.kind !== 'unmanaged')
+    ...(findings.some((f) => f.customer === null && !apart(f))
       ? [
           {
             name: 'platform',
             outcome: 'failed' as const,
             code: 'changed',
             message: findings
-              .filter((f) => f.customer === null && f.kind !== 'unmanaged')
+              .filter((f) => f.customer === null && !apart(f))
               .map((f) => `${f.resource} ${f.field ?? ''}: ${f.message}`)
               .join('\n'),
           },
         ]
       : []),
-    ...unmanaged.map((f): ReportCase => ({
+    ...findings.filter(apart).map((f): ReportCase => ({
       name: f.resource,
       outcome: 'failed',
-      code: 'unmanaged',
+      code: f.kind,
       message: f.message,
     })),
   ];
@@ -98,6 +109,7 @@ export function driftReport(
         actual,
         message,
       })),
+      pending: pending.map(pendingJson),
     },
     markdown: `${line}${findings.length ? `\n\n${markdownTable([header, ...rows])}` : ''}${notes.map((n) => `\n\n${printable(n)}`).join('')}`,
     cases,

@@ -1,11 +1,17 @@
 import type { KeyCheckResult } from '../checks/check-keys.js';
+import { pendingJson, pendingLine, type PendingImport } from '../checks/pending-imports.js';
 import type { Annotation, Report, ReportCase } from './report.js';
 import { howToRotate } from '../model/rotation.js';
 import { printable } from '../printable.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check keys` (docs/contract.md: check keys). An overdue rotation is a warning everywhere. */
-export function keysReport(checked: readonly KeyCheckResult[]): Report {
+export function keysReport(
+  checked: readonly KeyCheckResult[],
+  /** Keys import staged that no record names: listed, never a change of the exit code. */
+  pending: readonly PendingImport[] = [],
+  graceDays = 7,
+): Report {
   // Text, Markdown, JUnit and annotations show escaped text; JSON escapes by itself.
   const results = checked.map((r) => ({
     ...r,
@@ -34,7 +40,8 @@ export function keysReport(checked: readonly KeyCheckResult[]): Report {
     (r) =>
       `warning: ${r.customer}: the key ${r.keyId} was due for rotation on ${r.rotationDue}; ${howToRotate(r.customer)}`,
   );
-  const line = `${summary.total} key${summary.total === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.inconclusive} inconclusive`;
+  const line = `${summary.total} key${summary.total === 1 ? '' : 's'}: ${summary.valid} valid, ${summary.invalid} invalid, ${summary.inconclusive} inconclusive${pending.length ? `; ${pending.length} pending import${pending.length === 1 ? '' : 's'}` : ''}`;
+  const waiting = pending.map((p) => printable(pendingLine(p, graceDays)));
 
   const cases: ReportCase[] = results.map((r) => ({
     name: r.customer,
@@ -67,6 +74,7 @@ export function keysReport(checked: readonly KeyCheckResult[]): Report {
       results.length ? textTable([header, ...rows]) : 'no customers selected',
       ...(problems.length ? ['', ...problems] : []),
       ...(warnings.length ? ['', ...warnings] : []),
+      ...(waiting.length ? ['', ...waiting] : []),
       '',
       line,
     ].join('\n'),
@@ -82,8 +90,9 @@ export function keysReport(checked: readonly KeyCheckResult[]): Report {
         rotationDue: r.rotationDue,
         rotationOverdue: r.rotationOverdue,
       })),
+      pending: pending.map(pendingJson),
     },
-    markdown: `${line}\n\n${results.length ? markdownTable([[...header, 'message'], ...results.map((r, i) => [...rows[i]!, r.status === 'valid' ? '' : r.message])]) : ''}`,
+    markdown: `${line}${waiting.map((w) => `\n\n${w}`).join('')}\n\n${results.length ? markdownTable([[...header, 'message'], ...results.map((r, i) => [...rows[i]!, r.status === 'valid' ? '' : r.message])]) : ''}`,
     cases,
     annotations,
     exitCode: summary.invalid > 0 ? 1 : summary.inconclusive > 0 ? 3 : 0,

@@ -37,7 +37,7 @@ export async function readPublicKeyFile(file: string): Promise<SealingPublicJwk>
   if ('d' in json)
     throw new UsageError(
       'SEALING_KEY_UNAVAILABLE',
-      `${file} holds a private key: delete it, rotate the sealing key ("asc-keys sealing-key create"), and never commit the private half`,
+      `${file} holds a private key: rotate the sealing key ("asc-keys sealing-key create"), then delete this file's private half from the repository and never commit it again`,
     );
   const { kty, crv, x, y, kid } = json;
   const b64 = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{43}$/.test(v);

@@ -114,7 +114,7 @@ function valueOf(text: string | undefined, binary: Uint8Array | undefined, id: s
   return {
     ok: false,
     code: 'SECRET_NOT_FOUND',
-    message: `the secret ${id} has no current value; store the key (see docs/operations.md, Onboarding a customer)`,
+    message: `the secret ${id} has no current value; import the key with "asc-keys import", then merge, then deploy (docs/rotation.md)`,
   };
 }
 
@@ -132,13 +132,13 @@ export function classifyReadError(err: unknown, id: string): SecretRead {
       return {
         ok: false,
         code: 'SECRET_NOT_FOUND',
-        message: `Secrets Manager has no secret ${id}, or it has no current value; store the key (see docs/operations.md, Onboarding a customer) or fix apiKey.secret`,
+        message: `Secrets Manager has no secret ${id}, or it has no current value; import the key with "asc-keys import", then merge, then deploy (docs/rotation.md), or fix apiKey.secret`,
       };
     case 'InvalidRequestException':
       return {
         ok: false,
         code: 'SECRET_NOT_FOUND',
-        message: `the secret ${id} cannot be read (${/deletion|deleted/i.test(e.message ?? '') ? 'it is scheduled for deletion; restore it with RestoreSecret' : 'invalid request'})`,
+        message: `the secret ${id} cannot be read (${/deletion|deleted/i.test(e.message ?? '') ? 'it is scheduled for deletion; restore it with "aws secretsmanager restore-secret" before its recovery window ends, or import a new key once it has' : 'invalid request'})`,
       };
     case 'DecryptionFailure':
       return {

@@ -16,8 +16,11 @@ import { GetRoleCommand, IAMClient, ListOpenIDConnectProvidersCommand } from '@a
 import {
   CreateSecretCommand,
   DescribeSecretCommand,
+  PutSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
+import { parse } from 'yaml';
+import { keyVersionId } from '../../lib/model/key-version.js';
 import { deploy } from '../../lib/ci/deploy.js';
 import { deploySummary } from '../../lib/ci/deploy-summary.js';
 import { runCli } from '../support/cli.js';
@@ -140,16 +143,31 @@ const clientConfig = () => ({
 });
 const iam = () => new IAMClient(clientConfig());
 const secrets = () => new SecretsManagerClient(clientConfig());
-/** What asc-keys import stores before a record is merged; the customer stack adopts it. */
-const storeKey = (slug: string) =>
-  secrets().send(
+/**
+ * What asc-keys import stores before a record is merged: the secret, with the key as its pending
+ * version under the ID the record names. The customer stack adopts the secret; the deploy makes
+ * the version current.
+ */
+const storeKey = async (slug: string, recordFile: string): Promise<void> => {
+  const { apiKey } = parse(readFileSync(recordFile, 'utf8')) as {
+    apiKey: { keyId: string; fingerprint: string };
+  };
+  await secrets().send(
     new CreateSecretCommand({
       Name: `asc-keys/${slug}`,
       KmsKeyId: 'alias/asc-keys',
-      SecretString: 'stored by import',
       Tags: [{ Key: 'managed-by', Value: 'asc-keys' }],
     }),
   );
+  await secrets().send(
+    new PutSecretValueCommand({
+      SecretId: `asc-keys/${slug}`,
+      SecretString: 'stored by import',
+      ClientRequestToken: keyVersionId(`asc-keys/${slug}`, apiKey.keyId, apiKey.fingerprint),
+      VersionStages: ['AWSPENDING'],
+    }),
+  );
+};
 
 describe('the sharded deploy workflow against moto with real Terraform', () => {
   test('platform job first; then one job per shard; a cancelled shard and a failed stack land on the re-run', async () => {
@@ -187,7 +205,8 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     );
 
     // 2. Three customers: no platform job, both shards.
-    for (const slug of ['acme-corp', 'globex', 'jdoe-studio']) await storeKey(slug);
+    for (const slug of ['acme-corp', 'globex', 'jdoe-studio'])
+      await storeKey(slug, join(hold, 'customers', `${slug}.yaml`));
     for (const file of readdirSync(join(hold, 'customers')))
       renameSync(join(hold, 'customers', file), join(customers, file));
     const withRecords = commit('three customers');
@@ -249,11 +268,12 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     const failed = await job(shard(1));
     expect(failed.code).toBe(1);
     expect(failed.stdout).toBe('1 of 1 stacks did not land: customer-initech\n');
+    // Caught before Terraform runs, naming the import (import, then merge, then deploy).
     expect(failed.stderr).toContain(
-      '::error title=deploy of customer-initech::terraform apply failed (exit 1)',
+      '::error title=deploy of customer-initech::the secret asc-keys/initech does not exist: run "asc-keys import --customer initech --app-id 1234567899 --key-id Q7W8E9R0T1',
     );
     expect(failed.summary).toMatch(
-      /^## Deploy: shard 1 of 2\n\n1 stack: 1 failed, 0 skipped, 0 destroyed, 0 applied, 0 unchanged\.\n\nThe failed and skipped stacks did not land\. .*\n\n- `customer-initech`: failed: terraform apply failed \(exit 1\): .*asc-keys\/initech/,
+      /^## Deploy: shard 1 of 2\n\n1 stack: 1 failed, 0 skipped, 0 destroyed, 0 applied, 0 unchanged\.\n\nThe failed and skipped stacks did not land\. .*\n\n- `customer-initech`: failed: the secret asc-keys\/initech does not exist: run "asc-keys import --customer initech .*\(import, then merge, then deploy\)/,
     );
     const removed = await job(shard(2));
     expect(removed.code, removed.stderr).toBe(0);
@@ -265,7 +285,7 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     );
 
     // The key is stored; re-running the failed shard lands initech.
-    await storeKey('initech');
+    await storeKey('initech', join(customers, 'initech.yaml'));
     const landed = await job(shard(1));
     expect(landed.code, landed.stderr).toBe(0);
     expect(landed.summary).toContain('- `customer-initech`: applied\n');

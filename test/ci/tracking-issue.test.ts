@@ -152,6 +152,7 @@ describe('the nightly tracking issue', () => {
         `The nightly check of 2026-11-28 ([run](${NIGHT.runUrl})) found 1 invalid keys and 1 drift findings.`,
         'This issue is updated every night while anything is wrong and closes itself after a clean night.',
         'What to do: see "The nightly alarm" in the README; the run\'s JUnit artifacts and step summary have the details.',
+        'Keys change in one order: import, then merge, then deploy. A key or value mismatch right after a merge means its deploy has not run yet; a pending import is merged or discarded (asc-keys import --discard). Never delete a secret or store an older key as a first step: docs/rotation.md.',
         '',
         '## Invalid keys',
         '',

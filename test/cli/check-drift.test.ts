@@ -94,11 +94,23 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
   test('in sync: exit 0, the summary in text and JSON', async () => {
     const text = await drift([]);
     assert.equal(text.code, 0, text.stderr);
-    assert.equal(text.stdout, '2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets\n');
+    assert.equal(
+      text.stdout,
+      '2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets, 0 unmanaged schedules, 0 pending imports\n',
+    );
     const json = await drift(['--format', 'json']);
     assert.deepEqual(JSON.parse(json.stdout), {
-      summary: { customers: 2, inSync: 2, drifted: 0, unmanaged: 0 },
+      summary: {
+        customers: 2,
+        inSync: 2,
+        drifted: 0,
+        unmanaged: 0,
+        unmanagedSecrets: 0,
+        unmanagedSchedules: 0,
+        pending: 0,
+      },
       findings: [],
+      pending: [],
     });
   });
 
@@ -134,7 +146,16 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
     const json = await drift(['--format', 'json', '--junit', junit]);
     assert.equal(json.code, 1, json.stderr);
     const doc = JSON.parse(json.stdout);
-    assert.deepEqual(doc.summary, { customers: 2, inSync: 1, drifted: 1, unmanaged: 1 });
+    assert.deepEqual(doc.summary, {
+      customers: 2,
+      inSync: 1,
+      drifted: 1,
+      unmanaged: 1,
+      unmanagedSecrets: 1,
+      unmanagedSchedules: 0,
+      pending: 0,
+    });
+    assert.deepEqual(doc.pending, []);
     assert.deepEqual(doc.findings, [
       {
         customer: 'globex',
@@ -153,7 +174,7 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
         expected: null,
         actual: stray.ARN,
         message:
-          'the secret asc-keys/initech is tagged managed-by=asc-keys but no record names it (its customer tag says initech); delete it, or add the record back',
+          "the secret asc-keys/initech is tagged managed-by=asc-keys but no record names it (its customer tag says initech): if its record was removed by mistake, put the record back; if the customer left, merge the record's removal and deploy it, which schedules the secret's deletion with a recovery window",
       },
     ]);
     const xml = readFileSync(junit, 'utf8');
@@ -167,7 +188,10 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
       text.stdout,
       /^globex\s+aws_secretsmanager_secret\.key\s+changed\s+tags\.customer\s+the tag customer/m,
     );
-    assert.match(text.stdout, /^2 customers: 1 in sync, 1 drifted, 1 unmanaged secret$/m);
+    assert.match(
+      text.stdout,
+      /^2 customers: 1 in sync, 1 drifted, 1 unmanaged secret, 0 unmanaged schedules, 0 pending imports$/m,
+    );
 
     const gh = await drift([], { GITHUB_ACTIONS: 'true' });
     assert.match(
@@ -194,7 +218,7 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
     assert.equal(text.code, 0, text.stderr);
     assert.match(
       text.stdout,
-      /^the secret asc-keys\/initech of a removed record was deleted on \d{4}-\d\d-\d\d; it can be restored until .*restore-secret --secret-id asc-keys\/initech\n2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets\n$/,
+      /^the secret asc-keys\/initech of a removed record is scheduled for deletion; it can be restored until .*restore-secret --secret-id asc-keys\/initech\n2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets, 0 unmanaged schedules, 0 pending imports\n$/,
     );
     const json = await drift(['--format', 'json']);
     assert.equal(json.code, 0);
@@ -205,7 +229,15 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
     await driftGlobexAndAddStray();
     const r = await drift(['--format', 'json', '--customer', 'acme-corp']);
     assert.equal(r.code, 0, r.stdout);
-    assert.deepEqual(JSON.parse(r.stdout).summary, { customers: 1, inSync: 1, drifted: 0, unmanaged: 0 });
+    assert.deepEqual(JSON.parse(r.stdout).summary, {
+      customers: 1,
+      inSync: 1,
+      drifted: 0,
+      unmanaged: 0,
+      unmanagedSecrets: 0,
+      unmanagedSchedules: 0,
+      pending: 0,
+    });
   });
 
   test('--shard: every customer and every unmanaged secret in exactly one shard', async () => {

@@ -21,6 +21,8 @@ import { readP8File } from '../../lib/import/read-p8-file.js';
 import { passwordSource } from '../../lib/import/read-password.js';
 import { readZipFile } from '../../lib/import/read-zip-file.js';
 import { SecretWriter } from '../../lib/import/secret-writer.js';
+import { promotePending } from '../../lib/ci/promote-pending.js';
+import { keyVersionId } from '../../lib/model/key-version.js';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
@@ -208,12 +210,26 @@ async function expectNothingLeft(slug: string): Promise<void> {
   expect(strayFiles(project.customers)).toEqual([]);
 }
 
+/** Onboarded, merged and deployed: the key staged by import, then made current as the deploy does. */
 async function onboard(slug: string, key: AppleKey): Promise<Imported> {
   const r = await importIn({ ...idOptions(slug, key), p8: p8Of(key) });
   expect(r.code, r.text).toBe(0);
   expect(r.doc.action).toBe('created');
+  await deployKey(slug);
   return r;
 }
+
+/** The deploy's promotion of the customer's record, as lib/ci/deploy.ts runs it after the apply. */
+async function deployKey(slug: string): Promise<void> {
+  const record = loadProject({ customersDir: project.customers, configFile: project.config }).records.find(
+    (x) => x.customer === slug,
+  )!;
+  expect((await promotePending(clients.secretsManager, record)).outcome).toMatch(/^(promoted|current)$/);
+}
+
+/** The version a record with this key names. */
+const versionOf = (slug: string, key: { keyId: string; fingerprint: string }): string =>
+  keyVersionId(secretName(slug), key.keyId, key.fingerprint);
 
 describe('asc-keys import with moto and the emulator: in process, and as a process where only one shows it', () => {
   beforeAll(async () => {
@@ -300,10 +316,12 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     // The input is never changed, moved or deleted.
     expect(readFileSync(p8)).toEqual(before);
 
-    const versions = await versionsOf(clients.secretsManager, 'asc-keys/initech');
-    expect(versions).toHaveLength(1);
-    expect(versions![0]!.stages).toEqual(['AWSCURRENT']);
-    const value = await valueOf(clients.secretsManager, 'asc-keys/initech');
+    // One version, staged: AWSPENDING until the merged record is deployed. Secrets Manager makes
+    // a secret's first version AWSCURRENT too; no record names the secret before the merge.
+    expect(await versionsOf(clients.secretsManager, 'asc-keys/initech')).toEqual([
+      { id: versionOf('initech', key), stages: ['AWSCURRENT', 'AWSPENDING'] },
+    ]);
+    const value = await valueOf(clients.secretsManager, 'asc-keys/initech', 'AWSPENDING');
     expect(value).toEqual({ key_id: key.keyId, issuer_id: key.issuerId, key: key.pem, in_house: false });
 
     const project_ = loadProject({ customersDir: project.customers, configFile: project.config });
@@ -337,13 +355,17 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     expect(xml).toMatch(/<testcase [^>]*name="hooli"/);
     expect(xml).not.toContain('<failure');
     expect(r.stdout).toContain(
-      `Onboarded hooli: stored key ${key.keyId} in aws-sm:asc-keys/hooli and wrote customers/hooli.yaml.`,
+      `Onboarded hooli: staged key ${key.keyId} in aws-sm:asc-keys/hooli as its pending version ${versionOf('hooli', key)} and wrote customers/hooli.yaml; the key takes effect when the record is merged and deployed (the deploy makes the pending version current).`,
     );
     expect(r.stdout).toContain('App Store Connect accepts the key for the app.');
-    expect(r.stdout).toMatch(/Next steps:\n {2}1\. git add customers\/hooli\.yaml && git commit/);
-    expect(r.stdout).toContain('Open the pull request');
+    expect(r.stdout).toMatch(
+      /Next steps \(import, then merge, then deploy\):\n {2}1\. git add customers\/hooli\.yaml && git commit/,
+    );
+    expect(r.stdout).toContain('2. Open the pull request and merge it.');
+    expect(r.stdout).toContain('3. The deploy of the merge applies customer-hooli');
+    expect(r.stdout).toContain('"asc-keys import --discard --customer hooli" removes the staged key');
     expect(read(recordPath('hooli'))).toContain('  type: individual\n');
-    expect((await valueOf(clients.secretsManager, 'asc-keys/hooli')).issuer_id).toBeNull();
+    expect((await valueOf(clients.secretsManager, 'asc-keys/hooli', 'AWSPENDING')).issuer_id).toBeNull();
   });
 
   test('an AES-256 zip (7-Zip/WinZip format) with archiver debris, password on stdin', async () => {
@@ -365,7 +387,7 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     );
     expect(r.code, r.text).toBe(0);
     expect(r.doc).toMatchObject({ action: 'created', fingerprint: key.fingerprint });
-    expect((await valueOf(clients.secretsManager, 'asc-keys/stark')).key).toBe(key.pem);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/stark', 'AWSPENDING')).key).toBe(key.pem);
     expect(readFileSync(zip)).toEqual(zipBytes);
   });
 
@@ -374,7 +396,7 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     const zip = await infoZip(files, { [`keys/AuthKey_${key.keyId} (1).p8`]: key.pem }, 'pa55word');
     const r = await importIn({ ...idOptions('wayne', key), zip, passwordStdin: true }, { input: 'pa55word' });
     expect(r.code, r.text).toBe(0);
-    expect((await valueOf(clients.secretsManager, 'asc-keys/wayne')).key).toBe(key.pem);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/wayne', 'AWSPENDING')).key).toBe(key.pem);
   });
 
   test('wrong password: AES, ZipCrypto, and a ZipCrypto password that passes its one-byte check', async () => {
@@ -489,7 +511,7 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     const mangled = `\uFEFF"${key.pem.trim().replaceAll('\n', '\\n')}"\r\n`;
     const r = await importIn({ ...idOptions('mangled', key), p8: p8Of(key, 'AuthKey_x.p8', mangled) });
     expect(r.code, r.text).toBe(0);
-    expect((await valueOf(clients.secretsManager, 'asc-keys/mangled')).key).toBe(key.pem);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/mangled', 'AWSPENDING')).key).toBe(key.pem);
 
     const bad = await newKey();
     const r2 = await importIn({
@@ -579,7 +601,7 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     await expectNothingLeft('second-owner');
   });
 
-  test('rotation: comments and other fields kept, AWSCURRENT new, AWSPREVIOUS old, revoke advice', async () => {
+  test('rotation: comments and other fields kept, the new key staged (AWSCURRENT old until the deploy, then new, the old AWSPREVIOUS), revoke advice', async () => {
     const old = await newKey();
     await onboard('rotate-me', old);
     const edited = read(recordPath('rotate-me'))
@@ -603,14 +625,30 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     const rotated = { ...fresh, appleId: old.appleId };
     const r = await importIn({ ...idOptions('rotate-me', rotated), p8: p8Of(rotated) });
     expect(r.code, r.text).toBe(0);
-    expect(r.text).toContain(`Rotated rotate-me: stored key ${fresh.keyId}`);
-    expect(r.text).toContain(`the previous key ${old.keyId} stays readable as AWSPREVIOUS`);
+    expect(r.text).toContain(
+      `Rotated rotate-me: staged key ${fresh.keyId} in aws-sm:asc-keys/rotate-me as its pending version ${versionOf('rotate-me', fresh)}`,
+    );
+    expect(r.text).toContain('the key takes effect when the record is merged and deployed');
+    expect(r.text).toContain('Next steps (import, then merge, then deploy):');
+    expect(r.text).toContain('makes the pending version current and the old one AWSPREVIOUS');
     expect(r.text).toContain(`ask the customer to revoke the old key ${old.keyId} in App Store Connect`);
     expect(read(recordPath('rotate-me'))).toBe(
       edited
         .replace(`keyId: ${old.keyId} #`, `keyId: ${fresh.keyId} #`)
         .replace(`issuerId: ${old.issuerId}`, `issuerId: ${fresh.issuerId}`)
         .replace(`fingerprint: ${old.fingerprint}`, `fingerprint: ${fresh.fingerprint}`),
+    );
+    // Until the deploy, publishing and the default branch's checks still get the old key.
+    expect((await valueOf(clients.secretsManager, 'asc-keys/rotate-me')).key_id).toBe(old.keyId);
+    expect((await valueOf(clients.secretsManager, 'asc-keys/rotate-me', 'AWSPENDING')).key_id).toBe(
+      fresh.keyId,
+    );
+    await deployKey('rotate-me');
+    expect(labelled(await versionsOf(clients.secretsManager, 'asc-keys/rotate-me'))).toEqual(
+      [
+        { id: versionOf('rotate-me', fresh), stages: ['AWSCURRENT'] },
+        { id: versionOf('rotate-me', old), stages: ['AWSPREVIOUS'] },
+      ].sort((a, b) => (a.id < b.id ? -1 : 1)),
     );
     expect((await valueOf(clients.secretsManager, 'asc-keys/rotate-me')).key_id).toBe(fresh.keyId);
     expect((await valueOf(clients.secretsManager, 'asc-keys/rotate-me', 'AWSPREVIOUS')).key_id).toBe(
@@ -774,8 +812,9 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
         record: null,
       });
       expect(doc.message).toContain('the store could NOT be undone');
+      // The safe step first: the same import again writes the record; dropping the key is the discard.
       expect(doc.message).toContain(
-        'aws secretsmanager delete-secret --secret-id asc-keys/undo-refused --force-delete-without-recovery',
+        'run the same import again (it finds the stored version and writes the record), or drop the stored key with "asc-keys import --discard --customer undo-refused"',
       );
       expect(labelled(await versionsOf(clients.secretsManager, secretName('undo-refused')))).toHaveLength(1);
       expect(existsSync(recordPath('undo-refused'))).toBe(false);
@@ -795,7 +834,9 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
       expect(r.doc).toMatchObject({ action: 'created', code: 'OK' });
       expect(proxy.calls.filter((c) => c === 'CreateSecret')).toHaveLength(2);
       expect(labelled(await versionsOf(clients.secretsManager, secretName('lost-answer')))).toHaveLength(1);
-      expect((await valueOf(clients.secretsManager, secretName('lost-answer'))).key).toBe(key.pem);
+      expect((await valueOf(clients.secretsManager, secretName('lost-answer'), 'AWSPENDING')).key).toBe(
+        key.pem,
+      );
     });
 
     test('Ctrl-C while Apple is asked, before anything is written: exit 130 at once, nothing stored', async () => {

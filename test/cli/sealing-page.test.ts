@@ -90,7 +90,9 @@ describe('asc-keys sealing-page', () => {
     writeFileSync(join(dir, 'private.json'), JSON.stringify(key.privateJwk));
     const r = await page(['--out', 'x.html', '--public-key', 'private.json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/holds a private key: delete it, rotate the sealing key/);
+    expect(r.stderr).toMatch(
+      /holds a private key: rotate the sealing key \("asc-keys sealing-key create"\), then delete/,
+    );
     expect(r.stdout + r.stderr).not.toContain(key.privateJwk.d);
   });
 

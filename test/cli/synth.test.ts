@@ -95,6 +95,8 @@ describe('asc-keys synth', () => {
       r.stderr,
       /^asc-keys: warning: kept out\/stacks\/customer-globex: its stack is gone, but it holds files synth did not write/m,
     );
+    // A folder the last manifest never named is warned about too: no record produces it.
+    assert.match(r.stderr, /^asc-keys: warning: kept out\/stacks\/foreign: its stack is gone/m);
     assert.match(
       r.stdout,
       /^Synthesized 3 stacks \(custody, which only administrators apply; platform and 1 customer\) into out\/stacks$/m,

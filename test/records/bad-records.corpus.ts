@@ -189,6 +189,19 @@ export const BAD_INPUTS: readonly BadInput[] = [
     ],
   },
   {
+    // A copy (cp acme-corp.yaml aaa-copy.yaml) sorts first, but the original is the file named
+    // after its slug: the duplicates are found on the copy.
+    name: 'a copy whose name sorts first carries the duplicate findings',
+    files: { 'aaa-copy.yaml': valid, [A]: valid },
+    expect: { code: 'DUPLICATE_CUSTOMER', file: 'aaa-copy.yaml', line: 1 },
+    also: [
+      { code: 'FILE_NAME_MISMATCH', file: 'aaa-copy.yaml', line: 1, column: 11 },
+      { code: 'DUPLICATE_APPLE_ID', file: 'aaa-copy.yaml', line: 4 },
+      { code: 'DUPLICATE_KEY_ID', file: 'aaa-copy.yaml', line: 6 },
+      { code: 'DUPLICATE_SECRET', file: 'aaa-copy.yaml', line: 8 },
+    ],
+  },
+  {
     name: 'unsupported secret scheme',
     files: { [A]: recordText({ secret: 'vault:secret/acme' }) },
     expect: { code: 'SECRET_SCHEME', file: A, line: 8, column: 11 },

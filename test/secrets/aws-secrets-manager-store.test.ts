@@ -48,12 +48,15 @@ describe('AwsSecretsManagerStore against moto', () => {
       ok: false,
       code: 'SECRET_NOT_FOUND',
       message:
-        'Secrets Manager has no secret asc-keys/missing, or it has no current value; store the key (see docs/operations.md, Onboarding a customer) or fix apiKey.secret',
+        'Secrets Manager has no secret asc-keys/missing, or it has no current value; import the key with "asc-keys import", then merge, then deploy (docs/rotation.md), or fix apiKey.secret',
     });
     assert.equal((reads.get('aws-sm:asc-keys/empty') as { code: string }).code, 'SECRET_NOT_FOUND');
     const deleted = reads.get('aws-sm:asc-keys/deleted') as { code: string; message: string };
     assert.equal(deleted.code, 'SECRET_NOT_FOUND');
-    assert.match(deleted.message, /scheduled for deletion; restore it with RestoreSecret/);
+    assert.match(
+      deleted.message,
+      /scheduled for deletion; restore it with "aws secretsmanager restore-secret" before its recovery window ends/,
+    );
     assert.deepEqual(reads.get('aws-sm:asc-keys/ok'), { ok: true, value: 'fine' });
     // AWS lists a missing ID in the batch's Errors; moto refuses the whole batch instead. Either
     // way each secret of that batch gets its own answer from GetSecretValue.

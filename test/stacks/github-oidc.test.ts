@@ -228,6 +228,19 @@ describe('GitHub OIDC in the platform stack', () => {
     expect(sid('OnlyImportAndPromotionMoveStages')).toBeUndefined();
   });
 
+  test('deployer: makes a pending key current by moving labels on the key secrets, and can write no value', () => {
+    const statements = permissionsOf(synth(platform(github, { namePrefix: 'keys' })), 'deployer');
+    expect(statements.find((s) => s.Sid === 'PromoteImportedKeys')).toEqual({
+      Sid: 'PromoteImportedKeys',
+      Effect: 'Allow',
+      Action: ['secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
+      Resource: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:keys/*',
+    });
+    const all = actions(statements);
+    expect(all).not.toContain('secretsmanager:PutSecretValue');
+    expect(all).not.toContain('secretsmanager:GetSecretValue');
+  });
+
   test('validator: additionally nightly.yml on the default branch, outside any environment', () => {
     const r = synth(platform({ ...github, defaultBranch: 'trunk' }));
     expect(trustOf(r, 'validator')).toEqual([

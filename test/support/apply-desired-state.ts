@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
@@ -12,7 +13,12 @@ import {
   CreateScheduleGroupCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { PutResourcePolicyCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import {
+  DescribeSecretCommand,
+  PutResourcePolicyCommand,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
 import {
   CreateTopicCommand,
   SetTopicAttributesCommand,
@@ -20,7 +26,9 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { SecretWriter } from '../../lib/import/secret-writer.js';
-import { versionToken } from '../../lib/import/secret-value.js';
+import { keyVersionId } from '../../lib/model/key-version.js';
+import { isKeyProblem, parseKeyValue } from '../../lib/secrets/parse-key-value.js';
+import { publicKeyThumbprint } from '../../lib/secrets/thumbprint.js';
 import type { CustomerDesiredState } from '../../lib/model/customer-desired.js';
 import type {
   DesiredKmsKey,
@@ -163,7 +171,8 @@ export async function applySchedule(clients: MotoClients, r: DesiredSchedule): P
 /**
  * The key secret as `asc-keys import` stores it before its customer stack exists, through
  * import's own SecretWriter: the model's name, description, KMS key and tags, and `value` as
- * its first version. Returns the secret's ARN.
+ * its pending version, under the ID a record names (secret name, Key ID, fingerprint) when the
+ * value is a key; a value that is none gets an ID no record names. Returns the secret's ARN.
  */
 export async function storeAsImport(
   clients: Pick<MotoClients, 'secretsManager'>,
@@ -171,10 +180,33 @@ export async function storeAsImport(
   value: string,
 ): Promise<string> {
   const writer = new SecretWriter(clients.secretsManager);
-  await writer.create(s, value, versionToken(s.name, value));
+  await writer.create(s, value, await versionOf(s.name, value), () => undefined);
   const stored = await writer.describe(s.name);
   if (!stored.exists) throw new Error(`${s.name} was not stored`);
   return stored.arn;
+}
+
+async function versionOf(name: string, value: string): Promise<string> {
+  const key = await parseKeyValue(value);
+  if (isKeyProblem(key) || key.keyId === undefined) return randomUUID();
+  return keyVersionId(name, key.keyId, await publicKeyThumbprint(key.publicJwk));
+}
+
+/**
+ * What the deploy does to a new customer's staged key once its stack is applied: the first
+ * version is already AWSCURRENT (AWS makes it so), and AWSPENDING comes off it.
+ */
+async function promoteAsDeploy(clients: Pick<MotoClients, 'secretsManager'>, arn: string): Promise<void> {
+  const d = await clients.secretsManager.send(new DescribeSecretCommand({ SecretId: arn }));
+  for (const [version, stages] of Object.entries(d.VersionIdsToStages ?? {}))
+    if (stages.includes('AWSPENDING'))
+      await clients.secretsManager.send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: arn,
+          VersionStage: 'AWSPENDING',
+          RemoveFromVersionId: version,
+        }),
+      );
 }
 
 /** One customer stack; `value` as import stores it. Returns the secret's ARN. */
@@ -185,6 +217,7 @@ export async function applyCustomer(
 ): Promise<string> {
   const s = desired.secret!;
   const arn = await storeAsImport(clients, s, value);
+  await promoteAsDeploy(clients, arn);
   await clients.secretsManager.send(
     new PutResourcePolicyCommand({
       SecretId: arn,

@@ -30,7 +30,7 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
     );
   }
   const clients = awsClients(awsRegion(platform.region));
-  const { findings, notes } = await checkDrift({
+  const { findings, notes, pending } = await checkDrift({
     platform,
     allRecords: project.records,
     selected: selection.records,
@@ -42,7 +42,7 @@ export async function checkDriftCommand(options: CheckDriftCliOptions): Promise<
     store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
     now: new Date(),
   });
-  const report = driftReport(selection.records, findings, notes);
+  const report = driftReport(selection.records, findings, notes, pending);
   await emitReport(report, options);
   return report.exitCode;
 }

@@ -2,9 +2,13 @@ import { DEFAULT_RETRY } from '../../apple/retry-policy.js';
 import { systemClock } from '../../apple/clock.js';
 import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
 import { checkKeys } from '../../checks/check-keys.js';
-import { parseShard, selectCustomers } from '../../checks/select-customers.js';
+import { inSelection, parseShard, selectCustomers } from '../../checks/select-customers.js';
+import { listManagedSecrets, type LiveSecret } from '../../checks/live-aws-state.js';
+import { AwsReadError } from '../../aws/read.js';
+import { awaitingDeploy, findPendingImports, type PendingImport } from '../../checks/pending-imports.js';
 import { loadProject } from '../../records/load-project.js';
 import { AwsSecretsManagerStore } from '../../secrets/aws-secrets-manager-store.js';
+import { secretsManagerClient } from '../../aws/clients.js';
 import { FileStore } from '../../secrets/file-store.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
@@ -12,7 +16,6 @@ import { keysReport } from '../../reports/keys-report.js';
 import { progressLine } from '../../reports/progress.js';
 import { printable } from '../../printable.js';
 import { awsRegion, checkAwsEnvironment } from '../../aws/environment.js';
-import { secretsManagerClient } from '../../aws/clients.js';
 import { UsageError } from '../../errors.js';
 import type { CommonOptions } from '../common-options.js';
 import { requirePlatform } from '../../records/require-platform.js';
@@ -41,9 +44,10 @@ export async function checkKeysCommand(
   if (selection.records.some((r) => r.secret.scheme === 'aws-sm'))
     for (const w of checkAwsEnvironment(platform.region, env))
       process.stderr.write(`asc-keys: warning: ${printable(w)}\n`);
+  const secretsManager = secretsManagerClient(awsRegion(platform.region, env));
   const stores = new Map<string, SecretStore>([
     ['file', new FileStore()],
-    ['aws-sm', new AwsSecretsManagerStore({ client: secretsManagerClient(awsRegion(platform.region, env)) })],
+    ['aws-sm', new AwsSecretsManagerStore({ client: secretsManager })],
   ]);
   const onProgress = progressLine('checking keys');
   const results = await checkKeys(selection, {
@@ -54,7 +58,47 @@ export async function checkKeysCommand(
     retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
     ...(onProgress && { onProgress }),
   });
-  const report = keysReport(results);
+  // Keys import staged: those no record names are listed (awaiting merge), and a record whose
+  // own key is staged but not current says the deploy is what is missing.
+  const shard = options.shard ? parseShard(options.shard) : undefined;
+  const selected = inSelection({
+    ...(options.customer && { customers: options.customer }),
+    ...(shard && { shard }),
+  });
+  let pending: PendingImport[] = [];
+  let checked = results;
+  let live: LiveSecret[] | undefined;
+  if (selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
+    try {
+      live = await listManagedSecrets(secretsManager, `${platform.namePrefix}/`);
+    } catch (err) {
+      if (!(err instanceof AwsReadError)) throw err;
+      // The keys' verdicts stand (an outage already made them inconclusive); only the list of
+      // pending imports is missing, and check drift gives it too.
+      process.stderr.write(
+        `asc-keys: warning: pending imports could not be listed: ${printable(err.message)}\n`,
+      );
+    }
+  }
+  if (live) {
+    pending = await findPendingImports({
+      client: secretsManager,
+      live,
+      records: project.records,
+      namePrefix: platform.namePrefix,
+      inScope: (customer) =>
+        customer === null ? !options.customer?.length && (!shard || shard.index === 1) : selected(customer),
+      now: new Date(systemClock.now()),
+      graceDays: platform.pendingImportGraceDays,
+    });
+    const byCustomer = new Map(selection.records.map((r) => [r.customer, r]));
+    checked = results.map((r) => {
+      const record = byCustomer.get(r.customer);
+      const waiting = r.status === 'invalid' && record ? awaitingDeploy(record, live) : undefined;
+      return waiting ? { ...r, message: waiting } : r;
+    });
+  }
+  const report = keysReport(checked, pending, platform.pendingImportGraceDays);
   await emitReport(report, options);
   return report.exitCode;
 }

@@ -16,7 +16,7 @@ export function importCommandOptions(
         'onboard a customer or rotate its key: check the key, prove it with Apple, store it, write the record',
       )
       .requiredOption('--customer <slug>', "the customer's slug (customers/<slug>.yaml)")
-      .requiredOption('--app-id <appleId>', "the app's Apple ID in App Store Connect")
+      .option('--app-id <appleId>', "the app's Apple ID in App Store Connect (required but with --discard)")
       .option('--key-id <keyId>', 'the Key ID the customer sent (with --sealed: taken from the block)')
       .option('--issuer-id <uuid>', 'the Issuer ID the customer sent (team keys)')
       .option('--individual', 'an individual key, which has no Issuer ID')
@@ -33,6 +33,10 @@ export function importCommandOptions(
         "read the zip's password from stdin (otherwise it is asked for on the terminal)",
       )
       .option('--no-verify', 'do not ask App Store Connect whether it accepts the key')
+      .option(
+        '--discard',
+        "remove the customer's pending (imported, never deployed) key: for a pull request that will not be merged",
+      )
       .option('--display-name <name>', 'new customers: displayName of the record')
       .option('--bundle-id <id>', "new customers: the app's bundle ID")
       .option(

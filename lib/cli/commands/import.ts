@@ -2,6 +2,7 @@ import { DEFAULT_RETRY } from '../../apple/retry-policy.js';
 import { systemClock } from '../../apple/clock.js';
 import { DEFAULT_ASC_BASE_URL } from '../../apple/probe-app.js';
 import { UsageError } from '../../errors.js';
+import { discardImport, discardReport } from '../../import/discard-import.js';
 import { importKey } from '../../import/import-key.js';
 import { importReport } from '../../import/import-report.js';
 import type { ImportRequest, KeySourceSpec } from '../../import/import-request.js';
@@ -25,7 +26,10 @@ import { requirePlatform } from '../../records/require-platform.js';
 
 export interface ImportCliOptions extends CommonOptions {
   readonly customer: string;
-  readonly appId: string;
+  /** Required but with --discard. */
+  readonly appId?: string;
+  /** Remove the pending version instead of importing: docs/rotation.md. */
+  readonly discard?: boolean;
   /** Required but with --sealed, whose block names the key. */
   readonly keyId?: string;
   readonly issuerId?: string;
@@ -49,6 +53,7 @@ export async function importCommand(
   options: ImportCliOptions,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
+  if (options.discard) return discardCommand(options);
   let request = importRequest(options);
   // A broken cdktf.json is reported by importKey with the other checks; the region is only a default.
   const region = awsRegion(loadPlatform().platform?.region ?? '', env) || undefined;
@@ -85,6 +90,40 @@ export async function importCommand(
   }
 }
 
+/** `import --discard --customer <slug>`: takes no key, no Apple ID, nothing that names a key. */
+async function discardCommand(o: ImportCliOptions): Promise<number> {
+  if (!SLUG.test(o.customer))
+    throw new UsageError('USAGE', '--customer must be a slug: 1 to 63 characters of a-z, 0-9 and "-"');
+  const extra = (
+    [
+      ['--app-id', o.appId],
+      ['--key-id', o.keyId],
+      ['--issuer-id', o.issuerId],
+      ['--individual', o.individual],
+      ['--p8', o.p8],
+      ['--zip', o.zip],
+      ['--sealed', o.sealed],
+      ['--password-stdin', o.passwordStdin],
+      ['--display-name', o.displayName],
+      ['--bundle-id', o.bundleId],
+      ['--contact', o.contact],
+    ] as const
+  ).filter(([, v]) => v !== undefined && v !== false);
+  if (extra.length)
+    throw new UsageError(
+      'USAGE',
+      `--discard takes only --customer (and --customers, --format, --junit); drop ${extra.map(([f]) => f).join(', ')}`,
+    );
+  const result = await discardImport(o.customer, {
+    customersDir: o.customers,
+    secrets: new SecretWriter(secretsManagerClient()),
+    now: new Date(systemClock.now()),
+  });
+  const report = discardReport(result);
+  await emitReport(report, o);
+  return report.discardExitCode;
+}
+
 /** Options well formed (docs/contract.md: import), before any file is read: a bad one is exit 2. */
 export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey): ImportRequest {
   const usage = (message: string): never => {
@@ -98,7 +137,9 @@ export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey):
     usage(
       '--customer must be a slug: 1 to 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit',
     );
-  if (!APPLE_ID.test(o.appId))
+  if (o.appId === undefined)
+    usage("give --app-id <appleId>, the app's Apple ID (App Information in App Store Connect)");
+  if (!APPLE_ID.test(o.appId!))
     usage("--app-id must be the app's Apple ID, digits only (App Information in App Store Connect)");
   if (o.keyId === undefined && o.sealed === undefined)
     usage('give --key-id <keyId>, the Key ID the customer sent');
@@ -122,7 +163,7 @@ export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey):
   const contacts = (o.contact ?? []).map(parseContact);
   return {
     customer: o.customer,
-    appleId: o.appId,
+    appleId: o.appId!,
     keyId: fromBlock?.keyId ?? o.keyId!,
     ...(fromBlock
       ? fromBlock.issuerId !== undefined && { issuerId: fromBlock.issuerId }

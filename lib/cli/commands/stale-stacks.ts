@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The stacks a previous synth wrote into `out`, from cdktf's manifest.json there. */
@@ -53,4 +53,18 @@ export function removeStaleStacks(
     }
   }
   return { removed, kept };
+}
+
+/** The folders under `out`/stacks that are no stack of this run. */
+export function unproducedStackDirs(out: string, current: readonly string[]): string[] {
+  let entries;
+  try {
+    entries = readdirSync(join(out, 'stacks'), { withFileTypes: true });
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.isDirectory() && !current.includes(e.name))
+    .map((e) => join(out, 'stacks', e.name))
+    .sort();
 }

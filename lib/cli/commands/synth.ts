@@ -7,7 +7,7 @@ import { emitReport } from '../../reports/emit-report.js';
 import { findingLine, lintReport } from '../../reports/findings-report.js';
 import { printable } from '../../printable.js';
 import type { CommonOptions } from '../common-options.js';
-import { removeStaleStacks, stacksWrittenBefore } from './stale-stacks.js';
+import { removeStaleStacks, stacksWrittenBefore, unproducedStackDirs } from './stale-stacks.js';
 import { CUSTODY_STACK, stackZone } from '../../model/trust-zones.js';
 
 export interface SynthOptions extends CommonOptions {
@@ -45,6 +45,10 @@ export async function synth(options: SynthOptions): Promise<number> {
     ...(only ? { stacks: only } : {}),
   });
   const { kept } = removeStaleStacks(options.out, before, stacks);
+  // Every folder no record produces any more, whether or not the last manifest named it (an
+  // older synth, a manifest overwritten by --stack, a copy).
+  if (!only)
+    for (const dir of unproducedStackDirs(options.out, stacks)) if (!kept.includes(dir)) kept.push(dir);
   for (const dir of kept)
     process.stderr.write(
       `asc-keys: warning: kept ${printable(dir)}: its stack is gone, but it holds files synth did not write (Terraform state?); remove it yourself once that stack is destroyed\n`,

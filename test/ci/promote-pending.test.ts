@@ -1,0 +1,313 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  DescribeSecretCommand,
+  GetSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { checkDrift } from '../../lib/checks/check-drift.js';
+import { keyVersionId } from '../../lib/model/key-version.js';
+import { loadProject } from '../../lib/records/load-project.js';
+import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
+import { motoClients } from '../support/apply-desired-state.js';
+import { AscEmulator } from '../support/asc-emulator.js';
+import { runCli, type CliResult } from '../support/cli.js';
+import { EXAMPLE_CONFIG, REPO, tempProject, type TempProject } from '../support/project.js';
+import { startMoto, type MotoServer } from '../support/moto.js';
+import { prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { appleKey, idArgs, inbox, writeP8, type AppleKey } from '../import/import-harness.js';
+import { keyNeedles } from '../import/plaintext-watch.js';
+
+/**
+ * The merge is the moment a key takes effect, end to end: the built CLI on branches of a git
+ * repository, the deploy job's own command with the real terraform, moto for AWS and the App
+ * Store Connect emulator for Apple. Onboarding and rotation each run import (branch), the
+ * default branch's nightly checks, merge and deploy; then an import past its grace period and
+ * its discard.
+ */
+const ACCOUNT = EXAMPLE_CONFIG.context.platform.accountId as string;
+let moto: MotoServer;
+let tf: TerraformEnv;
+let project: TempProject;
+const emulator = new AscEmulator();
+const files = inbox();
+const keys: AppleKey[] = [];
+const outputs: string[] = [];
+
+const git = (...args: string[]): string =>
+  execFileSync('git', args, { cwd: project.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+const commit = (message: string): string => {
+  git('add', '--all');
+  git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '--quiet', '-m', message);
+  return git('rev-parse', 'HEAD');
+};
+
+async function cli(args: readonly string[]): Promise<CliResult> {
+  const r = await runCli(args, {
+    cwd: project.dir,
+    env: { ...moto.env, ...tf.env, ASC_API_BASE_URL: emulator.url, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
+  outputs.push(r.stdout, r.stderr);
+  return r;
+}
+
+const json = async (args: readonly string[]): Promise<{ code: number; doc: Record<string, unknown> }> => {
+  const r = await cli([...args, '--format', 'json']);
+  expect(r.stderr.replace(/^asc-keys: warning: .*\n/gm, '')).toBe('');
+  return { code: r.code, doc: JSON.parse(r.stdout) };
+};
+
+/** deploy.yml's steps: affected, synth of those stacks, then the deploy command. */
+async function deployJob(base: string): Promise<{ code: number; summary: string; stderr: string }> {
+  const affected = await cli(['affected', '--base', base, '--format', 'json']);
+  expect(affected.code, affected.stderr).toBe(0);
+  writeFileSync(join(project.dir, 'affected.json'), affected.stdout);
+  const stacks = (JSON.parse(affected.stdout) as { stacks: string[] }).stacks;
+  rmSync(join(project.dir, 'cdktf.out'), { recursive: true, force: true });
+  const synth = await cli(['synth', '--stack', stacks.join(' ')]);
+  expect(synth.code, synth.stderr).toBe(0);
+  for (const stack of readdirSync(join(project.dir, 'cdktf.out', 'stacks')))
+    writeOverride(tf, join(project.dir, 'cdktf.out', 'stacks', stack), stack);
+  const summary = join(project.dir, 'summary.md');
+  rmSync(summary, { force: true });
+  const r = spawnSync('node', [join(REPO, 'dist/lib/ci/deploy-cli.js'), '--affected', 'affected.json'], {
+    cwd: project.dir,
+    env: { ...process.env, ...moto.env, ...tf.env, GITHUB_STEP_SUMMARY: summary },
+    encoding: 'utf8',
+  });
+  outputs.push(r.stdout, r.stderr);
+  return { code: r.status ?? -1, summary: readFileSync(summary, 'utf8'), stderr: r.stderr };
+}
+
+const secrets = (): SecretsManagerClient =>
+  new SecretsManagerClient({
+    endpoint: moto.url,
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+const stagesOf = async (name: string): Promise<Record<string, string[]>> =>
+  Object.fromEntries(
+    Object.entries(
+      (await secrets().send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages ?? {},
+    )
+      // moto lists a version without labels (a discarded one) too; AWS leaves it out.
+      .filter(([, labels]) => labels.length > 0)
+      .map(([v, labels]) => [v, [...labels].sort()]),
+  );
+const versionOf = (slug: string, key: AppleKey): string =>
+  keyVersionId(`asc-keys/${slug}`, key.keyId, key.fingerprint);
+
+async function newKey(appleId?: string): Promise<AppleKey> {
+  const key = await appleKey(emulator);
+  if (appleId)
+    emulator.register({
+      keyId: key.keyId,
+      issuerId: key.issuerId!,
+      publicKey: key.publicKey,
+      state: 'active',
+      apps: [appleId],
+    });
+  keys.push(key);
+  return appleId ? { ...key, appleId } : key;
+}
+
+/** `asc-keys import` on a new branch, committed there; back on main afterwards. */
+async function importOnBranch(branch: string, slug: string, key: AppleKey): Promise<Record<string, unknown>> {
+  git('checkout', '--quiet', '-b', branch, 'main');
+  const p8 = writeP8(files, `AuthKey_${key.keyId}.p8`, key.pem);
+  const r = await json(['import', ...idArgs(slug, key), '--p8', p8]);
+  expect(r.code, JSON.stringify(r.doc)).toBe(0);
+  commit(`import ${slug} ${key.keyId}`);
+  git('checkout', '--quiet', 'main');
+  return r.doc;
+}
+
+/** Merges a branch into main; returns main before the merge, the base of the deploy. */
+function merge(branch: string): string {
+  const before = git('rev-parse', 'main');
+  git(
+    '-c',
+    'user.email=ci@example.com',
+    '-c',
+    'user.name=ci',
+    'merge',
+    '--quiet',
+    '--no-ff',
+    '-m',
+    `merge ${branch}`,
+    branch,
+  );
+  return before;
+}
+
+beforeAll(async () => {
+  moto = await startMoto({ accountId: ACCOUNT });
+  tf = await prepareTerraform(mkdtempSync(join(tmpdir(), 'asc-keys-promote-tf-')), moto.url);
+  await emulator.start();
+  // An empty repository, then the platform configuration alone: its deploy applies the platform.
+  project = tempProject({});
+  git('init', '--quiet', '--initial-branch', 'main');
+  const config = readFileSync(project.config, 'utf8');
+  rmSync(project.config);
+  writeFileSync(join(project.dir, 'README.md'), 'keys\n');
+  const empty = commit('readme');
+  writeFileSync(project.config, config);
+  writeFileSync(join(project.customers, 'README.md'), 'records\n');
+  commit('platform configuration');
+  const platform = await deployJob(empty);
+  expect(platform.code, platform.stderr).toBe(0);
+}, 900_000);
+
+afterAll(async () => {
+  await emulator.stop();
+  await moto?.stop();
+});
+
+describe('import, then merge, then deploy: with real Terraform against moto', () => {
+  let first: AppleKey;
+  let second: AppleKey;
+
+  test('onboarding: staged on a branch (the default branch: awaiting merge, exit 0), current after merge and deploy', async () => {
+    first = await newKey();
+    const imported = await importOnBranch('onboard-initech', 'initech', first);
+    expect(imported).toMatchObject({ action: 'created', code: 'OK' });
+    expect(await stagesOf('asc-keys/initech')).toEqual({
+      [versionOf('initech', first)]: ['AWSCURRENT', 'AWSPENDING'],
+    });
+
+    // The default branch's nightly: no record names the secret; it is awaiting merge, never unmanaged.
+    const drift = await json(['check', 'drift']);
+    expect(drift.code).toBe(0);
+    expect(drift.doc.findings).toEqual([]);
+    expect(drift.doc.pending).toEqual([
+      {
+        customer: 'initech',
+        keyId: first.keyId,
+        fingerprint: first.fingerprint,
+        importedOn: new Date().toISOString().slice(0, 10),
+        overdue: false,
+      },
+    ]);
+    const text = await cli(['check', 'drift']);
+    expect(text.stdout).toContain(`initech: awaiting merge: key ${first.keyId}`);
+    expect(text.stdout).not.toMatch(/delete/i);
+
+    const base = merge('onboard-initech');
+    const deployed = await deployJob(base);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.summary).toContain('- `customer-initech`: applied');
+    expect(deployed.stderr).toContain(
+      `initech: key ${first.keyId} of initech is now current (version ${versionOf('initech', first)})`,
+    );
+    expect(await stagesOf('asc-keys/initech')).toEqual({ [versionOf('initech', first)]: ['AWSCURRENT'] });
+
+    const keysAfter = await json(['check', 'keys']);
+    expect(keysAfter.code).toBe(0);
+    expect(keysAfter.doc.results).toMatchObject([{ customer: 'initech', code: 'OK' }]);
+    expect(keysAfter.doc.pending).toEqual([]);
+    const driftAfter = await json(['check', 'drift']);
+    expect(driftAfter.code).toBe(0);
+    expect(driftAfter.doc).toMatchObject({ findings: [], pending: [] });
+  }, 900_000);
+
+  test('rotation: the default branch checks the old key (OK) until the merge; the deploy makes the new key current, the old AWSPREVIOUS', async () => {
+    second = await newKey(first.appleId);
+    const imported = await importOnBranch('rotate-initech', 'initech', second);
+    expect(imported).toMatchObject({ action: 'rotated', code: 'OK' });
+
+    const keys = await json(['check', 'keys']);
+    expect(keys.code).toBe(0);
+    expect(keys.doc.results).toMatchObject([{ customer: 'initech', keyId: first.keyId, code: 'OK' }]);
+    expect(keys.doc.pending).toMatchObject([{ customer: 'initech', keyId: second.keyId, overdue: false }]);
+    const drift = await json(['check', 'drift']);
+    expect(drift.code).toBe(0);
+    expect(drift.doc.findings).toEqual([]);
+
+    const base = merge('rotate-initech');
+    const deployed = await deployJob(base);
+    expect(deployed.code, deployed.stderr).toBe(0);
+    expect(deployed.stderr).toContain(
+      `key ${second.keyId} of initech is now current (version ${versionOf('initech', second)}); the key before it stays readable as AWSPREVIOUS (version ${versionOf('initech', first)})`,
+    );
+    expect(await stagesOf('asc-keys/initech')).toEqual({
+      [versionOf('initech', second)]: ['AWSCURRENT'],
+      [versionOf('initech', first)]: ['AWSPREVIOUS'],
+    });
+    // moto keeps answering an unstaged read with the version a secret's last put made current
+    // (it does not follow a moved AWSCURRENT), so the new key is read by its label here.
+    const current = await secrets().send(
+      new GetSecretValueCommand({ SecretId: 'asc-keys/initech', VersionStage: 'AWSCURRENT' }),
+    );
+    expect(JSON.parse(current.SecretString!).key_id).toBe(second.keyId);
+  }, 900_000);
+
+  test('an import never merged: awaiting merge within the grace period, a pending finding after it; --discard removes it', async () => {
+    const third = await newKey(first.appleId);
+    await importOnBranch('abandoned', 'initech', third);
+
+    // Within the grace period: awaiting merge, never a pending finding.
+    const within = await json(['check', 'drift']);
+    expect(within.doc.pending).toMatchObject([{ customer: 'initech', keyId: third.keyId, overdue: false }]);
+    expect((within.doc.findings as { kind: string }[]).filter((f) => f.kind === 'pending')).toEqual([]);
+    // Eight days later (the platform's default grace period is 7): a finding.
+    const loaded = loadProject({ customersDir: project.customers, configFile: project.config });
+    const clients = motoClients(moto);
+    const later = await checkDrift({
+      platform: loaded.platform!,
+      allRecords: loaded.records,
+      selected: loaded.records,
+      invalidSlugs: new Set(),
+      inScope: () => true,
+      clients,
+      store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
+      now: new Date(Date.now() + 8 * 86_400_000),
+    });
+    expect(later.findings.filter((f) => f.kind === 'pending')).toEqual([
+      expect.objectContaining({
+        customer: 'initech',
+        kind: 'pending',
+        actual: versionOf('initech', third),
+        message: expect.stringMatching(
+          /^initech: an import was never merged \(.*more than 7 days ago\): merge its pull request, or discard it with "asc-keys import --discard --customer initech"$/,
+        ),
+      }),
+    ]);
+
+    const discarded = await json(['import', '--discard', '--customer', 'initech']);
+    expect(discarded.code).toBe(0);
+    expect(discarded.doc).toMatchObject({
+      action: 'discarded',
+      version: versionOf('initech', third),
+      secretDeleted: false,
+    });
+    // The merged key is untouched.
+    expect(await stagesOf('asc-keys/initech')).toEqual({
+      [versionOf('initech', second)]: ['AWSCURRENT'],
+      [versionOf('initech', first)]: ['AWSPREVIOUS'],
+    });
+    const after = await json(['check', 'drift']);
+    expect(after.doc.pending).toEqual([]);
+    expect((after.doc.findings as { kind: string }[]).filter((f) => f.kind === 'pending')).toEqual([]);
+    const again = await json(['import', '--discard', '--customer', 'initech']);
+    expect(again).toMatchObject({ code: 0, doc: { action: 'unchanged', code: 'NOTHING_PENDING' } });
+  }, 900_000);
+
+  test('an onboarding never merged: --discard schedules the secret, which held nothing else, for deletion with a recovery window', async () => {
+    const key = await newKey();
+    await importOnBranch('onboard-hooli', 'hooli', key);
+    const discarded = await json(['import', '--discard', '--customer', 'hooli']);
+    expect(discarded.code).toBe(0);
+    expect(discarded.doc).toMatchObject({ action: 'discarded', secretDeleted: true });
+    expect(discarded.doc.message).toContain('aws secretsmanager restore-secret --secret-id asc-keys/hooli');
+    const d = await secrets().send(new DescribeSecretCommand({ SecretId: 'asc-keys/hooli' }));
+    expect(d.DeletedDate).toBeInstanceOf(Date);
+  }, 120_000);
+
+  test('no key material in any output', () => {
+    const needles = keys.flatMap(keyNeedles);
+    for (const out of outputs) for (const n of needles) expect(out.includes(n)).toBe(false);
+  });
+});
