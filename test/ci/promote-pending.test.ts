@@ -17,7 +17,7 @@ import { AscEmulator } from '../support/asc-emulator.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { EXAMPLE_CONFIG, REPO, tempProject, type TempProject } from '../support/project.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
-import { prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { initAndApply, prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
 import { appleKey, idArgs, inbox, writeP8, type AppleKey } from '../import/import-harness.js';
 import { keyNeedles } from '../import/plaintext-watch.js';
 
@@ -157,6 +157,13 @@ beforeAll(async () => {
   writeFileSync(project.config, config);
   writeFileSync(join(project.customers, 'README.md'), 'records\n');
   commit('platform configuration');
+  // The administrators apply the custody stack by hand (keys, roles, alerts): no deploy does.
+  const custody = mkdtempSync(join(tmpdir(), 'asc-keys-promote-custody-'));
+  const synthCustody = await runCli(['synth', '--stack', 'custody', '--out', custody], {
+    cwd: project.dir,
+  });
+  expect(synthCustody.code, synthCustody.stderr).toBe(0);
+  await initAndApply(tf, join(custody, 'stacks', 'custody'), 'custody');
   const platform = await deployJob(empty);
   expect(platform.code, platform.stderr).toBe(0);
 }, 900_000);

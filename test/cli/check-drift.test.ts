@@ -117,7 +117,10 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
   test("in sync without AWS_REGION (and no profile): the platform's region from cdktf.json", async () => {
     const r = await drift([], { AWS_REGION: '', AWS_CONFIG_FILE: '/nonexistent' });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets\n');
+    assert.equal(
+      r.stdout,
+      '2 customers: 2 in sync, 0 drifted, 0 unmanaged secrets, 0 unmanaged schedules, 0 pending imports\n',
+    );
   });
 
   /** globex re-tagged, and a secret tagged as ours that no record names. */

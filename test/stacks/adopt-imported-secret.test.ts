@@ -154,9 +154,10 @@ describe('with real Terraform against moto: one import, one pull request, one ap
   );
 
   test(
-    'a rotation after it: the apply updates tags and description in place, the new value stays',
+    'a rotation after it: the apply updates tags and description in place; the new key waits as the pending version, the current one stays',
     async () => {
       const before = labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'));
+      const current = (await valueOf(clients.secretsManager, 'asc-keys/newco')).key;
       const fresh = await importKey('NEWCO00002');
       const after = labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'));
       expect(after).toHaveLength(2);
@@ -168,10 +169,10 @@ describe('with real Terraform against moto: one import, one pull request, one ap
       expect(plan.flatMap((c) => c.actions)).not.toContain('delete');
       await applyPlan(tf, stack());
       expect(labelled(await versionsOf(clients.secretsManager, 'asc-keys/newco'))).toEqual(after);
-      expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(fresh.pem);
-
-      const drift = await cli(['check', 'drift', '--customer', 'newco', '--format', 'json']);
-      expect(JSON.parse(drift.stdout).findings).toEqual([]);
+      // Terraform never touches a value: the key takes effect when the deploy promotes it.
+      expect((await valueOf(clients.secretsManager, 'asc-keys/newco')).key).toBe(current);
+      expect((await valueOf(clients.secretsManager, 'asc-keys/newco', 'AWSPENDING')).key).toBe(fresh.pem);
+      expect(fresh.pem).not.toBe(current);
     },
     TERRAFORM_TIMEOUT,
   );

@@ -236,9 +236,14 @@ describe('GitHub OIDC in the platform stack', () => {
       Action: ['secretsmanager:DescribeSecret', 'secretsmanager:UpdateSecretVersionStage'],
       Resource: 'arn:aws:secretsmanager:eu-central-1:111122223333:secret:keys/*',
     });
-    const all = actions(statements);
-    expect(all).not.toContain('secretsmanager:PutSecretValue');
-    expect(all).not.toContain('secretsmanager:GetSecretValue');
+    // Allowed nowhere, and denied outright (the denies it cannot lift).
+    const allowed = actions(statements.filter((s) => s.Effect === 'Allow'));
+    expect(allowed).not.toContain('secretsmanager:PutSecretValue');
+    expect(allowed).not.toContain('secretsmanager:GetSecretValue');
+    const denied = actions(statements.filter((s) => s.Effect === 'Deny'));
+    expect(denied).toEqual(
+      expect.arrayContaining(['secretsmanager:PutSecretValue', 'secretsmanager:GetSecretValue']),
+    );
   });
 
   test('validator: additionally nightly.yml on the default branch, outside any environment', () => {
