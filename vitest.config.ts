@@ -84,7 +84,7 @@ export default defineConfig({
       reportsDirectory: 'coverage',
       // Set just below what the suite reaches, the CLI's child processes included (docs/development.md);
       // a drop below any of them fails the run.
-      thresholds: { lines: 95, statements: 94, functions: 97, branches: 83 },
+      thresholds: { lines: 94, statements: 93, functions: 96, branches: 82 },
     },
   },
 });
