@@ -4,18 +4,15 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { shardOf } from '../../lib/checks/select-customers.js';
 import { deploy, type StackOutcome } from '../../lib/ci/deploy.js';
-import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformContext } from '../../lib/model/platform-context.js';
 import { loadProject } from '../../lib/records/load-project.js';
 import { runTerraform } from '../../lib/ci/terraform-process.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients, storeAsImport } from '../support/apply-desired-state.js';
-import { fastlaneValue } from '../support/key-fixtures.js';
+import { motoClients } from '../support/apply-desired-state.js';
 import { generateTestKey } from '../support/keys.js';
 import { startMoto } from '../support/moto.js';
 import { REPO } from '../support/project.js';
 import { prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
-import { generateCustomers, generatedCustomer } from './generate-customers.js';
+import { generateCustomers, generatedCustomer, storeGeneratedKeys } from './generate-customers.js';
 import { mergeIntoCell } from './cell-stack.js';
 
 export interface DeployBenchOptions {
@@ -106,17 +103,8 @@ export async function deployBenchmark(options: DeployBenchOptions): Promise<stri
     if (platform?.action !== 'applied') throw new Error(`the platform did not apply: ${platform?.reason}`);
 
     // Every customer's key stored, as asc-keys import does before the record is merged.
-    const clients = motoClients(moto);
-    const ctx = platformContext(loaded.platform!);
     const key = await generateTestKey();
-    for (const [i, r] of loaded.records.entries()) {
-      const c = generatedCustomer(i);
-      await storeAsImport(
-        clients,
-        customerDesiredState(r, ctx, now).secret!,
-        fastlaneValue(key, { keyId: c.keyId, issuerId: c.issuerId }),
-      );
-    }
+    await storeGeneratedKeys(motoClients(moto), loaded, key, now);
 
     const slugs = loaded.records.map((r) => r.customer);
     const deployed = slugs.slice(0, options.customers);

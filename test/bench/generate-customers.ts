@@ -1,5 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { customerDesiredState } from '../../lib/model/customer-desired.js';
+import { platformContext } from '../../lib/model/platform-context.js';
+import type { Project } from '../../lib/records/load-project.js';
+import { storeAsImport, type MotoClients } from '../support/apply-desired-state.js';
+import { fastlaneValue } from '../support/key-fixtures.js';
+import type { TestKey } from '../support/keys.js';
 import { tempProject, type TempProject } from '../support/project.js';
 
 export interface GeneratedCustomer {
@@ -46,4 +52,25 @@ export function generateCustomers(
     );
   }
   return project;
+}
+
+/**
+ * Every generated customer's key, stored as asc-keys import stores it before the record is
+ * merged (one test key for all, under each customer's own Key ID and Issuer ID).
+ */
+export async function storeGeneratedKeys(
+  clients: MotoClients,
+  loaded: Project,
+  key: TestKey,
+  now: Date,
+): Promise<void> {
+  const ctx = platformContext(loaded.platform!);
+  for (const [i, r] of loaded.records.entries()) {
+    const c = generatedCustomer(i);
+    await storeAsImport(
+      clients,
+      customerDesiredState(r, ctx, now).secret!,
+      fastlaneValue(key, { keyId: c.keyId, issuerId: c.issuerId }),
+    );
+  }
 }

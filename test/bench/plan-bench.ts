@@ -4,15 +4,12 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { loadProject } from '../../lib/records/load-project.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients, storeAsImport } from '../support/apply-desired-state.js';
-import { fastlaneValue } from '../support/key-fixtures.js';
+import { motoClients } from '../support/apply-desired-state.js';
 import { generateTestKey } from '../support/keys.js';
 import { startMoto } from '../support/moto.js';
 import { REPO } from '../support/project.js';
 import { initAndApply, plan, prepareTerraform } from '../support/terraform.js';
-import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformContext } from '../../lib/model/platform-context.js';
-import { generateCustomers, generatedCustomer } from './generate-customers.js';
+import { generateCustomers, storeGeneratedKeys } from './generate-customers.js';
 import { measure } from './measure.js';
 
 /**
@@ -35,16 +32,7 @@ export async function planBenchmark(count = 4): Promise<string[]> {
     await initAndApply(tf, dir('custody'), 'custody');
     await initAndApply(tf, dir('platform'), 'platform');
     // Onboarding stores each key (as asc-keys import does) before its stack adopts the secret.
-    const clients = motoClients(moto);
-    const ctx = platformContext(loaded.platform!);
-    for (const [i, r] of loaded.records.entries()) {
-      const c = generatedCustomer(i);
-      await storeAsImport(
-        clients,
-        customerDesiredState(r, ctx, now).secret!,
-        fastlaneValue(key, { keyId: c.keyId, issuerId: c.issuerId }),
-      );
-    }
+    await storeGeneratedKeys(motoClients(moto), loaded, key, now);
     const limit = pLimit(2);
     const customers = stacks.filter((s) => s !== 'platform' && s !== 'custody');
     await Promise.all(customers.map((s) => limit(() => initAndApply(tf, dir(s), s))));

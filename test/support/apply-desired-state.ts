@@ -1,3 +1,4 @@
+import type { AwsClients } from '../../lib/aws/clients.js';
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
@@ -45,14 +46,7 @@ import type { MotoServer } from './moto.js';
  * start), for tests of drift that change one thing at a time; test/terraform proves the same
  * state with real Terraform.
  */
-export interface MotoClients {
-  readonly secretsManager: SecretsManagerClient;
-  readonly scheduler: SchedulerClient;
-  readonly kms: KMSClient;
-  readonly iam: IAMClient;
-  readonly sns: SNSClient;
-  readonly events: EventBridgeClient;
-}
+export type MotoClients = AwsClients;
 
 export function motoClients(moto: MotoServer): MotoClients {
   const config = {
