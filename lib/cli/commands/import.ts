@@ -15,7 +15,8 @@ import { SecretWriter } from '../../import/secret-writer.js';
 import { APPLE_ID, EMAIL, ISSUER_ID, KEY_ID, SLUG } from '../../records/patterns.js';
 import type { Contact } from '../../records/customer-record.js';
 import { emitReport } from '../../reports/emit-report.js';
-import { secretsManagerClient } from '../../aws/clients.js';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { AWS_CLIENT_CONFIG, secretsManagerClient } from '../../aws/clients.js';
 import { awsRegion } from '../../aws/environment.js';
 import type { CommonOptions } from '../common-options.js';
 import type { ImportResult } from '../../import/import-result.js';
@@ -76,7 +77,10 @@ export async function importCommand(
     const result = await importKey(request, {
       customersDir: options.customers,
       readKey,
-      secrets: new SecretWriter(secretsManagerClient(region)),
+      secrets: new SecretWriter(
+        secretsManagerClient(region),
+        new KMSClient({ ...AWS_CLIENT_CONFIG, ...(region && { region }) }),
+      ),
       ascBaseUrl: options.ascBaseUrl ?? (env.ASC_API_BASE_URL || DEFAULT_ASC_BASE_URL),
       clock: systemClock,
       retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
