@@ -10,6 +10,7 @@ import {
   USAGE_ERRORS,
   type ErrorCatalogue,
 } from '../lib/errors.js';
+import { FOREIGN_SECRET_ERRORS, ForeignSecretError } from '../lib/import/foreign-secret.js';
 import { exitCodeOf, type ImportCode } from '../lib/import/import-result.js';
 import { INTERRUPT_ERRORS, Interrupted } from '../lib/import/interrupt-guard.js';
 import { KEY_SOURCE_ERRORS, KeySourceError } from '../lib/import/key-source.js';
@@ -46,6 +47,7 @@ const CATALOGUES: [string, ErrorCatalogue<string>, (code: string) => AscKeysErro
     (c) => new SealedSourceRefusal(c as keyof typeof SEALED_SOURCE_ERRORS, 'x'),
   ],
   ['Interrupted', INTERRUPT_ERRORS, () => new Interrupted()],
+  ['ForeignSecretError', FOREIGN_SECRET_ERRORS, () => new ForeignSecretError('asc-keys/acme', ['x'])],
 ];
 
 describe('the one error base', () => {
@@ -76,7 +78,12 @@ describe('the one error base', () => {
   });
 
   test("import's exit codes are the catalogues' for the codes it shares with them", () => {
-    for (const catalogue of [KEY_SOURCE_ERRORS, SEALED_SOURCE_ERRORS, INTERRUPT_ERRORS])
+    for (const catalogue of [
+      KEY_SOURCE_ERRORS,
+      SEALED_SOURCE_ERRORS,
+      INTERRUPT_ERRORS,
+      FOREIGN_SECRET_ERRORS,
+    ])
       for (const [code, info] of Object.entries(catalogue))
         expect([code, exitCodeOf(code as ImportCode)]).toEqual([code, info.exitCode]);
   });

@@ -1,3 +1,4 @@
+import { AscKeysError, type AscKeysErrorOptions, type ErrorCatalogue } from '../errors.js';
 import { canonicalPolicy } from '../checks/policy-equality.js';
 import type { DesiredSecret } from '../model/desired-resources.js';
 import type { VersionStages } from '../model/key-version.js';
@@ -75,6 +76,22 @@ function parse(text: string): unknown {
   }
 }
 
+/** A secret import did not make, refused before anything is written to it: exit 2. */
+export const FOREIGN_SECRET_ERRORS = {
+  SECRET_NOT_OURS: {
+    exitCode: 2,
+    nextStep:
+      'an administrator looks at its KMS key, its replica regions and its resource policy (and, in CloudTrail, who created or changed it: the secret-creations and secret-changes alerts name them); once the administrator is satisfied that nobody else can reach it, or has removed it, the same import stores the key',
+  },
+} as const satisfies ErrorCatalogue<string>;
+
+/** A rotation's secret holds the current key: it is put back as the model says, never removed. */
+const ROTATION_NEXT =
+  "an administrator looks at its KMS key, its replica regions and its resource policy (and, in CloudTrail, who changed it: the secret-changes alert names them); once the administrator has put it back as the model says (the customer's stack applied, any replica removed), the same import stores the key";
+
+const foreignWhat = (name: string, problems: readonly string[]): string =>
+  `the secret ${name} exists, but not as asc-keys makes it: ${problems.join('; ')}. Someone may have made or changed it to receive the key`;
+
 /**
  * The refusal: what differs, and the three things an operator looks at before anything is
  * stored in it. Never "delete it" first: whoever made or changed it may be waiting for a key.
@@ -84,17 +101,14 @@ export function foreignSecretMessage(
   problems: readonly string[],
   newCustomer: boolean,
 ): string {
-  const then = newCustomer
-    ? 'once the administrator is satisfied that nobody else can reach it, or has removed it, the same import stores the key'
-    : "once the administrator has put it back as the model says (the customer's stack applied, any replica removed), the same import stores the key";
-  return `the secret ${name} exists, but not as asc-keys makes it: ${problems.join('; ')}. Someone may have made or changed it to receive the key: before anything is stored in it, an administrator looks at its KMS key, its replica regions and its resource policy (and, in CloudTrail, who created or changed it: the secret-creations and secret-changes alerts name them); ${then}`;
+  const next = newCustomer ? FOREIGN_SECRET_ERRORS.SECRET_NOT_OURS.nextStep : ROTATION_NEXT;
+  return `${foreignWhat(name, problems)}; ${next}`;
 }
 
 /** Thrown by a write that finds such a secret where it was about to create one. */
-export class ForeignSecretError extends Error {
-  readonly code = 'SECRET_NOT_OURS';
-  constructor(name: string, problems: readonly string[]) {
-    super(foreignSecretMessage(name, problems, true));
+export class ForeignSecretError extends AscKeysError<keyof typeof FOREIGN_SECRET_ERRORS> {
+  constructor(name: string, problems: readonly string[], options?: AscKeysErrorOptions) {
+    super(FOREIGN_SECRET_ERRORS, 'SECRET_NOT_OURS', foreignWhat(name, problems), options);
     this.name = 'ForeignSecretError';
   }
 }
