@@ -13,7 +13,8 @@ import { FileStore } from '../../secrets/file-store.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
-import { progressLine } from '../../reports/progress.js';
+import { progressLine, waitingLine } from '../../reports/progress.js';
+import { describeAppleRetry, type AppleRetry } from '../../apple/check-with-apple.js';
 import { printable } from '../../printable.js';
 import { awsRegion, checkAwsEnvironment } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
@@ -50,6 +51,7 @@ export async function checkKeysCommand(
     ['aws-sm', new AwsSecretsManagerStore({ client: secretsManager })],
   ]);
   const onProgress = progressLine('checking keys');
+  const waiting = waitingLine();
   const results = await checkKeys(selection, {
     stores,
     ascBaseUrl,
@@ -57,6 +59,10 @@ export async function checkKeysCommand(
     clock: systemClock,
     retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
     ...(onProgress && { onProgress }),
+    ...(waiting && {
+      onAppleRetry: (customer: string, r: AppleRetry) =>
+        waiting(`asc-keys: ${customer}: ${printable(describeAppleRetry(r))}`),
+    }),
   });
   // Keys import staged: those no record names are listed (awaiting merge), and a record whose
   // own key is staged but not current says the deploy is what is missing.
