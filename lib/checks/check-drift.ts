@@ -148,7 +148,17 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
         if (read) await compareValue(record, read, awaitingDeploy(record, secret, state.stackName), add);
       }
     }
-    compareReminders(state, schedules, add);
+    // A stack whose secret is missing or deleted cannot be applied (it adopts the secret):
+    // its reminders wait for the import or the restore that the secret's finding names.
+    const unready = state.secret && (!secret || secret.deletedDate);
+    compareReminders(
+      state,
+      schedules,
+      add,
+      unready
+        ? `import the key, or restore the secret ${state.secret!.name}, first (its own finding says which); the deploy of ${state.stackName} then creates it, while applying the stack before that fails (${KEY_ORDER})`
+        : `apply the stack ${state.stackName}`,
+    );
   }
 
   for (const p of pending) {
@@ -306,6 +316,7 @@ function compareReminders(
   state: CustomerDesiredState,
   schedules: ReadonlyMap<string, LiveSchedule | undefined>,
   add: AddFinding,
+  fix: string,
 ): void {
   for (const r of state.reminders) {
     const resource = address(TF.schedule, r.id);
@@ -319,17 +330,11 @@ function compareReminders(
         field: null,
         expected: r.scheduleExpression,
         actual: null,
-        message: `the ${what} (${r.name}) does not exist; apply the stack ${state.stackName}`,
+        message: `the ${what} (${r.name}) does not exist; ${fix}`,
       });
       continue;
     }
-    addChanged(
-      add,
-      resource,
-      `the reminder ${r.name}`,
-      scheduleRows(r, live),
-      `apply the stack ${state.stackName}`,
-    );
+    addChanged(add, resource, `the reminder ${r.name}`, scheduleRows(r, live), fix);
   }
 }
 

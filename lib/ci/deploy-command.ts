@@ -61,7 +61,7 @@ export async function main(argv: readonly string[], context: DeployCommandContex
     parallelism: values.parallelism ? positive(values.parallelism, '--parallelism') : availableParallelism(),
     signal: context.signal,
     // Each customer's key: checked before its stack, made current after it (promote-pending.ts).
-    ...promotionHooks(values.customers),
+    ...promotionHooks({ customersDir: values.customers }),
     ...(context.afterCustomerApply && { afterCustomerApply: context.afterCustomerApply }),
   });
   const summaryFile = env.GITHUB_STEP_SUMMARY;

@@ -7,9 +7,20 @@ import { SLUG } from '../../records/patterns.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import type { CommonOptions } from '../common-options.js';
+import type { Finding } from '../../records/finding.js';
+import { requirePlatform } from '../../records/require-platform.js';
+import { findingAnnotation, findingLine } from '../../reports/findings-report.js';
+import { printable } from '../../printable.js';
+import { recordFilesOf } from '../../stacks/stack-selection.js';
+import { secretsNotReady } from './secrets-ready.js';
 
 export interface AffectedOptions extends CommonOptions {
   readonly base: string;
+  /**
+   * Also ask AWS (DescribeSecret) whether each affected customer stack's secret is there for
+   * Terraform to adopt, and holds the key its record names. @default false: affected is offline
+   */
+  readonly aws?: boolean;
 }
 
 /** Files whose change touches every stack: the platform configuration and the code that builds stacks. */
@@ -20,7 +31,11 @@ const EVERYTHING = [/^cdktf\.json$/, /^main\.ts$/, /^lib\//, /^package(-lock)?\.
  * its customer's stack; the platform configuration or the code touches every stack. Compares
  * the merge base of --base and HEAD with the working tree.
  */
-export async function affected(options: AffectedOptions): Promise<number> {
+export async function affected(
+  options: AffectedOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  now: Date = new Date(),
+): Promise<number> {
   const dir = normalizeCustomersDir(options.customers);
   if (!isInsideRoot(dir))
     throw new UsageError('USAGE', `--customers ${options.customers} is outside the repository`, {
@@ -54,23 +69,65 @@ export async function affected(options: AffectedOptions): Promise<number> {
       process.stderr.write(
         `asc-keys: ${stack}: its record was removed, so the deploy destroys this stack: the customer's reminders, and the secret with the platform's recovery window (secretRecoveryWindowDays)\n`,
       );
+  const notReady = options.aws
+    ? await secretsOf(
+        options.customers,
+        stacks.filter((s) => !removed.includes(s)),
+        env,
+        now,
+      )
+    : [];
+  // Like the removed stacks, on stderr in text: stdout stays the list for synth --stack.
+  if (options.format === 'text')
+    for (const f of notReady) process.stderr.write(`asc-keys: ${findingLine(f)}\n`);
+  const exitCode = notReady.length ? 1 : 0;
   await emitReport(
     {
       command: 'affected',
       text: stacks.length ? stacks.join('\n') : `no stack is affected by the changes since ${options.base}`,
-      json: { base: options.base, all, stacks, files: changed, removed },
-      markdown: stacks.length
-        ? stacks
-            .map((s) => `- ${s}${removed.includes(s) ? ' (record removed: the deploy destroys it)' : ''}`)
-            .join('\n')
-        : 'no stack affected',
-      cases: [],
-      annotations: [],
-      exitCode: 0,
+      json: {
+        base: options.base,
+        all,
+        stacks,
+        files: changed,
+        removed,
+        ...(options.aws && { findings: notReady }),
+      },
+      markdown: [
+        stacks.length
+          ? stacks
+              .map((s) => `- ${s}${removed.includes(s) ? ' (record removed: the deploy destroys it)' : ''}`)
+              .join('\n')
+          : 'no stack affected',
+        ...notReady.map((f) => `- ${printable(f.file)}: ${f.code} ${printable(f.message)}`),
+      ].join('\n\n'),
+      cases: notReady.map((f) => ({
+        name: `${printable(f.file)} ${f.code}`,
+        file: printable(f.file),
+        outcome: 'failed' as const,
+        code: f.code,
+        message: printable(f.message),
+      })),
+      annotations: notReady.map(findingAnnotation),
+      exitCode,
     },
     options,
   );
-  return 0;
+  return exitCode;
+}
+
+/** --aws: the records of the affected customer stacks whose secret is not ready for their deploy. */
+async function secretsOf(
+  customers: string,
+  stacks: readonly string[],
+  env: NodeJS.ProcessEnv,
+  now: Date,
+): Promise<Finding[]> {
+  const files = recordFilesOf(stacks);
+  if (!files.length) return [];
+  // Lint reports the records that fail it; only valid ones name a secret to ask about.
+  const project = loadProject({ customersDir: customers, onlyFiles: files });
+  return secretsNotReady(project.records, requirePlatform(project), env, now);
 }
 
 function changedFiles(base: string): string[] {
