@@ -255,13 +255,19 @@ async function compareValue(
   const resource = address(TF.secret, 'key');
   const add: AddFinding = (f) => addFinding({ ...f, message: `${f.message}${awaiting ?? ''}` });
   if (!read.ok) {
-    if (read.code !== 'SECRET_NOT_FOUND')
-      // The store's message names the cause and the fix (a resource policy, a disabled key, an outage).
+    if (read.code !== 'SECRET_NOT_FOUND') {
+      // The store's message names the cause and, after its last "; ", the fix (a resource
+      // policy, a disabled key, an outage).
+      const cut = read.message.lastIndexOf('; ');
       throw new AwsReadError(
         `reading the value of ${record.secret.raw}`,
         { name: read.code },
-        `${read.code}: ${read.message}`,
+        {
+          what: `${read.code}: ${cut < 0 ? read.message : read.message.slice(0, cut)}`,
+          next: cut < 0 ? 'run again later' : read.message.slice(cut + 2),
+        },
       );
+    }
     add({
       resource,
       kind: 'value',

@@ -183,7 +183,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       for (const name of names) {
         const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
         if (!next)
-          throw new UsageError('USAGE', `no command "${names.join(' ')}"; run "asc-keys help" for the list`);
+          throw new UsageError('USAGE', `no command "${names.join(' ')}"`, {
+            next: 'run "asc-keys help" for the list',
+          });
         target = next;
       }
       target.outputHelp();

@@ -278,6 +278,7 @@ function readExisting(file: string): string | undefined {
     throw new UsageError(
       'CUSTOMERS_DIR_UNREADABLE',
       `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: 'check that the record file can be read', cause: err },
     );
   }
 }
@@ -313,10 +314,9 @@ function priorKey(text: string): PriorKey {
 /** A rotation changes the key only; the rest of the record is the engineer's to edit. */
 function checkRotationOptions(request: ImportRequest, file: string, appleId: string | undefined): void {
   if (appleId !== undefined && appleId !== request.appleId)
-    throw new UsageError(
-      'USAGE',
-      `${file} is for app ${appleId}, but --app-id is ${request.appleId}; a rotation keeps the app (a new app is a new customer slug)`,
-    );
+    throw new UsageError('USAGE', `${file} is for app ${appleId}, but --app-id is ${request.appleId}`, {
+      next: 'a rotation keeps the app (a new app is a new customer slug)',
+    });
   const extras = [
     request.displayName !== undefined && '--display-name',
     request.bundleId !== undefined && '--bundle-id',
@@ -325,6 +325,7 @@ function checkRotationOptions(request: ImportRequest, file: string, appleId: str
   if (extras.length)
     throw new UsageError(
       'USAGE',
-      `${extras.join(', ')} ${extras.length === 1 ? 'is' : 'are'} for a new customer; ${file} exists, so this is a rotation: edit the record by hand for those`,
+      `${extras.join(', ')} ${extras.length === 1 ? 'is' : 'are'} for a new customer`,
+      { next: `${file} exists, so this is a rotation: edit the record by hand for those` },
     );
 }

@@ -38,10 +38,9 @@ export async function affected(
 ): Promise<number> {
   const dir = normalizeCustomersDir(options.customers);
   if (!isInsideRoot(dir))
-    throw new UsageError(
-      'USAGE',
-      `--customers ${options.customers} is outside the repository; run affected from the repository root with the records inside it`,
-    );
+    throw new UsageError('USAGE', `--customers ${options.customers} is outside the repository`, {
+      next: 'run affected from the repository root with the records inside it',
+    });
   const changed = changedFiles(options.base);
   const all = changed.some((f) => EVERYTHING.some((re) => re.test(f)));
   // Changed record files count even when deleted: their stack is to be destroyed.
@@ -141,16 +140,19 @@ function changedFiles(base: string): string[] {
         .split('\n')[0];
       throw new UsageError(
         'USAGE',
-        `git cannot compare with --base ${base} (${stderr || 'not a git repository'}); fetch that ref (actions/checkout with fetch-depth: 0) and run from the repository root`,
+        `git cannot compare with --base ${base} (${stderr || 'not a git repository'})`,
+        {
+          next: 'fetch that ref (actions/checkout with fetch-depth: 0) and run from the repository root',
+          cause: err,
+        },
       );
     }
   };
   // A ref is never an option to git: "--base=--output=x" must not reach git as one.
   if (base.startsWith('-'))
-    throw new UsageError(
-      'USAGE',
-      `--base ${base} is not a git ref; name a branch, tag or commit, e.g. origin/main`,
-    );
+    throw new UsageError('USAGE', `--base ${base} is not a git ref`, {
+      next: 'name a branch, tag or commit, e.g. origin/main',
+    });
   const commit = git('rev-parse', '--verify', '--end-of-options', `${base}^{commit}`).trim();
   const mergeBase = git('merge-base', commit, 'HEAD').trim();
   // --no-renames: a renamed record is its old stack removed and its new stack added. -z: names

@@ -121,16 +121,14 @@ function ascBase(options: CheckKeysCliOptions, env: NodeJS.ProcessEnv): string {
   try {
     url = new URL(value);
   } catch (err) {
-    throw new UsageError(
-      'ASC_BASE_URL_INVALID',
-      `${source} ${value} is not a URL (Invalid URL); give the App Store Connect API base URL, e.g. ${DEFAULT_ASC_BASE_URL}`,
-      { cause: err },
-    );
+    throw new UsageError('ASC_BASE_URL_INVALID', `${source} ${value} is not a URL (Invalid URL)`, {
+      next: `give the App Store Connect API base URL, e.g. ${DEFAULT_ASC_BASE_URL}`,
+      cause: err,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(
-      'ASC_BASE_URL_INVALID',
-      `${source} ${value} is not an http(s) URL; e.g. ${DEFAULT_ASC_BASE_URL}`,
-    );
+    throw new UsageError('ASC_BASE_URL_INVALID', `${source} ${value} is not an http(s) URL`, {
+      next: `e.g. ${DEFAULT_ASC_BASE_URL}`,
+    });
   return value;
 }

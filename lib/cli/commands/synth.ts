@@ -127,8 +127,7 @@ function requireDirectory(out: string): void {
     return;
   }
   if (!isDirectory)
-    throw new UsageError(
-      'USAGE',
-      `--out ${out} is not a directory; name a directory for the stacks (default cdktf.out)`,
-    );
+    throw new UsageError('USAGE', `--out ${out} is not a directory`, {
+      next: 'name a directory for the stacks (default cdktf.out)',
+    });
 }
