@@ -16,6 +16,7 @@ const AWS = [
   'test/cli/request.test.ts',
   'test/cli/run.test.ts',
   'test/cli/sealing-key.test.ts',
+  'test/import/intake.test.ts',
   'test/model/alert-rules.test.ts',
   'test/requests/follow-up.test.ts',
   'test/requests/open-request.test.ts',
