@@ -3,7 +3,6 @@ import { viaSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
 import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
-import { sealingSecretArnPattern } from './sealing-key.js';
 import { PLATFORM_TAGS } from './tags.js';
 
 /** What administering a key means: every key policy grants these to the administrators only. */
@@ -118,7 +117,7 @@ export function secretsKeyPolicy(ctx: PlatformContext): PolicyDocument {
       Resource: '*',
       Condition: {
         ...viaSecretsManager(ctx),
-        StringLike: { 'kms:EncryptionContext:SecretARN': sealingSecretArnPattern(ctx) },
+        StringLike: { 'kms:EncryptionContext:SecretARN': ctx.names.sealingSecretArnPattern },
         ArnEquals: { 'aws:PrincipalArn': [importer] },
       },
     })),
