@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { CreateSecretCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { systemClock } from '../../lib/apple/clock.js';
 import { DEFAULT_RETRY } from '../../lib/apple/retry-policy.js';
 import { githubClient } from '../../lib/github/github-client.js';
@@ -184,17 +183,7 @@ beforeEach(async () => {
   const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
   const desired = platformDesiredState(platform);
   await applyPlatform(clients, desired);
-  const s = desired.sealingKey;
-  await clients.secretsManager.send(
-    new CreateSecretCommand({
-      Name: s.name,
-      KmsKeyId: s.kmsKeyId,
-      Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
-    }),
-  );
-  await clients.secretsManager.send(
-    new PutResourcePolicyCommand({ SecretId: s.name, ResourcePolicy: JSON.stringify(s.policy) }),
-  );
+  // The platform makes the sealing secret; an administrator makes its first key.
   ring = { keys: [await generateSealingKey(new Date())] };
   await new SealingKeySecret(clients.secretsManager, 'asc-keys').write(ring);
   recipient = sealingPublicJwk(ring.keys[0]!);
@@ -541,7 +530,8 @@ afterAll(() => {
   ];
   sent.push(...github.requests.map((r) => JSON.stringify(r.body ?? '')));
   const said = [...sent, ...logs, ...outputs];
-  expect(sent.length).toBeGreaterThan(20);
-  expect(needles.length).toBeGreaterThan(100);
+  // The search has something to find in: keys were made and GitHub was sent requests.
+  expect(needles.length).toBeGreaterThan(keys.length * 10);
+  expect(sent.length).toBeGreaterThan(0);
   for (const text of said) expect(needles.filter((n) => text.includes(n))).toEqual([]);
 });
