@@ -33,8 +33,15 @@ export interface GithubOidcDesired {
   readonly deployer: DesiredRole;
   /** Added to the validator role's trust policy: the default branch only. */
   readonly validatorTrust: PolicyStatement;
+  /** The requester role's trust: the nightly's key-request job, in its environment, on the default branch. */
+  readonly requesterTrust: PolicyStatement;
   /** The `sub` claims each role accepts (GitHub's default subject format). */
-  readonly subjects: { readonly planner: string; readonly deployer: string; readonly validator: string };
+  readonly subjects: {
+    readonly planner: string;
+    readonly deployer: string;
+    readonly validator: string;
+    readonly requester: string;
+  };
 }
 
 /** The workflow files the roles trust, by their `job_workflow_ref`. */
@@ -80,6 +87,9 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     planner: `repo:${repo}:pull_request:${workflow(GITHUB_WORKFLOWS.planner, 'refs/pull/*/merge')}`,
     deployer: `repo:${repo}:environment:${github.deployEnvironment}:${workflow(GITHUB_WORKFLOWS.deployer, main)}`,
     validator: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
+    // The same workflow file as the validator, but only its job in the requests environment:
+    // a check job (no environment) cannot become the requester, nor the requester the validator.
+    requester: `repo:${repo}:environment:${github.requestsEnvironment}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
   };
   const trust = (sub: string): PolicyStatement => ({
     Sid: 'GitHubActions',
@@ -111,9 +121,16 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     rules: names.eventRuleArn(`${platform.namePrefix}-alert-*`),
     // The platform's own roles by exact name, never "<prefix>-*": a role the deployer could
     // create with any name would be a way out of its scope.
-    roles: ['scheduler', 'publisher', 'validator', 'importer', 'planner', 'deployer', 'alert-forwarder'].map(
-      (r) => iam(`role/${prefix}-${r}`),
-    ),
+    roles: [
+      'scheduler',
+      'publisher',
+      'validator',
+      'requester',
+      'importer',
+      'planner',
+      'deployer',
+      'alert-forwarder',
+    ].map((r) => iam(`role/${prefix}-${r}`)),
     keys: `arn:${partition}:kms:${platform.region}:${account}:key/*`,
     aliases: [names.kmsAliasArn, names.snsKmsAliasArn],
   };
@@ -326,6 +343,7 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
       deployer,
     ),
     validatorTrust: { ...trust(subjects.validator), Sid: 'GitHubDefaultBranch' },
+    requesterTrust: { ...trust(subjects.requester), Sid: 'GitHubNightlyRequests' },
     subjects,
   };
 }

@@ -33,6 +33,9 @@ export interface PlatformNames {
   /** Created by the import issue's model file; the name is fixed so secret policies can name it. */
   readonly importerRoleName: string;
   readonly importerRoleArn: string;
+  /** The nightly's key requests (follow-up): previous key versions and the request emails only. */
+  readonly requesterRoleName: string;
+  readonly requesterRoleArn: string;
   /** GitHub OIDC roles (the CI issue's model file). */
   readonly plannerRoleName: string;
   readonly plannerRoleArn: string;
@@ -79,6 +82,8 @@ export function platformNames(p: PlatformConfig): PlatformNames {
     validatorRoleArn: roleArn(roleName('validator')),
     importerRoleName: roleName('importer'),
     importerRoleArn: roleArn(roleName('importer')),
+    requesterRoleName: roleName('requester'),
+    requesterRoleArn: roleArn(roleName('requester')),
     plannerRoleName: roleName('planner'),
     plannerRoleArn: roleArn(roleName('planner')),
     deployerRoleName: roleName('deployer'),

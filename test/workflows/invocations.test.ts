@@ -67,6 +67,7 @@ describe('asc-keys invocations in the workflows', () => {
       'deploy.yml synth',
       'nightly.yml check keys',
       'nightly.yml check drift',
+      'nightly.yml follow-up',
       'pull-request.yml lint',
       'pull-request.yml affected',
       'pull-request.yml synth',
