@@ -10,6 +10,7 @@ import {
   USAGE_ERRORS,
   type ErrorCatalogue,
 } from '../lib/errors.js';
+import { KEY_NOT_READY_ERRORS, KeyNotReadyError } from '../lib/ci/promote-pending.js';
 import { FOREIGN_SECRET_ERRORS, ForeignSecretError } from '../lib/import/foreign-secret.js';
 import { exitCodeOf, type ImportCode } from '../lib/import/import-result.js';
 import { INTERRUPT_ERRORS, Interrupted } from '../lib/import/interrupt-guard.js';
@@ -47,6 +48,11 @@ const CATALOGUES: [string, ErrorCatalogue<string>, (code: string) => AscKeysErro
     (c) => new SealedSourceRefusal(c as keyof typeof SEALED_SOURCE_ERRORS, 'x'),
   ],
   ['Interrupted', INTERRUPT_ERRORS, () => new Interrupted()],
+  [
+    'KeyNotReadyError',
+    KEY_NOT_READY_ERRORS,
+    (c) => new KeyNotReadyError(c as keyof typeof KEY_NOT_READY_ERRORS, 'x'),
+  ],
   ['ForeignSecretError', FOREIGN_SECRET_ERRORS, () => new ForeignSecretError('asc-keys/acme', ['x'])],
 ];
 

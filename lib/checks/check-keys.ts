@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { checkWithApple, type AppleCode } from '../apple/check-with-apple.js';
+import { checkWithApple, type AppleCode, type AppleRetry } from '../apple/check-with-apple.js';
 import type { RetryPolicy } from '../apple/retry-policy.js';
 import type { Clock } from '../apple/clock.js';
 import { rotationStatus } from '../model/rotation.js';
@@ -43,6 +43,8 @@ export interface KeyCheckResult {
   readonly message: string;
   readonly rotationDue: string | null;
   readonly rotationOverdue: boolean | null;
+  /** Days since the record's createdOn; null for a record that fails lint. */
+  readonly ageDays: number | null;
   /** Where annotations go: the record's apiKey line. */
   readonly position: Position;
 }
@@ -55,6 +57,8 @@ export interface CheckKeysOptions {
   readonly clock: Clock;
   readonly retry?: RetryPolicy;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Told before each wait between Apple's attempts for a customer's key. */
+  readonly onAppleRetry?: (customer: string, retry: AppleRetry) => void;
 }
 
 /**
@@ -79,6 +83,7 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
       message: `the record has lint errors; run "asc-keys lint" and fix ${file}`,
       rotationDue: null,
       rotationOverdue: null,
+      ageDays: null,
       position: { line: 1, column: 1 },
     };
   });
@@ -107,6 +112,7 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
         ...result,
         rotationDue: rotation.dueOn,
         rotationOverdue: rotation.overdue,
+        ageDays: rotation.ageDays,
         position: record.positions.apiKey,
       };
     }),
@@ -179,6 +185,7 @@ async function askApple(
       baseUrl: options.ascBaseUrl,
       clock: options.clock,
       ...(options.retry && { retry: options.retry }),
+      ...(options.onAppleRetry && { onRetry: (r: AppleRetry) => options.onAppleRetry!(record.customer, r) }),
     },
   );
   return { code: verdict.code, message: verdict.message };

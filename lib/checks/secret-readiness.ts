@@ -23,7 +23,21 @@ export type SecretReadiness =
       /** Whether the record's version is still AWSPENDING (merged, not yet deployed). */
       readonly pending: boolean;
     }
-  | { readonly ok: false; readonly code: SecretProblemCode; readonly message: string };
+  | SecretProblem;
+
+/** Why a record's key is not ready: what is wrong, and the next step apart, as errors carry them. */
+export interface SecretProblem {
+  readonly ok: false;
+  readonly code: SecretProblemCode;
+  readonly what: string;
+  readonly next: string;
+  /** "what; next", as an error joins them: synth, affected and the deploy print the same line. */
+  readonly message: string;
+}
+
+function problem(code: SecretProblemCode, what: string, next: string): SecretProblem {
+  return { ok: false, code, what, next, message: `${what}; ${next}` };
+}
 
 /** Stable codes: synth and affected report them as findings. */
 export type SecretProblemCode =
@@ -50,38 +64,38 @@ export async function secretReadiness(
 ): Promise<SecretReadiness> {
   const version = recordVersionId(record);
   if (version === undefined || record.secret.scheme !== 'aws-sm')
-    return {
-      ok: false,
-      code: 'SECRET_NOT_IN_AWS',
-      message: `${record.secret.raw} is not in Secrets Manager; a deployed record names an aws-sm: secret (import stores the key there: "${importCommandFor(record)}")`,
-    };
+    return problem(
+      'SECRET_NOT_IN_AWS',
+      `${record.secret.raw} is not in Secrets Manager; a deployed record names an aws-sm: secret`,
+      `import stores the key there: "${importCommandFor(record)}"`,
+    );
   const name = record.secret.name;
   const importIt = `run "${importCommandFor(record)}" with the key that ${record.file} names, then merge and deploy (${KEY_ORDER})`;
   let stages: Record<string, string[]>;
   try {
     const d = await client.send(new DescribeSecretCommand({ SecretId: record.secret.secretId }));
     if (d.DeletedDate)
-      return {
-        ok: false,
-        code: 'SECRET_DELETED',
-        message: `the secret ${name} of ${record.customer} is scheduled for deletion, and the stack customer-${record.customer} cannot adopt it until it is restored: restore it with "aws secretsmanager restore-secret --secret-id ${name}" by ${restorableUntil(d.DeletedDate, options.now, options.recoveryWindowDays)}, when its recovery window ends, then deploy again; once that day has passed it is gone for good: ${importIt}`,
-      };
+      return problem(
+        'SECRET_DELETED',
+        `the secret ${name} of ${record.customer} is scheduled for deletion, and the stack customer-${record.customer} cannot adopt it until it is restored`,
+        `restore it with "aws secretsmanager restore-secret --secret-id ${name}" by ${restorableUntil(d.DeletedDate, options.now, options.recoveryWindowDays)}, when its recovery window ends, then deploy again; once that day has passed it is gone for good: ${importIt}`,
+      );
     stages = d.VersionIdsToStages ?? {};
   } catch (err) {
     if ((err as { name?: string }).name === 'ResourceNotFoundException')
-      return {
-        ok: false,
-        code: 'SECRET_MISSING',
-        message: `the secret ${name} of ${record.customer} does not exist, so the stack customer-${record.customer} has no secret to adopt and Terraform would fail with "couldn't find resource": ${importIt}`,
-      };
+      return problem(
+        'SECRET_MISSING',
+        `the secret ${name} of ${record.customer} does not exist, so the stack customer-${record.customer} has no secret to adopt and Terraform would fail with "couldn't find resource"`,
+        importIt,
+      );
     throw err;
   }
   if (!stages[version])
-    return {
-      ok: false,
-      code: 'KEY_VERSION_MISSING',
-      message: `${record.file} names key ${record.keyId} (fingerprint ${record.fingerprint}), but ${name} has no version ${version} of it, so the deploy cannot make it current: ${importIt}`,
-    };
+    return problem(
+      'KEY_VERSION_MISSING',
+      `${record.file} names key ${record.keyId} (fingerprint ${record.fingerprint}), but ${name} has no version ${version} of it, so the deploy cannot make it current`,
+      importIt,
+    );
   const current = versionWith(stages, CURRENT);
   return {
     ok: true,

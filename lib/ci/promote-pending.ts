@@ -1,14 +1,21 @@
 import { UpdateSecretVersionStageCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { CURRENT, PENDING, PREVIOUS } from '../model/key-version.js';
 import { secretsManagerClient } from '../aws/clients.js';
-import { secretReadiness, type ReadinessOptions, type SecretReadiness } from '../checks/secret-readiness.js';
+import {
+  secretReadiness,
+  type ReadinessOptions,
+  type SecretProblem,
+  type SecretProblemCode,
+  type SecretReadiness,
+} from '../checks/secret-readiness.js';
+import { AscKeysError, type AscKeysErrorOptions, type ErrorCatalogue } from '../errors.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import { loadProject } from '../records/load-project.js';
 
 export type Promotion =
   | { readonly outcome: 'promoted'; readonly version: string; readonly previous?: string }
   | { readonly outcome: 'current'; readonly version: string }
-  | { readonly outcome: 'failed'; readonly message: string };
+  | { readonly outcome: 'failed'; readonly problem: SecretProblem; readonly message: string };
 
 /** The platform's default recovery window, for callers without the platform configuration. */
 const DEFAULT_READINESS: ReadinessOptions = { now: new Date(), recoveryWindowDays: 30 };
@@ -28,7 +35,7 @@ export async function promotePending(
   options: ReadinessOptions = DEFAULT_READINESS,
 ): Promise<Promotion> {
   const plan: SecretReadiness = await secretReadiness(client, record, options);
-  if (!plan.ok) return { outcome: 'failed', message: plan.message };
+  if (!plan.ok) return { outcome: 'failed', problem: plan, message: plan.message };
   const { name, version, current } = plan;
   if (current !== version)
     await client.send(
@@ -67,15 +74,27 @@ export function promotionLine(record: CustomerRecord, p: Promotion): string {
   }
 }
 
+/** Each code's usual next step; the readiness check gives the exact command for the record. */
+export const KEY_NOT_READY_ERRORS = {
+  SECRET_NOT_IN_AWS: { exitCode: 1, nextStep: 'import the key into Secrets Manager, then merge and deploy' },
+  SECRET_MISSING: { exitCode: 1, nextStep: 'import the key the record names, then merge and deploy' },
+  SECRET_DELETED: {
+    exitCode: 1,
+    nextStep: 'restore the secret within its recovery window, then deploy again',
+  },
+  KEY_VERSION_MISSING: { exitCode: 1, nextStep: 'import the key the record names, then merge and deploy' },
+} as const satisfies ErrorCatalogue<SecretProblemCode>;
+
 /** A customer's key is not where its deploy needs it; fails that customer's stack only. */
-export class KeyNotReadyError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
+export class KeyNotReadyError extends AscKeysError<SecretProblemCode> {
+  constructor(code: SecretProblemCode, what: string, options?: AscKeysErrorOptions) {
+    super(KEY_NOT_READY_ERRORS, code, what, options);
     this.name = 'KeyNotReadyError';
   }
+}
+
+function notReady(p: SecretProblem): KeyNotReadyError {
+  return new KeyNotReadyError(p.code, p.what, { next: p.next });
 }
 
 export interface PromotionHooksOptions {
@@ -122,14 +141,14 @@ export function promotionHooks(options: PromotionHooksOptions): {
       const record = records.get(customer);
       if (!record) return; // an invalid record: lint (and synth) already stopped the deploy
       const plan = await secretReadiness(secrets(), record, readiness);
-      if (!plan.ok) throw new KeyNotReadyError(plan.code, plan.message);
+      if (!plan.ok) throw notReady(plan);
     },
     async afterCustomerApply({ customer }) {
       const { records, readiness } = load();
       const record = records.get(customer);
       if (!record) return;
       const promotion = await promotePending(secrets(), record, readiness);
-      if (promotion.outcome === 'failed') throw new KeyNotReadyError('KEY_NOT_PROMOTED', promotion.message);
+      if (promotion.outcome === 'failed') throw notReady(promotion.problem);
       log(`${customer}: ${promotionLine(record, promotion)}
 `);
     },

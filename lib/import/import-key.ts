@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { dirname, join } from 'node:path';
-import { checkWithApple, type AppleVerdict } from '../apple/check-with-apple.js';
+import { checkWithApple, type AppleRetry, type AppleVerdict } from '../apple/check-with-apple.js';
 import type { Clock } from '../apple/clock.js';
 import type { RetryPolicy } from '../apple/retry-policy.js';
 import { UsageError } from '../errors.js';
@@ -37,6 +37,8 @@ export interface ImportDeps {
   readonly clock: Clock;
   readonly retry?: RetryPolicy;
   readonly guard: InterruptGuard;
+  /** Told before each wait between Apple's attempts (the CLI prints it on a terminal). */
+  readonly onAppleRetry?: (retry: AppleRetry) => void;
 }
 
 /**
@@ -67,6 +69,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     message,
     verified: false,
     warnings: [],
+    source: request.source.kind,
   });
 
   // The key: read, named right, parsed.
@@ -155,7 +158,12 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
       key.signingKey,
       { keyId: request.keyId, ...(request.issuerId !== undefined && { issuerId: request.issuerId }) },
       request.appleId,
-      { baseUrl: deps.ascBaseUrl, clock: deps.clock, ...(deps.retry && { retry: deps.retry }) },
+      {
+        baseUrl: deps.ascBaseUrl,
+        clock: deps.clock,
+        ...(deps.retry && { retry: deps.retry }),
+        ...(deps.onAppleRetry && { onRetry: deps.onAppleRetry }),
+      },
     );
     if (verdict.code !== 'OK') return refused(verdict.code, appleAdvice(verdict, request), fingerprint);
   }
@@ -211,6 +219,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     ...(prior && prior.keyId !== request.keyId && { previousKeyId: prior.keyId }),
     verified: verdict !== undefined,
     warnings: linted.warnings,
+    source: request.source.kind,
   });
   if (!storeNeeded && !recordNeeded)
     return done(

@@ -13,11 +13,13 @@ import { FileStore } from '../../secrets/file-store.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
-import { progressLine } from '../../reports/progress.js';
+import { progressLine, waitingLine } from '../../reports/progress.js';
+import { describeAppleRetry, type AppleRetry } from '../../apple/check-with-apple.js';
 import { printable } from '../../printable.js';
 import { awsRegion, checkAwsEnvironment } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
 import type { CommonOptions } from '../common-options.js';
+import { keyRequests } from '../key-requests.js';
 import { requirePlatform } from '../../records/require-platform.js';
 
 export interface CheckKeysCliOptions extends CommonOptions {
@@ -50,6 +52,7 @@ export async function checkKeysCommand(
     ['aws-sm', new AwsSecretsManagerStore({ client: secretsManager })],
   ]);
   const onProgress = progressLine('checking keys');
+  const waiting = waitingLine();
   const results = await checkKeys(selection, {
     stores,
     ascBaseUrl,
@@ -57,6 +60,10 @@ export async function checkKeysCommand(
     clock: systemClock,
     retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
     ...(onProgress && { onProgress }),
+    ...(waiting && {
+      onAppleRetry: (customer: string, r: AppleRetry) =>
+        waiting(`asc-keys: ${customer}: ${printable(describeAppleRetry(r))}`),
+    }),
   });
   // Keys import staged: those no record names are listed (awaiting merge), and a record whose
   // own key is staged but not current says the deploy is what is missing.
@@ -68,16 +75,22 @@ export async function checkKeysCommand(
   let pending: PendingImport[] = [];
   let checked = results;
   let live: LiveSecret[] | undefined;
-  if (selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
+  // With no record yet (a fleet's first onboarding awaiting its merge) AWS is asked too, but
+  // only as far as it can be: without credentials there is nothing else to check.
+  const noRecords = project.records.length === 0 && project.invalid.size === 0;
+  if (noRecords || selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
     try {
       live = await listManagedSecrets(secretsManager, `${platform.namePrefix}/`);
     } catch (err) {
-      if (!(err instanceof AwsReadError)) throw err;
+      // No AWS configured and no record that needs it: nothing to list, nothing to warn about.
+      if (noRecords && err instanceof UsageError && !(err instanceof AwsReadError)) live = undefined;
+      else if (!(err instanceof AwsReadError)) throw err;
       // The keys' verdicts stand (an outage already made them inconclusive); only the list of
       // pending imports is missing, and check drift gives it too.
-      process.stderr.write(
-        `asc-keys: warning: pending imports could not be listed: ${printable(err.message)}\n`,
-      );
+      else
+        process.stderr.write(
+          `asc-keys: warning: pending imports could not be listed: ${printable(err.message)}\n`,
+        );
     }
   }
   if (live) {
@@ -98,7 +111,8 @@ export async function checkKeysCommand(
       return waiting ? { ...r, message: waiting } : r;
     });
   }
-  const report = keysReport(checked, pending, platform.pendingImportGraceDays);
+  const requests = await keyRequests(platform, selection.records, env);
+  const report = keysReport(checked, pending, platform.pendingImportGraceDays, requests);
   await emitReport(report, options);
   return report.exitCode;
 }

@@ -15,6 +15,9 @@ import { SecretWriter } from '../../import/secret-writer.js';
 import { APPLE_ID, EMAIL, ISSUER_ID, KEY_ID, SLUG } from '../../records/patterns.js';
 import type { Contact } from '../../records/customer-record.js';
 import { emitReport } from '../../reports/emit-report.js';
+import { waitingLine } from '../../reports/progress.js';
+import { describeAppleRetry } from '../../apple/check-with-apple.js';
+import { printable } from '../../printable.js';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { AWS_CLIENT_CONFIG, secretsManagerClient } from '../../aws/clients.js';
 import { awsRegion } from '../../aws/environment.js';
@@ -73,8 +76,10 @@ export async function importCommand(
     readKey = () => Promise.resolve(opened.input);
   }
   const guard = new InterruptGuard();
+  const waiting = waitingLine();
   try {
     const result = await importKey(request, {
+      ...(waiting && { onAppleRetry: (r) => waiting(`asc-keys: ${printable(describeAppleRetry(r))}`) }),
       customersDir: options.customers,
       readKey,
       secrets: new SecretWriter(

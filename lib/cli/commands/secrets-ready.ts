@@ -34,12 +34,13 @@ export async function secretsNotReady(
       asConfigurationError(err, env) ??
       new UsageError(
         'AWS_UNAVAILABLE',
-        `--aws: DescribeSecret of ${record.secret.raw} (${record.customer}) failed: ${describeUnavailable(err)}; ${
-          isAccessDenied(err)
+        `--aws: DescribeSecret of ${record.secret.raw} (${record.customer}) failed: ${describeUnavailable(err)}`,
+        {
+          next: isAccessDenied(err)
             ? 'run it with a role that may describe the key secrets (the planner, deployer or validator role), or without --aws'
-            : 'AWS did not answer; run again later'
-        }`,
-        { cause: err },
+            : 'AWS did not answer; run again later',
+          cause: err,
+        },
       ),
   });
 }
