@@ -38,6 +38,6 @@ export class CustodyStack extends AwsStack {
     const providers = regionalProviders(this, props.platform, desired.alertRules);
     for (const r of desired.alertRules) alertRule(this, r, topics, providers);
     secretWithPolicy(this, desired.sealingKey);
-    addGithubOidcProvider(this, props.platform);
+    addGithubOidcProvider(this, desired.githubOidcProvider);
   }
 }
