@@ -38,7 +38,7 @@ export function addChanged(
     const message =
       tag === undefined
         ? `${subject}: ${r.field} differs from the desired state; ${fix}`
-        : `the tag ${tag} of ${subject} ${expected === null ? 'was added' : actual === null ? 'was removed' : `is "${String(actual)}", not "${String(expected)}"`}`;
+        : `the tag ${tag} of ${subject} ${expected === null ? 'was added' : actual === null ? 'was removed' : `is "${String(actual)}", not "${String(expected)}"`}; ${fix}`;
     add({ resource: r.resource ?? resource, kind: 'changed', field: r.field, expected, actual, message });
   }
 }

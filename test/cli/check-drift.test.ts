@@ -167,7 +167,8 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
         field: 'tags.customer',
         expected: 'globex',
         actual: 'someone-else',
-        message: 'the tag customer of asc-keys/globex is "someone-else", not "globex"',
+        message:
+          'the tag customer of asc-keys/globex is "someone-else", not "globex"; apply the stack customer-globex',
       },
       {
         customer: 'initech',
