@@ -10,6 +10,7 @@ import type { CustomerRecord } from '../records/customer-record.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
 import type { LiveSecret } from './live-aws-state.js';
+import { customerOfSecretName } from '../model/platform-names.js';
 import { TAG } from '../model/tags.js';
 
 /** A key that `import` staged and no record names: its pull request is not merged (yet). */
@@ -51,7 +52,7 @@ export async function findPendingImports(options: PendingImportsOptions): Promis
   const waiting = options.live.flatMap((s) => {
     const version = versionWith(s.stages, PENDING);
     if (s.deletedDate || version === undefined || named.has(version)) return [];
-    const customer = s.tags[TAG.customer] ?? slugOf(s.name, options.namePrefix);
+    const customer = s.tags[TAG.customer] ?? customerOfSecretName(options.namePrefix, s.name);
     return options.inScope(customer) ? [{ secret: s, version, customer }] : [];
   });
   const limit = pLimit(options.concurrency ?? 8);
@@ -111,12 +112,6 @@ export function pendingLine(p: PendingImport, graceDays: number): string {
   return p.overdue
     ? `${who}: an import was never merged (${key}, ${since}, more than ${graceDays} days ago): merge its pull request, or discard it with "asc-keys import --discard --customer ${who}"`
     : `${who}: awaiting merge: ${key}, ${since}, staged in ${p.secret} (${KEY_ORDER})`;
-}
-
-function slugOf(name: string, prefix: string): string | null {
-  return name.startsWith(`${prefix}/`) && !name.slice(prefix.length + 1).includes('/')
-    ? name.slice(prefix.length + 1)
-    : null;
 }
 
 async function createdOn(client: SecretsManagerClient, arn: string, version: string): Promise<string | null> {

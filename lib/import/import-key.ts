@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { customerDesiredState } from '../model/customer-desired.js';
 import { today } from '../records/days.js';
 import { keyVersionId } from '../model/key-version.js';
+import { customerSecretName } from '../model/platform-names.js';
 import { loadProject } from '../records/load-project.js';
 import { requirePlatform } from '../records/require-platform.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
@@ -56,7 +57,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
   const existing = readExisting(file);
   const prior = existing === undefined ? undefined : priorKey(existing);
   if (prior) checkRotationOptions(request, file, prior.appleId);
-  const secretRef = prior?.secret ?? `aws-sm:${platform.namePrefix}/${request.customer}`;
+  const secretRef = prior?.secret ?? `aws-sm:${customerSecretName(platform.namePrefix, request.customer)}`;
 
   const refused = (code: ImportCode, message: string, fingerprint: string | null = null): ImportResult => ({
     customer: request.customer,

@@ -30,7 +30,13 @@ export interface CustomerDesiredState {
   readonly passedReminderNames: readonly string[];
 }
 
-export const customerStackName = (customer: string): string => `customer-${customer}`;
+const CUSTOMER_STACK_PREFIX = 'customer-';
+
+export const customerStackName = (customer: string): string => `${CUSTOMER_STACK_PREFIX}${customer}`;
+
+/** The inverse of customerStackName: the customer of a stack, or undefined for a stack of no customer. */
+export const customerOfStack = (stack: string): string | undefined =>
+  stack.startsWith(CUSTOMER_STACK_PREFIX) ? stack.slice(CUSTOMER_STACK_PREFIX.length) : undefined;
 
 export function customerDesiredState(
   record: CustomerRecord,

@@ -79,6 +79,16 @@ export const SEALING_SECRET_LEAF = '_sealing-key';
 
 export const sealingSecretName = (namePrefix: string): string => `${namePrefix}/${SEALING_SECRET_LEAF}`;
 
+/** A customer's key secret, as import names it for a new customer: `<prefix>/<slug>`. */
+export const customerSecretName = (namePrefix: string, customer: string): string =>
+  `${namePrefix}/${customer}`;
+
+/** The inverse of customerSecretName: the slug of a name directly under the prefix, or null. */
+export function customerOfSecretName(namePrefix: string, name: string): string | null {
+  const rest = name.startsWith(`${namePrefix}/`) ? name.slice(namePrefix.length + 1) : '';
+  return rest && !rest.includes('/') ? rest : null;
+}
+
 /** GitHub's OIDC issuer (github-oidc.ts has the audience). */
 export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { customerOfStack } from '../model/customer-desired.js';
 import { CUSTODY_STACK } from '../model/trust-zones.js';
 
 /**
@@ -36,5 +37,8 @@ export function stacksFromEnvOrExit(env: NodeJS.ProcessEnv = process.env): strin
 
 /** The record files behind a selection of stacks: `customer-<slug>` is `<slug>.yaml`. */
 export function recordFilesOf(stacks: readonly string[]): string[] {
-  return stacks.filter((s) => s.startsWith('customer-')).map((s) => `${s.slice('customer-'.length)}.yaml`);
+  return stacks.flatMap((s) => {
+    const customer = customerOfStack(s);
+    return customer === undefined ? [] : [`${customer}.yaml`];
+  });
 }
