@@ -82,7 +82,8 @@ export async function driftBenchmark(count = 1000): Promise<string[]> {
       `  floor (a bare node script making only the unavoidable reads: list, values in batches, policies, schedules): ${floor.seconds.toFixed(2)} s, ${floorCalls} calls`,
       `  ratio to the floor: ${(m.seconds / floor.seconds).toFixed(2)}x time, ${(proxy.total() / floorCalls).toFixed(2)}x calls`,
       `  AWS calls: ${[...proxy.calls].map(([op, n]) => `${op} ${n}`).join(', ')}`,
-      `  Secrets Manager calls per customer (policies included): ${(secretCalls / count).toFixed(3)}  (goal: at most 1.2)`,
+      // A secret's policy and its replicas are one call each (ListSecrets tells neither); values come in batches.
+      `  Secrets Manager calls per customer (policies and replicas included): ${(secretCalls / count).toFixed(3)}  (goal: at most 2.2)`,
       `  listing calls: ${listing} for ${count} customers, ${(listing / count).toFixed(3)} per customer  (goal: none per customer)`,
     ];
   } finally {

@@ -1,9 +1,12 @@
 // The floor of the drift benchmark: a bare script that makes only the AWS calls no drift check
-// can avoid (list the secrets, read every value in batches, each secret's policy, each schedule),
-// with the same concurrency, and compares nothing. What check drift costs above it is ours.
+// can avoid (list the secrets, read every value in batches, each secret's policy and replicas,
+// each schedule), with the same concurrency, and compares nothing. What check drift costs above
+// it is ours. The sealing key's secret (`<prefix>/_sealing-key`) is no customer's: its value is
+// never read.
 import { GetScheduleCommand, paginateListSchedules, SchedulerClient } from '@aws-sdk/client-scheduler';
 import {
   BatchGetSecretValueCommand,
+  DescribeSecretCommand,
   GetResourcePolicyCommand,
   paginateListSecrets,
   SecretsManagerClient,
@@ -22,7 +25,9 @@ for await (const page of paginateListSecrets(
   { client: secrets, pageSize: 100 },
   { Filters: [{ Key: 'name', Values: [namePrefix] }] },
 ))
-  arns.push(...(page.SecretList ?? []).map((s) => s.ARN!));
+  arns.push(
+    ...(page.SecretList ?? []).filter((s) => !s.Name!.startsWith(`${namePrefix}_`)).map((s) => s.ARN!),
+  );
 
 const batches: string[][] = [];
 for (let i = 0; i < arns.length; i += 20) batches.push(arns.slice(i, i + 20));
@@ -38,6 +43,7 @@ await Promise.all(
 await Promise.all(
   arns.map((arn) => limit(() => secrets.send(new GetResourcePolicyCommand({ SecretId: arn })))),
 );
+await Promise.all(arns.map((arn) => limit(() => secrets.send(new DescribeSecretCommand({ SecretId: arn })))));
 
 const names: string[] = [];
 for await (const page of paginateListSchedules(
