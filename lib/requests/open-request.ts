@@ -85,6 +85,11 @@ export async function openRequest(
         customer: subject.customer,
         reason: input.reason,
         dueOn: input.dueOn,
+        appleId: subject.appleId,
+        ...(input.reason === 'onboarding' && {
+          ...(subject.displayName && { displayName: subject.displayName }),
+          ...(subject.contacts.length && { contacts: subject.contacts }),
+        }),
         ...(subject.currentKeyId && input.reason === 'rotation' && { keyId: subject.currentKeyId }),
       };
       await issues.ensureLabel(REQUEST_LABEL, 'asc-keys: a key we asked a customer for', '5319e7');
@@ -178,12 +183,14 @@ export function requestBody(context: RequestContext, input: OpenRequestInput, me
 function checkSendable(context: RequestContext, subject: RequestSubject): void {
   if (!context.config.email || !context.mailer)
     throw new UsageError(
-      'USAGE',
-      '--send needs a sender: set requests.email in cdktf.json to an SES identity that may send (or leave out --send and send the message in the issue yourself)',
+      'PLATFORM_CONFIG_INVALID',
+      '--send needs a sender, and requests.email in cdktf.json is not set',
+      {
+        next: 'set requests.email to an SES identity that may send (or leave out --send and send the message in the issue yourself)',
+      },
     );
   if (!subject.contacts.length)
-    throw new UsageError(
-      'USAGE',
-      `${subject.customer} has no contacts to send the request to: add contacts (name and email) to customers/${subject.customer}.yaml, or --contact for a new customer`,
-    );
+    throw new UsageError('USAGE', `${subject.customer} has no contacts to send the request to`, {
+      next: `add contacts (name and email) to customers/${subject.customer}.yaml, or --contact for a new customer`,
+    });
 }

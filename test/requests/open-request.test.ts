@@ -99,6 +99,7 @@ describe('openRequest', () => {
       customer: 'acme-corp',
       reason: 'rotation',
       dueOn: '2027-01-15',
+      appleId: '1234567890',
       keyId: '2X9R4HXF34',
     });
     // The message as the customer reads it: who, why, which key, where, by when, what next.
@@ -209,7 +210,7 @@ describe('openRequest', () => {
     const noSender = context({ config: requestsConfigSchema.parse({ ...CONFIG, email: undefined }) });
     delete (noSender as { mailer?: unknown }).mailer;
     await expect(openRequest(noSender, { ...rotation, send: true })).rejects.toThrow(
-      /--send needs a sender: set requests\.email/,
+      /--send needs a sender, and requests\.email in cdktf\.json is not set; set requests\.email/,
     );
     await expect(
       openRequest(context(), { ...rotation, subject: { ...SUBJECT, contacts: [] }, send: true }),
