@@ -335,15 +335,8 @@ export function intakeBranch(customer: string, keyId: string): string {
 }
 
 function parseEvent(json: unknown): IntakeEvent {
-  try {
-    return parseIntakeEvent(json);
-  } catch (err) {
-    throw new UsageError(
-      'USAGE',
-      `${(err as Error).message}; intake reads the event file of an "issues" or "issue_comment" workflow run ($GITHUB_EVENT_PATH)`,
-      { cause: err },
-    );
-  }
+  // A refused event is an IntakeEventError (exit 2) that says what intake reads.
+  return parseIntakeEvent(json);
 }
 
 function importRequestFor(

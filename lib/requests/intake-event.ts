@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { REQUEST_LABEL } from './request-issue.js';
+import { AscKeysError, type AscKeysErrorOptions, type ErrorCatalogue } from '../errors.js';
 
 /**
  * The parts of a GitHub `issues` or `issue_comment` webhook payload that intake reads. GitHub
@@ -44,9 +45,18 @@ export interface IntakeEvent {
   readonly bodyChanged: boolean;
 }
 
-export class IntakeEventError extends Error {
-  constructor(message: string) {
-    super(message);
+export const INTAKE_EVENT_ERRORS = {
+  INTAKE_EVENT_INVALID: {
+    exitCode: 2,
+    nextStep:
+      'intake reads the event file of an "issues" or "issue_comment" workflow run ($GITHUB_EVENT_PATH)',
+  },
+} as const satisfies ErrorCatalogue<string>;
+
+/** The event file is not one intake can read: a usage error of the workflow step (exit 2). */
+export class IntakeEventError extends AscKeysError<keyof typeof INTAKE_EVENT_ERRORS> {
+  constructor(what: string, options?: AscKeysErrorOptions) {
+    super(INTAKE_EVENT_ERRORS, 'INTAKE_EVENT_INVALID', what, options);
     this.name = 'IntakeEventError';
   }
 }

@@ -55,23 +55,23 @@ function readEvent(path: string): unknown {
   let text: string;
   try {
     if (statSync(path).size > MAX_EVENT_BYTES)
-      throw new UsageError(
-        'USAGE',
-        `${shown} is larger than a GitHub event can be; give --event "$GITHUB_EVENT_PATH"`,
-      );
+      throw new UsageError('USAGE', `${shown} is larger than a GitHub event can be`, {
+        next: 'give --event "$GITHUB_EVENT_PATH"',
+      });
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(
       'USAGE',
-      `cannot read the event file ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'}); in the workflow give --event "$GITHUB_EVENT_PATH"`,
-      { cause: err },
+      `cannot read the event file ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: 'in the workflow give --event "$GITHUB_EVENT_PATH"', cause: err },
     );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new UsageError('USAGE', `the event file ${shown} is not JSON; give --event "$GITHUB_EVENT_PATH"`, {
+    throw new UsageError('USAGE', `the event file ${shown} is not JSON`, {
+      next: 'give --event "$GITHUB_EVENT_PATH"',
       cause: err,
     });
   }
