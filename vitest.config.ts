@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Four projects, by what a test needs besides Node. `unit` needs nothing else (npm run
- * test:unit); `aws` needs moto; `terraform` needs moto, terraform and the provider mirror;
+ * test:unit); `aws` needs moto; `terraform` needs moto, terraform and the provider mirror (and
+ * Chromium for the one scenario that runs a rotation from due to done);
  * `browser` needs moto and Chromium. A test that starts moto, Terraform or Chromium outside
  * those projects fails saying where it belongs (test/support/project-guard.ts).
  */
@@ -20,6 +21,7 @@ const AWS = [
   'test/cli/secrets-ready.test.ts',
   'test/cli/status-pending.test.ts',
   'test/import/foreign-secret.test.ts',
+  'test/import/intake.test.ts',
   'test/model/alert-rules.test.ts',
   'test/requests/follow-up.test.ts',
   'test/requests/open-request.test.ts',
@@ -33,6 +35,8 @@ const TERRAFORM = [
   'test/stacks/adopt-imported-secret.test.ts',
   'test/ci/deploy.test.ts',
   'test/ci/promote-pending.test.ts',
+  // From due to done: Terraform, and Chromium for the customer's sealing page.
+  'test/requests/due-to-done.test.ts',
 ];
 const BROWSER = ['test/sealing/sealing-page.test.ts', 'test/sealing/import-sealed.test.ts'];
 
@@ -40,6 +44,8 @@ interface ProjectOptions {
   readonly exclude?: string[];
   /** Starts the workers' moto servers. */
   readonly moto?: boolean;
+  /** Builds the shared Terraform fixture (custody and platform applied once: test/support/terraform-fixture.ts). */
+  readonly terraformFixture?: boolean;
   /** Files share their worker's modules: no fork and no module loading per file. */
   readonly shareWorker?: boolean;
 }
@@ -53,7 +59,13 @@ const project = (name: string, include: string[], options: ProjectOptions = {}) 
     env: { ASC_KEYS_TEST_PROJECT: name },
     ...(options.shareWorker && { isolate: false }),
     // One moto server per worker, started once for the run (test/support/moto-servers.ts).
-    ...(options.moto && { globalSetup: ['test/support/moto-servers.ts'] }),
+    ...(options.moto && {
+      globalSetup: [
+        'test/support/moto-servers.ts',
+        // The shared Terraform fixture (custody and platform applied once), built in the background.
+        ...(options.terraformFixture ? ['test/support/terraform-fixture.ts'] : []),
+      ],
+    }),
   },
 });
 
@@ -74,7 +86,7 @@ export default defineConfig({
         shareWorker: true,
       }),
       project('aws', AWS, { moto: true }),
-      project('terraform', TERRAFORM, { moto: true }),
+      project('terraform', TERRAFORM, { moto: true, terraformFixture: true }),
       project('browser', BROWSER, { moto: true }),
     ],
     coverage: {

@@ -670,6 +670,7 @@ describe('checkDrift against moto', () => {
           oidcProvider: 'create' as const,
           defaultBranch: 'main',
           deployEnvironment: 'production',
+          requestsEnvironment: 'asc-keys-requests',
         },
       };
       const desired = platformDesiredState(github);

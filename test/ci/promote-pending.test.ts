@@ -12,9 +12,10 @@ import {
 import { keyVersionId } from '../../lib/model/key-version.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { CLI_BIN, runCli, type CliResult } from '../support/cli.js';
-import { EXAMPLE_CONFIG, REPO, tempProject, type TempProject } from '../support/project.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
-import { initAndApply, prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { REPO, tempProject, type TempProject } from '../support/project.js';
+import type { MotoServer } from '../support/moto.js';
+import { writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { terraformFixture, type TerraformFixture } from '../support/terraform-fixture.js';
 import { appleKey, idArgs, inbox, writeP8, type AppleKey } from '../import/import-harness.js';
 import { keyNeedles } from '../import/plaintext-watch.js';
 
@@ -25,7 +26,7 @@ import { keyNeedles } from '../import/plaintext-watch.js';
  * default branch's nightly checks, merge and deploy; then an import past its grace period and
  * its discard.
  */
-const ACCOUNT = EXAMPLE_CONFIG.context.platform.accountId as string;
+let fixture: TerraformFixture;
 let moto: MotoServer;
 let tf: TerraformEnv;
 let project: TempProject;
@@ -170,8 +171,10 @@ globalThis.Date = class extends Real {
 };
 `,
   );
-  moto = await startMoto({ accountId: ACCOUNT });
-  tf = await prepareTerraform(mkdtempSync(join(tmpdir(), 'asc-keys-promote-tf-')), moto.url);
+  // The administrators applied the custody stack by hand and the deploy the platform: the
+  // shared Terraform fixture's, applied once for the run (the example platform of cdktf.json).
+  fixture = await terraformFixture();
+  ({ moto, tf } = fixture);
   await emulator.start();
   // An empty repository, then the platform configuration alone: its deploy applies the platform.
   project = tempProject({});
@@ -179,24 +182,15 @@ globalThis.Date = class extends Real {
   const config = readFileSync(project.config, 'utf8');
   rmSync(project.config);
   writeFileSync(join(project.dir, 'README.md'), 'keys\n');
-  const empty = commit('readme');
+  commit('readme');
   writeFileSync(project.config, config);
   writeFileSync(join(project.customers, 'README.md'), 'records\n');
   commit('platform configuration');
-  // The administrators apply the custody stack by hand (keys, roles, alerts): no deploy does.
-  const custody = mkdtempSync(join(tmpdir(), 'asc-keys-promote-custody-'));
-  const synthCustody = await runCli(['synth', '--stack', 'custody', '--out', custody], {
-    cwd: project.dir,
-  });
-  expect(synthCustody.code, synthCustody.stderr).toBe(0);
-  await initAndApply(tf, join(custody, 'stacks', 'custody'), 'custody');
-  const platform = await deployJob(empty);
-  expect(platform.code, platform.stderr).toBe(0);
 }, 900_000);
 
 afterAll(async () => {
   await emulator.stop();
-  await moto?.stop();
+  await fixture?.release();
 });
 
 describe('import, then merge, then deploy: with real Terraform against moto', () => {
