@@ -334,7 +334,8 @@ export function intakeBranch(customer: string, keyId: string): string {
   return `asc-keys/intake/${customer}/${keyId}`;
 }
 
-function parseEvent(json: unknown): IntakeEvent {
+/** The event, or a usage error (exit 2) that says what it is not. */
+export function parseEvent(json: unknown): IntakeEvent {
   try {
     return parseIntakeEvent(json);
   } catch (err) {

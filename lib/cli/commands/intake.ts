@@ -7,7 +7,7 @@ import { awsRegion } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
 import { githubClient } from '../../github/github-client.js';
 import { githubSettings } from '../../github/github-settings.js';
-import { runIntake, type IntakeOutcome } from '../../import/intake.js';
+import { parseEvent, runIntake, type IntakeOutcome } from '../../import/intake.js';
 import { loadPlatform } from '../../records/load-platform.js';
 import { requirePlatform } from '../../records/require-platform.js';
 import { emitReport } from '../../reports/emit-report.js';
@@ -32,6 +32,8 @@ export async function intakeCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const event = readEvent(options.event);
+  // A wrong file is told apart before any setting is asked for.
+  parseEvent(event);
   const platform = requirePlatform(loadPlatform());
   const github = githubSettings(platform, env);
   const region = awsRegion(platform.region, env) || undefined;
