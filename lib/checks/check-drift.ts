@@ -148,7 +148,17 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
         if (read) await compareValue(record, read, awaitingDeploy(record, secret, state.stackName), add);
       }
     }
-    compareReminders(state, schedules, add);
+    // A stack whose secret is missing or deleted cannot be applied (it adopts the secret):
+    // its reminders wait for the import or the restore that the secret's finding names.
+    const unready = state.secret && (!secret || secret.deletedDate);
+    compareReminders(
+      state,
+      schedules,
+      add,
+      unready
+        ? `import the key, or restore the secret ${state.secret!.name}, first (its own finding says which); the deploy of ${state.stackName} then creates it, while applying the stack before that fails (${KEY_ORDER})`
+        : `apply the stack ${state.stackName}`,
+    );
   }
 
   for (const p of pending) {
@@ -245,13 +255,19 @@ async function compareValue(
   const resource = address(TF.secret, 'key');
   const add: AddFinding = (f) => addFinding({ ...f, message: `${f.message}${awaiting ?? ''}` });
   if (!read.ok) {
-    if (read.code !== 'SECRET_NOT_FOUND')
-      // The store's message names the cause and the fix (a resource policy, a disabled key, an outage).
+    if (read.code !== 'SECRET_NOT_FOUND') {
+      // The store's message names the cause and, after its last "; ", the fix (a resource
+      // policy, a disabled key, an outage).
+      const cut = read.message.lastIndexOf('; ');
       throw new AwsReadError(
         `reading the value of ${record.secret.raw}`,
         { name: read.code },
-        `${read.code}: ${read.message}`,
+        {
+          what: `${read.code}: ${cut < 0 ? read.message : read.message.slice(0, cut)}`,
+          next: cut < 0 ? 'run again later' : read.message.slice(cut + 2),
+        },
       );
+    }
     add({
       resource,
       kind: 'value',
@@ -300,6 +316,7 @@ function compareReminders(
   state: CustomerDesiredState,
   schedules: ReadonlyMap<string, LiveSchedule | undefined>,
   add: AddFinding,
+  fix: string,
 ): void {
   for (const r of state.reminders) {
     const resource = address(TF.schedule, r.id);
@@ -313,17 +330,11 @@ function compareReminders(
         field: null,
         expected: r.scheduleExpression,
         actual: null,
-        message: `the ${what} (${r.name}) does not exist; apply the stack ${state.stackName}`,
+        message: `the ${what} (${r.name}) does not exist; ${fix}`,
       });
       continue;
     }
-    addChanged(
-      add,
-      resource,
-      `the reminder ${r.name}`,
-      scheduleRows(r, live),
-      `apply the stack ${state.stackName}`,
-    );
+    addChanged(add, resource, `the reminder ${r.name}`, scheduleRows(r, live), fix);
   }
 }
 

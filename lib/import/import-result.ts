@@ -1,6 +1,7 @@
 import type { AppleCode } from '../apple/check-with-apple.js';
 import type { Finding } from '../records/finding.js';
 import type { SealedSourceCode } from '../sealing/sealed-source.js';
+import type { KeySourceSpec } from './import-request.js';
 import type { KeySourceCode } from './key-source.js';
 
 /** The codes of an import's outcome: OK, the key checks of `check keys`, and import's own. */
@@ -14,6 +15,7 @@ export type ImportCode =
   | 'SECRET_SCHEME'
   | 'SECRET_ACCESS_DENIED'
   | 'SECRET_SCHEDULED_FOR_DELETION'
+  | 'SECRET_NOT_OURS'
   | 'AWS_UNAVAILABLE'
   | 'AWS_ERROR'
   | 'RECORD_UNWRITABLE'
@@ -39,6 +41,8 @@ export interface ImportResult {
   /** Apple was asked (not --no-verify). */
   readonly verified: boolean;
   readonly warnings: readonly Finding[];
+  /** Where the key came from, for the next steps (not in the JSON document). */
+  readonly source?: KeySourceSpec['kind'];
 }
 
 /**
@@ -59,6 +63,7 @@ export function exitCodeOf(code: ImportCode): number {
     case 'SECRET_SCHEME':
     case 'SECRET_ACCESS_DENIED':
     case 'SECRET_SCHEDULED_FOR_DELETION':
+    case 'SECRET_NOT_OURS':
     case 'AWS_ERROR':
     case 'RECORD_UNWRITABLE':
     case 'SEALED_OTHER_CUSTOMER':

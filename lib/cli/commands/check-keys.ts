@@ -13,7 +13,8 @@ import { FileStore } from '../../secrets/file-store.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
-import { progressLine } from '../../reports/progress.js';
+import { progressLine, waitingLine } from '../../reports/progress.js';
+import { describeAppleRetry, type AppleRetry } from '../../apple/check-with-apple.js';
 import { printable } from '../../printable.js';
 import { awsRegion, checkAwsEnvironment } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
@@ -50,6 +51,7 @@ export async function checkKeysCommand(
     ['aws-sm', new AwsSecretsManagerStore({ client: secretsManager })],
   ]);
   const onProgress = progressLine('checking keys');
+  const waiting = waitingLine();
   const results = await checkKeys(selection, {
     stores,
     ascBaseUrl,
@@ -57,6 +59,10 @@ export async function checkKeysCommand(
     clock: systemClock,
     retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
     ...(onProgress && { onProgress }),
+    ...(waiting && {
+      onAppleRetry: (customer: string, r: AppleRetry) =>
+        waiting(`asc-keys: ${customer}: ${printable(describeAppleRetry(r))}`),
+    }),
   });
   // Keys import staged: those no record names are listed (awaiting merge), and a record whose
   // own key is staged but not current says the deploy is what is missing.
@@ -68,16 +74,22 @@ export async function checkKeysCommand(
   let pending: PendingImport[] = [];
   let checked = results;
   let live: LiveSecret[] | undefined;
-  if (selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
+  // With no record yet (a fleet's first onboarding awaiting its merge) AWS is asked too, but
+  // only as far as it can be: without credentials there is nothing else to check.
+  const noRecords = project.records.length === 0 && project.invalid.size === 0;
+  if (noRecords || selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
     try {
       live = await listManagedSecrets(secretsManager, `${platform.namePrefix}/`);
     } catch (err) {
-      if (!(err instanceof AwsReadError)) throw err;
+      // No AWS configured and no record that needs it: nothing to list, nothing to warn about.
+      if (noRecords && err instanceof UsageError && !(err instanceof AwsReadError)) live = undefined;
+      else if (!(err instanceof AwsReadError)) throw err;
       // The keys' verdicts stand (an outage already made them inconclusive); only the list of
       // pending imports is missing, and check drift gives it too.
-      process.stderr.write(
-        `asc-keys: warning: pending imports could not be listed: ${printable(err.message)}\n`,
-      );
+      else
+        process.stderr.write(
+          `asc-keys: warning: pending imports could not be listed: ${printable(err.message)}\n`,
+        );
     }
   }
   if (live) {
@@ -115,16 +127,14 @@ function ascBase(options: CheckKeysCliOptions, env: NodeJS.ProcessEnv): string {
   try {
     url = new URL(value);
   } catch (err) {
-    throw new UsageError(
-      'ASC_BASE_URL_INVALID',
-      `${source} ${value} is not a URL (Invalid URL); give the App Store Connect API base URL, e.g. ${DEFAULT_ASC_BASE_URL}`,
-      { cause: err },
-    );
+    throw new UsageError('ASC_BASE_URL_INVALID', `${source} ${value} is not a URL (Invalid URL)`, {
+      next: `give the App Store Connect API base URL, e.g. ${DEFAULT_ASC_BASE_URL}`,
+      cause: err,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(
-      'ASC_BASE_URL_INVALID',
-      `${source} ${value} is not an http(s) URL; e.g. ${DEFAULT_ASC_BASE_URL}`,
-    );
+    throw new UsageError('ASC_BASE_URL_INVALID', `${source} ${value} is not an http(s) URL`, {
+      next: `e.g. ${DEFAULT_ASC_BASE_URL}`,
+    });
   return value;
 }
