@@ -32,12 +32,15 @@ export interface GithubOidcDesired {
   readonly validatorTrust: PolicyStatement;
   /** The importer role's trust: the intake workflow on the default branch only. */
   readonly importerTrust: PolicyStatement;
+  /** The requester role's trust: the nightly's key-request job, in its environment, on the default branch. */
+  readonly requesterTrust: PolicyStatement;
   /** The `sub` claims each role accepts (GitHub's default subject format). */
   readonly subjects: {
     readonly planner: string;
     readonly deployer: string;
     readonly validator: string;
     readonly importer: string;
+    readonly requester: string;
   };
 }
 
@@ -88,6 +91,9 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     validator: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
     // Issue events run with GITHUB_REF set to the default branch.
     importer: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.importer, main)}`,
+    // The same workflow file as the validator, but only its job in the requests environment:
+    // a check job (no environment) cannot become the requester, nor the requester the validator.
+    requester: `repo:${repo}:environment:${github.requestsEnvironment}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
   };
   const trust = (sub: string): PolicyStatement => ({
     Sid: 'GitHubActions',
@@ -120,6 +126,7 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
       names.schedulerRoleArn,
       names.publisherRoleArn,
       names.validatorRoleArn,
+      names.requesterRoleArn,
       names.importerRoleArn,
       names.plannerRoleArn,
       names.deployerRoleArn,
@@ -345,6 +352,7 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     ),
     validatorTrust: { ...trust(subjects.validator), Sid: 'GitHubDefaultBranch' },
     importerTrust: { ...trust(subjects.importer), Sid: 'GitHubIntake' },
+    requesterTrust: { ...trust(subjects.requester), Sid: 'GitHubNightlyRequests' },
     subjects,
   };
 }

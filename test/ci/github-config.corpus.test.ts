@@ -70,6 +70,11 @@ const BAD_BLOCKS: readonly {
     expect: [{ code: 'FIELD_INVALID', line: '"prod "', message: /space/ }],
   },
   {
+    name: 'requests environment with a wildcard',
+    github: { repository: 'acme/asc-keys', oidcProvider: 'create', requestsEnvironment: 'requests*' },
+    expect: [{ code: 'FIELD_INVALID', line: '"requests*"', message: /environment name/ }],
+  },
+  {
     name: 'unknown field in the block',
     github: { repository: 'acme/asc-keys', oidcProvider: 'create', branch: 'main' },
     expect: [{ code: 'FIELD_UNKNOWN', line: '"branch"', message: /github\.branch is not a known field/ }],
@@ -104,7 +109,7 @@ describe("lint of the platform configuration's github block", () => {
     });
   }
 
-  test('a complete block passes, and the defaults are the default branch "main" and environment "asc-keys"', () => {
+  test('a complete block passes, and the defaults are the default branch "main" and environments "asc-keys" and "asc-keys-requests"', () => {
     const project = tempProject(
       { 'acme-corp.yaml': recordText() },
       {
@@ -119,6 +124,7 @@ describe("lint of the platform configuration's github block", () => {
       oidcProvider: 'existing',
       defaultBranch: 'main',
       deployEnvironment: 'asc-keys',
+      requestsEnvironment: 'asc-keys-requests',
     });
   });
 });

@@ -37,6 +37,7 @@ const platform: PlatformConfig = {
     oidcProvider: 'create',
     defaultBranch: 'main',
     deployEnvironment: 'asc-keys',
+    requestsEnvironment: 'asc-keys-requests',
   },
 };
 const rules = platformDesiredState(platform).alertRules;
