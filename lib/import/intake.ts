@@ -21,7 +21,7 @@ import { SealingError } from '../sealing/sealing-error.js';
 import { SealingKeySecret } from '../sealing/sealing-key-secret.js';
 import type { SealingKeyRing } from '../sealing/sealing-keyring.js';
 import { findSealedBlocks } from './intake-blocks.js';
-import { notForIntake, parseIntakeEvent, type IntakeEvent } from '../requests/intake-event.js';
+import { notForIntake, parseIntakeEvent } from '../requests/intake-event.js';
 import { IntakeGithub, type PullRequestRef } from '../requests/intake-github.js';
 import {
   duplicateComment,
@@ -85,7 +85,7 @@ export interface IntakeOutcome {
  */
 export async function runIntake(eventJson: unknown, deps: IntakeDeps): Promise<IntakeOutcome> {
   const log = deps.log ?? (() => {});
-  const event = parseEvent(eventJson);
+  const event = parseIntakeEvent(eventJson);
   const base = {
     issue: event.issueNumber,
     customer: null,
@@ -332,19 +332,6 @@ export async function runIntake(eventJson: unknown, deps: IntakeDeps): Promise<I
 /** The branch of one key's record change: one per customer and key, so a second run finds it. */
 export function intakeBranch(customer: string, keyId: string): string {
   return `asc-keys/intake/${customer}/${keyId}`;
-}
-
-/** The event, or a usage error (exit 2) that says what it is not. */
-export function parseEvent(json: unknown): IntakeEvent {
-  try {
-    return parseIntakeEvent(json);
-  } catch (err) {
-    throw new UsageError(
-      'USAGE',
-      `${(err as Error).message}; intake reads the event file of an "issues" or "issue_comment" workflow run ($GITHUB_EVENT_PATH)`,
-      { cause: err },
-    );
-  }
 }
 
 function importRequestFor(
