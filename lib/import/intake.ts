@@ -14,6 +14,7 @@ import { InterruptGuard } from './interrupt-guard.js';
 import { SecretWriter } from './secret-writer.js';
 import { keyVersionId } from '../model/key-version.js';
 import { loadProject } from '../records/load-project.js';
+import { APPLE_ID, SLUG } from '../records/patterns.js';
 import { requirePlatform } from '../records/require-platform.js';
 import { isReferenceProblem, parseSecretReference } from '../secrets/reference.js';
 import { openSealedWithRing, type OpenedSealedKey } from '../sealing/sealed-source.js';
@@ -103,7 +104,12 @@ export async function runIntake(eventJson: unknown, deps: IntakeDeps): Promise<I
   if (!blocks.length) return ignored(`no sealed block in ${event.where} of #${event.issueNumber}`);
 
   const github = new IntakeGithub(deps.github, deps.repo);
-  const meta = parseRequestMeta(event.issueBody);
+  // The marker is text in the issue: a customer that is no slug (a path, say) is no request.
+  const marked = parseRequestMeta(event.issueBody);
+  const meta =
+    marked && SLUG.test(marked.customer) && (marked.appleId === undefined || APPLE_ID.test(marked.appleId))
+      ? marked
+      : undefined;
   const context: RefusalContext = {
     customer: meta?.customer ?? '(unknown)',
     author: event.author,

@@ -329,6 +329,14 @@ describe('intake of a sealed block posted on a key request', () => {
       await expectNothingStored(issue);
     });
 
+    test('a request whose marker names no customer slug (a path): no request, nothing read or written', async () => {
+      const issue = requestIssue({ customer: '../../../tmp/x', reason: 'rotation', dueOn: '2027-06-01' });
+      const outcome = await intake(commentEvent(issue, await sealed(await newKey(), 'acme-corp')));
+      expect(outcome).toMatchObject({ action: 'refused', code: 'REQUEST_UNKNOWN', exitCode: 1 });
+      expect(commentsOn(issue)[0]!.body).toContain('it was not opened by `asc-keys request`');
+      await expectNothingStored(issue);
+    });
+
     test('a block sealed with the general page, which names no customer', async () => {
       const issue = acmeRequest();
       const outcome = await intake(commentEvent(issue, await sealed(await newKey(), undefined)));
