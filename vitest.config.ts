@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 const AWS = [
   'test/checks/check-drift.test.ts',
   'test/checks/check-keys.test.ts',
+  'test/checks/secret-readiness.test.ts',
   'test/cli/check-drift.test.ts',
   'test/cli/check-keys.test.ts',
   'test/cli/hostile-input.test.ts',
@@ -17,6 +18,8 @@ const AWS = [
   'test/cli/request.test.ts',
   'test/cli/run.test.ts',
   'test/cli/sealing-key.test.ts',
+  'test/cli/secrets-ready.test.ts',
+  'test/cli/status-pending.test.ts',
   'test/model/alert-rules.test.ts',
   'test/requests/follow-up.test.ts',
   'test/requests/open-request.test.ts',

@@ -18,6 +18,16 @@ export interface AppleVerdict {
   readonly message: string;
   /** How many requests it took: one, two after a 401, more after retries. */
   readonly requests: number;
+  /** Apple's last answer, summarised (status, code, its words): absent when it accepted the key. */
+  readonly said?: string;
+}
+
+/** A retry about to wait: which attempt failed, how, and how long until the next one. */
+export interface AppleRetry {
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly said: string;
+  readonly delayMs: number;
 }
 
 export interface AppleCheckOptions {
@@ -26,6 +36,8 @@ export interface AppleCheckOptions {
   readonly retry?: RetryPolicy;
   /** @default Math.random */
   readonly random?: () => number;
+  /** Told before each wait between attempts, so that a person is not left without a word. */
+  readonly onRetry?: (retry: AppleRetry) => void;
 }
 
 /**
@@ -63,6 +75,7 @@ export async function checkWithApple(
           return {
             code: 'KEY_REJECTED',
             requests,
+            said: answer.summary,
             message: `App Store Connect rejected key ${identity.keyId} twice (${answer.summary}): the key was revoked, or the record's Key ID or Issuer ID is wrong. Ask the customer's admin whether the key is still active under Users and Access > Integrations; if it is not, ask for a new one and import it (docs/rotation.md: import, then merge, then deploy)`,
           };
         }
@@ -72,24 +85,28 @@ export async function checkWithApple(
         return {
           code: 'ROLE_INSUFFICIENT',
           requests,
+          said: answer.summary,
           message: `the key's role may not read app ${appleId} (${answer.summary}); ask the customer for a key with the App Manager role`,
         };
       case 'agreement':
         return {
           code: 'AGREEMENT_MISSING',
           requests,
+          said: answer.summary,
           message: `the customer's App Store Connect agreements are missing or expired (${answer.summary}); their Account Holder must accept the latest agreements under Business`,
         };
       case 'not-found':
         return {
           code: 'APP_NOT_FOUND',
           requests,
+          said: answer.summary,
           message: `key ${identity.keyId} sees no app ${appleId} (${answer.summary}); check app.appleId in the record, or whether the key belongs to the app's team`,
         };
       case 'unexpected':
         return {
           code: 'APPLE_UNEXPECTED',
           requests,
+          said: answer.summary,
           message: `App Store Connect answered something asc-keys does not know (${answer.summary}); check --asc-base-url or ASC_API_BASE_URL, run again, and report it if it persists`,
         };
       case 'retryable': {
@@ -101,11 +118,24 @@ export async function checkWithApple(
           return {
             code: 'APPLE_UNAVAILABLE',
             requests,
+            said: answer.summary,
             message: `App Store Connect did not answer usefully in ${requests} attempt${requests === 1 ? '' : 's'} (last: ${answer.summary}); nothing is known about this key, run again later`,
           };
         }
+        options.onRetry?.({
+          attempt: failures,
+          maxAttempts: retry.maxAttempts,
+          said: answer.summary,
+          delayMs: delay,
+        });
         await clock.sleep(delay);
       }
     }
   }
+}
+
+/** The waiting line of a retry: what it waits for, which attempt failed and how, and for how long. */
+export function describeAppleRetry(r: AppleRetry): string {
+  const seconds = Math.max(1, Math.round(r.delayMs / 1000));
+  return `waiting for App Store Connect: attempt ${r.attempt} of up to ${r.maxAttempts} got ${r.said}; asking again in ${seconds} s`;
 }

@@ -33,7 +33,7 @@ export function classifyResponse(
   if (status === 200) return provesApp(body, appleId);
   const error = firstError(body);
   const said = error?.detail ?? error?.title;
-  const summary = `HTTP ${status}${typeof error?.code === 'string' ? ` ${printable(error.code.slice(0, 80))}` : ''}${typeof said === 'string' ? `: ${printable(said.slice(0, 200))}` : ''}`;
+  const summary = `HTTP ${status}${typeof error?.code === 'string' ? ` ${printable(error.code.slice(0, 80))}` : ''}${typeof said === 'string' ? `: ${printable(shorten(said, 200))}` : ''}`;
   if (status === 429 || status >= 500) {
     const seconds = retryAfter !== null && /^\d+$/.test(retryAfter.trim()) ? Number(retryAfter) : undefined;
     return { kind: 'retryable', summary, ...(seconds !== undefined && { retryAfterMs: seconds * 1000 }) };
@@ -79,4 +79,14 @@ function firstError(body: string): AppleError | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Apple's words, at most about `max` characters: cut between words, never inside one, so that a
+ * URL it names is either whole or left out.
+ */
+export function shorten(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max + 1).search(/\s\S*$/);
+  return `${cut > 0 ? text.slice(0, cut).trimEnd() : text.slice(0, max)} …`;
 }

@@ -23,24 +23,21 @@ export function checkAwsEnvironment(platformRegion: string, env: NodeJS.ProcessE
     try {
       url = new URL(endpoint);
     } catch (err) {
-      throw new UsageError(
-        'AWS_CONFIG_INVALID',
-        `AWS_ENDPOINT_URL=${endpoint} is not a URL (Invalid URL); set it to an http(s) URL, or unset it to use AWS`,
-        { cause: err },
-      );
+      throw new UsageError('AWS_CONFIG_INVALID', `AWS_ENDPOINT_URL=${endpoint} is not a URL (Invalid URL)`, {
+        next: 'set it to an http(s) URL, or unset it to use AWS',
+        cause: err,
+      });
     }
     if (url.protocol !== 'http:' && url.protocol !== 'https:')
-      throw new UsageError(
-        'AWS_CONFIG_INVALID',
-        `AWS_ENDPOINT_URL=${endpoint} is not an http(s) URL; fix it, or unset it to use AWS`,
-      );
+      throw new UsageError('AWS_CONFIG_INVALID', `AWS_ENDPOINT_URL=${endpoint} is not an http(s) URL`, {
+        next: 'fix it, or unset it to use AWS',
+      });
   }
   const region = env.AWS_REGION;
   if (region !== undefined && region !== '' && !REGION.test(region))
-    throw new UsageError(
-      'AWS_CONFIG_INVALID',
-      `AWS_REGION=${region} is not an AWS region; set it to a region such as ${platformRegion}`,
-    );
+    throw new UsageError('AWS_CONFIG_INVALID', `AWS_REGION=${region} is not an AWS region`, {
+      next: `set it to a region such as ${platformRegion}`,
+    });
   if (region && region !== platformRegion)
     return [
       `AWS_REGION is ${region} but the platform's region (cdktf.json, context.platform.region) is ${platformRegion}; asc-keys uses ${region}, as the AWS SDK does, so secrets in ${platformRegion} will look missing. Unset AWS_REGION or set it to ${platformRegion}`,

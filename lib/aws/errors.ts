@@ -42,39 +42,40 @@ export function asConfigurationError(
   const cause = { cause: err };
   // None found is not the same as refused: one needs credentials, the other other credentials.
   if (e.name === 'CredentialsProviderError') {
-    return new UsageError(
-      'AWS_CREDENTIALS_MISSING',
-      `no AWS credentials were found (${e.name}); configure them as for the AWS CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a role to assume) and try again`,
-      cause,
-    );
+    return new UsageError('AWS_CREDENTIALS_MISSING', `no AWS credentials were found (${e.name})`, {
+      next: 'configure them as for the AWS CLI (AWS_PROFILE, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or a role to assume) and try again',
+      ...cause,
+    });
   }
   if (e.name && CREDENTIAL_ERRORS.has(e.name)) {
     return new UsageError(
       'AWS_CREDENTIALS_MISSING',
-      `AWS refused the credentials (${e.name}): they are wrong, expired or of another account; refresh them (a new session, aws sso login) or check AWS_PROFILE and AWS_ACCESS_KEY_ID, and try again`,
-      cause,
+      `AWS refused the credentials (${e.name}): they are wrong, expired or of another account`,
+      {
+        next: 'refresh them (a new session, aws sso login) or check AWS_PROFILE and AWS_ACCESS_KEY_ID, and try again',
+        ...cause,
+      },
     );
   }
   if (e.message === 'Region is missing') {
-    return new UsageError(
-      'AWS_CREDENTIALS_MISSING',
-      'no AWS region is configured; set AWS_REGION (or a profile with a region)',
-      cause,
-    );
+    return new UsageError('AWS_CREDENTIALS_MISSING', 'no AWS region is configured', {
+      next: 'set AWS_REGION (or a profile with a region)',
+      ...cause,
+    });
   }
   if (/^Region not accepted/.test(e.message ?? '')) {
     return new UsageError(
       'AWS_CONFIG_INVALID',
-      `the AWS region is not valid (${env.AWS_REGION ? `AWS_REGION=${env.AWS_REGION}` : 'from the AWS profile'}); set AWS_REGION to a region such as eu-central-1`,
-      cause,
+      `the AWS region is not valid (${env.AWS_REGION ? `AWS_REGION=${env.AWS_REGION}` : 'from the AWS profile'})`,
+      { next: 'set AWS_REGION to a region such as eu-central-1', ...cause },
     );
   }
   const endpoint = env.AWS_ENDPOINT_URL;
   if (e.code === 'ERR_INVALID_URL') {
     return new UsageError(
       'AWS_CONFIG_INVALID',
-      `AWS_ENDPOINT_URL=${endpoint ?? ''} is not a URL (Invalid URL); set it to an http(s) URL, or unset it to use AWS`,
-      cause,
+      `AWS_ENDPOINT_URL=${endpoint ?? ''} is not a URL (Invalid URL)`,
+      { next: 'set it to an http(s) URL, or unset it to use AWS', ...cause },
     );
   }
   // An answer that is not AWS's at all (an HTML page, a proxy's error) below 500: whatever
@@ -85,18 +86,28 @@ export function asConfigurationError(
     return new UsageError(
       'AWS_CONFIG_INVALID',
       endpoint
-        ? `AWS_ENDPOINT_URL=${endpoint} answered HTTP ${status} with something that is not an AWS answer (${e.name}); point it at an AWS endpoint (or moto), or unset it to use AWS`
-        : `the AWS endpoint answered HTTP ${status} with something that is not an AWS answer (${e.name}); check AWS_REGION (${env.AWS_REGION ?? 'from the AWS profile'}), any proxy, and AWS_ENDPOINT_URL`,
-      cause,
+        ? `AWS_ENDPOINT_URL=${endpoint} answered HTTP ${status} with something that is not an AWS answer (${e.name})`
+        : `the AWS endpoint answered HTTP ${status} with something that is not an AWS answer (${e.name})`,
+      {
+        next: endpoint
+          ? 'point it at an AWS endpoint (or moto), or unset it to use AWS'
+          : `check AWS_REGION (${env.AWS_REGION ?? 'from the AWS profile'}), any proxy, and AWS_ENDPOINT_URL`,
+        ...cause,
+      },
     );
   }
   if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND') {
     return new UsageError(
       'AWS_CONFIG_INVALID',
       endpoint
-        ? `nothing answers at AWS_ENDPOINT_URL=${endpoint} (${e.code}); fix it, or unset it to use AWS`
-        : `the AWS endpoint cannot be reached (${e.code}); check AWS_REGION (${env.AWS_REGION ?? 'from the AWS profile'}) and the network`,
-      cause,
+        ? `nothing answers at AWS_ENDPOINT_URL=${endpoint} (${e.code})`
+        : `the AWS endpoint cannot be reached (${e.code})`,
+      {
+        next: endpoint
+          ? 'fix it, or unset it to use AWS'
+          : `check AWS_REGION (${env.AWS_REGION ?? 'from the AWS profile'}) and the network`,
+        ...cause,
+      },
     );
   }
   return undefined;

@@ -5,11 +5,15 @@ import { asConfigurationError, describeUnavailable, isAccessDenied, isTransient 
 /** AWS could not be read, so the drift check has no answer: exit 2, run again later. */
 export class AwsReadError extends UsageError {
   /** `explanation`: what the failure means and what to do, where the caller knows better. */
-  constructor(operation: string, err: unknown, explanation?: string) {
-    super(
-      'AWS_UNAVAILABLE',
-      `${operation} failed: ${explanation ?? `${describeUnavailable(err)}; ${nextStep(err)}`}`,
-    );
+  constructor(
+    operation: string,
+    err: unknown,
+    explanation?: { readonly what: string; readonly next: string },
+  ) {
+    super('AWS_UNAVAILABLE', `${operation} failed: ${explanation?.what ?? describeUnavailable(err)}`, {
+      next: explanation?.next ?? nextStep(err),
+      cause: err,
+    });
     this.name = 'AwsReadError';
   }
 }

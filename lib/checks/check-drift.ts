@@ -5,6 +5,8 @@ import { address, TF } from '../model/desired-resources.js';
 import { addDays } from '../records/days.js';
 import { KEY_ORDER, PENDING, recordVersionId, versionWith } from '../model/key-version.js';
 import { platformContext, type PlatformContext } from '../model/platform-context.js';
+import { parseReminderName } from '../model/reminders.js';
+import { MANAGED_BY, TAG } from '../model/tags.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import type { PlatformConfig } from '../records/platform-schema.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
@@ -55,8 +57,6 @@ export interface DriftResult {
   /** Facts worth a line that are not drift (a secret of an offboarded customer in its recovery window). */
   readonly notes: string[];
 }
-
-const REMINDER_NAME = /^(.+)-remind-(?:\d+d|weekly)$/;
 
 /**
  * Does live AWS match the records and the platform configuration? Read-only: List, Get and
@@ -148,7 +148,17 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
         if (read) await compareValue(record, read, awaitingDeploy(record, secret, state.stackName), add);
       }
     }
-    compareReminders(state, schedules, add);
+    // A stack whose secret is missing or deleted cannot be applied (it adopts the secret):
+    // its reminders wait for the import or the restore that the secret's finding names.
+    const unready = state.secret && (!secret || secret.deletedDate);
+    compareReminders(
+      state,
+      schedules,
+      add,
+      unready
+        ? `import the key, or restore the secret ${state.secret!.name}, first (its own finding says which); the deploy of ${state.stackName} then creates it, while applying the stack before that fails (${KEY_ORDER})`
+        : `apply the stack ${state.stackName}`,
+    );
   }
 
   for (const p of pending) {
@@ -245,13 +255,19 @@ async function compareValue(
   const resource = address(TF.secret, 'key');
   const add: AddFinding = (f) => addFinding({ ...f, message: `${f.message}${awaiting ?? ''}` });
   if (!read.ok) {
-    if (read.code !== 'SECRET_NOT_FOUND')
-      // The store's message names the cause and the fix (a resource policy, a disabled key, an outage).
+    if (read.code !== 'SECRET_NOT_FOUND') {
+      // The store's message names the cause and, after its last "; ", the fix (a resource
+      // policy, a disabled key, an outage).
+      const cut = read.message.lastIndexOf('; ');
       throw new AwsReadError(
         `reading the value of ${record.secret.raw}`,
         { name: read.code },
-        `${read.code}: ${read.message}`,
+        {
+          what: `${read.code}: ${cut < 0 ? read.message : read.message.slice(0, cut)}`,
+          next: cut < 0 ? 'run again later' : read.message.slice(cut + 2),
+        },
       );
+    }
     add({
       resource,
       kind: 'value',
@@ -300,6 +316,7 @@ function compareReminders(
   state: CustomerDesiredState,
   schedules: ReadonlyMap<string, LiveSchedule | undefined>,
   add: AddFinding,
+  fix: string,
 ): void {
   for (const r of state.reminders) {
     const resource = address(TF.schedule, r.id);
@@ -313,17 +330,11 @@ function compareReminders(
         field: null,
         expected: r.scheduleExpression,
         actual: null,
-        message: `the ${what} (${r.name}) does not exist; apply the stack ${state.stackName}`,
+        message: `the ${what} (${r.name}) does not exist; ${fix}`,
       });
       continue;
     }
-    addChanged(
-      add,
-      resource,
-      `the reminder ${r.name}`,
-      scheduleRows(r, live),
-      `apply the stack ${state.stackName}`,
-    );
+    addChanged(add, resource, `the reminder ${r.name}`, scheduleRows(r, live), fix);
   }
 }
 
@@ -342,7 +353,7 @@ function unmanagedSecrets(
     options.allRecords.map((r) => (r.secret.scheme === 'aws-sm' ? r.secret.name : undefined)),
   );
   for (const s of live) {
-    const customer = s.tags.customer ?? null;
+    const customer = s.tags[TAG.customer] ?? null;
     if (
       known.has(s.name) ||
       (customer !== null && options.invalidSlugs.has(customer)) ||
@@ -356,7 +367,7 @@ function unmanagedSecrets(
       );
       continue;
     }
-    if (s.tags['managed-by'] === undefined) continue; // under the prefix but never tagged as ours
+    if (s.tags[TAG.managedBy] === undefined) continue; // under the prefix but never tagged as ours
     // An onboarding whose pull request is not merged: reported as a pending import.
     if (onlyPending(s)) continue;
     findings.push({
@@ -366,7 +377,7 @@ function unmanagedSecrets(
       field: null,
       expected: null,
       actual: s.arn,
-      message: `the secret ${s.name} is tagged managed-by=asc-keys but no record names it${customer ? ` (its customer tag says ${customer})` : ''}: if its record was removed by mistake, put the record back; if the customer left, merge the record's removal and deploy it, which schedules the secret's deletion with a recovery window`,
+      message: `the secret ${s.name} is tagged ${TAG.managedBy}=${MANAGED_BY} but no record names it${customer ? ` (its customer tag says ${customer})` : ''}: if its record was removed by mistake, put the record back; if the customer left, merge the record's removal and deploy it, which schedules the secret's deletion with a recovery window`,
     });
   }
 }
@@ -382,9 +393,10 @@ function unmanagedSchedules(
   const ours = new Set(
     everyone.flatMap(({ state }) => [...state.reminders.map((r) => r.name), ...state.passedReminderNames]),
   );
+  const known = [...options.allRecords.map((r) => r.customer), ...options.invalidSlugs];
   for (const name of scheduleNames) {
     if (ours.has(name)) continue;
-    const customer = REMINDER_NAME.exec(name)?.[1] ?? null;
+    const customer = parseReminderName(name, known)?.customer ?? null;
     if ((customer !== null && options.invalidSlugs.has(customer)) || !options.inScope(customer)) continue;
     findings.push({
       customer,

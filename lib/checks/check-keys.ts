@@ -1,5 +1,5 @@
 import pLimit from 'p-limit';
-import { checkWithApple, type AppleCode } from '../apple/check-with-apple.js';
+import { checkWithApple, type AppleCode, type AppleRetry } from '../apple/check-with-apple.js';
 import type { RetryPolicy } from '../apple/retry-policy.js';
 import type { Clock } from '../apple/clock.js';
 import { rotationStatus } from '../model/rotation.js';
@@ -57,6 +57,8 @@ export interface CheckKeysOptions {
   readonly clock: Clock;
   readonly retry?: RetryPolicy;
   readonly onProgress?: (done: number, total: number) => void;
+  /** Told before each wait between Apple's attempts for a customer's key. */
+  readonly onAppleRetry?: (customer: string, retry: AppleRetry) => void;
 }
 
 /**
@@ -183,6 +185,7 @@ async function askApple(
       baseUrl: options.ascBaseUrl,
       clock: options.clock,
       ...(options.retry && { retry: options.retry }),
+      ...(options.onAppleRetry && { onRetry: (r: AppleRetry) => options.onAppleRetry!(record.customer, r) }),
     },
   );
   return { code: verdict.code, message: verdict.message };

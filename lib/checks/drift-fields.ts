@@ -3,6 +3,7 @@ import {
   TF,
   type DesiredEventRule,
   type DesiredKmsKey,
+  type DesiredOidcProvider,
   type DesiredRole,
   type DesiredSchedule,
   type DesiredScheduleGroup,
@@ -14,6 +15,7 @@ import type { PolicyDocument } from '../model/policy-document.js';
 import type {
   LiveEventRule,
   LiveKey,
+  LiveOidcProvider,
   LiveRole,
   LiveSchedule,
   LiveScheduleGroup,
@@ -210,4 +212,20 @@ function canonicalJson(value: unknown): string {
           )
         : v;
   return JSON.stringify(sort(value));
+}
+
+const sortedList = (values: readonly string[]): string => [...values].sort().join(',');
+
+/** IAM reports the URL without its scheme; lists are sets. */
+export function oidcProviderRows(want: DesiredOidcProvider, live: LiveOidcProvider): FieldRow[] {
+  return [
+    { field: 'url', expected: want.url, actual: `https://${live.url.replace(/^https:\/\//, '')}` },
+    { field: 'client_id_list', expected: sortedList(want.clientIds), actual: sortedList(live.clientIds) },
+    {
+      field: 'thumbprint_list',
+      expected: sortedList(want.thumbprints),
+      actual: sortedList(live.thumbprints),
+    },
+    ...tagRows(want.tags, live.tags),
+  ];
 }

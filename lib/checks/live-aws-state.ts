@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import {
   type IAMClient,
+  GetOpenIDConnectProviderCommand,
   GetRoleCommand,
   GetRolePolicyCommand,
   paginateListAttachedRolePolicies,
@@ -27,6 +28,7 @@ import {
   type GetScheduleCommandOutput,
 } from '@aws-sdk/client-scheduler';
 import {
+  DescribeSecretCommand,
   GetResourcePolicyCommand,
   paginateListSecrets,
   type Filter,
@@ -40,7 +42,7 @@ import {
 } from '@aws-sdk/client-sns';
 import { SCHEDULE_DEFAULT_ACTION_AFTER_COMPLETION } from '../model/desired-resources.js';
 import type { VersionStages } from '../model/key-version.js';
-import { MANAGED_BY } from '../model/tags.js';
+import { MANAGED_BY, TAG } from '../model/tags.js';
 import { call, collect, readEach, tagMap } from '../aws/read.js';
 
 /** A key secret as ListSecrets describes it: metadata only, never the value. */
@@ -68,6 +70,27 @@ export type LiveSchedule = Pick<
   | 'ActionAfterCompletion'
 >;
 
+/** A secret as ListSecrets or DescribeSecret describe it. */
+function liveSecret(s: {
+  Name?: string | undefined;
+  ARN?: string | undefined;
+  Description?: string | undefined;
+  KmsKeyId?: string | undefined;
+  Tags?: { Key?: string | undefined; Value?: string | undefined }[] | undefined;
+  DeletedDate?: Date | undefined;
+  SecretVersionsToStages?: Record<string, string[]> | undefined;
+}): LiveSecret {
+  return {
+    name: s.Name!,
+    arn: s.ARN!,
+    ...(s.Description !== undefined && { description: s.Description }),
+    ...(s.KmsKeyId !== undefined && { kmsKeyId: s.KmsKeyId }),
+    tags: tagMap(s.Tags),
+    ...(s.DeletedDate && { deletedDate: s.DeletedDate }),
+    stages: s.SecretVersionsToStages ?? {},
+  };
+}
+
 /**
  * This tool's secrets, those scheduled for deletion included, 100 a page: every secret tagged
  * managed-by=asc-keys, and every secret under the name prefix (so a secret whose tag was
@@ -85,7 +108,7 @@ export async function listManagedSecrets(
     );
   const [tagged, named] = await Promise.all([
     list([
-      { Key: 'tag-key', Values: ['managed-by'] },
+      { Key: 'tag-key', Values: [TAG.managedBy] },
       { Key: 'tag-value', Values: [MANAGED_BY] },
     ]),
     list([{ Key: 'name', Values: [namePrefix] }]),
@@ -94,16 +117,8 @@ export async function listManagedSecrets(
   for (const s of [...tagged, ...named]) {
     const tags = tagMap(s.Tags);
     // tag-key and tag-value filter independently; the pair is checked here. The name filter is a prefix match.
-    if (tags['managed-by'] !== MANAGED_BY && !s.Name!.startsWith(namePrefix)) continue;
-    byArn.set(s.ARN!, {
-      name: s.Name!,
-      arn: s.ARN!,
-      ...(s.Description !== undefined && { description: s.Description }),
-      ...(s.KmsKeyId !== undefined && { kmsKeyId: s.KmsKeyId }),
-      tags,
-      ...(s.DeletedDate && { deletedDate: s.DeletedDate }),
-      stages: s.SecretVersionsToStages ?? {},
-    });
+    if (tags[TAG.managedBy] !== MANAGED_BY && !s.Name!.startsWith(namePrefix)) continue;
+    byArn.set(s.ARN!, liveSecret(s));
   }
   return [...byArn.values()];
 }
@@ -325,5 +340,41 @@ export async function getEventRule(
       // Anything but the whole event (an input, a path, a transformer) changes what an alert says.
       transformed: Boolean(t.Input ?? t.InputPath ?? t.InputTransformer),
     })),
+  };
+}
+
+/** One secret by name (the platform's sealing key), as ListSecrets would describe it. */
+export async function describeSecret(
+  client: SecretsManagerClient,
+  name: string,
+): Promise<LiveSecret | undefined> {
+  const s = await call(
+    'DescribeSecret',
+    () => client.send(new DescribeSecretCommand({ SecretId: name })),
+    true,
+  );
+  return s?.ARN ? liveSecret(s) : undefined;
+}
+
+export interface LiveOidcProvider {
+  /** Without its scheme, as IAM reports it. */
+  readonly url: string;
+  readonly clientIds: readonly string[];
+  readonly thumbprints: readonly string[];
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export async function getOidcProvider(client: IAMClient, arn: string): Promise<LiveOidcProvider | undefined> {
+  const p = await call(
+    'GetOpenIDConnectProvider',
+    () => client.send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
+    true,
+  );
+  if (!p) return undefined;
+  return {
+    url: p.Url ?? '',
+    clientIds: p.ClientIDList ?? [],
+    thumbprints: p.ThumbprintList ?? [],
+    tags: tagMap(p.Tags),
   };
 }

@@ -2,15 +2,28 @@ import type { AwsClients } from '../aws/clients.js';
 import { address, TF } from '../model/desired-resources.js';
 import type { PlatformContext } from '../model/platform-context.js';
 import { platformDesiredState } from '../model/platform-desired.js';
-import { eventRuleRows, keyRows, roleRows, scheduleGroupRows, topicRows } from './drift-fields.js';
+import {
+  eventRuleRows,
+  keyRows,
+  oidcProviderRows,
+  policyRow,
+  roleRows,
+  scheduleGroupRows,
+  secretRows,
+  topicRows,
+} from './drift-fields.js';
 import { addChanged, type AddFinding, type DriftFinding } from './drift-finding.js';
 import {
   getEventRule,
+  describeSecret,
   getKeyByAlias,
+  getOidcProvider,
+  getPolicies,
   getRole,
   getScheduleGroup,
   getTopic,
   type LiveKey,
+  type LiveSecret,
 } from './live-aws-state.js';
 import pLimit from 'p-limit';
 
@@ -22,7 +35,7 @@ import pLimit from 'p-limit';
  */
 export async function checkPlatformDrift(
   ctx: PlatformContext,
-  clients: Omit<AwsClients, 'secretsManager'>,
+  clients: AwsClients,
   key: LiveKey | undefined,
   concurrency: number,
 ): Promise<DriftFinding[]> {
@@ -34,12 +47,15 @@ export async function checkPlatformDrift(
   // The IAM rule's forwarder in us-east-1 is not on this region's bus; its twin here is compared.
   const homeRules = desired.alertRules.filter((r) => r.region === undefined);
   const limit = pLimit(concurrency);
-  const [roles, topics, group, snsKey, rules] = await Promise.all([
+  const oidc = desired.githubOidcProvider;
+  const [roles, topics, group, snsKey, rules, sealing, provider] = await Promise.all([
     Promise.all(desired.roles.map((r) => limit(() => getRole(clients.iam, r.name)))),
     Promise.all(desired.topics.map((t) => limit(() => getTopic(clients.sns, t.arn)))),
     getScheduleGroup(clients.scheduler, desired.scheduleGroup.name),
     getKeyByAlias(clients.kms, desired.snsKey.alias.name),
     Promise.all(homeRules.map((r) => limit(() => getEventRule(clients.events, r.name)))),
+    readSecretWithPolicy(clients.secretsManager, desired.sealingKey.name),
+    oidc ? getOidcProvider(clients.iam, oidc.arn) : Promise.resolve(undefined),
   ]);
 
   const findings: DriftFinding[] = [];
@@ -126,5 +142,46 @@ export async function checkPlatformDrift(
     if (!live) return missing(address(TF.role, r.id), r.name, `the role ${r.name}`);
     addChanged(add, address(TF.role, r.id), `the role ${r.name}`, roleRows(r, live), custodyFix);
   });
+
+  // The sealing key's policy is what stands between every sealed block and the rest of the account.
+  const s = desired.sealingKey;
+  if (!sealing.secret || sealing.secret.deletedDate)
+    missing(address(TF.secret, s.id), s.name, `the sealing key's secret ${s.name}`);
+  else {
+    const names = ctx.names;
+    const kmsKeyIds = [names.kmsAliasName, names.kmsAliasArn, ...(key ? [key.keyId, key.arn] : [])];
+    addChanged(add, address(TF.secret, s.id), s.name, secretRows(s, sealing.secret, kmsKeyIds), custodyFix);
+    addChanged(
+      add,
+      address(TF.secretPolicy, s.policyId),
+      `the resource policy of ${s.name}`,
+      [policyRow('policy', s.policy, sealing.policy)],
+      `${custodyFix} (compared as documents)`,
+    );
+  }
+
+  if (oidc) {
+    if (!provider)
+      missing(address(TF.oidcProvider, oidc.id), oidc.arn, `the GitHub OIDC provider ${oidc.arn}`);
+    else
+      addChanged(
+        add,
+        address(TF.oidcProvider, oidc.id),
+        `the GitHub OIDC provider ${oidc.arn}`,
+        oidcProviderRows(oidc, provider),
+        custodyFix,
+      );
+  }
   return findings;
+}
+
+/** A secret by name and its resource policy (undefined: none), or no secret. */
+async function readSecretWithPolicy(
+  client: AwsClients['secretsManager'],
+  name: string,
+): Promise<{ secret?: LiveSecret; policy?: string }> {
+  const secret = await describeSecret(client, name);
+  if (!secret) return {};
+  const policy = (await getPolicies(client, [secret.arn], 1)).get(secret.arn);
+  return { secret, ...(policy !== undefined && { policy }) };
 }

@@ -14,7 +14,9 @@ export function parseShard(text: string): Shard {
   const index = Number(m?.[1]);
   const count = Number(m?.[2]);
   if (!m || count < 1 || index < 1 || index > count)
-    throw new UsageError('USAGE', `--shard "${text}" must be i/n with 1 <= i <= n, for example 2/4`);
+    throw new UsageError('USAGE', `--shard "${text}" must be i/n with 1 <= i <= n`, {
+      next: 'for example --shard 2/4',
+    });
   return { index, count };
 }
 
@@ -56,7 +58,9 @@ export function selectCustomers(
     const known = new Set([...records.map((r) => r.customer), ...invalidNamed.values()]);
     const unknown = [...wanted].filter((c) => !known.has(c));
     if (unknown.length)
-      throw new UsageError('USAGE', `--customer ${unknown.join(', ')}: no such customer in the records`);
+      throw new UsageError('USAGE', `--customer ${unknown.join(', ')}: no such customer in the records`, {
+        next: 'name a customer by its record file name (without .yaml), as "asc-keys status" lists them',
+      });
   }
   const keep = inSelection(options);
   return {

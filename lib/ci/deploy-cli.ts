@@ -1,5 +1,5 @@
-// The deploy workflow's entry: node dist/lib/ci/deploy-cli.js <matrix|stacks|apply> --affected affected.json …
-import { UsageError } from '../errors.js';
+// The deploy workflow's entry: node dist/lib/ci/deploy-cli.js <matrix|stacks|apply> --affected affected.json … [--debug]
+import { reportError } from '../report-error.js';
 import { main } from './deploy-command.js';
 
 // A cancelled job is signalled: no stack starts after it, and the running ones stop cleanly
@@ -15,12 +15,13 @@ const cancel = (signal: NodeJS.Signals): void => {
 process.on('SIGINT', cancel);
 process.on('SIGTERM', cancel);
 
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug');
 try {
-  process.exitCode = await main(process.argv.slice(2), {
-    stdout: (text) => process.stdout.write(text),
-    signal: cancelled.signal,
-  });
+  process.exitCode = await main(
+    argv.filter((a) => a !== '--debug'),
+    { stdout: (text) => process.stdout.write(text), signal: cancelled.signal },
+  );
 } catch (err) {
-  process.stderr.write(`deploy: ${(err as Error).message}\n`);
-  process.exitCode = err instanceof UsageError ? err.exitCode : 2;
+  process.exitCode = reportError(err, { program: 'deploy', debug });
 }

@@ -27,11 +27,19 @@ export async function main(argv: readonly string[], context: DeployCommandContex
   const [command, ...rest] = argv[0]?.startsWith('-') ? ['apply', ...argv] : argv;
   const { values } = parse(rest);
   if (!values.affected)
-    throw new UsageError('USAGE', `--affected <file> is required: the JSON of "asc-keys affected"\n${USAGE}`);
+    throw new UsageError('CI_CONFIG_INVALID', '--affected <file> is required', {
+      next: `give it the JSON of "asc-keys affected"\n${USAGE}`,
+    });
   const stacks = readAffected(values.affected);
   if (command === 'matrix') {
     if (!values.shards)
-      throw new UsageError('USAGE', `matrix needs --shards <n>, the SHARDS setting of deploy.yml`);
+      throw new UsageError(
+        'CI_CONFIG_INVALID',
+        'matrix needs --shards <n>, the SHARDS setting of deploy.yml',
+        {
+          next: 'pass --shards "$SHARDS" in the workflow step',
+        },
+      );
     const m = deployMatrix(stacks, Number(values.shards));
     context.stdout(`platform=${m.platform}\nshards=${JSON.stringify(m.shards)}\n`);
     return 0;
@@ -41,7 +49,8 @@ export async function main(argv: readonly string[], context: DeployCommandContex
     context.stdout(`${stacksOfPart(stacks, part).join(' ')}\n`);
     return 0;
   }
-  if (command !== 'apply') throw new UsageError('USAGE', `no command "${command}"\n${USAGE}`);
+  if (command !== 'apply')
+    throw new UsageError('CI_CONFIG_INVALID', `no command "${command}"`, { next: `use one of\n${USAGE}` });
   const env = context.env ?? process.env;
   const outcomes = await deploy({
     affected: values.affected,
@@ -52,7 +61,7 @@ export async function main(argv: readonly string[], context: DeployCommandContex
     parallelism: values.parallelism ? positive(values.parallelism, '--parallelism') : availableParallelism(),
     signal: context.signal,
     // Each customer's key: checked before its stack, made current after it (promote-pending.ts).
-    ...promotionHooks(values.customers),
+    ...promotionHooks({ customersDir: values.customers }),
     ...(context.afterCustomerApply && { afterCustomerApply: context.afterCustomerApply }),
   });
   const summaryFile = env.GITHUB_STEP_SUMMARY;
@@ -81,13 +90,18 @@ function parse(args: readonly string[]) {
       strict: true,
     });
   } catch (err) {
-    throw new UsageError('USAGE', `${(err as Error).message}\n${USAGE}`);
+    throw new UsageError('CI_CONFIG_INVALID', (err as Error).message, {
+      next: `run it as\n${USAGE}`,
+      cause: err,
+    });
   }
 }
 
 function partOf(values: { platform?: boolean; shard?: string }): DeployPart {
   if (values.platform && values.shard)
-    throw new UsageError('USAGE', '--platform and --shard name different jobs: give one of them');
+    throw new UsageError('CI_CONFIG_INVALID', '--platform and --shard name different jobs', {
+      next: 'give one of them',
+    });
   if (values.platform) return { kind: 'platform' };
   if (values.shard) return { kind: 'shard', shard: parseShard(values.shard) };
   return { kind: 'all' };
@@ -96,6 +110,8 @@ function partOf(values: { platform?: boolean; shard?: string }): DeployPart {
 function positive(text: string, option: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n < 1)
-    throw new UsageError('USAGE', `${option} ${text}: must be a whole number, 1 or more`);
+    throw new UsageError('CI_CONFIG_INVALID', `${option} ${text}: must be a whole number, 1 or more`, {
+      next: `give ${option} a whole number, 1 or more`,
+    });
   return n;
 }

@@ -51,8 +51,9 @@ export interface DeployMatrix {
 export function deployMatrix(stacks: readonly string[], shardCount: number): DeployMatrix {
   if (!Number.isInteger(shardCount) || shardCount < 1 || shardCount > MAX_SHARDS)
     throw new UsageError(
-      'USAGE',
-      `--shards ${shardCount}: the shard count must be a whole number from 1 to ${MAX_SHARDS} (the jobs GitHub runs of one matrix); set SHARDS in deploy.yml`,
+      'CI_CONFIG_INVALID',
+      `--shards ${shardCount}: the shard count must be a whole number from 1 to ${MAX_SHARDS} (the jobs GitHub runs of one matrix)`,
+      { next: 'set SHARDS in deploy.yml' },
     );
   const all = deployableStacks(stacks);
   const shards = new Set(all.filter((s) => s !== PLATFORM).map((s) => shardOf(slugOf(s), shardCount)));

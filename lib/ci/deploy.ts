@@ -88,16 +88,17 @@ export function readAffected(file: string): string[] {
     text = readFileSync(file, 'utf8');
   } catch (err) {
     throw new UsageError(
-      'USAGE',
-      `--affected ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); write it with "asc-keys affected --base <ref> --format json > ${file}"`,
-      { cause: err },
+      'CI_CONFIG_INVALID',
+      `--affected ${file} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+      { next: `write it with "asc-keys affected --base <ref> --format json > ${file}"`, cause: err },
     );
   }
   const parsed = affectedJson.safeParse(safeJson(text));
   if (!parsed.success)
     throw new UsageError(
-      'USAGE',
+      'CI_CONFIG_INVALID',
       `--affected ${file} is not the JSON of "asc-keys affected --format json" (it needs a "stacks" list)`,
+      { next: `write it with "asc-keys affected --base <ref> --format json > ${file}"` },
     );
   return parsed.data.stacks;
 }
@@ -115,10 +116,9 @@ export async function deploy(options: DeployOptions): Promise<StackOutcome[]> {
   const stacks = stacksOfPart(readAffected(options.affected), options.part ?? { kind: 'all' });
   for (const stack of stacks)
     if (!existsSync(join(out, 'stacks', stack, 'cdk.tf.json')))
-      throw new UsageError(
-        'USAGE',
-        `${join(out, 'stacks', stack)}/cdk.tf.json is missing: run "asc-keys synth --stack ${stack}" first`,
-      );
+      throw new UsageError('CI_CONFIG_INVALID', `${join(out, 'stacks', stack)}/cdk.tf.json is missing`, {
+        next: `run "asc-keys synth --stack ${stack}" first`,
+      });
   const cache = new ProviderCache(
     options.pluginCache ??
       options.env?.TF_PLUGIN_CACHE_DIR ??

@@ -1,70 +1,24 @@
-import {
-  DescribeSecretCommand,
-  UpdateSecretVersionStageCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
-import { CURRENT, KEY_ORDER, PENDING, PREVIOUS, recordVersionId, versionWith } from '../model/key-version.js';
+import { UpdateSecretVersionStageCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CURRENT, PENDING, PREVIOUS } from '../model/key-version.js';
 import { secretsManagerClient } from '../aws/clients.js';
+import {
+  secretReadiness,
+  type ReadinessOptions,
+  type SecretProblem,
+  type SecretProblemCode,
+  type SecretReadiness,
+} from '../checks/secret-readiness.js';
+import { AscKeysError, type AscKeysErrorOptions, type ErrorCatalogue } from '../errors.js';
 import type { CustomerRecord } from '../records/customer-record.js';
 import { loadProject } from '../records/load-project.js';
 
 export type Promotion =
   | { readonly outcome: 'promoted'; readonly version: string; readonly previous?: string }
   | { readonly outcome: 'current'; readonly version: string }
-  | { readonly outcome: 'failed'; readonly message: string };
+  | { readonly outcome: 'failed'; readonly problem: SecretProblem; readonly message: string };
 
-/** What a deploy will do for a record's key, known before Terraform runs. */
-export type PromotionPlan =
-  | {
-      readonly ok: true;
-      readonly name: string;
-      readonly version: string;
-      readonly current?: string;
-      readonly pending: boolean;
-    }
-  | { readonly ok: false; readonly message: string };
-
-/**
- * Before a customer's stack is applied: does the secret exist, outside its recovery window, and
- * hold the version the record names? The stack reads the secret (to adopt it), so Terraform
- * would fail on a missing one with "couldn't find resource"; this says what to do instead.
- * DescribeSecret only.
- */
-export async function planPromotion(
-  client: SecretsManagerClient,
-  record: CustomerRecord,
-): Promise<PromotionPlan> {
-  const version = recordVersionId(record);
-  if (version === undefined || record.secret.scheme !== 'aws-sm')
-    return {
-      ok: false,
-      message: `${record.secret.raw} is not in Secrets Manager; a deployed record names an aws-sm: secret`,
-    };
-  const name = record.secret.secretId;
-  const importFirst = `run "asc-keys import --customer ${record.customer} --app-id ${record.appleId} --key-id ${record.keyId} …" with the key that ${record.file} names, then deploy again (${KEY_ORDER})`;
-  let stages: Record<string, string[]>;
-  try {
-    const d = await client.send(new DescribeSecretCommand({ SecretId: name }));
-    if (d.DeletedDate)
-      return {
-        ok: false,
-        message: `the secret ${name} is scheduled for deletion: restore it with "aws secretsmanager restore-secret --secret-id ${name}" before its recovery window ends, then deploy again; once the window has passed, import the key anew`,
-      };
-    stages = d.VersionIdsToStages ?? {};
-  } catch (err) {
-    if ((err as { name?: string }).name === 'ResourceNotFoundException')
-      return { ok: false, message: `the secret ${name} does not exist: ${importFirst}` };
-    throw err;
-  }
-  const labels = stages[version];
-  if (!labels)
-    return {
-      ok: false,
-      message: `${record.file} names key ${record.keyId} (fingerprint ${record.fingerprint}), but ${name} has no version ${version} of it: ${importFirst}`,
-    };
-  const current = versionWith(stages, CURRENT);
-  return { ok: true, name, version, ...(current && { current }), pending: labels.includes(PENDING) };
-}
+/** The platform's default recovery window, for callers without the platform configuration. */
+const DEFAULT_READINESS: ReadinessOptions = { now: new Date(), recoveryWindowDays: 30 };
 
 /**
  * The deploy's last step for a customer, after its stack is applied: the version that the
@@ -78,10 +32,10 @@ export async function planPromotion(
 export async function promotePending(
   client: SecretsManagerClient,
   record: CustomerRecord,
-  planned?: PromotionPlan,
+  options: ReadinessOptions = DEFAULT_READINESS,
 ): Promise<Promotion> {
-  const plan = planned ?? (await planPromotion(client, record));
-  if (!plan.ok) return { outcome: 'failed', message: plan.message };
+  const plan: SecretReadiness = await secretReadiness(client, record, options);
+  if (!plan.ok) return { outcome: 'failed', problem: plan, message: plan.message };
   const { name, version, current } = plan;
   if (current !== version)
     await client.send(
@@ -120,39 +74,83 @@ export function promotionLine(record: CustomerRecord, p: Promotion): string {
   }
 }
 
+/** Each code's usual next step; the readiness check gives the exact command for the record. */
+export const KEY_NOT_READY_ERRORS = {
+  SECRET_NOT_IN_AWS: { exitCode: 1, nextStep: 'import the key into Secrets Manager, then merge and deploy' },
+  SECRET_MISSING: { exitCode: 1, nextStep: 'import the key the record names, then merge and deploy' },
+  SECRET_DELETED: {
+    exitCode: 1,
+    nextStep: 'restore the secret within its recovery window, then deploy again',
+  },
+  KEY_VERSION_MISSING: { exitCode: 1, nextStep: 'import the key the record names, then merge and deploy' },
+} as const satisfies ErrorCatalogue<SecretProblemCode>;
+
+/** A customer's key is not where its deploy needs it; fails that customer's stack only. */
+export class KeyNotReadyError extends AscKeysError<SecretProblemCode> {
+  constructor(code: SecretProblemCode, what: string, options?: AscKeysErrorOptions) {
+    super(KEY_NOT_READY_ERRORS, code, what, options);
+    this.name = 'KeyNotReadyError';
+  }
+}
+
+function notReady(p: SecretProblem): KeyNotReadyError {
+  return new KeyNotReadyError(p.code, p.what, { next: p.next });
+}
+
+export interface PromotionHooksOptions {
+  /** As given by --customers. */
+  readonly customersDir: string;
+  /** @default a client from the standard AWS configuration */
+  readonly client?: SecretsManagerClient;
+  /** @default stderr */
+  readonly log?: (text: string) => void;
+  /** @default new Date() */
+  readonly now?: Date;
+}
+
 /**
- * The deploy's hooks around each customer's stack: before it, the secret must hold the version
- * the record names (else the stack fails, naming the import, and Terraform never runs); after
- * it, that version becomes current. What they throw fails that customer only.
+ * The deploy's hooks around each customer's stack: before it, the secret must exist, outside
+ * its recovery window, and hold the version the record names (else the stack fails, naming the
+ * import or the restore, and Terraform never runs); after it, that version becomes current.
+ * What they throw fails that customer only.
  */
-export function promotionHooks(
-  customersDir: string,
-  client?: SecretsManagerClient,
-  log: (text: string) => void = (text) => process.stderr.write(text),
-): {
+export function promotionHooks(options: PromotionHooksOptions): {
   beforeCustomerApply: (s: { customer: string }) => Promise<void>;
   afterCustomerApply: (s: { customer: string }) => Promise<void>;
 } {
-  let records: Map<string, CustomerRecord> | undefined;
-  let sm = client;
+  const log = options.log ?? ((text: string) => process.stderr.write(text));
+  let loaded: { records: Map<string, CustomerRecord>; readiness: ReadinessOptions } | undefined;
+  let sm = options.client;
   const secrets = (): SecretsManagerClient => (sm ??= secretsManagerClient());
-  const recordOf = (customer: string): CustomerRecord | undefined => {
-    records ??= new Map(loadProject({ customersDir }).records.map((r) => [r.customer, r]));
-    return records.get(customer);
+  const load = (): NonNullable<typeof loaded> => {
+    if (loaded) return loaded;
+    const project = loadProject({ customersDir: options.customersDir });
+    loaded = {
+      records: new Map(project.records.map((r) => [r.customer, r])),
+      readiness: {
+        now: options.now ?? new Date(),
+        recoveryWindowDays:
+          project.platform?.secretRecoveryWindowDays ?? DEFAULT_READINESS.recoveryWindowDays,
+      },
+    };
+    return loaded;
   };
   return {
     async beforeCustomerApply({ customer }) {
-      const record = recordOf(customer);
+      const { records, readiness } = load();
+      const record = records.get(customer);
       if (!record) return; // an invalid record: lint (and synth) already stopped the deploy
-      const plan = await planPromotion(secrets(), record);
-      if (!plan.ok) throw new Error(plan.message);
+      const plan = await secretReadiness(secrets(), record, readiness);
+      if (!plan.ok) throw notReady(plan);
     },
     async afterCustomerApply({ customer }) {
-      const record = recordOf(customer);
+      const { records, readiness } = load();
+      const record = records.get(customer);
       if (!record) return;
-      const promotion = await promotePending(secrets(), record);
-      if (promotion.outcome === 'failed') throw new Error(promotion.message);
-      log(`${customer}: ${promotionLine(record, promotion)}\n`);
+      const promotion = await promotePending(secrets(), record, readiness);
+      if (promotion.outcome === 'failed') throw notReady(promotion.problem);
+      log(`${customer}: ${promotionLine(record, promotion)}
+`);
     },
   };
 }

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
 
 /** Whether a pull request needs the tool's own tests, and why, in a sentence for the log. */
 export interface SuiteDecision {
@@ -59,17 +60,27 @@ function sameOutsideContext(before: string | undefined, after: string | undefine
  * $GITHUB_OUTPUT with its reason on stdout.
  */
 export function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      affected: { type: 'string' },
-      base: { type: 'string' },
-      customers: { type: 'string', default: 'customers' },
-    },
-    strict: true,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        affected: { type: 'string' },
+        base: { type: 'string' },
+        customers: { type: 'string', default: 'customers' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new UsageError('CI_CONFIG_INVALID', (err as Error).message, {
+      next: 'run it as suite-needed-cli.js --affected <file> --base <git ref> [--customers <dir>]',
+      cause: err,
+    });
+  }
   if (!values.affected || !values.base)
-    throw new Error('--affected <file> and --base <git ref> are required');
+    throw new UsageError('CI_CONFIG_INVALID', '--affected <file> and --base <git ref> are required', {
+      next: 'give it the JSON of "asc-keys affected" and the pull request\'s base branch',
+    });
   const { files } = JSON.parse(readFileSync(values.affected, 'utf8')) as { files: string[] };
   const git = (...args: string[]): string =>
     execFileSync('git', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

@@ -1,4 +1,5 @@
 import { appendFileSync } from 'node:fs';
+import { UsageError } from '../errors.js';
 import { readNightlyReports } from './nightly-reports.js';
 import {
   decideTrackingIssue,
@@ -106,7 +107,13 @@ export async function fromWorkflow(
 ): Promise<TrackingDecision> {
   const shards = Number(env.SHARDS);
   if (!Number.isInteger(shards) || shards < 1)
-    throw new Error(`SHARDS must be the nightly matrix's shard count, not "${env.SHARDS ?? ''}"`);
+    throw new UsageError(
+      'CI_CONFIG_INVALID',
+      `SHARDS must be the nightly matrix's shard count, not "${env.SHARDS ?? ''}"`,
+      {
+        next: 'set SHARDS in the step to the number of shards of the check job',
+      },
+    );
   const { owner, repo } = context.repo;
   return runTrackingIssue(octokitIssues(github, context.repo), {
     reportsDir: env.REPORTS_DIR ?? 'reports',

@@ -55,7 +55,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       'only this stack, as `affected` names it (repeatable)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .action(async (o: CommonOptions & { out: string; stack?: string[] }) => {
+    .option(
+      '--aws',
+      "also ask AWS (DescribeSecret) that each customer stack's secret exists and holds its record's key",
+    )
+    .action(async (o: CommonOptions & { out: string; stack?: string[]; aws?: boolean }) => {
       const { synth } = await import('./commands/synth.js');
       setExitCode(await synth(o));
     });
@@ -64,10 +68,12 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     'text',
     'json',
     'markdown',
-  ]).action(async (o: CommonOptions) => {
-    const { status } = await import('./commands/status.js');
-    setExitCode(await status(o));
-  });
+  ])
+    .option('--aws', 'also list the imports awaiting merge (asks AWS: ListSecrets, and each staged Key ID)')
+    .action(async (o: CommonOptions & { aws?: boolean }) => {
+      const { status } = await import('./commands/status.js');
+      setExitCode(await status(o));
+    });
 
   const check = program.command('check').description('checks for CI');
   withSelection(
@@ -120,7 +126,11 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     program.command('affected').description('the stacks a change touches, for pull-request CI'),
   )
     .requiredOption('--base <git ref>', 'compare with the merge base of this ref and HEAD', nonEmpty)
-    .action(async (o: CommonOptions & { base: string }) => {
+    .option(
+      '--aws',
+      "also ask AWS (DescribeSecret) that each affected customer stack's secret exists and holds its record's key",
+    )
+    .action(async (o: CommonOptions & { base: string; aws?: boolean }) => {
       const { affected } = await import('./commands/affected.js');
       setExitCode(await affected(o));
     });
@@ -173,7 +183,9 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
       for (const name of names) {
         const next = target.commands.find((c) => c.name() === name || c.aliases().includes(name));
         if (!next)
-          throw new UsageError('USAGE', `no command "${names.join(' ')}"; run "asc-keys help" for the list`);
+          throw new UsageError('USAGE', `no command "${names.join(' ')}"`, {
+            next: 'run "asc-keys help" for the list',
+          });
         target = next;
       }
       target.outputHelp();

@@ -1,7 +1,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { dirname, join } from 'node:path';
-import { checkWithApple, type AppleVerdict } from '../apple/check-with-apple.js';
+import { checkWithApple, type AppleRetry, type AppleVerdict } from '../apple/check-with-apple.js';
 import type { Clock } from '../apple/clock.js';
 import type { RetryPolicy } from '../apple/retry-policy.js';
 import { UsageError } from '../errors.js';
@@ -36,6 +36,8 @@ export interface ImportDeps {
   readonly clock: Clock;
   readonly retry?: RetryPolicy;
   readonly guard: InterruptGuard;
+  /** Told before each wait between Apple's attempts (the CLI prints it on a terminal). */
+  readonly onAppleRetry?: (retry: AppleRetry) => void;
 }
 
 /**
@@ -66,6 +68,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     message,
     verified: false,
     warnings: [],
+    source: request.source.kind,
   });
 
   // The key: read, named right, parsed.
@@ -154,7 +157,12 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
       key.signingKey,
       { keyId: request.keyId, ...(request.issuerId !== undefined && { issuerId: request.issuerId }) },
       request.appleId,
-      { baseUrl: deps.ascBaseUrl, clock: deps.clock, ...(deps.retry && { retry: deps.retry }) },
+      {
+        baseUrl: deps.ascBaseUrl,
+        clock: deps.clock,
+        ...(deps.retry && { retry: deps.retry }),
+        ...(deps.onAppleRetry && { onRetry: deps.onAppleRetry }),
+      },
     );
     if (verdict.code !== 'OK') return refused(verdict.code, appleAdvice(verdict, request), fingerprint);
   }
@@ -191,6 +199,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     ...(prior && prior.keyId !== request.keyId && { previousKeyId: prior.keyId }),
     verified: verdict !== undefined,
     warnings: linted.warnings,
+    source: request.source.kind,
   });
   if (!storeNeeded && !recordNeeded)
     return done(
@@ -278,6 +287,7 @@ function readExisting(file: string): string | undefined {
     throw new UsageError(
       'CUSTOMERS_DIR_UNREADABLE',
       `cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: 'check that the record file can be read', cause: err },
     );
   }
 }
@@ -313,10 +323,9 @@ function priorKey(text: string): PriorKey {
 /** A rotation changes the key only; the rest of the record is the engineer's to edit. */
 function checkRotationOptions(request: ImportRequest, file: string, appleId: string | undefined): void {
   if (appleId !== undefined && appleId !== request.appleId)
-    throw new UsageError(
-      'USAGE',
-      `${file} is for app ${appleId}, but --app-id is ${request.appleId}; a rotation keeps the app (a new app is a new customer slug)`,
-    );
+    throw new UsageError('USAGE', `${file} is for app ${appleId}, but --app-id is ${request.appleId}`, {
+      next: 'a rotation keeps the app (a new app is a new customer slug)',
+    });
   const extras = [
     request.displayName !== undefined && '--display-name',
     request.bundleId !== undefined && '--bundle-id',
@@ -325,6 +334,7 @@ function checkRotationOptions(request: ImportRequest, file: string, appleId: str
   if (extras.length)
     throw new UsageError(
       'USAGE',
-      `${extras.join(', ')} ${extras.length === 1 ? 'is' : 'are'} for a new customer; ${file} exists, so this is a rotation: edit the record by hand for those`,
+      `${extras.join(', ')} ${extras.length === 1 ? 'is' : 'are'} for a new customer`,
+      { next: `${file} exists, so this is a rotation: edit the record by hand for those` },
     );
 }

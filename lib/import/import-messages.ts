@@ -6,8 +6,7 @@ export const NOTHING_DONE = 'nothing was stored and no record was written';
 
 /** What the engineer tells the customer, per Apple's answer. */
 export function appleAdvice(verdict: AppleVerdict, request: ImportRequest): string {
-  const said = /\((HTTP [^)]*)\)/.exec(verdict.message)?.[1];
-  const apple = said ? ` (Apple said ${said})` : '';
+  const apple = verdict.said ? ` (Apple said ${verdict.said})` : '';
   const key = `key ${request.keyId}`;
   switch (verdict.code) {
     case 'KEY_REJECTED':
@@ -19,7 +18,8 @@ export function appleAdvice(verdict: AppleVerdict, request: ImportRequest): stri
     case 'APP_NOT_FOUND':
       return `${key} sees no app ${request.appleId}${apple}: check --app-id (the Apple ID under App Information), and that the key belongs to the team that owns the app; ${NOTHING_DONE}`;
     case 'APPLE_UNAVAILABLE':
-      return `App Store Connect could not be asked${apple}; ${NOTHING_DONE}: run the same command again later`;
+      // The cause, as check keys shows it: how often it was asked and what came back last.
+      return `App Store Connect did not answer usefully in ${verdict.requests} attempt${verdict.requests === 1 ? '' : 's'}${verdict.said ? ` (last: ${verdict.said})` : ''}; ${NOTHING_DONE}; run the same command again later`;
     default:
       return `App Store Connect gave an answer asc-keys does not know${apple}; ${NOTHING_DONE}: run the same command again, and report it if it persists`;
   }

@@ -1,6 +1,7 @@
 import type { AppleCode } from '../apple/check-with-apple.js';
 import type { Finding } from '../records/finding.js';
 import type { SealedSourceCode } from '../sealing/sealed-source.js';
+import type { KeySourceSpec } from './import-request.js';
 import type { KeySourceCode } from './key-source.js';
 
 /** The codes of an import's outcome: OK, the key checks of `check keys`, and import's own. */
@@ -39,6 +40,8 @@ export interface ImportResult {
   /** Apple was asked (not --no-verify). */
   readonly verified: boolean;
   readonly warnings: readonly Finding[];
+  /** Where the key came from, for the next steps (not in the JSON document). */
+  readonly source?: KeySourceSpec['kind'];
 }
 
 /**

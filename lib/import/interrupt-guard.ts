@@ -1,7 +1,13 @@
+import { AscKeysError, type ErrorCatalogue } from '../errors.js';
+
+export const INTERRUPT_ERRORS = {
+  INTERRUPTED: { exitCode: 130, nextStep: 'run the same command again when ready' },
+} as const satisfies ErrorCatalogue<string>;
+
 /** Thrown between steps once Ctrl-C was pressed while something had been written. */
-export class Interrupted extends Error {
+export class Interrupted extends AscKeysError<keyof typeof INTERRUPT_ERRORS> {
   constructor() {
-    super('interrupted');
+    super(INTERRUPT_ERRORS, 'INTERRUPTED', 'interrupted');
     this.name = 'Interrupted';
   }
 }

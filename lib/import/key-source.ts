@@ -1,18 +1,30 @@
-/** A source that could not deliver a key. Never carries key material. */
-export type KeySourceCode =
-  | 'KEY_FILE_UNREADABLE'
-  | 'PASSWORD_REQUIRED'
-  | 'ZIP_PASSWORD_WRONG'
-  | 'ZIP_INVALID'
-  | 'ZIP_NO_KEY'
-  | 'ZIP_MULTIPLE_KEYS';
+import { AscKeysError, type AscKeysErrorOptions, type ErrorCatalogue } from '../errors.js';
 
-export class KeySourceError extends Error {
-  constructor(
-    readonly code: KeySourceCode,
-    message: string,
-  ) {
-    super(message);
+/** Why a source could not deliver a key: 2 for what the engineer can fix, 1 for what the customer sent. */
+export const KEY_SOURCE_ERRORS = {
+  KEY_FILE_UNREADABLE: { exitCode: 2, nextStep: 'check the path' },
+  PASSWORD_REQUIRED: {
+    exitCode: 2,
+    nextStep: 'give the password with --password-stdin, or run in a terminal',
+  },
+  ZIP_PASSWORD_WRONG: {
+    exitCode: 2,
+    nextStep: 'check the password with the customer (the archive is unchanged)',
+  },
+  ZIP_INVALID: { exitCode: 1, nextStep: 'ask the customer to send it again' },
+  ZIP_NO_KEY: {
+    exitCode: 1,
+    nextStep: 'ask the customer for the .p8 exactly as App Store Connect downloaded it',
+  },
+  ZIP_MULTIPLE_KEYS: { exitCode: 1, nextStep: 'ask the customer which key is for this app' },
+} as const satisfies ErrorCatalogue<string>;
+
+export type KeySourceCode = keyof typeof KEY_SOURCE_ERRORS;
+
+/** A source that could not deliver a key. Never carries key material. */
+export class KeySourceError extends AscKeysError<KeySourceCode> {
+  constructor(code: KeySourceCode, what: string, options?: AscKeysErrorOptions) {
+    super(KEY_SOURCE_ERRORS, code, what, options);
     this.name = 'KeySourceError';
   }
 }

@@ -13,18 +13,21 @@ export async function readP8File(path: string): Promise<KeyInput> {
   let bytes: Buffer;
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new KeySourceError('KEY_FILE_UNREADABLE', `${shown} is not a file`);
+    if (!info.isFile())
+      throw new KeySourceError('KEY_FILE_UNREADABLE', `${shown} is not a file`, {
+        next: 'give the path of the file itself',
+      });
     if (info.size > MAX_KEY_FILE_BYTES)
-      throw new KeySourceError(
-        'KEY_FILE_UNREADABLE',
-        `${shown} is ${info.size} bytes; a .p8 key is a few hundred bytes: is this the file App Store Connect downloaded?`,
-      );
+      throw new KeySourceError('KEY_FILE_UNREADABLE', `${shown} is ${info.size} bytes`, {
+        next: 'a .p8 key is a few hundred bytes: is this the file App Store Connect downloaded?',
+      });
     bytes = await readFile(path, { flag: 'r' });
   } catch (err) {
     if (err instanceof KeySourceError) throw err;
     throw new KeySourceError(
       'KEY_FILE_UNREADABLE',
-      `cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+      `cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: 'check the path', cause: err },
     );
   }
   const keyIdFromName = keyIdOfFileName(basename(path));

@@ -22,17 +22,18 @@ async function readStdin(stdin: NodeJS.ReadStream): Promise<string> {
     .toString('utf8')
     .replace(/\r?\n$/, '');
   if (password === '')
-    throw new KeySourceError('PASSWORD_REQUIRED', '--password-stdin read an empty password from stdin');
+    throw new KeySourceError('PASSWORD_REQUIRED', '--password-stdin read an empty password from stdin', {
+      next: 'pipe the password itself, for example from your password manager',
+    });
   return password;
 }
 
 function promptHidden(stdin: NodeJS.ReadStream, out: NodeJS.WriteStream): Promise<string> {
   if (!stdin.isTTY)
     return Promise.reject(
-      new KeySourceError(
-        'PASSWORD_REQUIRED',
-        'the zip is encrypted and stdin is not a terminal to ask on; pipe the password with --password-stdin',
-      ),
+      new KeySourceError('PASSWORD_REQUIRED', 'the zip is encrypted and stdin is not a terminal to ask on', {
+        next: 'pipe the password with --password-stdin',
+      }),
     );
   return new Promise((resolve, reject) => {
     let password = '';
@@ -50,7 +51,12 @@ function promptHidden(stdin: NodeJS.ReadStream, out: NodeJS.WriteStream): Promis
       for (const c of chunk) {
         if (c === '\r' || c === '\n') {
           done();
-          if (password === '') reject(new KeySourceError('PASSWORD_REQUIRED', 'no password was entered'));
+          if (password === '')
+            reject(
+              new KeySourceError('PASSWORD_REQUIRED', 'no password was entered', {
+                next: 'run again and type the password the customer gave you',
+              }),
+            );
           else resolve(password);
           return;
         }

@@ -41,10 +41,10 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
     try {
       entries = await reader.getEntries();
     } catch (err) {
-      throw new KeySourceError(
-        'ZIP_INVALID',
-        `${shown} is not a readable zip archive (${describe(err)}); ask the customer to send it again`,
-      );
+      throw new KeySourceError('ZIP_INVALID', `${shown} is not a readable zip archive (${describe(err)})`, {
+        next: 'ask the customer to send it again',
+        cause: err,
+      });
     }
     const files = entries.filter((e): e is FileEntry => !e.directory && !isArchiverDebris(e.filename));
     const keys = files.filter((e) => keyIdOfFileName(basename(e.filename)) !== undefined);
@@ -57,15 +57,15 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
         : 'no files'
     }`;
     if (keys.length === 0)
-      throw new KeySourceError(
-        'ZIP_NO_KEY',
-        `${shown} holds no AuthKey_<KEYID>.p8 (${holds}); ask the customer for the .p8 exactly as App Store Connect downloaded it`,
-      );
+      throw new KeySourceError('ZIP_NO_KEY', `${shown} holds no AuthKey_<KEYID>.p8 (${holds})`, {
+        next: 'ask the customer for the .p8 exactly as App Store Connect downloaded it',
+      });
     const keyIds = new Set(keys.map((e) => keyIdOfFileName(basename(e.filename))));
     if (keyIds.size > 1)
       throw new KeySourceError(
         'ZIP_MULTIPLE_KEYS',
-        `${shown} holds keys of ${keyIds.size} Key IDs (${[...keyIds].join(', ')}); ask the customer which one is for this app, and for a zip with that one only`,
+        `${shown} holds keys of ${keyIds.size} Key IDs (${[...keyIds].join(', ')})`,
+        { next: 'ask the customer which one is for this app, and for a zip with that one only' },
       );
 
     let password: string | undefined;
@@ -74,7 +74,8 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
       if (entry.uncompressedSize > MAX_KEY_FILE_BYTES)
         throw new KeySourceError(
           'ZIP_INVALID',
-          `${printable(entry.filename, { max: 120 })} in ${shown} is ${entry.uncompressedSize} bytes; a .p8 key is a few hundred bytes`,
+          `${printable(entry.filename, { max: 120 })} in ${shown} is ${entry.uncompressedSize} bytes`,
+          { next: 'a .p8 key is a few hundred bytes' },
         );
       if (entry.encrypted && password === undefined) password = await options.password();
       contents.push(await decrypt(entry, password, shown));
@@ -83,7 +84,8 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
     if (others.some((c) => Buffer.compare(c, first!) !== 0))
       throw new KeySourceError(
         'ZIP_MULTIPLE_KEYS',
-        `${shown} holds ${keys.length} different files for the same Key ID (${keys.map((e) => printable(e.filename, { max: 80 })).join(', ')}); ask the customer which one App Store Connect downloaded`,
+        `${shown} holds ${keys.length} different files for the same Key ID (${keys.map((e) => printable(e.filename, { max: 80 })).join(', ')})`,
+        { next: 'ask the customer which one App Store Connect downloaded' },
       );
     const text = Buffer.from(first!).toString('utf8');
     for (const c of contents) c.fill(0);
@@ -101,18 +103,21 @@ export async function readZipFile(path: string, options: ZipReadOptions): Promis
 async function readArchive(path: string, shown: string): Promise<Uint8Array> {
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new KeySourceError('KEY_FILE_UNREADABLE', `${shown} is not a file`);
+    if (!info.isFile())
+      throw new KeySourceError('KEY_FILE_UNREADABLE', `${shown} is not a file`, {
+        next: 'give the path of the file itself',
+      });
     if (info.size > MAX_ZIP_BYTES)
-      throw new KeySourceError(
-        'ZIP_INVALID',
-        `${shown} is ${info.size} bytes; a zip with a .p8 key is a few kilobytes`,
-      );
+      throw new KeySourceError('ZIP_INVALID', `${shown} is ${info.size} bytes`, {
+        next: 'a zip with a .p8 key is a few kilobytes',
+      });
     return new Uint8Array(await readFile(path, { flag: 'r' }));
   } catch (err) {
     if (err instanceof KeySourceError) throw err;
     throw new KeySourceError(
       'KEY_FILE_UNREADABLE',
-      `cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+      `cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: 'check the path', cause: err },
     );
   }
 }
@@ -134,16 +139,19 @@ async function decrypt(entry: FileEntry, password: string | undefined, shown: st
     if (message === ERR_UNSUPPORTED_ENCRYPTION || message === ERR_UNSUPPORTED_COMPRESSION)
       throw new KeySourceError(
         'ZIP_INVALID',
-        `${printable(entry.filename, { max: 120 })} in ${shown} uses an encryption or compression that asc-keys cannot read (${message}); ask for a zip with AES-256 or ZipCrypto`,
+        `${printable(entry.filename, { max: 120 })} in ${shown} uses an encryption or compression that asc-keys cannot read (${message})`,
+        { next: 'ask for a zip with AES-256 or ZipCrypto', cause: err },
       );
     if (entry.encrypted)
       throw new KeySourceError(
         'ZIP_PASSWORD_WRONG',
-        `the password does not decrypt ${printable(entry.filename, { max: 120 })} in ${shown}; check it with the customer (the archive is unchanged)`,
+        `the password does not decrypt ${printable(entry.filename, { max: 120 })} in ${shown}`,
+        { next: 'check it with the customer (the archive is unchanged)', cause: err },
       );
     throw new KeySourceError(
       'ZIP_INVALID',
-      `${printable(entry.filename, { max: 120 })} in ${shown} is damaged (${describe(err)}); ask the customer to send it again`,
+      `${printable(entry.filename, { max: 120 })} in ${shown} is damaged (${describe(err)})`,
+      { next: 'ask the customer to send it again', cause: err },
     );
   }
 }

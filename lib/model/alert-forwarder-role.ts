@@ -1,4 +1,4 @@
-import { alertForwarderRoleArn, alertRules, IAM_EVENT_REGION } from './alert-rules.js';
+import { alertRules, IAM_EVENT_REGION } from './alert-rules.js';
 import type { DesiredRole } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy } from './policy-document.js';
@@ -10,15 +10,15 @@ import { PLATFORM_TAGS } from './tags.js';
  * when the platform lives in us-east-1 (the IAM rule then delivers to the topic itself).
  */
 export function alertForwarderRole(ctx: PlatformContext): DesiredRole[] {
-  const { platform } = ctx;
+  const { platform, names } = ctx;
   const forward = alertRules(ctx).find((r) => r.region === IAM_EVENT_REGION);
   if (!forward) return [];
-  const name = `${platform.namePrefix}-alert-forwarder`;
+  const name = names.alertForwarderRoleName;
   return [
     {
       id: 'alert_forwarder_role',
       name,
-      arn: alertForwarderRoleArn(ctx),
+      arn: names.alertForwarderRoleArn,
       description: `Lets the ${IAM_EVENT_REGION} IAM alert rule forward events to ${platform.region}`,
       trust: policy({
         Effect: 'Allow',

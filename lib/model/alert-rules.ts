@@ -1,6 +1,5 @@
 import { requesterArns } from './requester-role.js';
 import type { DesiredEventRule, EventPattern } from './desired-resources.js';
-import { GITHUB_OIDC_HOST } from './github-oidc.js';
 import type { PlatformContext } from './platform-context.js';
 import { deployerArns, distinct, importerArns } from './principals.js';
 import { SEALING_SECRET_LEAF } from './sealing-key.js';
@@ -180,7 +179,7 @@ export function alertRules(ctx: PlatformContext): DesiredEventRule[] {
     };
   };
   const reads = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
-  const githubProvider = `arn:${names.partition}:iam::${platform.accountId}:oidc-provider/${GITHUB_OIDC_HOST}`;
+  const githubProvider = names.githubOidcProviderArn;
   const validatorExcepted = platform.github !== undefined;
   const requester = requesterArns(ctx);
   const expectedReaders = [
@@ -211,7 +210,7 @@ export function alertRules(ctx: PlatformContext): DesiredEventRule[] {
     iamRules.push({
       id: 'alert_iam_forward',
       name,
-      arn: `arn:${names.partition}:events:${IAM_EVENT_REGION}:${platform.accountId}:rule/${name}`,
+      arn: names.eventRuleArn(name, IAM_EVENT_REGION),
       description: `Forwards IAM changes to ${prefix}-* roles and policies to ${platform.region}, where they alert`,
       state: 'ENABLED',
       eventPattern: iamPattern,
@@ -220,8 +219,8 @@ export function alertRules(ctx: PlatformContext): DesiredEventRule[] {
       target: {
         id: 'alert_iam_forward_target',
         targetId: 'home-region-bus',
-        arn: `arn:${names.partition}:events:${platform.region}:${platform.accountId}:event-bus/default`,
-        roleArn: alertForwarderRoleArn(ctx),
+        arn: names.defaultEventBusArn,
+        roleArn: names.alertForwarderRoleArn,
       },
     });
   }
@@ -333,9 +332,4 @@ const unprefixed = (action: string): string => action.split(':')[1]!;
 /** The rules that deliver to the alerts topic (the forwarding rule delivers to a bus). */
 export function alertTopicRules(ctx: PlatformContext): DesiredEventRule[] {
   return alertRules(ctx).filter((r) => r.target.topicId !== undefined);
-}
-
-/** The role EventBridge assumes in us-east-1 to forward IAM's events to the home bus. */
-export function alertForwarderRoleArn(ctx: PlatformContext): string {
-  return `arn:${ctx.names.partition}:iam::${ctx.platform.accountId}:role/${ctx.platform.namePrefix}-alert-forwarder`;
 }

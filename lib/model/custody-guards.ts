@@ -2,7 +2,6 @@ import { alertRules, CLOUDTRAIL_CHANGES } from './alert-rules.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
 import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
-import { sealingSecretArnPattern } from './sealing-key.js';
 import { MANAGE_SECRET_ACTIONS, WRITE_VALUE_ACTIONS } from './secret-policy.js';
 
 /**
@@ -87,8 +86,6 @@ export const TOPIC_WRITE_ACTIONS = [
 
 export function custodyGuards(ctx: PlatformContext): CustodyGuard[] {
   const { names, platform } = ctx;
-  const account = platform.accountId;
-  const p = names.partition;
   const prefix = platform.namePrefix;
   const ruleArns = distinct(
     alertRules(ctx).map((r) => r.arn.replace(/:rule\/.*$/, `:rule/${prefix}-alert-*`)),
@@ -97,11 +94,7 @@ export function custodyGuards(ctx: PlatformContext): CustodyGuard[] {
     {
       sid: 'NoIamWriteOnPlatformRoles',
       actions: IAM_WRITE_ACTIONS,
-      resources: [
-        `arn:${p}:iam::${account}:role/${prefix}-*`,
-        `arn:${p}:iam::${account}:policy/${prefix}-*`,
-        `arn:${p}:iam::${account}:oidc-provider/*`,
-      ],
+      resources: [names.roleArnPattern, names.policyArnPattern, names.oidcProviderArnPattern],
       except: [],
       why: 'a role that can change a trust policy can make itself the validator and read every key',
     },
@@ -137,7 +130,7 @@ export function custodyGuards(ctx: PlatformContext): CustodyGuard[] {
       sid: 'NoSealingKeyChange',
       // Not its reading: the secret's own policy admits the importer and the administrators only.
       actions: ['secretsmanager:CreateSecret', ...MANAGE_SECRET_ACTIONS, ...WRITE_VALUE_ACTIONS],
-      resources: [sealingSecretArnPattern(ctx)],
+      resources: [ctx.names.sealingSecretArnPattern],
       except: [],
       why: 'the sealing key opens every sealed block; replacing it would collect the next ones',
     },

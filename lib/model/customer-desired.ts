@@ -11,7 +11,7 @@ import {
   WEEKLY_EXPRESSION,
 } from './reminders.js';
 import { customerSecretPolicy } from './secret-policy.js';
-import { MANAGED_BY } from './tags.js';
+import { MANAGED_BY, TAG, type SecretTags } from './tags.js';
 
 /**
  * What must exist in AWS for one customer. The customer stack is built from this and `check
@@ -87,11 +87,11 @@ export function customerDesiredState(
           kmsKeyId: names.kmsAliasArn,
           recoveryWindowInDays: ctx.platform.secretRecoveryWindowDays,
           tags: {
-            customer: record.customer,
-            app: record.appleId,
-            'key-id': record.keyId,
-            'managed-by': MANAGED_BY,
-          },
+            [TAG.customer]: record.customer,
+            [TAG.app]: record.appleId,
+            [TAG.keyId]: record.keyId,
+            [TAG.managedBy]: MANAGED_BY,
+          } satisfies SecretTags,
           policy: customerSecretPolicy(ctx),
           blockPublicPolicy: true,
         }

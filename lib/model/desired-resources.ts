@@ -23,9 +23,21 @@ export const TF = {
   rolePolicy: 'aws_iam_role_policy',
   eventRule: 'aws_cloudwatch_event_rule',
   eventTarget: 'aws_cloudwatch_event_target',
+  oidcProvider: 'aws_iam_openid_connect_provider',
 } as const;
 
 export const address = (type: string, id: string): string => `${type}.${id}`;
+
+/** An IAM OIDC identity provider (GitHub's, when the platform creates it). */
+export interface DesiredOidcProvider {
+  readonly id: string;
+  readonly arn: string;
+  /** With its scheme, as Terraform takes it; IAM reports it without. */
+  readonly url: string;
+  readonly clientIds: readonly string[];
+  readonly thumbprints: readonly string[];
+  readonly tags: Tags;
+}
 
 export interface DesiredSecret {
   /** Logical ID of the secret; its resource policy is `${id}_policy`. */

@@ -1,13 +1,16 @@
-import type { GithubConfig } from '../records/github-config-schema.js';
-import type { DesiredRole } from './desired-resources.js';
+import { DEFAULT_REQUESTS_ENVIRONMENT, type GithubConfig } from '../records/github-config-schema.js';
+import type { DesiredOidcProvider, DesiredRole } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { deployerDenies } from './custody-guards.js';
 import { CUSTODY_STACK } from './trust-zones.js';
 import { policy, type PolicyStatement } from './policy-document.js';
-import { MANAGED_BY, PLATFORM_TAGS } from './tags.js';
+import { MANAGED_BY, PLATFORM_TAGS, TAG } from './tags.js';
 
-/** GitHub's OIDC issuer, and the audience aws-actions/configure-aws-credentials asks for. */
-export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
+import { GITHUB_OIDC_HOST } from './platform-names.js';
+
+export { GITHUB_OIDC_HOST };
+
+/** The audience aws-actions/configure-aws-credentials asks for. */
 export const GITHUB_OIDC_AUDIENCE = 'sts.amazonaws.com';
 /**
  * IAM no longer checks these for GitHub (it trusts the issuer's certificate authority), but
@@ -20,13 +23,7 @@ export const GITHUB_OIDC_THUMBPRINTS = [
 
 export interface GithubOidcDesired {
   /** Present when the platform stack creates the account's provider. */
-  readonly provider?: {
-    readonly id: string;
-    readonly url: string;
-    readonly clientIds: readonly string[];
-    readonly thumbprints: readonly string[];
-    readonly tags: Readonly<Record<string, string>>;
-  };
+  readonly provider?: DesiredOidcProvider;
   /** The provider's ARN: deterministic, whether this stack creates it or the account has it. */
   readonly providerArn: string;
   readonly planner: DesiredRole;
@@ -74,10 +71,7 @@ export const GITHUB_SUBJECT_CLAIMS = ['repo', 'context', 'job_workflow_ref'] as 
  */
 export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOidcDesired {
   const { platform, names } = ctx;
-  const partition = names.partition;
-  const account = platform.accountId;
-  const iam = (resource: string): string => `arn:${partition}:iam::${account}:${resource}`;
-  const providerArn = iam(`oidc-provider/${GITHUB_OIDC_HOST}`);
+  const providerArn = names.githubOidcProviderArn;
   const repo = github.repository;
   const workflow = (file: string, ref: string): string =>
     `job_workflow_ref:${repo}/.github/workflows/${file}@${ref}`;
@@ -89,7 +83,7 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     validator: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
     // The same workflow file as the validator, but only its job in the requests environment:
     // a check job (no environment) cannot become the requester, nor the requester the validator.
-    requester: `repo:${repo}:environment:${github.requestsEnvironment}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
+    requester: `repo:${repo}:environment:${github.requestsEnvironment ?? DEFAULT_REQUESTS_ENVIRONMENT}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
   };
   const trust = (sub: string): PolicyStatement => ({
     Sid: 'GitHubActions',
@@ -109,41 +103,38 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
           },
         },
   });
-  const prefix = platform.namePrefix;
-  const scheduler = (resource: string): string =>
-    `arn:${partition}:scheduler:${platform.region}:${account}:${resource}`;
   const resources = {
     secrets: names.secretArnPattern,
-    schedules: scheduler(`schedule/${names.scheduleGroupName}/*`),
-    scheduleGroup: scheduler(`schedule-group/${names.scheduleGroupName}`),
+    schedules: names.scheduleArnPattern,
+    scheduleGroup: names.scheduleGroupArn,
     topics: [names.topicArn, names.alertsTopicArn],
     subscriptions: [`${names.topicArn}:*`, `${names.alertsTopicArn}:*`],
     rules: names.eventRuleArn(`${platform.namePrefix}-alert-*`),
     // The platform's own roles by exact name, never "<prefix>-*": a role the deployer could
     // create with any name would be a way out of its scope.
     roles: [
-      'scheduler',
-      'publisher',
-      'validator',
-      'requester',
-      'importer',
-      'planner',
-      'deployer',
-      'alert-forwarder',
-    ].map((r) => iam(`role/${prefix}-${r}`)),
-    keys: `arn:${partition}:kms:${platform.region}:${account}:key/*`,
+      names.schedulerRoleArn,
+      names.publisherRoleArn,
+      names.validatorRoleArn,
+      names.requesterRoleArn,
+      names.importerRoleArn,
+      names.plannerRoleArn,
+      names.deployerRoleArn,
+      names.alertForwarderRoleArn,
+    ],
+    keys: names.kmsKeyArnPattern,
     aliases: [names.kmsAliasArn, names.snsKmsAliasArn],
   };
-  const ownKey = { StringEquals: { 'aws:ResourceTag/managed-by': MANAGED_BY } };
+  const ownKey = { StringEquals: { [`aws:ResourceTag/${TAG.managedBy}`]: MANAGED_BY } };
   const state = platform.stateBackend;
-  const stateObjects = state && `arn:${partition}:s3:::${state.bucket}/${state.keyPrefix}/`;
+  const stateObjects = names.stateObjectsArnPrefix;
   const stateList: PolicyStatement[] = state
     ? [
         {
           Sid: 'ListState',
           Effect: 'Allow',
           Action: 's3:ListBucket',
-          Resource: `arn:${partition}:s3:::${state.bucket}`,
+          Resource: names.stateBucketArn!,
           Condition: { StringLike: { 's3:prefix': `${state.keyPrefix}/*` } },
         },
       ]
@@ -311,11 +302,17 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     permissions: typeof planner,
   ): DesiredRole => ({
     id: `${id}_role`,
-    name: `${prefix}-${id}`,
-    arn: iam(`role/${prefix}-${id}`),
+    name: id === 'planner' ? names.plannerRoleName : names.deployerRoleName,
+    arn: id === 'planner' ? names.plannerRoleArn : names.deployerRoleArn,
     description,
     trust: policy(trust(subjects[id])),
-    inlinePolicies: [{ id: `${id}_policy`, name: `${prefix}-${id}-permissions`, document: permissions }],
+    inlinePolicies: [
+      {
+        id: `${id}_policy`,
+        name: `${id === 'planner' ? names.plannerRoleName : names.deployerRoleName}-permissions`,
+        document: permissions,
+      },
+    ],
     maxSessionDuration: 3600,
     tags: PLATFORM_TAGS,
   });
@@ -324,6 +321,7 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
       ? {
           provider: {
             id: 'github_oidc_provider',
+            arn: providerArn,
             url: `https://${GITHUB_OIDC_HOST}`,
             clientIds: [GITHUB_OIDC_AUDIENCE],
             thumbprints: [...GITHUB_OIDC_THUMBPRINTS],

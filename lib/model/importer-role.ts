@@ -2,10 +2,7 @@ import type { DesiredRole } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy } from './policy-document.js';
 import { sealingKeyReadStatements } from './sealing-key.js';
-import { MANAGED_BY, PLATFORM_TAGS } from './tags.js';
-
-/** The tags a key secret carries (customer-desired.ts); the importer may set these and no others. */
-export const SECRET_TAG_KEYS = ['customer', 'app', 'key-id', 'managed-by'] as const;
+import { MANAGED_BY, PLATFORM_TAGS, SECRET_TAG_KEYS, TAG } from './tags.js';
 
 /**
  * `${namePrefix}-importer`, assumed by the principals in `importerTrustedPrincipals`. It creates
@@ -20,11 +17,10 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
   const { platform: p, names: n } = ctx;
   const trusted = p.importerTrustedPrincipals;
   if (!trusted?.length) return [];
-  const partition = n.partition;
   const name = n.importerRoleName;
-  const ours = { 'secretsmanager:ResourceTag/managed-by': MANAGED_BY };
+  const ours = { [`secretsmanager:ResourceTag/${TAG.managedBy}`]: MANAGED_BY };
   const taggedOnCreate = {
-    StringEquals: { 'aws:RequestTag/managed-by': MANAGED_BY },
+    StringEquals: { [`aws:RequestTag/${TAG.managedBy}`]: MANAGED_BY },
     'ForAllValues:StringEquals': { 'aws:TagKeys': [...SECRET_TAG_KEYS] },
   };
   return [
@@ -80,7 +76,7 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
               Sid: 'EncryptThroughSecretsManager',
               Effect: 'Allow',
               Action: ['kms:GenerateDataKey', 'kms:Encrypt'],
-              Resource: `arn:${partition}:kms:${p.region}:${p.accountId}:key/*`,
+              Resource: n.kmsKeyArnPattern,
               Condition: {
                 StringEquals: { 'kms:ViaService': `secretsmanager.${p.region}.amazonaws.com` },
                 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': n.kmsAliasName },

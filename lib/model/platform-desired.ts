@@ -5,13 +5,14 @@ import { alertsSubscriptions, alertsTopic } from './alerts-topic.js';
 import type {
   DesiredEventRule,
   DesiredKmsKey,
+  DesiredOidcProvider,
   DesiredRole,
   DesiredScheduleGroup,
   DesiredSecret,
   DesiredSubscription,
   DesiredTopic,
 } from './desired-resources.js';
-import { githubRoles } from './github-oidc.js';
+import { githubOidc, githubRoles } from './github-oidc.js';
 import { importerRole } from './importer-role.js';
 import { platformContext, type PlatformContext } from './platform-context.js';
 import { publisherRole } from './publisher-role.js';
@@ -48,6 +49,8 @@ export interface PlatformDesiredState {
   readonly alertRules: readonly DesiredEventRule[];
   /** The sealing key's secret and policy (sealed hand-over); its value is never the stack's. */
   readonly sealingKey: DesiredSecret;
+  /** GitHub's OIDC provider, when the platform creates it (`github.oidcProvider: create`). */
+  readonly githubOidcProvider?: DesiredOidcProvider;
 }
 
 /**
@@ -79,5 +82,12 @@ export function platformDesiredState(platform: PlatformConfig): PlatformDesiredS
     roles: ROLE_SOURCES.flatMap((source) => source(ctx)),
     alertRules: alertRules(ctx),
     sealingKey: sealingKeySecret(ctx),
+    ...githubOidcProvider(ctx),
   };
+}
+
+function githubOidcProvider(ctx: PlatformContext): { githubOidcProvider?: DesiredOidcProvider } {
+  const github = ctx.platform.github;
+  const provider = github && githubOidc(ctx, github).provider;
+  return provider ? { githubOidcProvider: provider } : {};
 }

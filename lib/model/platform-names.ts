@@ -12,6 +12,8 @@ export interface PlatformNames {
   readonly kmsAliasArn: string;
   /** Any key of the account: a key's ID is known only once it exists, so grants name its alias. */
   readonly kmsKeyArnPattern: string;
+  /** Every topic of the platform, `<prefix>-*`. */
+  readonly topicArnPattern: string;
   readonly topicName: string;
   readonly topicArn: string;
   /** The topic that security alerts (alert rules on CloudTrail events) go to. */
@@ -20,10 +22,23 @@ export interface PlatformNames {
   /** The customer-managed key that encrypts both topics (SNS), apart from the secrets key. */
   readonly snsKmsAliasName: string;
   readonly snsKmsAliasArn: string;
-  /** EventBridge rules on the default bus are `rule/<name>`; the alert rules are `<prefix>-alert-…`. */
-  readonly eventRuleArn: (name: string) => string;
+  /**
+   * EventBridge rules on the default bus are `rule/<name>`; the alert rules are `<prefix>-alert-…`.
+   * A rule lives in the home region unless another is named (IAM's events arrive in us-east-1).
+   */
+  readonly eventRuleArn: (name: string, region?: string) => string;
+  /** The home region's default event bus, where the us-east-1 rule forwards IAM's events. */
+  readonly defaultEventBusArn: string;
   readonly scheduleGroupName: string;
   readonly scheduleGroupArn: string;
+  /** Every schedule in the group. */
+  readonly scheduleArnPattern: string;
+  /** `role/<prefix>-*`: the validator reads every role of the platform, never another. */
+  readonly roleArnPattern: string;
+  /** `policy/<prefix>-*`: a managed policy named like the platform's. */
+  readonly policyArnPattern: string;
+  /** Every OIDC identity provider of the account: one can make any role federated. */
+  readonly oidcProviderArnPattern: string;
   readonly schedulerRoleName: string;
   readonly schedulerRoleArn: string;
   readonly publisherRoleName: string;
@@ -41,12 +56,31 @@ export interface PlatformNames {
   readonly plannerRoleArn: string;
   readonly deployerRoleName: string;
   readonly deployerRoleArn: string;
+  /** Forwards the us-east-1 IAM alert rule's events to the alerts topic's home region. */
+  readonly alertForwarderRoleName: string;
+  readonly alertForwarderRoleArn: string;
   /** Every key secret's name starts with this, so roles can be scoped to them by ARN. */
   readonly secretNamePrefix: string;
   readonly secretArnPattern: string;
   /** `arn:…:secret:<prefix>/`: a secret's ARN is this, its slug, "-" and six random characters. */
   readonly secretArnPrefix: string;
+  /** The sealing key's secret (sealing-key.ts), and its ARN with AWS's six-character suffix. */
+  readonly sealingSecretName: string;
+  readonly sealingSecretArnPattern: string;
+  /** GitHub's OIDC identity provider in IAM (github-oidc.ts), one per account. */
+  readonly githubOidcProviderArn: string;
+  /** The Terraform state bucket, and the objects under its key prefix, when the platform names one. */
+  readonly stateBucketArn?: string;
+  readonly stateObjectsArnPrefix?: string;
 }
+
+/** The sealing key's secret is `<prefix>/_sealing-key`: "_" never occurs in a customer slug. */
+export const SEALING_SECRET_LEAF = '_sealing-key';
+
+export const sealingSecretName = (namePrefix: string): string => `${namePrefix}/${SEALING_SECRET_LEAF}`;
+
+/** GitHub's OIDC issuer (github-oidc.ts has the audience). */
+export const GITHUB_OIDC_HOST = 'token.actions.githubusercontent.com';
 
 export function partitionOf(region: string): string {
   return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
@@ -65,15 +99,21 @@ export function platformNames(p: PlatformConfig): PlatformNames {
     kmsAliasName: `alias/${prefix}`,
     kmsAliasArn: arn('kms', `alias/${prefix}`),
     kmsKeyArnPattern: arn('kms', 'key/*'),
+    topicArnPattern: arn('sns', `${prefix}-*`),
     topicName: `${prefix}-rotation-reminders`,
     topicArn: arn('sns', `${prefix}-rotation-reminders`),
     alertsTopicName: `${prefix}-security-alerts`,
     alertsTopicArn: arn('sns', `${prefix}-security-alerts`),
     snsKmsAliasName: `alias/${prefix}-sns`,
     snsKmsAliasArn: arn('kms', `alias/${prefix}-sns`),
-    eventRuleArn: (name) => arn('events', `rule/${name}`),
+    eventRuleArn: (name, region = p.region) => arn('events', `rule/${name}`, region),
+    defaultEventBusArn: arn('events', 'event-bus/default'),
     scheduleGroupName: prefix,
     scheduleGroupArn: arn('scheduler', `schedule-group/${prefix}`),
+    scheduleArnPattern: arn('scheduler', `schedule/${prefix}/*`),
+    roleArnPattern: roleArn(`${prefix}-*`),
+    policyArnPattern: arn('iam', `policy/${prefix}-*`, ''),
+    oidcProviderArnPattern: arn('iam', 'oidc-provider/*', ''),
     schedulerRoleName: roleName('scheduler'),
     schedulerRoleArn: roleArn(roleName('scheduler')),
     publisherRoleName: roleName('publisher'),
@@ -88,8 +128,17 @@ export function platformNames(p: PlatformConfig): PlatformNames {
     plannerRoleArn: roleArn(roleName('planner')),
     deployerRoleName: roleName('deployer'),
     deployerRoleArn: roleArn(roleName('deployer')),
+    alertForwarderRoleName: roleName('alert-forwarder'),
+    alertForwarderRoleArn: roleArn(roleName('alert-forwarder')),
     secretNamePrefix: `${prefix}/`,
     secretArnPattern: arn('secretsmanager', `secret:${prefix}/*`),
     secretArnPrefix: arn('secretsmanager', `secret:${prefix}/`),
+    sealingSecretName: sealingSecretName(prefix),
+    sealingSecretArnPattern: arn('secretsmanager', `secret:${sealingSecretName(prefix)}-??????`),
+    githubOidcProviderArn: arn('iam', `oidc-provider/${GITHUB_OIDC_HOST}`, ''),
+    ...(p.stateBackend && {
+      stateBucketArn: `arn:${partition}:s3:::${p.stateBackend.bucket}`,
+      stateObjectsArnPrefix: `arn:${partition}:s3:::${p.stateBackend.bucket}/${p.stateBackend.keyPrefix}/`,
+    }),
   };
 }

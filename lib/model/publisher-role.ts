@@ -2,7 +2,7 @@ import type { DesiredRole } from './desired-resources.js';
 import { decryptThroughSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy } from './policy-document.js';
-import { MANAGED_BY, PLATFORM_TAGS } from './tags.js';
+import { MANAGED_BY, PLATFORM_TAGS, TAG } from './tags.js';
 
 /** Publishing pipelines: read the key of the customer their session is tagged with, and nothing else. */
 export function publisherRole(ctx: PlatformContext): DesiredRole[] {
@@ -21,9 +21,9 @@ export function publisherRole(ctx: PlatformContext): DesiredRole[] {
         // carries (a role tag per customer pipeline, or a transitive tag from its identity
         // provider), and no other tag may be set. A caller cannot choose another customer.
         Condition: {
-          StringEquals: { 'aws:RequestTag/customer': '${aws:PrincipalTag/customer}' },
-          'ForAllValues:StringEquals': { 'aws:TagKeys': ['customer'] },
-          Null: { 'aws:PrincipalTag/customer': 'false' },
+          StringEquals: { [`aws:RequestTag/${TAG.customer}`]: `\${aws:PrincipalTag/${TAG.customer}}` },
+          'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG.customer] },
+          Null: { [`aws:PrincipalTag/${TAG.customer}`]: 'false' },
         },
       }),
       inlinePolicies: [
@@ -36,11 +36,11 @@ export function publisherRole(ctx: PlatformContext): DesiredRole[] {
               Effect: 'Allow',
               Action: 'secretsmanager:GetSecretValue',
               // Bound by name as well as by tag: a secret re-tagged customer=A opens nothing to A's sessions.
-              Resource: `${names.secretArnPrefix}\${aws:PrincipalTag/customer}-??????`,
+              Resource: `${names.secretArnPrefix}\${aws:PrincipalTag/${TAG.customer}}-??????`,
               Condition: {
                 StringEquals: {
-                  'secretsmanager:ResourceTag/customer': '${aws:PrincipalTag/customer}',
-                  'secretsmanager:ResourceTag/managed-by': MANAGED_BY,
+                  [`secretsmanager:ResourceTag/${TAG.customer}`]: `\${aws:PrincipalTag/${TAG.customer}}`,
+                  [`secretsmanager:ResourceTag/${TAG.managedBy}`]: MANAGED_BY,
                 },
               },
             },

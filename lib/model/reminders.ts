@@ -53,13 +53,48 @@ export function planReminders(record: CustomerRecord, now: Date): ReminderPlan {
   };
 }
 
+const MAX_SCHEDULE_NAME = 64;
+const reminderSuffix = (daysBefore: number | null): string =>
+  daysBefore === null ? '-remind-weekly' : `-remind-${daysBefore}d`;
+
 /** Schedule names are at most 64 characters; long slugs are shortened with a hash to stay unique. */
 export function reminderName(customer: string, daysBefore: number | null): string {
-  const suffix = daysBefore === null ? '-remind-weekly' : `-remind-${daysBefore}d`;
+  const suffix = reminderSuffix(daysBefore);
   const name = `${customer}${suffix}`;
-  if (name.length <= 64) return name;
+  if (name.length <= MAX_SCHEDULE_NAME) return name;
   const hash = createHash('sha256').update(customer).digest('hex').slice(0, 8);
-  return `${customer.slice(0, 64 - suffix.length - hash.length - 1)}-${hash}${suffix}`;
+  return `${customer.slice(0, MAX_SCHEDULE_NAME - suffix.length - hash.length - 1)}-${hash}${suffix}`;
+}
+
+const REMINDER_NAME = /^(.+)-remind-(?:(\d+)d|weekly)$/;
+const SHORTENED_HEAD = /-[0-9a-f]{8}$/;
+
+export interface ParsedReminderName {
+  /**
+   * The customer the reminder is for; null when the name was shortened and no slug of `known`
+   * shortens to it (the hash cannot be turned back into the slug it was made from).
+   */
+  readonly customer: string | null;
+  readonly daysBefore: number | null;
+}
+
+/**
+ * The inverse of `reminderName`, for schedules found in the group: undefined for a name it never
+ * builds. A shortened name is matched against the slugs in `known` (every record, the invalid
+ * ones included); a name no known slug builds, of a length and shape that only shortening
+ * gives, has no customer rather than one made up from its truncated head.
+ */
+export function parseReminderName(
+  name: string,
+  known: Iterable<string> = [],
+): ParsedReminderName | undefined {
+  const m = REMINDER_NAME.exec(name);
+  if (!m) return undefined;
+  const daysBefore = m[2] === undefined ? null : Number(m[2]);
+  for (const slug of known)
+    if (reminderName(slug, daysBefore) === name) return { customer: slug, daysBefore };
+  const shortened = name.length === MAX_SCHEDULE_NAME && SHORTENED_HEAD.test(m[1]!);
+  return { customer: shortened ? null : m[1]!, daysBefore };
 }
 
 export const reminderId = (daysBefore: number | null): string =>

@@ -26,7 +26,7 @@ export function schedulerRole(ctx: PlatformContext): DesiredRole[] {
         Condition: {
           StringEquals: { 'aws:SourceAccount': platform.accountId },
           ArnLike: {
-            'aws:SourceArn': `arn:${names.partition}:scheduler:${platform.region}:${platform.accountId}:schedule/${names.scheduleGroupName}/*`,
+            'aws:SourceArn': names.scheduleArnPattern,
           },
         },
       }),

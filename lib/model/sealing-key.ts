@@ -6,19 +6,11 @@ import { MANAGE_SECRET_ACTIONS, WRITE_VALUE_ACTIONS } from './secret-policy.js';
 
 /**
  * The sealing key's secret: the private halves of the keys that sealed hand-over blocks are
- * encrypted to (docs/sealed-hand-over.md). Its name sits under the prefix, so the platform key
- * and the prefix-scoped tooling cover it, but "_" never occurs in a customer slug, so no
- * customer's secret can ever be named like it.
+ * encrypted to (docs/sealed-hand-over.md). Its name (platform-names.ts) sits under the prefix,
+ * so the platform key and the prefix-scoped tooling cover it, but "_" never occurs in a
+ * customer slug, so no customer's secret can ever be named like it.
  */
-export const SEALING_SECRET_LEAF = '_sealing-key';
-
-export const sealingSecretName = (namePrefix: string): string => `${namePrefix}/${SEALING_SECRET_LEAF}`;
-
-/** The sealing secret's ARN, whose end is AWS's random six-character suffix. */
-export function sealingSecretArnPattern(ctx: PlatformContext): string {
-  const { platform, names } = ctx;
-  return `arn:${names.partition}:secretsmanager:${platform.region}:${platform.accountId}:secret:${sealingSecretName(platform.namePrefix)}-??????`;
-}
+export { SEALING_SECRET_LEAF, sealingSecretName } from './platform-names.js';
 
 /**
  * The secret and its resource policy; the platform stack owns both, never the value, which
@@ -32,7 +24,7 @@ export function sealingKeySecret(ctx: PlatformContext): DesiredSecret {
   return {
     id: 'sealing_key',
     policyId: 'sealing_key_policy',
-    name: sealingSecretName(platform.namePrefix),
+    name: names.sealingSecretName,
     description:
       'asc-keys sealing keys: opens the sealed blocks customers make with the sealing page. Read by the importer role only',
     kmsKeyId: names.kmsAliasArn,
@@ -70,7 +62,7 @@ export function sealingKeySecret(ctx: PlatformContext): DesiredSecret {
  */
 export function sealingKeyReadStatements(ctx: PlatformContext): PolicyStatement[] {
   const { platform, names } = ctx;
-  const arn = sealingSecretArnPattern(ctx);
+  const arn = names.sealingSecretArnPattern;
   return [
     { Sid: 'ReadSealingKey', Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: arn },
     {

@@ -4,7 +4,6 @@ import { viaSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
 import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
-import { sealingSecretArnPattern } from './sealing-key.js';
 import { PLATFORM_TAGS } from './tags.js';
 
 /** What administering a key means: every key policy grants these to the administrators only. */
@@ -126,7 +125,7 @@ export function secretsKeyPolicy(ctx: PlatformContext): PolicyDocument {
       Resource: '*',
       Condition: {
         ...viaSecretsManager(ctx),
-        StringLike: { 'kms:EncryptionContext:SecretARN': sealingSecretArnPattern(ctx) },
+        StringLike: { 'kms:EncryptionContext:SecretARN': ctx.names.sealingSecretArnPattern },
         ArnEquals: { 'aws:PrincipalArn': [importer] },
       },
     })),

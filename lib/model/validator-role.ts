@@ -53,7 +53,7 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
               Sid: 'ReadReminders',
               Effect: 'Allow',
               Action: 'scheduler:GetSchedule',
-              Resource: `arn:${names.partition}:scheduler:${platform.region}:${platform.accountId}:schedule/${names.scheduleGroupName}/*`,
+              Resource: names.scheduleArnPattern,
             },
             decryptThroughSecretsManager(ctx),
             // check drift compares the platform stack too: the keys, the topics, the alert rules and the roles.
@@ -82,13 +82,13 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
                 'iam:ListRolePolicies',
                 'iam:ListAttachedRolePolicies',
               ],
-              Resource: `arn:${names.partition}:iam::${platform.accountId}:role/${platform.namePrefix}-*`,
+              Resource: names.roleArnPattern,
             },
             {
               Sid: 'ReadTopics',
               Effect: 'Allow',
               Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
-              Resource: `arn:${names.partition}:sns:${platform.region}:${platform.accountId}:${platform.namePrefix}-*`,
+              Resource: names.topicArnPattern,
             },
             {
               Sid: 'ReadAlertRules',
@@ -102,6 +102,17 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
               Action: 'scheduler:GetScheduleGroup',
               Resource: names.scheduleGroupArn,
             },
+            // The GitHub OIDC provider, when the platform owns it: drift compares it too.
+            ...(platform.github?.oidcProvider === 'create'
+              ? [
+                  {
+                    Sid: 'ReadGithubOidcProvider',
+                    Effect: 'Allow' as const,
+                    Action: 'iam:GetOpenIDConnectProvider',
+                    Resource: names.githubOidcProviderArn,
+                  },
+                ]
+              : []),
           ),
         },
       ],

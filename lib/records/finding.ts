@@ -32,7 +32,12 @@ export type FindingCode =
   | 'DUPLICATE_CUSTOMER'
   | 'DUPLICATE_KEY_ID'
   | 'DUPLICATE_SECRET'
-  | 'DUPLICATE_APPLE_ID';
+  | 'DUPLICATE_APPLE_ID'
+  // What synth --aws and affected --aws find in AWS (lib/checks/secret-readiness.ts).
+  | 'SECRET_NOT_IN_AWS'
+  | 'SECRET_MISSING'
+  | 'SECRET_DELETED'
+  | 'KEY_VERSION_MISSING';
 
 export type Severity = 'error' | 'warning';
 

@@ -25,7 +25,8 @@ export function loadPlatform(file = PLATFORM_CONFIG_FILE): {
   } catch (err) {
     throw new UsageError(
       'PLATFORM_CONFIG_INVALID',
-      `cannot read the platform configuration ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); run asc-keys from the repository root`,
+      `cannot read the platform configuration ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: 'run asc-keys from the repository root', cause: err },
     );
   }
   const json = jsonSyntaxError(file, text);

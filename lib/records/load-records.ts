@@ -40,7 +40,8 @@ export function loadRecords(dir: string, context: RecordContext, only?: Readonly
   } catch (err) {
     throw new UsageError(
       'CUSTOMERS_DIR_UNREADABLE',
-      `cannot read the customers directory "${dir}" (${(err as NodeJS.ErrnoException).code ?? 'error'}); run from the repository root or pass --customers <dir>`,
+      `cannot read the customers directory "${dir}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: 'run from the repository root or pass --customers <dir>', cause: err },
     );
   }
   if (only) entries = entries.filter((e) => only.has(e.name));

@@ -14,6 +14,7 @@ export function requirePlatform(loaded: {
   const first = loaded.findings[0];
   throw new UsageError(
     'PLATFORM_CONFIG_INVALID',
-    `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}; run "asc-keys lint"`,
+    `the platform configuration has errors${first ? `, first ${first.file}:${first.line}:${first.column} ${first.message}` : ''}`,
+    { next: 'run "asc-keys lint"' },
   );
 }

@@ -37,7 +37,8 @@ export async function emitReport(report: Report, options: EmitOptions): Promise<
     } catch (err) {
       throw new UsageError(
         'OUTPUT_UNWRITABLE',
-        `cannot write the JUnit file "${options.junit}" (${(err as NodeJS.ErrnoException).code ?? 'error'}); check that its directory exists`,
+        `cannot write the JUnit file "${options.junit}" (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        { next: 'check that its directory exists', cause: err },
       );
     }
   }

@@ -178,12 +178,14 @@ export function requestBody(context: RequestContext, input: OpenRequestInput, me
 function checkSendable(context: RequestContext, subject: RequestSubject): void {
   if (!context.config.email || !context.mailer)
     throw new UsageError(
-      'USAGE',
-      '--send needs a sender: set requests.email in cdktf.json to an SES identity that may send (or leave out --send and send the message in the issue yourself)',
+      'PLATFORM_CONFIG_INVALID',
+      '--send needs a sender, and requests.email in cdktf.json is not set',
+      {
+        next: 'set requests.email to an SES identity that may send (or leave out --send and send the message in the issue yourself)',
+      },
     );
   if (!subject.contacts.length)
-    throw new UsageError(
-      'USAGE',
-      `${subject.customer} has no contacts to send the request to: add contacts (name and email) to customers/${subject.customer}.yaml, or --contact for a new customer`,
-    );
+    throw new UsageError('USAGE', `${subject.customer} has no contacts to send the request to`, {
+      next: `add contacts (name and email) to customers/${subject.customer}.yaml, or --contact for a new customer`,
+    });
 }

@@ -46,15 +46,14 @@ export class RequestMailer {
       if (isTransient(err))
         throw new UnavailableError(
           'EMAIL_UNAVAILABLE',
-          `SES could not be asked to send the email (${describeUnavailable(err)}); ${done}; run the command again later`,
+          `SES could not be asked to send the email (${describeUnavailable(err)}); ${done}`,
           { cause: err },
         );
       const name = (err as { name?: string }).name ?? 'error';
-      throw new UsageError(
-        'EMAIL_REFUSED',
-        `SES refused to send from ${email.from} (${name}): requests.email in cdktf.json must be a verified SES identity in this region, and in the SES sandbox every recipient must be verified too; ${done}`,
-        { cause: err },
-      );
+      throw new UsageError('EMAIL_REFUSED', `SES refused to send from ${email.from} (${name}); ${done}`, {
+        next: 'make requests.email in cdktf.json a verified SES identity in this region (in the SES sandbox, verify every recipient too)',
+        cause: err,
+      });
     }
   }
 }

@@ -67,10 +67,11 @@ export function keyIdFromFileName(name: string): string | undefined {
 
 /** Same shape as the records' issuerId (docs/contract.md, Customer records); Apple's are not RFC 4122, so no version check. */
 export function issuerIdProblem(text: string): string | undefined {
-  if (text.length === 0) return 'Enter the Issuer ID, or tick "Individual key" if this is an individual key.';
+  if (text.length === 0)
+    return 'Enter the Issuer ID, or tick "This is an individual key" if your key has no Issuer ID.';
   if (/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(text))
     return undefined;
-  return 'This is not an Issuer ID. It has 32 hexadecimal digits in groups of 8-4-4-4-12, such as 57246542-96fe-1a63-e053-0824d011072a; copy it from Users and Access, Integrations, in App Store Connect.';
+  return 'This is not an Issuer ID. An Issuer ID is 32 hexadecimal digits in groups of 8-4-4-4-12, such as 57246542-96fe-1a63-e053-0824d011072a: copy it from App Store Connect, Users and Access, Integrations, where it is shown above the list of keys.';
 }
 
 function containsBytes(haystack: Uint8Array, needle: readonly number[]): boolean {

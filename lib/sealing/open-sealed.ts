@@ -13,10 +13,11 @@ export async function openSealedBlock(text: string, ring: SealingKeyRing): Promi
   let header: ReturnType<typeof decodeProtectedHeader>;
   try {
     header = decodeProtectedHeader(compact);
-  } catch {
+  } catch (err) {
     throw new SealingError(
       'SEALED_TAMPERED',
       'the sealed block was changed on the way: its header is unreadable',
+      { cause: err },
     );
   }
   if (header.alg !== 'ECDH-ES' || header.enc !== 'A256GCM')
@@ -31,16 +32,15 @@ export async function openSealedBlock(text: string, ring: SealingKeyRing): Promi
   if (!key && retired)
     throw new SealingError(
       'SEALED_RETIRED_KEY',
-      `the block was sealed to the sealing key ${retired.kid}, retired on ${retired.retiredOn} (its private half is deleted, so nobody can open the block any more); ask the customer to seal the key again with the current page`,
+      `the block was sealed to the sealing key ${retired.kid}, retired on ${retired.retiredOn} (its private half is deleted, so nobody can open the block any more)`,
     );
   if (!key)
     throw new SealingError(
       'SEALED_OTHER_KEY',
       `the block was sealed to ${kid ? `the sealing key ${kid}` : 'an unnamed key'}, and the sealing secret holds only ${ring.keys
         .map((k) => k.kid)
-        .join(
-          ', ',
-        )}: it was made with another installation's page, or that key was removed. Send the customer the current page`,
+        .join(', ')}: it was made with another installation's page, or that key was removed`,
+      { next: 'send the customer the current page' },
     );
   let plaintext: Uint8Array;
   try {
@@ -49,10 +49,11 @@ export async function openSealedBlock(text: string, ring: SealingKeyRing): Promi
       keyManagementAlgorithms: ['ECDH-ES'],
       contentEncryptionAlgorithms: ['A256GCM'],
     }));
-  } catch {
+  } catch (err) {
     throw new SealingError(
       'SEALED_TAMPERED',
-      'the sealed block does not open: it was changed or damaged on the way (a character altered, a line lost). Ask the customer to send it again as an attachment (a .txt file)',
+      'the sealed block does not open: it was changed or damaged on the way (a character altered, a line lost)',
+      { next: 'ask the customer to send it again as an attachment (a .txt file)', cause: err },
     );
   }
   try {
@@ -74,23 +75,31 @@ export function checkSealedExpectations(payload: SealedPayload, flags: SealedExp
   if (payload.customer !== undefined && payload.customer !== flags.customer)
     throw new SealingError(
       'SEALED_OTHER_CUSTOMER',
-      `the block was made with the page for customer "${payload.customer}", not "${flags.customer}": check which customer sent it`,
+      `the block was made with the page for customer "${payload.customer}", not "${flags.customer}"`,
+      { next: 'check which customer sent it' },
     );
   if (flags.keyId !== undefined && flags.keyId !== payload.keyId)
     throw new SealingError(
       'SEALED_FLAG_MISMATCH',
-      `--key-id ${flags.keyId} disagrees with the block, which holds key ${payload.keyId}; leave --key-id out (the block names the key) or check which key the customer sent`,
+      `--key-id ${flags.keyId} disagrees with the block, which holds key ${payload.keyId}`,
+      { next: 'leave --key-id out (the block names the key) or check which key the customer sent' },
     );
   if (flags.issuerId !== undefined && flags.issuerId.toLowerCase() !== payload.issuerId?.toLowerCase())
     throw new SealingError(
       'SEALED_FLAG_MISMATCH',
       payload.issuerId
-        ? `--issuer-id ${flags.issuerId} disagrees with the block's Issuer ID ${payload.issuerId}; leave --issuer-id out or ask the customer which is right`
-        : `--issuer-id was given, but the customer sealed an individual key; leave --issuer-id out`,
+        ? `--issuer-id ${flags.issuerId} disagrees with the block's Issuer ID ${payload.issuerId}`
+        : `--issuer-id was given, but the customer sealed an individual key`,
+      {
+        next: payload.issuerId
+          ? 'leave --issuer-id out or ask the customer which is right'
+          : 'leave --issuer-id out',
+      },
     );
   if (flags.individual && payload.keyType === 'team')
     throw new SealingError(
       'SEALED_FLAG_MISMATCH',
-      `--individual was given, but the block holds a team key of issuer ${payload.issuerId}; leave --individual out`,
+      `--individual was given, but the block holds a team key of issuer ${payload.issuerId}`,
+      { next: 'leave --individual out' },
     );
 }

@@ -75,6 +75,8 @@ export function pageMain(config: PageConfig): void {
   const againButton = byId('start-over');
 
   let checked: CheckedKey | null = null;
+  /** The key file was refused: its message stays next to the field until another file is taken. */
+  let refused = false;
 
   const showError = (input: PageElement, out: PageElement, message: string | undefined): void => {
     out.textContent = message ?? '';
@@ -86,8 +88,23 @@ export function pageMain(config: PageConfig): void {
     status.textContent = message;
   };
 
+  /**
+   * A block shown no longer matches a form that changed after sealing: it goes, so that nobody
+   * copies a block with the old Issuer ID. The key was dropped when it was sealed: pick it again.
+   */
+  const formChanged = (): void => {
+    if (result.hidden) return;
+    result.hidden = true;
+    block.value = '';
+    keyFacts.hidden = true;
+    say(
+      'The form changed after sealing, so the block was removed. Choose the key file again and seal again.',
+    );
+  };
+
   async function takeFile(file: PageFile | undefined): Promise<void> {
     checked = null;
+    refused = false;
     keyFacts.hidden = true;
     result.hidden = true;
     block.value = '';
@@ -97,6 +114,7 @@ export function pageMain(config: PageConfig): void {
     bytes.fill(0);
     if (!outcome.ok) {
       fileInput.value = '';
+      refused = true;
       showError(fileInput, fileError, outcome.message);
       say('The key file was not accepted.');
       return;
@@ -120,7 +138,9 @@ export function pageMain(config: PageConfig): void {
     dropZone.classList.remove('dragging');
     void takeFile(e.dataTransfer?.files[0]);
   });
+  issuerInput.addEventListener('input', formChanged);
   individual.addEventListener('change', () => {
+    formChanged();
     issuerInput.disabled = individual.checked;
     if (individual.checked) {
       issuerInput.value = '';
@@ -138,9 +158,14 @@ export function pageMain(config: PageConfig): void {
     const issuerProblem = individual.checked ? undefined : issuerIdProblem(issuerId);
     showError(issuerInput, issuerError, issuerProblem);
     if (!checked) {
-      showError(fileInput, fileError, fileError.textContent || 'Choose your AuthKey_<Key ID>.p8 file first.');
+      // A refused file keeps the reason it was refused; none chosen yet asks for one.
+      if (!refused) showError(fileInput, fileError, 'Choose your AuthKey_<Key ID>.p8 file first.');
       fileInput.focus();
-      say('Nothing sealed: the key file is missing.');
+      say(
+        refused
+          ? 'Nothing sealed: the key file was not accepted. The message under the file field says why and which file to pick.'
+          : 'Nothing sealed: choose the key file first.',
+      );
       return;
     }
     if (issuerProblem) {
@@ -183,6 +208,7 @@ export function pageMain(config: PageConfig): void {
 
   againButton.addEventListener('click', () => {
     checked = null;
+    refused = false;
     fileInput.value = '';
     issuerInput.value = '';
     block.value = '';

@@ -16,6 +16,7 @@ export function writePublicKeyFile(file: string, jwk: SealingPublicJwk): void {
     throw new UsageError(
       'OUTPUT_UNWRITABLE',
       `cannot write the public key to ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: err },
     );
   }
 }
@@ -30,21 +31,25 @@ export async function readPublicKeyFile(file: string): Promise<SealingPublicJwk>
     throw new UsageError(
       'SEALING_KEY_UNAVAILABLE',
       code === 'ENOENT'
-        ? `there is no sealing public key at ${file}; an administrator creates it with "asc-keys sealing-key create" (see docs/operations.md, "Sealed hand-over")`
+        ? `there is no sealing public key at ${file}`
         : `cannot read the sealing public key ${file} (${code ?? 'not JSON'})`,
+      {
+        next: 'an administrator creates it with "asc-keys sealing-key create" (see docs/operations.md, "Sealed hand-over")',
+        cause: err,
+      },
     );
   }
   if ('d' in json)
-    throw new UsageError(
-      'SEALING_KEY_UNAVAILABLE',
-      `${file} holds a private key: rotate the sealing key ("asc-keys sealing-key create"), then delete this file's private half from the repository and never commit it again`,
-    );
+    throw new UsageError('SEALING_KEY_UNAVAILABLE', `${file} holds a private key`, {
+      next: 'rotate the sealing key ("asc-keys sealing-key create"), then delete this file\'s private half from the repository and never commit it again',
+    });
   const { kty, crv, x, y, kid } = json;
   const b64 = (v: unknown): v is string => typeof v === 'string' && /^[A-Za-z0-9_-]{43}$/.test(v);
   if (kty !== 'EC' || crv !== 'P-256' || !b64(x) || !b64(y) || kid !== (await ecThumbprint({ crv, x, y })))
     throw new UsageError(
       'SEALING_KEY_UNAVAILABLE',
-      `${file} is not a sealing public key (an EC P-256 JWK whose kid is its RFC 7638 thumbprint); write it again with "asc-keys sealing-key create"`,
+      `${file} is not a sealing public key (an EC P-256 JWK whose kid is its RFC 7638 thumbprint)`,
+      { next: 'write it again with "asc-keys sealing-key create"' },
     );
   try {
     // A point off the curve would only fail in the customer's browser; refuse it here.
@@ -55,11 +60,11 @@ export async function readPublicKeyFile(file: string): Promise<SealingPublicJwk>
       false,
       [],
     );
-  } catch {
-    throw new UsageError(
-      'SEALING_KEY_UNAVAILABLE',
-      `${file} is not a valid P-256 public key; write it again with "asc-keys sealing-key create"`,
-    );
+  } catch (err) {
+    throw new UsageError('SEALING_KEY_UNAVAILABLE', `${file} is not a valid P-256 public key`, {
+      next: 'write it again with "asc-keys sealing-key create"',
+      cause: err,
+    });
   }
   return { kty, crv, x, y, kid };
 }

@@ -70,5 +70,6 @@ function invalid(why: string): SealingError {
   return new SealingError(
     'SEALED_PAYLOAD_INVALID',
     `the sealed block opened, but its content is not usable: ${why}`,
+    { next: 'ask the customer to seal the key again with the current page' },
   );
 }

@@ -1,27 +1,30 @@
 import { readFile, stat } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
+import { AscKeysError, UsageError, type AscKeysErrorOptions, type ErrorCatalogue } from '../errors.js';
 import { printable } from '../printable.js';
 import type { KeyInput } from '../secrets/key-input.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
 import { checkSealedExpectations, openSealedBlock, type SealedExpectations } from './open-sealed.js';
 import { extractCompactJwe } from './sealed-block.js';
-import { SealingError, type SealingErrorCode } from './sealing-error.js';
+import { SEALING_ERRORS, SealingError } from './sealing-error.js';
 import type { SealingKeySecret } from './sealing-key-secret.js';
 
 /** A sealed block is a few kilobytes; an email with it in is rarely more than this. */
 const MAX_SEALED_INPUT_BYTES = 256 * 1024;
 
 /** Why `import --sealed` stops before the import pipeline starts; never carries key material. */
-export type SealedSourceCode =
-  SealingErrorCode | 'SEALING_KEY_UNAVAILABLE' | 'KEY_FILE_UNREADABLE' | 'AWS_UNAVAILABLE';
+export const SEALED_SOURCE_ERRORS = {
+  ...SEALING_ERRORS,
+  SEALING_KEY_UNAVAILABLE: { exitCode: 2, nextStep: 'run import --sealed with the importer role' },
+  KEY_FILE_UNREADABLE: { exitCode: 2, nextStep: 'check the path' },
+  AWS_UNAVAILABLE: { exitCode: 3, nextStep: 'run the same command again later' },
+} as const satisfies ErrorCatalogue<string>;
 
-export class SealedSourceRefusal extends Error {
-  constructor(
-    readonly code: SealedSourceCode,
-    message: string,
-  ) {
-    super(message);
+export type SealedSourceCode = keyof typeof SEALED_SOURCE_ERRORS;
+
+export class SealedSourceRefusal extends AscKeysError<SealedSourceCode> {
+  constructor(code: SealedSourceCode, what: string, options?: AscKeysErrorOptions) {
+    super(SEALED_SOURCE_ERRORS, code, what, options);
     this.name = 'SealedSourceRefusal';
   }
 }
@@ -53,18 +56,21 @@ export async function openSealedSource(
       ring = await secret.read();
     } catch (err) {
       if (err instanceof UsageError && err.code === 'AWS_UNAVAILABLE')
-        throw new SealedSourceRefusal('AWS_UNAVAILABLE', err.message);
+        throw new SealedSourceRefusal('AWS_UNAVAILABLE', err.what, { next: err.nextStep, cause: err });
       if (err instanceof UsageError && err.code === 'SEALING_KEY_UNAVAILABLE')
-        throw new SealedSourceRefusal(
-          'SEALING_KEY_UNAVAILABLE',
-          `${err.message}; run import --sealed with the importer role`,
-        );
+        throw new SealedSourceRefusal('SEALING_KEY_UNAVAILABLE', err.what, {
+          next: err.nextStep,
+          cause: err,
+        });
       throw err;
     }
     if (!ring)
       throw new SealedSourceRefusal(
         'SEALING_KEY_UNAVAILABLE',
-        `the sealing secret ${secret.name} holds no sealing key yet; an administrator runs "asc-keys sealing-key create" (docs/operations.md, "Sealed hand-over")`,
+        `the sealing secret ${secret.name} holds no sealing key yet`,
+        {
+          next: 'an administrator runs "asc-keys sealing-key create" (docs/operations.md, "Sealed hand-over")',
+        },
       );
     const payload = await openSealedBlock(text, ring);
     checkSealedExpectations(payload, flags);
@@ -73,12 +79,18 @@ export async function openSealedSource(
     if (isKeyProblem(key))
       throw new SealingError(
         'SEALED_PAYLOAD_INVALID',
-        `the sealed block opened, but the key inside is no App Store Connect key: it ${key.message.replace(/^the stored value /, '')}; the sealing page never seals such a key, so ask the customer to seal their .p8 again on the page`,
+        `the sealed block opened, but the key inside is no App Store Connect key: it ${key.message.replace(/^the stored value /, '')}`,
+        {
+          next: 'the sealing page never seals such a key, so ask the customer to seal their .p8 again on the page',
+        },
       );
     if ((await publicKeyThumbprint(key.publicJwk)) !== payload.fingerprint)
       throw new SealingError(
         'SEALED_PAYLOAD_INVALID',
         'the sealed block opened, but the key inside does not match the fingerprint the page showed the customer',
+        {
+          next: 'ask the customer to seal the key again on the page, and to compare the fingerprint it shows',
+        },
       );
     return {
       keyId: payload.keyId,
@@ -91,7 +103,8 @@ export async function openSealedSource(
       },
     };
   } catch (err) {
-    if (err instanceof SealingError) throw new SealedSourceRefusal(err.code, err.message);
+    if (err instanceof SealingError)
+      throw new SealedSourceRefusal(err.code, err.what, { next: err.nextStep, cause: err });
     throw err;
   }
 }
@@ -100,18 +113,21 @@ async function readSealedFile(path: string): Promise<string> {
   const shown = printable(path, { max: 120 });
   try {
     const info = await stat(path);
-    if (!info.isFile()) throw new SealedSourceRefusal('KEY_FILE_UNREADABLE', `${shown} is not a file`);
+    if (!info.isFile())
+      throw new SealedSourceRefusal('KEY_FILE_UNREADABLE', `${shown} is not a file`, {
+        next: 'give the file that holds the sealed block, or - for stdin',
+      });
     if (info.size > MAX_SEALED_INPUT_BYTES)
-      throw new SealedSourceRefusal(
-        'KEY_FILE_UNREADABLE',
-        `${shown} is ${info.size} bytes; a sealed block is a few kilobytes`,
-      );
+      throw new SealedSourceRefusal('KEY_FILE_UNREADABLE', `${shown} is ${info.size} bytes`, {
+        next: 'a sealed block is a few kilobytes',
+      });
     return await readFile(path, 'utf8');
   } catch (err) {
     if (err instanceof SealedSourceRefusal) throw err;
     throw new SealedSourceRefusal(
       'KEY_FILE_UNREADABLE',
-      `cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'}); check the path`,
+      `cannot read ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: 'check the path', cause: err },
     );
   }
 }
@@ -123,10 +139,9 @@ async function readAll(stdin: NodeJS.ReadableStream): Promise<string> {
     const b = Buffer.from(chunk as Buffer);
     size += b.length;
     if (size > MAX_SEALED_INPUT_BYTES)
-      throw new SealedSourceRefusal(
-        'KEY_FILE_UNREADABLE',
-        'stdin holds more than 256 KiB; a sealed block is a few kilobytes',
-      );
+      throw new SealedSourceRefusal('KEY_FILE_UNREADABLE', 'stdin holds more than 256 KiB', {
+        next: 'a sealed block is a few kilobytes',
+      });
     chunks.push(b);
   }
   return Buffer.concat(chunks).toString('utf8');

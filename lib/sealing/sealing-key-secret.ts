@@ -39,7 +39,8 @@ export class SealingKeySecret {
     if ('problem' in ring)
       throw new UsageError(
         'SEALING_KEY_UNAVAILABLE',
-        `the sealing secret ${this.name} holds something else than sealing keys (${ring.problem}); restore its previous version (AWSPREVIOUS) or ask an administrator`,
+        `the sealing secret ${this.name} holds something else than sealing keys (${ring.problem})`,
+        { next: 'restore its previous version (AWSPREVIOUS) or ask an administrator' },
       );
     return ring;
   }
@@ -63,20 +64,28 @@ export class SealingKeySecret {
     if (config) return config;
     const e = err as { name?: string };
     if (e.name === 'ResourceNotFoundException')
-      return new UsageError(
-        'SEALING_KEY_UNAVAILABLE',
-        `the sealing secret ${this.name} does not exist; apply the platform stack first (it creates the secret and its policy), then run "asc-keys sealing-key create"`,
-      );
+      return new UsageError('SEALING_KEY_UNAVAILABLE', `the sealing secret ${this.name} does not exist`, {
+        next: 'apply the platform stack first (it creates the secret and its policy), then run "asc-keys sealing-key create"',
+        cause: err,
+      });
     if (isAccessDenied(err))
       return new UsageError(
         'SEALING_KEY_UNAVAILABLE',
         what === 'read'
-          ? `AWS refused to read the sealing secret ${this.name}: only the importer role and the administrators may`
-          : `AWS refused to change the sealing secret ${this.name}: only the administrators may`,
+          ? `AWS refused to read the sealing secret ${this.name}`
+          : `AWS refused to change the sealing secret ${this.name}`,
+        {
+          next:
+            what === 'read'
+              ? 'only the importer role and the administrators may'
+              : 'only the administrators may',
+          cause: err,
+        },
       );
     return new UsageError(
       'AWS_UNAVAILABLE',
-      `AWS Secrets Manager could not be asked (${describeUnavailable(err)}); try again`,
+      `AWS Secrets Manager could not be asked (${describeUnavailable(err)})`,
+      { next: 'try again', cause: err },
     );
   }
 }

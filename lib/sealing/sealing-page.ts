@@ -99,8 +99,8 @@ export function sealingPageHtml(options: SealingPageOptions): string {
 </dl>
 <h2>2. Your Issuer ID</h2>
 <label for="issuer-id">Issuer ID</label>
-<p id="issuer-id-hint" class="muted">Where to find it: in App Store Connect, under Users and Access, Integrations, shown above the list of keys.</p>
-<input type="text" id="issuer-id" name="issuer-id" autocomplete="off" autocapitalize="off" spellcheck="false" inputmode="text" placeholder="57246542-96fe-1a63-e053-0824d011072a" aria-describedby="issuer-id-hint issuer-id-error">
+<p id="issuer-id-hint" class="muted">Apple shows your team's Issuer ID in App Store Connect, under Users and Access, Integrations, above the list of keys. Copy it from there.</p>
+<input type="text" id="issuer-id" name="issuer-id" autocomplete="off" autocapitalize="off" spellcheck="false" inputmode="text" placeholder="xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" aria-describedby="issuer-id-hint issuer-id-error">
 <p id="issuer-id-error" class="error" aria-live="assertive" hidden></p>
 <label class="check" for="individual"><input type="checkbox" id="individual"> This is an individual key (it has no Issuer ID)</label>
 <button type="submit" id="seal">Seal the key</button>

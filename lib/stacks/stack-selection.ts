@@ -18,7 +18,8 @@ export function parseStackList(text: string | undefined, setting = STACKS_ENV): 
   if (bad.length)
     throw new UsageError(
       'USAGE',
-      `${setting}: ${bad.join(', ')} ${bad.length > 1 ? 'are not stack names' : 'is not a stack name'}; use "platform" or "customer-<slug>", as "asc-keys affected" prints them`,
+      `${setting}: ${bad.join(', ')} ${bad.length > 1 ? 'are not stack names' : 'is not a stack name'}`,
+      { next: 'use "platform" or "customer-<slug>", as "asc-keys affected" prints them' },
     );
   return [...new Set(names)];
 }

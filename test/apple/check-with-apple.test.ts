@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { afterAll, beforeAll, beforeEach, describe, test } from 'vitest';
-import { checkWithApple } from '../../lib/apple/check-with-apple.js';
+import { checkWithApple, describeAppleRetry, type AppleRetry } from '../../lib/apple/check-with-apple.js';
 import { MAX_ANSWER_BYTES } from '../../lib/apple/probe-app.js';
 import { DEFAULT_RETRY } from '../../lib/apple/retry-policy.js';
 import { isKeyProblem, parseKeyValue } from '../../lib/secrets/parse-key-value.js';
@@ -106,6 +106,37 @@ describe('checkWithApple against the emulator', () => {
     assert.deepEqual(clock.slept, [500, 1000, 2000, 4000, 8000, 8000]);
     assert.ok(clock.slept.reduce((a, b) => a + b) <= DEFAULT_RETRY.budgetMs);
     assert.equal(v.requests, 7);
+  });
+
+  test('before each wait it says what it waits for, which attempt failed and how, and for how long', async () => {
+    emulator.faults = { down: true };
+    const told: AppleRetry[] = [];
+    const v = await checkWithApple(material.signingKey, id, '111', {
+      baseUrl: emulator.url,
+      clock,
+      retry: DEFAULT_RETRY,
+      random: () => 1,
+      onRetry: (r) => told.push(r),
+    });
+    assert.equal(v.code, 'APPLE_UNAVAILABLE');
+    assert.match(v.said!, /^HTTP 503 SERVICE_UNAVAILABLE: The service is/);
+    assert.deepEqual(
+      told.map((r) => [r.attempt, r.delayMs]),
+      clock.slept.map((ms, i) => [i + 1, ms]),
+    );
+    assert.equal(
+      describeAppleRetry(told[1]!),
+      `waiting for App Store Connect: attempt 2 of up to ${DEFAULT_RETRY.maxAttempts} got ${v.said}; asking again in 1 s`,
+    );
+    // An answer is not waited for: nothing said.
+    emulator.faults = {};
+    told.length = 0;
+    await checkWithApple(material.signingKey, id, '111', {
+      baseUrl: emulator.url,
+      clock,
+      onRetry: (r) => told.push(r),
+    });
+    assert.deepEqual(told, []);
   });
 
   test('full jitter: each backoff is its cap times the random draw, so the delays vary', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'vitest';
-import { classifyResponse } from '../../lib/apple/classify-response.js';
+import { classifyResponse, shorten } from '../../lib/apple/classify-response.js';
 
 const body = (status: number, code: string): string =>
   JSON.stringify({ errors: [{ status: String(status), code, title: 't', detail: 'the detail' }] });
@@ -73,4 +73,27 @@ describe('classifyResponse', () => {
       undefined,
     );
   });
+
+  test("Apple's long text is cut between words, never inside the URL it names", () => {
+    const url =
+      'https://developer.apple.com/documentation/appstoreconnectapi/generating-tokens-for-api-requests';
+    for (const lead of [120, 150, 170, 190, 199])
+      for (const detail of [
+        `${'x '.repeat(lead / 2)}see ${url} for details`,
+        `${'word '.repeat(lead / 5)}${url}`,
+      ]) {
+        const { summary } = classifyResponse(401, body401(detail), null, '111') as { summary: string };
+        const said = summary.replace(/^HTTP 401 NOT_AUTHORIZED: /, '');
+        assert.ok(said.length <= 202, `${said.length}`);
+        // The URL is whole, or not there at all.
+        assert.ok(said.includes(url) || !said.includes('https:'), said);
+        if (detail.length > 200) assert.match(said, / …$/);
+      }
+    assert.equal(shorten('short enough', 200), 'short enough');
+    assert.equal(shorten('x'.repeat(300), 200), `${'x'.repeat(200)} …`);
+  });
 });
+
+function body401(detail: string): string {
+  return JSON.stringify({ errors: [{ status: '401', code: 'NOT_AUTHORIZED', title: 'x', detail }] });
+}

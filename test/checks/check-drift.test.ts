@@ -5,6 +5,7 @@ import {
   CreatePolicyCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
+  UpdateOpenIDConnectProviderThumbprintCommand,
 } from '@aws-sdk/client-iam';
 import {
   CreateKeyCommand,
@@ -38,6 +39,7 @@ import {
 } from '../../lib/checks/check-drift.js';
 import { customerDesiredState, type CustomerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
+import { reminderName } from '../../lib/model/reminders.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
 import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
 import {
@@ -62,7 +64,7 @@ let desired: Map<string, CustomerDesiredState>;
 const arns = new Map<string, string>();
 
 async function driftResult(
-  over: Partial<Pick<DriftOptions, 'allRecords' | 'selected' | 'now' | 'clients' | 'store'>> = {},
+  over: Partial<Pick<DriftOptions, 'allRecords' | 'selected' | 'now' | 'clients' | 'store' | 'inScope'>> = {},
 ): Promise<DriftResult> {
   return checkDrift({
     platform: PLATFORM,
@@ -570,6 +572,23 @@ describe('checkDrift against moto', () => {
     ]);
   });
 
+  test('an unmanaged schedule of a long slug (its name shortened): no customer, so the platform shard reports it once', async () => {
+    const r = desired.get('acme-corp')!.reminders[0]!;
+    const name = reminderName(`${'long-customer-name-'.repeat(3)}abcd`, 30);
+    await applySchedule(clients, { ...r, name });
+    const finding = {
+      customer: null,
+      resource: `aws_scheduler_schedule.${name}`,
+      kind: 'unmanaged',
+      field: null,
+      expected: null,
+      actual: name,
+    };
+    assert.deepEqual(brief(await drift()), [finding]);
+    // Outside the first shard (customer scopes only), nobody reports it.
+    assert.deepEqual(brief((await driftResult({ inScope: (c) => c !== null })).findings), []);
+  });
+
   test('a one-time reminder that has fired is no drift; the next ones are still compared', async () => {
     // 2027-05-10: acme's 30-day reminder (2027-05-02) has fired and is still in the group.
     assert.deepEqual(await drift(), []);
@@ -606,6 +625,75 @@ describe('checkDrift against moto', () => {
     const platform = platformDesiredState(PLATFORM);
     const platformKeyId = async (): Promise<string> =>
       (await clients.kms.send(new DescribeKeyCommand({ KeyId: 'alias/asc-keys' }))).KeyMetadata!.KeyId!;
+
+    test("the sealing key's policy widened (its reader Deny removed): changed policy, compared as documents", async () => {
+      const s = platform.sealingKey;
+      const widened = { ...s.policy, Statement: s.policy.Statement.filter((st) => st.Effect !== 'Deny') };
+      await sm().send(
+        new PutResourcePolicyCommand({ SecretId: s.name, ResourcePolicy: JSON.stringify(widened) }),
+      );
+      const found = await drift();
+      assert.deepEqual(
+        found.map((f) => [f.customer, f.resource, f.kind, f.field]),
+        [[null, 'aws_secretsmanager_secret_policy.sealing_key_policy', 'changed', 'policy']],
+      );
+      assert.deepEqual(found[0]!.actual, widened);
+    });
+
+    test("the sealing key's secret deleted: missing", async () => {
+      await sm().send(
+        new DeleteSecretCommand({ SecretId: platform.sealingKey.name, ForceDeleteWithoutRecovery: true }),
+      );
+      assert.deepEqual(
+        brief(await drift()).map((f) => Object.values(f as object)),
+        [[null, 'aws_secretsmanager_secret.sealing_key', 'missing', null, 'asc-keys/_sealing-key', null]],
+      );
+    });
+
+    test('the GitHub OIDC provider the platform creates: in sync, then another thumbprint is changed thumbprint_list', async () => {
+      const github = {
+        ...PLATFORM,
+        github: {
+          repository: 'acme/asc-keys',
+          oidcProvider: 'create' as const,
+          defaultBranch: 'main',
+          deployEnvironment: 'production',
+        },
+      };
+      const desired = platformDesiredState(github);
+      const oidc = desired.githubOidcProvider!;
+      await moto.reset();
+      await applyPlatform(clients, desired);
+      const withGithub = (): Promise<DriftFinding[]> =>
+        checkDrift({
+          platform: github,
+          allRecords: [],
+          selected: [],
+          invalidSlugs: new Set(),
+          inScope: () => true,
+          clients,
+          store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
+          now: NOW,
+        }).then((r) => r.findings);
+      assert.deepEqual(await withGithub(), []);
+      await clients.iam.send(
+        new UpdateOpenIDConnectProviderThumbprintCommand({
+          OpenIDConnectProviderArn: oidc.arn,
+          ThumbprintList: ['0000000000000000000000000000000000000000'],
+        }),
+      );
+      assert.deepEqual(
+        (await withGithub()).map((f) => [f.customer, f.resource, f.field, f.actual]),
+        [
+          [
+            null,
+            'aws_iam_openid_connect_provider.github_oidc_provider',
+            'thumbprint_list',
+            '0000000000000000000000000000000000000000',
+          ],
+        ],
+      );
+    });
 
     test("a role's policy widened: changed policy of its inline policy, compared as documents", async () => {
       const role = platform.roles.find((r) => r.id === 'publisher_role')!;

@@ -67,7 +67,9 @@ describe('selectCustomers', () => {
     assert.throws(
       () => selectCustomers(records, invalid, { customers: ['nope'] }),
       (e: unknown) =>
-        e instanceof UsageError && e.message === '--customer nope: no such customer in the records',
+        e instanceof UsageError &&
+        e.what === '--customer nope: no such customer in the records' &&
+        e.nextStep.includes('asc-keys status'),
     );
   });
 
@@ -79,7 +81,7 @@ describe('selectCustomers', () => {
         (e: unknown) =>
           e instanceof UsageError &&
           e.code === 'USAGE' &&
-          e.message === `--shard "${bad}" must be i/n with 1 <= i <= n, for example 2/4`,
+          e.message === `--shard "${bad}" must be i/n with 1 <= i <= n; for example --shard 2/4`,
       );
     }
   });

@@ -43,7 +43,7 @@ describe('deploy-cli: the commands of deploy.yml', () => {
     await expect(
       run(['apply', '--affected', affected(['customer-globex']), '--out', mkdtempSync(join(tmpdir(), 'x-'))]),
     ).rejects.toThrow(
-      /customer-globex\/cdk\.tf\.json is missing: run "asc-keys synth --stack customer-globex" first/,
+      /customer-globex\/cdk\.tf\.json is missing; run "asc-keys synth --stack customer-globex" first/,
     );
   });
 

@@ -364,6 +364,9 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
     expect(r.stdout).toContain('2. Open the pull request and merge it.');
     expect(r.stdout).toContain('3. The deploy of the merge applies customer-hooli');
     expect(r.stdout).toContain('"asc-keys import --discard --customer hooli" removes the staged key');
+    // A .p8 came alone: no zip to delete.
+    expect(r.stdout).toContain('delete the .p8 file from this machine');
+    expect(r.stdout).not.toMatch(/zip|sealed/);
     expect(read(recordPath('hooli'))).toContain('  type: individual\n');
     expect((await valueOf(clients.secretsManager, 'asc-keys/hooli', 'AWSPENDING')).issuer_id).toBeNull();
   });
@@ -556,7 +559,11 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
       const r = await importIn({ ...idOptions('apple-down', key), p8: p8Of(key) }, { ascBaseUrl: down.url });
       expect(r.code).toBe(3);
       expect(r.text).toContain('APPLE_UNAVAILABLE');
-      expect(r.text).toContain('run the same command again later');
+      // The cause, as check keys shows it, and the next step once.
+      expect(r.doc.message).toMatch(
+        /^App Store Connect did not answer usefully in \d+ attempts \(last: HTTP 503 SERVICE_UNAVAILABLE: [^)]+\); nothing was stored and no record was written; run the same command again later$/,
+      );
+      expect(r.text.split('run the same command again later')).toHaveLength(2);
     } finally {
       await down.stop();
     }

@@ -106,7 +106,7 @@ describe('asc-keys request', () => {
     });
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(
-      /key requests are not configured: add "requests" to context.platform in cdktf.json/,
+      /key requests are not configured; add "requests" to context.platform in cdktf.json/,
     );
 
     const noToken = await runCli(['request', '--customer', 'acme-corp'], {
@@ -114,7 +114,7 @@ describe('asc-keys request', () => {
       env: { ...env(), GITHUB_TOKEN: '', GH_TOKEN: '' },
     });
     expect(noToken.code).toBe(2);
-    expect(noToken.stderr).toMatch(/no GitHub token: set GITHUB_TOKEN/);
+    expect(noToken.stderr).toMatch(/no GitHub token \(GITHUB_TOKEN is not set\); set GITHUB_TOKEN/);
 
     const rotateNew = await runCli(['request', '--customer', 'new-co', '--reason', 'rotation'], {
       cwd: project().dir,

@@ -50,9 +50,12 @@ describe('run(): the one top-level handler', () => {
     expect(plain.code).toBe(2);
     expect(plain.stderr).toMatch(/^asc-keys: /);
     expect(plain.stderr).not.toMatch(/\n\s+at /);
+    expect(plain.stderr).not.toMatch(/caused by/);
     const debug = await runIn(dir, ['lint', '--customers', missing, '--debug']);
     expect(debug.code).toBe(2);
     expect(debug.stderr).toMatch(/\n\s+at /);
+    // The file system's own error, which the message sums up as an errno, follows whole.
+    expect(debug.stderr).toMatch(/\ncaused by: Error: ENOENT: no such file or directory, scandir /);
   });
 
   test('synth writes every stack; status reports each key', async () => {

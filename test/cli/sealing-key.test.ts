@@ -118,7 +118,7 @@ describe('asc-keys sealing-key create, against moto', () => {
     await expect(openSealedBlock(oldBlock, stored)).rejects.toMatchObject({ code: 'SEALED_RETIRED_KEY' });
     const bad = await create({}, ['--grace-days', 'soon']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--grace-days soon: give a whole number of days/);
+    expect(bad.stderr).toMatch(/--grace-days soon is not a whole number of days from 0 to 3650; give one/);
   });
 
   test('rotation: the new key is current, the older one stays, and a block sealed to it still opens', async () => {

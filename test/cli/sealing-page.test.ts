@@ -91,7 +91,7 @@ describe('asc-keys sealing-page', () => {
     const r = await page(['--out', 'x.html', '--public-key', 'private.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(
-      /holds a private key: rotate the sealing key \("asc-keys sealing-key create"\), then delete/,
+      /holds a private key; rotate the sealing key \("asc-keys sealing-key create"\), then delete/,
     );
     expect(r.stdout + r.stderr).not.toContain(key.privateJwk.d);
   });

@@ -4,6 +4,7 @@ import {
   APPLY_MARGIN_MS,
   atExpression,
   planReminders,
+  parseReminderName,
   reminderName,
   WEEKLY_EXPRESSION,
 } from '../../lib/model/reminders.js';
@@ -112,5 +113,25 @@ describe('reminders across the day boundaries', () => {
     expect(new Set(names).size).toBe(4);
     for (const n of names) expect(n.length).toBeLessThanOrEqual(64);
     expect(reminderName('acme-corp', 7)).toBe('acme-corp-remind-7d');
+  });
+
+  test('parseReminderName inverts reminderName, shortened names through the known slugs', () => {
+    const long = `${'long-customer-name-'.repeat(3)}abcd`; // 61 characters: every name is shortened
+    const slugs = ['acme-corp', long, 'b'.repeat(50)];
+    for (const slug of slugs)
+      for (const d of [30, 7, 0, null])
+        expect(parseReminderName(reminderName(slug, d), slugs)).toEqual({ customer: slug, daysBefore: d });
+    // Not one of its names.
+    expect(parseReminderName('acme-corp-weekly')).toBeUndefined();
+    expect(parseReminderName('acme-corp-remind-xd')).toBeUndefined();
+  });
+
+  test('a shortened name of no known slug has no customer, never its truncated head', () => {
+    const long = `${'long-customer-name-'.repeat(3)}abcd`;
+    const name = reminderName(long, 30);
+    expect(name.length).toBe(64);
+    expect(parseReminderName(name, ['acme-corp'])).toEqual({ customer: null, daysBefore: 30 });
+    // An unshortened name of an unknown slug still names it.
+    expect(parseReminderName('initech-remind-7d', [])).toEqual({ customer: 'initech', daysBefore: 7 });
   });
 });

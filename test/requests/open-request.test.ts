@@ -209,7 +209,7 @@ describe('openRequest', () => {
     const noSender = context({ config: requestsConfigSchema.parse({ ...CONFIG, email: undefined }) });
     delete (noSender as { mailer?: unknown }).mailer;
     await expect(openRequest(noSender, { ...rotation, send: true })).rejects.toThrow(
-      /--send needs a sender: set requests\.email/,
+      /--send needs a sender, and requests\.email in cdktf\.json is not set; set requests\.email/,
     );
     await expect(
       openRequest(context(), { ...rotation, subject: { ...SUBJECT, contacts: [] }, send: true }),

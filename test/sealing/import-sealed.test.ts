@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CreateSecretCommand, PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
+import { PutResourcePolicyCommand } from '@aws-sdk/client-secrets-manager';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { loadProject } from '../../lib/records/load-project.js';
@@ -96,23 +96,7 @@ describe('import --sealed, through the real CLI with moto, the emulator and Chro
     const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
     const desired = platformDesiredState(platform);
     await applyPlatform(clients, desired);
-    // The platform stack creates the sealing secret and its policy, without a value; an administrator makes the key.
-    const s = desired.sealingKey;
-    await clients.secretsManager.send(
-      new CreateSecretCommand({
-        Name: s.name,
-        Description: s.description,
-        KmsKeyId: s.kmsKeyId,
-        Tags: Object.entries(s.tags).map(([Key, Value]) => ({ Key, Value })),
-      }),
-    );
-    await clients.secretsManager.send(
-      new PutResourcePolicyCommand({
-        SecretId: s.name,
-        ResourcePolicy: JSON.stringify(s.policy),
-        BlockPublicPolicy: true,
-      }),
-    );
+    // applyPlatform creates the sealing secret and its policy, as the stack does, without a value.
     const created = await cli(['sealing-key', 'create']);
     expect(created.code, created.stderr).toBe(0);
     recipient = JSON.parse(

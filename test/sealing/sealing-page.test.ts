@@ -142,12 +142,58 @@ describe('the sealing page in Chromium', () => {
       expect(await page.getAttribute('#key-file', 'aria-describedby')).toContain('key-file-error');
       await page.fill('#issuer-id', ISSUER);
       await page.click('#seal');
-      await expect.poll(() => page.locator('#status').textContent()).toMatch(/Nothing sealed/);
+      // The status says the file was refused, and the reason stays under the field.
+      await expect
+        .poll(() => page.locator('#status').textContent())
+        .toMatch(/^Nothing sealed: the key file was not accepted/);
+      expect(await page.locator('#key-file-error').textContent()).toMatch(message);
+      expect(await page.locator('#status').textContent()).not.toMatch(/missing/);
       expect(await sealedBlock(page)).toBe('');
       expect(await page.locator('#result').isVisible()).toBe(false);
       await page.close();
     },
   );
+
+  test('no file chosen: Seal asks for the key file first', async () => {
+    const page = await open();
+    await page.fill('#issuer-id', ISSUER);
+    await page.click('#seal');
+    await expect
+      .poll(() => page.locator('#status').textContent())
+      .toBe('Nothing sealed: choose the key file first.');
+    expect(await page.locator('#key-file-error').textContent()).toMatch(
+      /Choose your AuthKey_<Key ID>\.p8 file first/,
+    );
+    expect(await page.evaluate('document.activeElement.id')).toBe('key-file');
+    await page.close();
+  });
+
+  test('a form that changes after sealing loses its block: a new Issuer ID, or the individual box', async () => {
+    const key = await generateTestKey();
+    const page = await open();
+    for (const change of [
+      () => page.fill('#issuer-id', ISSUER.toUpperCase()),
+      () => page.keyboard.type('0'),
+      () => page.check('#individual'),
+    ]) {
+      await page.uncheck('#individual');
+      await drop(page, `AuthKey_${KEY_ID}.p8`, key.pem);
+      await expect.poll(() => page.locator('#key-id').textContent()).toBe(KEY_ID);
+      await page.fill('#issuer-id', ISSUER);
+      await page.click('#seal');
+      await expect.poll(() => sealedBlock(page)).toMatch(/END ASC-KEYS SEALED KEY/);
+      expect(await page.locator('#copy').isVisible()).toBe(true);
+      await page.focus('#issuer-id');
+      await change();
+      await expect.poll(() => page.locator('#result').isVisible()).toBe(false);
+      expect(await sealedBlock(page)).toBe('');
+      expect(await page.locator('#copy').isVisible()).toBe(false);
+      expect(await page.locator('#status').textContent()).toMatch(
+        /form changed after sealing.*Choose the key file again/,
+      );
+    }
+    await page.close();
+  });
 
   test('a malformed Issuer ID is refused next to its field, focus goes there, and no block is made (keyboard only)', async () => {
     const key = await generateTestKey();
@@ -159,7 +205,9 @@ describe('the sealing page in Chromium', () => {
     await page.keyboard.press('Tab'); // to the checkbox
     await page.keyboard.press('Tab'); // to the button
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('#issuer-id-error').textContent()).toMatch(/not an Issuer ID/);
+    await expect
+      .poll(() => page.locator('#issuer-id-error').textContent())
+      .toMatch(/^This is not an Issuer ID\. An Issuer ID is 32 hexadecimal digits/);
     expect(await page.evaluate('document.activeElement.id')).toBe('issuer-id');
     expect(await page.getAttribute('#issuer-id', 'aria-invalid')).toBe('true');
     expect(await sealedBlock(page)).toBe('');

@@ -25,10 +25,9 @@ describe('stack selection', () => {
     expect(parseStackList('')).toBeUndefined();
     expect(parseStackList(undefined)).toBeUndefined();
     expect(() => parseStackList('customer-acme-corp,acme-corp', '--stack')).toThrow(
-      new UsageError(
-        'USAGE',
-        '--stack: acme-corp is not a stack name; use "platform" or "customer-<slug>", as "asc-keys affected" prints them',
-      ),
+      new UsageError('USAGE', '--stack: acme-corp is not a stack name', {
+        next: 'use "platform" or "customer-<slug>", as "asc-keys affected" prints them',
+      }),
     );
   });
 

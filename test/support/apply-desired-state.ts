@@ -1,7 +1,12 @@
 import type { AwsClients } from '../../lib/aws/clients.js';
 import { randomUUID } from 'node:crypto';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateRoleCommand, IAMClient, PutRolePolicyCommand } from '@aws-sdk/client-iam';
+import {
+  CreateOpenIDConnectProviderCommand,
+  CreateRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
   CreateKeyCommand,
@@ -15,6 +20,7 @@ import {
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import {
+  CreateSecretCommand,
   DescribeSecretCommand,
   PutResourcePolicyCommand,
   SecretsManagerClient,
@@ -144,6 +150,33 @@ export async function applyPlatform(clients: MotoClients, desired: PlatformDesir
         }),
       );
   }
+  // The sealing key's secret and its policy, without a value: an administrator makes the key.
+  const s = desired.sealingKey;
+  const sealing = await clients.secretsManager.send(
+    new CreateSecretCommand({
+      Name: s.name,
+      Description: s.description,
+      KmsKeyId: s.kmsKeyId,
+      Tags: tagList(s.tags),
+    }),
+  );
+  await clients.secretsManager.send(
+    new PutResourcePolicyCommand({
+      SecretId: sealing.ARN,
+      ResourcePolicy: JSON.stringify(s.policy),
+      BlockPublicPolicy: s.blockPublicPolicy,
+    }),
+  );
+  const oidc = desired.githubOidcProvider;
+  if (oidc)
+    await clients.iam.send(
+      new CreateOpenIDConnectProviderCommand({
+        Url: oidc.url,
+        ClientIDList: [...oidc.clientIds],
+        ThumbprintList: [...oidc.thumbprints],
+        Tags: tagList(oidc.tags),
+      }),
+    );
 }
 
 /** A reminder schedule, as the customer stack creates it. */

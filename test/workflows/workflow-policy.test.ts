@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { githubConfigSchema } from '../../lib/records/github-config-schema.js';
+import { DEFAULT_REQUESTS_ENVIRONMENT, githubConfigSchema } from '../../lib/records/github-config-schema.js';
 import { ascKeysInvocations, workflow, workflows, type Job } from './workflows.js';
 
 const defaults = githubConfigSchema.parse({ repository: 'acme/asc-keys', oidcProvider: 'existing' });
@@ -146,7 +146,7 @@ describe('the workflows, as the issue asks', () => {
     const job = n.jobs['follow-up']!;
     expect(job.permissions).toEqual({ contents: 'read', issues: 'write', 'id-token': 'write' });
     // The requester role trusts only this environment of nightly.yml on the default branch.
-    expect(job.environment).toBe(defaults.requestsEnvironment);
+    expect(job.environment).toBe(DEFAULT_REQUESTS_ENVIRONMENT);
     expect(job.if).toBe(
       `github.ref == 'refs/heads/${defaults.defaultBranch}' && vars.ASC_KEYS_REQUESTER_ROLE_ARN != ''`,
     );

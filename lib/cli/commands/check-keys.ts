@@ -13,7 +13,8 @@ import { FileStore } from '../../secrets/file-store.js';
 import type { SecretStore } from '../../secrets/secret-store.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { keysReport } from '../../reports/keys-report.js';
-import { progressLine } from '../../reports/progress.js';
+import { progressLine, waitingLine } from '../../reports/progress.js';
+import { describeAppleRetry, type AppleRetry } from '../../apple/check-with-apple.js';
 import { printable } from '../../printable.js';
 import { awsRegion, checkAwsEnvironment } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
@@ -51,6 +52,7 @@ export async function checkKeysCommand(
     ['aws-sm', new AwsSecretsManagerStore({ client: secretsManager })],
   ]);
   const onProgress = progressLine('checking keys');
+  const waiting = waitingLine();
   const results = await checkKeys(selection, {
     stores,
     ascBaseUrl,
@@ -58,6 +60,10 @@ export async function checkKeysCommand(
     clock: systemClock,
     retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
     ...(onProgress && { onProgress }),
+    ...(waiting && {
+      onAppleRetry: (customer: string, r: AppleRetry) =>
+        waiting(`asc-keys: ${customer}: ${printable(describeAppleRetry(r))}`),
+    }),
   });
   // Keys import staged: those no record names are listed (awaiting merge), and a record whose
   // own key is staged but not current says the deploy is what is missing.
@@ -117,16 +123,14 @@ function ascBase(options: CheckKeysCliOptions, env: NodeJS.ProcessEnv): string {
   try {
     url = new URL(value);
   } catch (err) {
-    throw new UsageError(
-      'ASC_BASE_URL_INVALID',
-      `${source} ${value} is not a URL (Invalid URL); give the App Store Connect API base URL, e.g. ${DEFAULT_ASC_BASE_URL}`,
-      { cause: err },
-    );
+    throw new UsageError('ASC_BASE_URL_INVALID', `${source} ${value} is not a URL (Invalid URL)`, {
+      next: `give the App Store Connect API base URL, e.g. ${DEFAULT_ASC_BASE_URL}`,
+      cause: err,
+    });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(
-      'ASC_BASE_URL_INVALID',
-      `${source} ${value} is not an http(s) URL; e.g. ${DEFAULT_ASC_BASE_URL}`,
-    );
+    throw new UsageError('ASC_BASE_URL_INVALID', `${source} ${value} is not an http(s) URL`, {
+      next: `e.g. ${DEFAULT_ASC_BASE_URL}`,
+    });
   return value;
 }

@@ -15,6 +15,9 @@ import { SecretWriter } from '../../import/secret-writer.js';
 import { APPLE_ID, EMAIL, ISSUER_ID, KEY_ID, SLUG } from '../../records/patterns.js';
 import type { Contact } from '../../records/customer-record.js';
 import { emitReport } from '../../reports/emit-report.js';
+import { waitingLine } from '../../reports/progress.js';
+import { describeAppleRetry } from '../../apple/check-with-apple.js';
+import { printable } from '../../printable.js';
 import { secretsManagerClient } from '../../aws/clients.js';
 import { awsRegion } from '../../aws/environment.js';
 import type { CommonOptions } from '../common-options.js';
@@ -72,8 +75,10 @@ export async function importCommand(
     readKey = () => Promise.resolve(opened.input);
   }
   const guard = new InterruptGuard();
+  const waiting = waitingLine();
   try {
     const result = await importKey(request, {
+      ...(waiting && { onAppleRetry: (r) => waiting(`asc-keys: ${printable(describeAppleRetry(r))}`) }),
       customersDir: options.customers,
       readKey,
       secrets: new SecretWriter(secretsManagerClient(region)),
@@ -93,7 +98,9 @@ export async function importCommand(
 /** `import --discard --customer <slug>`: takes no key, no Apple ID, nothing that names a key. */
 async function discardCommand(o: ImportCliOptions): Promise<number> {
   if (!SLUG.test(o.customer))
-    throw new UsageError('USAGE', '--customer must be a slug: 1 to 63 characters of a-z, 0-9 and "-"');
+    throw new UsageError('USAGE', '--customer must be a slug: 1 to 63 characters of a-z, 0-9 and "-"', {
+      next: "give the name of the customer's record file in customers/, without .yaml",
+    });
   const extra = (
     [
       ['--app-id', o.appId],
@@ -110,10 +117,9 @@ async function discardCommand(o: ImportCliOptions): Promise<number> {
     ] as const
   ).filter(([, v]) => v !== undefined && v !== false);
   if (extra.length)
-    throw new UsageError(
-      'USAGE',
-      `--discard takes only --customer (and --customers, --format, --junit); drop ${extra.map(([f]) => f).join(', ')}`,
-    );
+    throw new UsageError('USAGE', '--discard takes only --customer (and --customers, --format, --junit)', {
+      next: `drop ${extra.map(([f]) => f).join(', ')}`,
+    });
   const result = await discardImport(o.customer, {
     customersDir: o.customers,
     secrets: new SecretWriter(secretsManagerClient()),
@@ -127,7 +133,7 @@ async function discardCommand(o: ImportCliOptions): Promise<number> {
 /** Options well formed (docs/contract.md: import), before any file is read: a bad one is exit 2. */
 export function importRequest(o: ImportCliOptions, fromBlock?: OpenedSealedKey): ImportRequest {
   const usage = (message: string): never => {
-    throw new UsageError('USAGE', message);
+    throw new UsageError('USAGE', message, { next: 'see "asc-keys import --help"' });
   };
   if (o.password !== undefined)
     usage(
@@ -226,7 +232,9 @@ export function parseContact(text: string): Contact {
   const m = /^\s*(?:(.*?)\s*<([^<>\s]+)>|([^<>\s]+))\s*$/.exec(text);
   const email = m?.[2] ?? m?.[3];
   if (!m || !email || !EMAIL.test(email))
-    throw new UsageError('USAGE', '--contact must be "Name <email>" or an email address');
+    throw new UsageError('USAGE', '--contact must be "Name <email>" or an email address', {
+      next: 'for example --contact "Jane Doe <jane@example.com>"',
+    });
   const name = m[1]?.trim();
   return { ...(name && { name }), email };
 }

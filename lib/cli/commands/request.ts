@@ -43,15 +43,17 @@ export async function requestCommand(
     throw new UsageError(
       'USAGE',
       '--customer must be a customer slug: 1 to 63 characters of a-z, 0-9 and "-"',
+      {
+        next: "give the name of the customer's record file in customers/, without .yaml",
+      },
     );
   const project = loadProject({ customersDir: options.customers, now: deps.now });
   const platform = requirePlatform(project);
   const config = requestsConfig(platform.requests);
   if ([...project.invalid.values()].includes(options.customer))
-    throw new UsageError(
-      'USAGE',
-      `the record of ${options.customer} has errors; run "asc-keys lint", fix them, and request again`,
-    );
+    throw new UsageError('USAGE', `the record of ${options.customer} has errors`, {
+      next: 'run "asc-keys lint", fix them, and request again',
+    });
   const record = project.records.find((r) => r.customer === options.customer);
   const reason = options.reason ?? (record ? 'rotation' : 'onboarding');
   let subject: RequestSubject;
@@ -60,7 +62,8 @@ export async function requestCommand(
     if (options.appId !== undefined || options.displayName !== undefined || options.contact !== undefined)
       throw new UsageError(
         'USAGE',
-        `${options.customer} has a record: --app-id, --display-name and --contact are for new customers; change the record instead`,
+        `${options.customer} has a record: --app-id, --display-name and --contact are for new customers`,
+        { next: 'change the record instead' },
       );
     subject = {
       customer: record.customer,
@@ -78,13 +81,13 @@ export async function requestCommand(
     if (reason === 'rotation')
       throw new UsageError(
         'USAGE',
-        `${options.customer} has no record in ${options.customers}/, so there is no key to rotate; request onboarding with --reason onboarding --app-id <Apple ID>`,
+        `${options.customer} has no record in ${options.customers}/, so there is no key to rotate`,
+        { next: 'request onboarding with --reason onboarding --app-id <Apple ID>' },
       );
     if (!options.appId || !APPLE_ID.test(options.appId))
-      throw new UsageError(
-        'USAGE',
-        `${options.customer} has no record yet: give the app's Apple ID with --app-id <digits> (App Store Connect, App Information)`,
-      );
+      throw new UsageError('USAGE', `${options.customer} has no record yet`, {
+        next: "give the app's Apple ID with --app-id <digits> (App Store Connect, App Information)",
+      });
     subject = {
       customer: options.customer,
       appleId: options.appId,
@@ -143,10 +146,9 @@ export async function requestCommand(
 
 export function requestsConfig(config: RequestsConfig | undefined): RequestsConfig {
   if (!config)
-    throw new UsageError(
-      'PLATFORM_CONFIG_INVALID',
-      'key requests are not configured: add "requests" to context.platform in cdktf.json with companyName and sealingPageUrl (see docs/requests.md)',
-    );
+    throw new UsageError('PLATFORM_CONFIG_INVALID', 'key requests are not configured', {
+      next: 'add "requests" to context.platform in cdktf.json with companyName and sealingPageUrl (see docs/requests.md)',
+    });
   return config;
 }
 

@@ -22,8 +22,11 @@ export function scp(options: ScpOptions): number {
   const text = JSON.stringify(custodyScp(platformContext(platform)));
   if (text.length > SCP_MAX_CHARACTERS)
     throw new UsageError(
-      'USAGE',
-      `the service control policy would be ${text.length} characters, over AWS Organizations' ${SCP_MAX_CHARACTERS}; name fewer administrators in cdktf.json (one role that they assume), then run asc-keys scp again`,
+      'PLATFORM_CONFIG_INVALID',
+      `the service control policy would be ${text.length} characters, over AWS Organizations' ${SCP_MAX_CHARACTERS}`,
+      {
+        next: 'name fewer administrators in cdktf.json (one role that they assume), then run asc-keys scp again',
+      },
     );
   const json = `${text}\n`;
   if (options.out) {

@@ -50,9 +50,8 @@ export function registerSealingCommands(program: Command, setExitCode: (code: nu
 function graceDays(text: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 3650)
-    throw new UsageError(
-      'USAGE',
-      `--grace-days ${text}: give a whole number of days from 0 to 3650 (default ${DEFAULT_SEALING_GRACE_DAYS}); 0 retires every older key now`,
-    );
+    throw new UsageError('USAGE', `--grace-days ${text} is not a whole number of days from 0 to 3650`, {
+      next: `give one (default ${DEFAULT_SEALING_GRACE_DAYS}); 0 retires every older key now`,
+    });
   return n;
 }

@@ -19,12 +19,12 @@ export async function sealingPageCommand(options: SealingPageCliOptions): Promis
     throw new UsageError(
       'USAGE',
       '--customer must be a customer slug: 1 to 63 characters of a-z, 0-9 and "-"',
+      { next: 'give the slug of the customer record (its file name without .yaml)' },
     );
   if (options.displayName !== undefined && options.customer === undefined)
-    throw new UsageError(
-      'USAGE',
-      '--display-name names the customer of a --customer page; give --customer too',
-    );
+    throw new UsageError('USAGE', '--display-name names the customer of a --customer page', {
+      next: 'give --customer too',
+    });
   const recipient = await readPublicKeyFile(options.publicKey);
   // The page names the receiving company as the configuration does; it needs no configuration.
   const companyName = existsSync('cdktf.json') ? loadPlatform().platform?.requests?.companyName : undefined;
@@ -40,6 +40,7 @@ export async function sealingPageCommand(options: SealingPageCliOptions): Promis
     throw new UsageError(
       'OUTPUT_UNWRITABLE',
       `cannot write the page to ${options.out} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { cause: err },
     );
   }
   process.stdout.write(

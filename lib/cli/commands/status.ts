@@ -7,15 +7,22 @@ import type { Annotation, ReportCase } from '../../reports/report.js';
 import { markdownTable, textTable } from '../../reports/table.js';
 import type { CommonOptions } from '../common-options.js';
 import { keyRequests } from '../key-requests.js';
+import { statusPending } from './status-pending.js';
+
+export interface StatusOptions extends CommonOptions {
+  /** Also list the imports awaiting merge, from AWS (status-pending.ts). @default false: offline */
+  readonly aws?: boolean;
+}
 
 /** Offline: each key's age and rotation due day. Invalid records are listed as findings. */
 export async function status(
-  options: CommonOptions,
+  options: StatusOptions,
   now: Date = new Date(),
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const project = loadProject({ customersDir: options.customers });
   const requests = await keyRequests(project.platform, project.records, env);
+  const pending = options.aws ? await statusPending(project, env, now) : undefined;
   const errors = project.findings.filter((f) => f.severity === 'error');
   const rows = project.records.map((r) => ({ record: r, ...rotationStatus(r, now) }));
   const overdue = rows.filter((r) => r.overdue);
@@ -57,6 +64,7 @@ export async function status(
         ...errors.map(findingLine),
         rows.length ? textTable([header, ...cells]) : '',
         warnings.length ? ['', ...warnings, ''].join('\n') : '',
+        ...(pending ? [...pending.lines, ''] : []),
         summary,
       ]
         .filter(Boolean)
@@ -77,8 +85,10 @@ export async function status(
           previousKeyRevoked: requests.get(r.record.customer)?.previousKeyRevoked ?? null,
         })),
         findings: errors,
+        // Imports awaiting merge: null unless --aws asked AWS (unknown, not none).
+        pending: pending?.json ?? null,
       },
-      markdown: `${rows.length ? `${markdownTable([header, ...cells])}\n\n` : ''}${summary}`,
+      markdown: `${rows.length ? `${markdownTable([header, ...cells])}\n\n` : ''}${pending ? `${pending.lines.map((l) => l.trim()).join('\n\n')}\n\n` : ''}${summary}`,
       cases,
       annotations,
       exitCode: errors.length ? 1 : 0,

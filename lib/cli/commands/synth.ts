@@ -9,16 +9,26 @@ import { printable } from '../../printable.js';
 import type { CommonOptions } from '../common-options.js';
 import { removeStaleStacks, stacksWrittenBefore, unproducedStackDirs } from './stale-stacks.js';
 import { CUSTODY_STACK, stackZone } from '../../model/trust-zones.js';
+import { secretsNotReady } from './secrets-ready.js';
 
 export interface SynthOptions extends CommonOptions {
   /** @default "cdktf.out" */
   readonly out: string;
   /** Only these stacks (repeatable --stack). @default every stack */
   readonly stack?: readonly string[];
+  /**
+   * Also ask AWS (DescribeSecret) whether each customer stack's secret is there for Terraform
+   * to adopt, and holds the key its record names. @default false: synth is offline
+   */
+  readonly aws?: boolean;
 }
 
-/** Lints, then writes every stack; nothing is written when lint finds an error. */
-export async function synth(options: SynthOptions): Promise<number> {
+/** Lints, then writes every stack; nothing is written when lint (or --aws) finds an error. */
+export async function synth(
+  options: SynthOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  now: Date = new Date(),
+): Promise<number> {
   requireDirectory(options.out);
   const only = parseStackList(options.stack?.join(','), '--stack');
   // With --stack, only the selected records are read: `lint` checks the whole directory.
@@ -31,6 +41,23 @@ export async function synth(options: SynthOptions): Promise<number> {
   if (linted.exitCode !== 0 || !platform) {
     await emitReport({ ...linted, command: 'synth' }, options);
     return 1;
+  }
+  if (options.aws) {
+    const notReady = await secretsNotReady(project.records, platform, env, now);
+    if (notReady.length) {
+      const report = lintReport([...project.findings, ...notReady], project.files, project.records);
+      const stop = `Nothing was synthesized: ${notReady.length} customer stack${notReady.length === 1 ? '' : 's'} cannot be applied until ${notReady.length === 1 ? 'its key is' : 'their keys are'} imported (or the secret restored)`;
+      await emitReport(
+        {
+          ...report,
+          command: 'synth',
+          text: `${report.text}\n${stop}`,
+          markdown: `${report.markdown}\n\n${stop}`,
+        },
+        options,
+      );
+      return 1;
+    }
   }
   // cdktf (and the AWS provider classes) load only for the command that needs them.
   const { synthesize } = await import('../../stacks/synthesize.js');
@@ -100,8 +127,7 @@ function requireDirectory(out: string): void {
     return;
   }
   if (!isDirectory)
-    throw new UsageError(
-      'USAGE',
-      `--out ${out} is not a directory; name a directory for the stacks (default cdktf.out)`,
-    );
+    throw new UsageError('USAGE', `--out ${out} is not a directory`, {
+      next: 'name a directory for the stacks (default cdktf.out)',
+    });
 }
