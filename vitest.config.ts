@@ -20,6 +20,7 @@ const AWS = [
   'test/cli/sealing-key.test.ts',
   'test/cli/secrets-ready.test.ts',
   'test/cli/status-pending.test.ts',
+  'test/import/intake.test.ts',
   'test/model/alert-rules.test.ts',
   'test/requests/follow-up.test.ts',
   'test/requests/open-request.test.ts',

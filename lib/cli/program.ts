@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import type { CheckDriftCliOptions } from './commands/check-drift.js';
 import type { CheckKeysCliOptions } from './commands/check-keys.js';
 import type { FollowUpCliOptions } from './commands/follow-up.js';
+import type { IntakeCliOptions } from './commands/intake.js';
 import type { RequestCliOptions } from './commands/request.js';
 import { importCommandOptions } from './commands/import-options.js';
 import { nonEmpty, withCommonOptions, type CommonOptions } from './common-options.js';
@@ -169,6 +170,18 @@ export function buildProgram(setExitCode: (code: number) => void): Command {
     .action(async (o: FollowUpCliOptions) => {
       const { followUpCommand } = await import('./commands/follow-up.js');
       setExitCode(await followUpCommand(o));
+    });
+
+  withCommonOptions(
+    program
+      .command('intake')
+      .description('workflow: import a sealed block posted on a key request, and open its pull request'),
+  )
+    .requiredOption('--event <file>', 'the GitHub event of the run ($GITHUB_EVENT_PATH)', nonEmpty)
+    .option('--asc-base-url <url>', 'App Store Connect API base URL (wins over ASC_API_BASE_URL)', nonEmpty)
+    .action(async (o: IntakeCliOptions) => {
+      const { intakeCommand } = await import('./commands/intake.js');
+      setExitCode(await intakeCommand(o));
     });
 
   registerSealingCommands(program, setExitCode);

@@ -32,12 +32,15 @@ export interface GithubOidcDesired {
   readonly validatorTrust: PolicyStatement;
   /** The requester role's trust: the nightly's key-request job, in its environment, on the default branch. */
   readonly requesterTrust: PolicyStatement;
+  /** The importer role's trust: the intake workflow on the default branch only. */
+  readonly importerTrust: PolicyStatement;
   /** The `sub` claims each role accepts (GitHub's default subject format). */
   readonly subjects: {
     readonly planner: string;
     readonly deployer: string;
     readonly validator: string;
     readonly requester: string;
+    readonly importer: string;
   };
 }
 
@@ -46,6 +49,7 @@ export const GITHUB_WORKFLOWS = {
   planner: 'pull-request.yml',
   deployer: 'deploy.yml',
   validator: 'nightly.yml',
+  importer: 'intake.yml',
 } as const;
 
 /**
@@ -67,7 +71,11 @@ export const GITHUB_SUBJECT_CLAIMS = ['repo', 'context', 'job_workflow_ref'] as 
  *   each apply). It applies the deployer zone only, and explicit Denies it cannot lift keep it
  *   from everything that guards the keys.
  * - validator: `nightly.yml` on the default branch, outside any environment.
- * The publisher and importer roles trust no GitHub token.
+ * - importer: `intake.yml` on the default branch, outside any environment. GitHub runs the
+ *   workflows of `issues` and `issue_comment` events from the default branch, so no issue or
+ *   comment can change the workflow that holds this role; what it stores takes effect only
+ *   when a reviewer merges the pull request it opens.
+ * The publisher role trusts no GitHub token.
  */
 export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOidcDesired {
   const { platform, names } = ctx;
@@ -84,6 +92,8 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     // The same workflow file as the validator, but only its job in the requests environment:
     // a check job (no environment) cannot become the requester, nor the requester the validator.
     requester: `repo:${repo}:environment:${github.requestsEnvironment ?? DEFAULT_REQUESTS_ENVIRONMENT}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
+    // Issue events run with GITHUB_REF set to the default branch.
+    importer: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.importer, main)}`,
   };
   const trust = (sub: string): PolicyStatement => ({
     Sid: 'GitHubActions',
@@ -342,6 +352,7 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     ),
     validatorTrust: { ...trust(subjects.validator), Sid: 'GitHubDefaultBranch' },
     requesterTrust: { ...trust(subjects.requester), Sid: 'GitHubNightlyRequests' },
+    importerTrust: { ...trust(subjects.importer), Sid: 'GitHubIntake' },
     subjects,
   };
 }
@@ -357,6 +368,11 @@ export function githubRoles(ctx: PlatformContext): DesiredRole[] {
 /** The validator role's extra trust statement: none without a `github` block. */
 export function githubValidatorTrust(ctx: PlatformContext): PolicyStatement[] {
   return ctx.platform.github ? [githubOidc(ctx, ctx.platform.github).validatorTrust] : [];
+}
+
+/** The importer role's trust statement for the intake workflow: none without a `github` block. */
+export function githubImporterTrust(ctx: PlatformContext): PolicyStatement[] {
+  return ctx.platform.github ? [githubOidc(ctx, ctx.platform.github).importerTrust] : [];
 }
 
 /** The GitHub deployer role, for "who deploys": none without a `github` block. */

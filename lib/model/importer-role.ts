@@ -1,22 +1,25 @@
 import type { DesiredRole } from './desired-resources.js';
+import { githubImporterTrust } from './github-oidc.js';
+import { hasImporterRole } from './principals.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy } from './policy-document.js';
 import { sealingKeyReadStatements } from './sealing-key.js';
 import { MANAGED_BY, PLATFORM_TAGS, SECRET_TAG_KEYS, TAG } from './tags.js';
 
 /**
- * `${namePrefix}-importer`, assumed by the principals in `importerTrustedPrincipals`. It creates
+ * `${namePrefix}-importer`, assumed by the principals in `importerTrustedPrincipals` and, with a
+ * `github` block, by the intake workflow on the default branch (github-oidc.ts). It creates
  * key secrets under the name prefix, only tagged managed-by=asc-keys and encrypted with the
  * platform key; puts values and moves version stages on such secrets; deletes a secret (the
  * undo of an import whose record could not be written). It never reads a key: its one
  * GetSecretValue is on the sealing key (import --sealed), and every key secret's policy denies
  * reading to all but the publisher, the validator and the administrators. None when no
- * principal is trusted.
+ * principal and no workflow is trusted.
  */
 export function importerRole(ctx: PlatformContext): DesiredRole[] {
   const { platform: p, names: n } = ctx;
-  const trusted = p.importerTrustedPrincipals;
-  if (!trusted?.length) return [];
+  const trusted = p.importerTrustedPrincipals ?? [];
+  if (!hasImporterRole(ctx)) return [];
   const name = n.importerRoleName;
   const ours = { [`secretsmanager:ResourceTag/${TAG.managedBy}`]: MANAGED_BY };
   const taggedOnCreate = {
@@ -30,11 +33,12 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
       arn: n.importerRoleArn,
       description:
         'asc-keys import: creates key secrets and stores new key versions; reads no key, only the sealing key',
-      trust: policy({
-        Effect: 'Allow',
-        Principal: { AWS: trusted },
-        Action: 'sts:AssumeRole',
-      }),
+      trust: policy(
+        ...(trusted.length
+          ? [{ Effect: 'Allow' as const, Principal: { AWS: trusted }, Action: 'sts:AssumeRole' }]
+          : []),
+        ...githubImporterTrust(ctx),
+      ),
       inlinePolicies: [
         {
           id: 'importer_policy',

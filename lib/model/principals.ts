@@ -13,9 +13,17 @@ export function deployerArns(ctx: PlatformContext): string[] {
   return [...ctx.platform.deployers, ...githubDeployerArns(ctx)];
 }
 
+/**
+ * Whether the platform has an importer role: when someone may assume it, people
+ * (`importerTrustedPrincipals`) or the intake workflow (a `github` block).
+ */
+export function hasImporterRole(ctx: PlatformContext): boolean {
+  return Boolean(ctx.platform.importerTrustedPrincipals?.length || ctx.platform.github);
+}
+
 /** The roles that store key values (`asc-keys import`): the importer role, when the platform has one. */
 export function importerArns(ctx: PlatformContext): string[] {
-  return ctx.platform.importerTrustedPrincipals?.length ? [ctx.names.importerRoleArn] : [];
+  return hasImporterRole(ctx) ? [ctx.names.importerRoleArn] : [];
 }
 
 /** Break-glass: the administrators named in the platform configuration. */

@@ -85,6 +85,11 @@ export async function openRequest(
         customer: subject.customer,
         reason: input.reason,
         dueOn: input.dueOn,
+        appleId: subject.appleId,
+        ...(input.reason === 'onboarding' && {
+          ...(subject.displayName && { displayName: subject.displayName }),
+          ...(subject.contacts.length && { contacts: subject.contacts }),
+        }),
         ...(subject.currentKeyId && input.reason === 'rotation' && { keyId: subject.currentKeyId }),
       };
       await issues.ensureLabel(REQUEST_LABEL, 'asc-keys: a key we asked a customer for', '5319e7');

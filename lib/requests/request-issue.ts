@@ -10,6 +10,11 @@ export interface RequestMeta {
   readonly customer: string;
   readonly reason: RequestReason;
   readonly dueOn: string;
+  /** The app's Apple ID, so that intake can import a new customer's first key. */
+  readonly appleId?: string;
+  /** A new customer's name and contacts, for the record intake writes (onboarding). */
+  readonly displayName?: string;
+  readonly contacts?: readonly { readonly name?: string; readonly email: string }[];
   /** The key that was current when the request was opened (rotation). */
   readonly keyId?: string;
   /** When the message was emailed, and to whom. */

@@ -8,6 +8,7 @@ import { checkSealedExpectations, openSealedBlock, type SealedExpectations } fro
 import { extractCompactJwe } from './sealed-block.js';
 import { SEALING_ERRORS, SealingError } from './sealing-error.js';
 import type { SealingKeySecret } from './sealing-key-secret.js';
+import type { SealingKeyRing } from './sealing-keyring.js';
 
 /** A sealed block is a few kilobytes; an email with it in is rarely more than this. */
 const MAX_SEALED_INPUT_BYTES = 256 * 1024;
@@ -31,9 +32,13 @@ export class SealedSourceRefusal extends AscKeysError<SealedSourceCode> {
 
 /** What a sealed block gives the import: the IDs for the request, the key for the pipeline. */
 export interface OpenedSealedKey {
+  /** The customer whose own page sealed it; absent from the general page. */
+  readonly customer?: string;
   readonly keyId: string;
   /** Absent for an individual key. */
   readonly issuerId?: string;
+  /** The public key's thumbprint, checked against the key inside. */
+  readonly fingerprint: string;
   readonly input: KeyInput;
 }
 
@@ -72,41 +77,56 @@ export async function openSealedSource(
           next: 'an administrator runs "asc-keys sealing-key create" (docs/operations.md, "Sealed hand-over")',
         },
       );
-    const payload = await openSealedBlock(text, ring);
-    checkSealedExpectations(payload, flags);
-    const key = await parseKeyValue(payload.pem);
-    // The page seals only P-256 keys: another kind inside means the block was not made by it.
-    if (isKeyProblem(key))
-      throw new SealingError(
-        'SEALED_PAYLOAD_INVALID',
-        `the sealed block opened, but the key inside is no App Store Connect key: it ${key.message.replace(/^the stored value /, '')}`,
-        {
-          next: 'the sealing page never seals such a key, so ask the customer to seal their .p8 again on the page',
-        },
-      );
-    if ((await publicKeyThumbprint(key.publicJwk)) !== payload.fingerprint)
-      throw new SealingError(
-        'SEALED_PAYLOAD_INVALID',
-        'the sealed block opened, but the key inside does not match the fingerprint the page showed the customer',
-        {
-          next: 'ask the customer to seal the key again on the page, and to compare the fingerprint it shows',
-        },
-      );
-    return {
-      keyId: payload.keyId,
-      ...(payload.issuerId !== undefined && { issuerId: payload.issuerId }),
-      input: {
-        pem: payload.pem,
-        keyIdFromName: payload.keyId,
-        ...(payload.issuerId !== undefined && { issuerId: payload.issuerId }),
-        origin: 'the sealed block',
-      },
-    };
+    return await openSealedWithRing(text, ring, flags);
   } catch (err) {
     if (err instanceof SealingError)
       throw new SealedSourceRefusal(err.code, err.what, { next: err.nextStep, cause: err });
     throw err;
   }
+}
+
+/**
+ * Opens one sealed block with a ring already read, and checks it against what the caller
+ * expects (the customer, and any flags) and against the fingerprint the customer saw. Throws
+ * a SealingError with a stable code; the key stays in memory.
+ */
+export async function openSealedWithRing(
+  text: string,
+  ring: SealingKeyRing,
+  flags: SealedExpectations,
+): Promise<OpenedSealedKey> {
+  const payload = await openSealedBlock(text, ring);
+  checkSealedExpectations(payload, flags);
+  const key = await parseKeyValue(payload.pem);
+  // The page seals only P-256 keys: another kind inside means the block was not made by it.
+  if (isKeyProblem(key))
+    throw new SealingError(
+      'SEALED_PAYLOAD_INVALID',
+      `the sealed block opened, but the key inside is no App Store Connect key: it ${key.message.replace(/^the stored value /, '')}`,
+      {
+        next: 'the sealing page never seals such a key, so ask the customer to seal their .p8 again on the page',
+      },
+    );
+  if ((await publicKeyThumbprint(key.publicJwk)) !== payload.fingerprint)
+    throw new SealingError(
+      'SEALED_PAYLOAD_INVALID',
+      'the sealed block opened, but the key inside does not match the fingerprint the page showed the customer',
+      {
+        next: 'ask the customer to seal the key again on the page, and to compare the fingerprint it shows',
+      },
+    );
+  return {
+    ...(payload.customer !== undefined && { customer: payload.customer }),
+    keyId: payload.keyId,
+    ...(payload.issuerId !== undefined && { issuerId: payload.issuerId }),
+    fingerprint: payload.fingerprint,
+    input: {
+      pem: payload.pem,
+      keyIdFromName: payload.keyId,
+      ...(payload.issuerId !== undefined && { issuerId: payload.issuerId }),
+      origin: 'the sealed block',
+    },
+  };
 }
 
 async function readSealedFile(path: string): Promise<string> {

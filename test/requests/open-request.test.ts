@@ -99,6 +99,7 @@ describe('openRequest', () => {
       customer: 'acme-corp',
       reason: 'rotation',
       dueOn: '2027-01-15',
+      appleId: '1234567890',
       keyId: '2X9R4HXF34',
     });
     // The message as the customer reads it: who, why, which key, where, by when, what next.

@@ -85,8 +85,10 @@ describe('the sealing secret and the sealed source, in process against moto', ()
       secret,
     );
     expect(fromFile).toEqual({
+      customer: 'acme-corp',
       keyId: '2X9R4HXF34',
       issuerId: ISSUER,
+      fingerprint: key.fingerprint,
       input: { pem: key.pem, keyIdFromName: '2X9R4HXF34', issuerId: ISSUER, origin: 'the sealed block' },
     });
     const fromStdin = await openSealedSource(

@@ -298,7 +298,38 @@ describe('GitHub OIDC in the platform stack', () => {
     expect(actions(permissionsOf(quiet, 'requester'))).not.toContain('ses:SendEmail');
   });
 
-  test('the publisher and the importer (and any other role) trust no GitHub token', () => {
+  test('importer: additionally intake.yml on the default branch, outside any environment', () => {
+    const r = synth(
+      platform(
+        { ...github, defaultBranch: 'trunk' },
+        { importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'] },
+      ),
+    );
+    expect(trustOf(r, 'importer')).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: ['arn:aws:iam::111122223333:role/onboarding'] },
+        Action: 'sts:AssumeRole',
+      },
+      {
+        Sid: 'GitHubIntake',
+        ...githubTrust(`repo:acme/asc-keys:ref:refs/heads/trunk:${WF}/intake.yml@refs/heads/trunk`),
+      },
+    ]);
+  });
+
+  test('importer: with a github block and no importerTrustedPrincipals, the role exists for intake alone', () => {
+    const rest = platform(github);
+    const r = synth({ ...rest, importerTrustedPrincipals: undefined } as PlatformConfig);
+    expect(trustOf(r, 'importer')).toEqual([
+      {
+        Sid: 'GitHubIntake',
+        ...githubTrust(`repo:acme/asc-keys:ref:refs/heads/main:${WF}/intake.yml@refs/heads/main`),
+      },
+    ]);
+  });
+
+  test("the publisher (and any other role) trusts no GitHub token; no trust is a pattern but the planner's", () => {
     const r = synth(
       platform(github, { importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'] }),
     );
@@ -306,7 +337,7 @@ describe('GitHub OIDC in the platform stack', () => {
     const federated = Object.keys(r.aws_iam_role!).filter((id) =>
       JSON.stringify(trustOf(r, id.replace(/_role$/, ''))).includes('Federated'),
     );
-    expect(federated.sort()).toEqual(['deployer_role', 'planner_role', 'validator_role']);
+    expect(federated.sort()).toEqual(['deployer_role', 'importer_role', 'planner_role', 'validator_role']);
     // No trust condition is a pattern that another repository, branch, event or workflow could
     // match: only the planner's pull request number is a wildcard.
     for (const id of federated.filter((x) => x !== 'planner_role'))

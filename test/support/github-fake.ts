@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /**
  * A local GitHub REST API for the endpoints asc-keys calls, answering as GitHub documents them:
  * issues (list with label and state filters, create, update, comments), labels, the
- * collaborator permission endpoint, pull requests and branches; pagination through `Link`
+ * collaborator permission endpoint, pull requests, and the git data a pull request is made of
+ * (branches as refs, commits of whole file trees, the contents API); pagination through `Link`
  * headers; rate-limit headers on every answer; 401 for a wrong token, 404 for another
  * repository, 422 for invalid input. Every request is recorded, and a test can make the next
  * matching request fail as GitHub does when it rate-limits (403 or 429 with `retry-after`).
@@ -37,7 +39,16 @@ export interface FakeIssue {
   readonly createdAt: string;
   closedAt: string | null;
   /** Set for pull requests, which GitHub lists among the issues. */
-  readonly pull?: { head: string; base: string };
+  readonly pull?: { head: string; base: string; merged: boolean };
+}
+
+/** A commit: the whole tree of files as it stands after it, and its parent. */
+export interface FakeCommit {
+  readonly sha: string;
+  readonly parent: string | null;
+  readonly message: string;
+  readonly author: string;
+  readonly files: ReadonlyMap<string, string>;
 }
 
 export interface CannedAnswer {
@@ -67,7 +78,15 @@ export interface GithubFake {
   readonly requests: RecordedRequest[];
   readonly issues: FakeIssue[];
   readonly labels: Map<string, { description: string; color: string }>;
-  readonly branches: Set<string>;
+  /** Branch name to the SHA of its head commit; "main" is the default branch. */
+  readonly refs: Map<string, string>;
+  readonly commits: Map<string, FakeCommit>;
+  /** A file's content at the head of a branch, or undefined. */
+  fileOn(branch: string, path: string): string | undefined;
+  /** Commits a file on a branch directly, as a push would (creates the branch from main if new). */
+  commitFile(branch: string, path: string, content: string, message?: string): FakeCommit;
+  /** Merges a pull request as the merge button does: the files its branch changed, onto the base. */
+  mergePull(number: number): FakeCommit;
   /** Users GitHub knows, with their role in the repository (none: not a collaborator). */
   readonly users: Map<string, RepoRole | 'none'>;
   /** Answers the next request that matches with `answer` instead (once per call). */
@@ -87,7 +106,7 @@ export interface GithubFake {
     state?: 'open' | 'closed';
   }): FakeIssue;
   addComment(issueNumber: number, body: string, user: string): FakeComment;
-  /** Forgets every issue, label, recorded request and pending fault. */
+  /** Forgets every issue, label, recorded request, pending fault, branch and commit. */
   reset(): void;
   /** The fake's "now", for created_at and closed_at. */
   clock: () => Date;
@@ -95,6 +114,12 @@ export interface GithubFake {
 }
 
 const DOCS = 'https://docs.github.com/rest';
+
+/** Git's object ID of a file's content, as the contents API answers it. */
+const blobSha = (content: string): string => {
+  const bytes = Buffer.from(content);
+  return createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+};
 
 class Answer extends Error {
   constructor(
@@ -119,7 +144,32 @@ export async function startGithubFake(
   const requests: RecordedRequest[] = [];
   const issues: FakeIssue[] = [];
   const labels = new Map<string, { description: string; color: string }>();
-  const branches = new Set<string>(['main']);
+  const refs = new Map<string, string>();
+  const commits = new Map<string, FakeCommit>();
+  let commitCount = 0;
+  const makeCommit = (
+    parent: string | null,
+    files: ReadonlyMap<string, string>,
+    message: string,
+    author: string,
+  ): FakeCommit => {
+    const sha = createHash('sha1')
+      .update(`commit ${++commitCount} ${parent ?? ''} ${message}`)
+      .digest('hex');
+    const commit = { sha, parent, message, author, files: new Map(files) };
+    commits.set(sha, commit);
+    return commit;
+  };
+  const resetGit = () => {
+    refs.clear();
+    commits.clear();
+    refs.set('main', makeCommit(null, new Map(), 'Initial commit', 'octocat').sha);
+  };
+  resetGit();
+  const headOf = (branch: string): FakeCommit | undefined => {
+    const sha = refs.get(branch);
+    return sha === undefined ? undefined : commits.get(sha);
+  };
   const users = new Map<string, RepoRole | 'none'>([['github-actions[bot]', 'write']]);
   const canned: { match: { method?: string; path?: RegExp }; answer: CannedAnswer }[] = [];
   let nextId = 1000;
@@ -135,7 +185,8 @@ export async function startGithubFake(
     requests,
     issues,
     labels,
-    branches,
+    refs,
+    commits,
     users,
     clock: () => new Date(),
     failNext(match, answer) {
@@ -181,11 +232,42 @@ export async function startGithubFake(
       issue.comments.push(comment);
       return comment;
     },
+    fileOn(branch, path) {
+      return headOf(branch)?.files.get(path);
+    },
+    commitFile(branch, path, content, message = `Update ${path}`) {
+      const head = headOf(branch) ?? headOf('main')!;
+      const commit = makeCommit(head.sha, new Map([...head.files, [path, content]]), message, 'octocat');
+      refs.set(branch, commit.sha);
+      return commit;
+    },
+    mergePull(number) {
+      const pull = issues.find((i) => i.number === number && i.pull);
+      if (!pull || pull.state !== 'open') throw new Error(`no open pull request #${number}`);
+      const head = headOf(pull.pull!.head)!;
+      const base = headOf(pull.pull!.base)!;
+      // The files the branch changed since it left the base's history, laid onto the base.
+      let fork: FakeCommit | undefined = head;
+      const baseHistory = new Set<string>();
+      for (let c: FakeCommit | undefined = base; c; c = c.parent ? commits.get(c.parent) : undefined)
+        baseHistory.add(c.sha);
+      while (fork && !baseHistory.has(fork.sha)) fork = fork.parent ? commits.get(fork.parent) : undefined;
+      const files = new Map(base.files);
+      for (const [path, content] of head.files)
+        if (fork?.files.get(path) !== content) files.set(path, content);
+      const merged = makeCommit(base.sha, files, `Merge pull request #${number}`, 'octocat');
+      refs.set(pull.pull!.base, merged.sha);
+      pull.pull!.merged = true;
+      pull.state = 'closed';
+      pull.closedAt = fake.clock().toISOString();
+      return merged;
+    },
     reset() {
       requests.length = 0;
       issues.length = 0;
       canned.length = 0;
       labels.clear();
+      resetGit();
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
@@ -221,9 +303,26 @@ export async function startGithubFake(
     title: i.title,
     body: i.body,
     state: i.state,
-    head: { ref: i.pull!.head },
+    merged: i.pull!.merged,
+    merged_at: i.pull!.merged ? i.closedAt : null,
+    head: { ref: i.pull!.head, sha: refs.get(i.pull!.head) ?? null },
     base: { ref: i.pull!.base },
     user: { login: i.user },
+  });
+
+  const refJson = (branch: string, sha: string) => ({
+    ref: `refs/heads/${branch}`,
+    url: `${url}/repos/${owner}/${repo}/git/refs/heads/${branch}`,
+    object: { sha, type: 'commit', url: `${url}/repos/${owner}/${repo}/git/commits/${sha}` },
+  });
+  const contentJson = (path: string, content: string) => ({
+    type: 'file',
+    encoding: 'base64',
+    size: Buffer.byteLength(content),
+    name: path.split('/').at(-1),
+    path,
+    sha: blobSha(content),
+    content: Buffer.from(content).toString('base64'),
   });
 
   /** One page of `items` with GitHub's Link header (first, prev, next, last). */
@@ -365,12 +464,81 @@ export async function startGithubFake(
         },
       });
     }
+    // Octokit sends the ref's slashes encoded (heads%2Fmain); GitHub takes both.
+    if ((m = /^\/git\/ref\/heads\/(.+)$/.exec(decodeURIComponent(rest))) && method === 'GET') {
+      const branch = m[1]!;
+      const sha = refs.get(branch);
+      if (!sha) throw notFound();
+      return new Answer(200, refJson(branch, sha));
+    }
+    if (rest === '/git/refs' && method === 'POST') {
+      requireFields(body, 'Reference', ['ref', 'sha']);
+      const branch = /^refs\/heads\/(.+)$/.exec(String(body.ref))?.[1];
+      if (!branch)
+        throw new Answer(422, {
+          message: 'Reference name must start with refs/ and have at least two slashes.',
+          documentation_url: DOCS,
+          status: '422',
+        });
+      if (!commits.has(String(body.sha)))
+        throw new Answer(422, { message: 'Object does not exist', documentation_url: DOCS, status: '422' });
+      if (refs.has(branch))
+        throw new Answer(422, {
+          message: 'Reference already exists',
+          documentation_url: DOCS,
+          status: '422',
+        });
+      refs.set(branch, String(body.sha));
+      return new Answer(201, refJson(branch, String(body.sha)));
+    }
+    if ((m = /^\/contents\/(.+)$/.exec(rest))) {
+      const path = decodeURIComponent(m[1]!);
+      if (method === 'GET') {
+        const branch = query.ref ?? 'main';
+        const head = headOf(branch);
+        const content = head?.files.get(path);
+        if (content === undefined) throw notFound();
+        return new Answer(200, contentJson(path, content));
+      }
+      if (method === 'PUT') {
+        requireFields(body, 'Content', ['message', 'content']);
+        const branch = typeof body.branch === 'string' ? body.branch : 'main';
+        const head = headOf(branch);
+        if (!head)
+          throw new Answer(404, {
+            message: `Branch ${branch} not found`,
+            documentation_url: DOCS,
+            status: '404',
+          });
+        const before = head.files.get(path);
+        if (before !== undefined && body.sha === undefined)
+          throw invalid([{ resource: 'Content', field: 'sha', code: 'missing_field' }]);
+        if (before !== undefined && body.sha !== blobSha(before))
+          throw new Answer(409, {
+            message: `${path} does not match ${String(body.sha)}`,
+            documentation_url: DOCS,
+            status: '409',
+          });
+        const content = Buffer.from(String(body.content), 'base64').toString('utf8');
+        const commit = makeCommit(
+          head.sha,
+          new Map([...head.files, [path, content]]),
+          String(body.message),
+          login,
+        );
+        refs.set(branch, commit.sha);
+        return new Answer(before === undefined ? 201 : 200, {
+          content: contentJson(path, content),
+          commit: { sha: commit.sha, message: commit.message, parents: [{ sha: head.sha }] },
+        });
+      }
+    }
     if (rest === '/pulls' && method === 'POST') {
       requireFields(body, 'PullRequest', ['title', 'head', 'base']);
       const head = String(body.head).replace(new RegExp(`^${owner}:`), '');
-      if (!branches.has(head) || !branches.has(String(body.base)))
+      if (!refs.has(head) || !refs.has(String(body.base)))
         throw invalid([
-          { resource: 'PullRequest', field: branches.has(head) ? 'base' : 'head', code: 'invalid' },
+          { resource: 'PullRequest', field: refs.has(head) ? 'base' : 'head', code: 'invalid' },
         ]);
       if (issues.some((i) => i.pull?.head === head && i.state === 'open'))
         throw invalid([
@@ -391,7 +559,7 @@ export async function startGithubFake(
         comments: [],
         createdAt: fake.clock().toISOString(),
         closedAt: null,
-        pull: { head, base: String(body.base) },
+        pull: { head, base: String(body.base), merged: false },
       };
       issues.push(created);
       return new Answer(201, pullJson(created));

@@ -65,6 +65,7 @@ describe('asc-keys invocations in the workflows', () => {
       'deploy.yml synth',
       'deploy.yml affected',
       'deploy.yml synth',
+      'intake.yml intake',
       'nightly.yml check keys',
       'nightly.yml check drift',
       'nightly.yml follow-up',

@@ -1,9 +1,28 @@
+import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
+import { GITHUB_WORKFLOWS } from '../../lib/model/github-oidc.js';
 import { DEFAULT_REQUESTS_ENVIRONMENT, githubConfigSchema } from '../../lib/records/github-config-schema.js';
-import { ascKeysInvocations, workflow, workflows, type Job } from './workflows.js';
+import { ascKeysInvocations, workflow, workflows, type Job, type Workflow } from './workflows.js';
 
 const defaults = githubConfigSchema.parse({ repository: 'acme/asc-keys', oidcProvider: 'existing' });
 const steps = (job: Job) => job.steps;
+
+/** Scripts with an expression (GitHub pastes it into the shell before it runs), env with text people wrote. */
+function scriptExpressions(w: Workflow): string[] {
+  const found: string[] = [];
+  for (const [name, job] of Object.entries(w.jobs))
+    for (const s of job.steps) {
+      if (/\$\{\{/.test(s.run ?? '')) found.push(`${name} ${s.name ?? ''}: an expression in run`);
+      for (const [key, value] of Object.entries(s.env ?? {}))
+        if (
+          /github\.event\.(issue|comment|pull_request|review)\.(title|body)|github\.head_ref|github\.event\.(commits|head_commit)/.test(
+            String(value),
+          )
+        )
+          found.push(`${name} ${s.name ?? ''}: env ${key} carries text people wrote`);
+    }
+  return found;
+}
 const allJobs = workflows().flatMap((w) => Object.entries(w.jobs).map(([name, job]) => ({ w, name, job })));
 const ISSUE_WRITERS = new Set(['tracking-issue', 'follow-up']);
 const usesAws = (job: Job) =>
@@ -20,16 +39,65 @@ describe('the workflows, as the issue asks', () => {
     for (const w of workflows()) expect(w.permissions, w.file).toEqual({});
     for (const { w, name, job } of allJobs) {
       expect(job.permissions, `${w.file} ${name}`).toBeDefined();
-      // Only a job that asks AWS for credentials gets an OIDC token; only the nightly's tracking
-      // and key-request jobs write issues.
+      // Only a job that asks AWS for credentials gets an OIDC token.
       expect(job.permissions!['id-token'] === 'write', `${w.file} ${name}`).toBe(usesAws(job));
+      if (w.file === 'intake.yml') continue;
+      // Only the nightly's tracking and key-request jobs write issues. Every other job but intake
+      // writes at most one thing to the repository, never code. id-token: write writes nothing to
+      // the repository: it lets the job ask GitHub for an OIDC token, which the role's trust binds.
       expect(job.permissions!.issues === 'write', `${w.file} ${name}`).toBe(ISSUE_WRITERS.has(name));
-      // One write to the repository at most. id-token: write writes nothing to the repository:
-      // it lets the job ask GitHub for an OIDC token, which the role's trust policy then binds.
       const writes = Object.entries(job.permissions!).filter(([k, p]) => p === 'write' && k !== 'id-token');
       expect(writes.length, `${w.file} ${name}`).toBeLessThanOrEqual(1);
       expect(job.permissions!.contents).toBe('read');
     }
+    // Intake: the answer on the request, the pull request and its branch, the importer role; nothing else.
+    expect(workflow('intake.yml').jobs.intake!.permissions).toEqual({
+      contents: 'write',
+      issues: 'write',
+      'pull-requests': 'write',
+      'id-token': 'write',
+    });
+  });
+
+  test('no expression in a script, and no text people wrote (titles, bodies, branch names) in a step env', () => {
+    for (const w of workflows()) expect(scriptExpressions(w), w.file).toEqual([]);
+  });
+
+  test('that check finds a comment pasted into a script or handed over in env', () => {
+    const intake = workflow('intake.yml');
+    const pasted = intake.text.replace(
+      'run: npx asc-keys intake --event "$GITHUB_EVENT_PATH"',
+      'run: echo "${{ github.event.comment.body }}" > block.txt',
+    );
+    const handed = intake.text.replace(
+      'GITHUB_TOKEN: ${{ github.token }}',
+      'GITHUB_TOKEN: ${{ github.token }}\n          BODY: ${{ github.event.issue.body }}',
+    );
+    for (const text of [pasted, handed]) {
+      expect(text).not.toBe(intake.text);
+      expect(
+        scriptExpressions({ file: 'intake.yml', text, ...(parse(text) as Omit<Workflow, 'file' | 'text'>) }),
+      ).toHaveLength(1);
+    }
+  });
+
+  test('intake: request issues and their comments, on the default branch, one run per request at a time, as the importer', () => {
+    const w = workflow('intake.yml');
+    expect(w.on).toEqual({ issues: { types: ['opened', 'edited'] }, issue_comment: { types: ['created'] } });
+    expect(w.file).toBe(GITHUB_WORKFLOWS.importer);
+    expect(w.text).toMatch(
+      /concurrency:\n {2}group: intake-\$\{\{ github\.event\.issue\.number \}\}\n {2}cancel-in-progress: false/,
+    );
+    const job = w.jobs.intake!;
+    expect(job.if).toContain(`github.ref == 'refs/heads/${defaults.defaultBranch}'`);
+    expect(job.if).toContain("contains(github.event.issue.labels.*.name, 'asc-keys:request')");
+    expect(job.if).toContain('!github.event.issue.pull_request');
+    expect(job.environment).toBeUndefined();
+    const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/'))!;
+    expect(aws.with?.['role-to-assume']).toBe('${{ vars.ASC_KEYS_IMPORTER_ROLE_ARN }}');
+    const run = job.steps.filter((s) => s.run).at(-1)!;
+    expect(ascKeysInvocations(run.run!)).toEqual([['intake', '--event', '$GITHUB_EVENT_PATH']]);
+    expect(run.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
   });
 
   test('Node 24, and checkouts that keep no credentials', () => {
