@@ -20,6 +20,7 @@ const AWS = [
   'test/cli/sealing-key.test.ts',
   'test/cli/secrets-ready.test.ts',
   'test/cli/status-pending.test.ts',
+  'test/import/foreign-secret.test.ts',
   'test/import/intake.test.ts',
   'test/model/alert-rules.test.ts',
   'test/requests/follow-up.test.ts',
@@ -43,6 +44,8 @@ interface ProjectOptions {
   readonly exclude?: string[];
   /** Starts the workers' moto servers. */
   readonly moto?: boolean;
+  /** Builds the shared Terraform fixture (custody and platform applied once: test/support/terraform-fixture.ts). */
+  readonly terraformFixture?: boolean;
   /** Files share their worker's modules: no fork and no module loading per file. */
   readonly shareWorker?: boolean;
 }
@@ -56,7 +59,13 @@ const project = (name: string, include: string[], options: ProjectOptions = {}) 
     env: { ASC_KEYS_TEST_PROJECT: name },
     ...(options.shareWorker && { isolate: false }),
     // One moto server per worker, started once for the run (test/support/moto-servers.ts).
-    ...(options.moto && { globalSetup: ['test/support/moto-servers.ts'] }),
+    ...(options.moto && {
+      globalSetup: [
+        'test/support/moto-servers.ts',
+        // The shared Terraform fixture (custody and platform applied once), built in the background.
+        ...(options.terraformFixture ? ['test/support/terraform-fixture.ts'] : []),
+      ],
+    }),
   },
 });
 
@@ -77,7 +86,7 @@ export default defineConfig({
         shareWorker: true,
       }),
       project('aws', AWS, { moto: true }),
-      project('terraform', TERRAFORM, { moto: true }),
+      project('terraform', TERRAFORM, { moto: true, terraformFixture: true }),
       project('browser', BROWSER, { moto: true }),
     ],
     coverage: {

@@ -11,6 +11,7 @@ import {
   type ErrorCatalogue,
 } from '../lib/errors.js';
 import { KEY_NOT_READY_ERRORS, KeyNotReadyError } from '../lib/ci/promote-pending.js';
+import { FOREIGN_SECRET_ERRORS, ForeignSecretError } from '../lib/import/foreign-secret.js';
 import { exitCodeOf, type ImportCode } from '../lib/import/import-result.js';
 import { INTERRUPT_ERRORS, Interrupted } from '../lib/import/interrupt-guard.js';
 import { KEY_SOURCE_ERRORS, KeySourceError } from '../lib/import/key-source.js';
@@ -52,6 +53,7 @@ const CATALOGUES: [string, ErrorCatalogue<string>, (code: string) => AscKeysErro
     KEY_NOT_READY_ERRORS,
     (c) => new KeyNotReadyError(c as keyof typeof KEY_NOT_READY_ERRORS, 'x'),
   ],
+  ['ForeignSecretError', FOREIGN_SECRET_ERRORS, () => new ForeignSecretError('asc-keys/acme', ['x'])],
 ];
 
 describe('the one error base', () => {
@@ -82,7 +84,12 @@ describe('the one error base', () => {
   });
 
   test("import's exit codes are the catalogues' for the codes it shares with them", () => {
-    for (const catalogue of [KEY_SOURCE_ERRORS, SEALED_SOURCE_ERRORS, INTERRUPT_ERRORS])
+    for (const catalogue of [
+      KEY_SOURCE_ERRORS,
+      SEALED_SOURCE_ERRORS,
+      INTERRUPT_ERRORS,
+      FOREIGN_SECRET_ERRORS,
+    ])
       for (const [code, info] of Object.entries(catalogue))
         expect([code, exitCodeOf(code as ImportCode)]).toEqual([code, info.exitCode]);
   });

@@ -31,12 +31,12 @@ export interface SecretProblem {
   readonly code: SecretProblemCode;
   readonly what: string;
   readonly next: string;
-  /** "what: next", the line that synth, affected and the deploy print. */
+  /** "what; next", as an error joins them: synth, affected and the deploy print the same line. */
   readonly message: string;
 }
 
 function problem(code: SecretProblemCode, what: string, next: string): SecretProblem {
-  return { ok: false, code, what, next, message: `${what}: ${next}` };
+  return { ok: false, code, what, next, message: `${what}; ${next}` };
 }
 
 /** Stable codes: synth and affected report them as findings. */

@@ -94,9 +94,63 @@ export function issueBody(reports: NightlyReports, night: NightContext): string 
       ? ['', '## Inconclusive after a retry', '', ...table(['customer', 'code'], inconclusive.map(keyRow))]
       : []),
     ...(reports.missing.length ? ['', `No report from: ${reports.missing.join(', ')}.`] : []),
+    ...runbook(invalid, reports.drift),
     '',
   ].join('\n');
 }
+
+/**
+ * The steps for what this night found, each in the order that cannot lose a key: import, then
+ * merge, then deploy; restore before anything else. Never a deletion, never an older key first.
+ */
+function runbook(invalid: readonly KeyProblem[], drift: readonly DriftProblem[]): string[] {
+  const codes = new Set(invalid.map((k) => k.code));
+  const secretMissing = drift.some((d) => d.kind === 'missing' && d.resource.startsWith(SECRET));
+  const steps = [
+    ...(codes.has('SECRET_NOT_FOUND') || secretMissing
+      ? [
+          'A secret (or its current value) is missing: import the key that the record names (`asc-keys import --customer <slug> …`, on a branch), then merge, then deploy. Never apply the customer stack first: it adopts the secret and fails without it.',
+        ]
+      : []),
+    ...(codes.has('KEY_ID_MISMATCH') ||
+    codes.has('FINGERPRINT_MISMATCH') ||
+    drift.some((d) => d.kind === 'value')
+      ? [
+          'A stored key differs from its record: right after a merge, its deploy has not run yet (run it; it makes the merged key current). Otherwise import the key the record names, then merge, then deploy; never store an older key again as a first step.',
+        ]
+      : []),
+    ...([...codes].some((c) => REVOKED.has(c))
+      ? [
+          'Apple refuses a key: ask the customer for a new one (`asc-keys request`), then import, then merge, then deploy.',
+        ]
+      : []),
+    ...(drift.some((d) => d.field === 'deletion')
+      ? [
+          'A secret is scheduled for deletion: restore it (`aws secretsmanager restore-secret --secret-id <name>`) by the day `check drift` names, then deploy; once that day has passed, import a new key, then merge, then deploy.',
+        ]
+      : []),
+    ...(drift.some((d) => d.kind === 'pending')
+      ? [
+          'An import was never merged: merge its pull request, or discard it with `asc-keys import --discard --customer <slug>`.',
+        ]
+      : []),
+    ...(drift.some((d) => d.kind === 'changed' || (d.kind === 'missing' && !d.resource.startsWith(SECRET)))
+      ? [
+          'Something differs from the records: run the deploy, which applies the stacks (a customer stack only once its secret is there: import or restore it first, as above).',
+        ]
+      : []),
+    ...(drift.some((d) => d.kind === 'unmanaged')
+      ? [
+          'A secret no record names (an import awaiting merge is never one): put its record back if it was removed by mistake, or merge and deploy the removal; keep it until then.',
+        ]
+      : []),
+  ];
+  return steps.length ? ['', '## What to do', '', ...steps.map((s, i) => `${i + 1}. ${s}`)] : [];
+}
+
+const SECRET = 'aws_secretsmanager_secret.';
+/** Apple's answers that a new key from the customer fixes. */
+const REVOKED = new Set(['KEY_REJECTED', 'ROLE_INSUFFICIENT', 'APP_NOT_FOUND']);
 
 const keyRow = (k: KeyProblem): string[] => [cell(k.customer), cell(k.code)];
 const driftRow = (d: DriftProblem): string[] => [

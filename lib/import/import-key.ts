@@ -21,6 +21,7 @@ import { Interrupted, type InterruptGuard } from './interrupt-guard.js';
 import { KeySourceError } from './key-source.js';
 import type { KeyInput } from '../secrets/key-input.js';
 import { appleAdvice, describeId, NOTHING_DONE, successMessage } from './import-messages.js';
+import { ForeignSecretError, foreignSecretMessage } from './foreign-secret.js';
 import { fastlaneValue } from './secret-value.js';
 import type { SecretWriter, StoreUndo } from './secret-writer.js';
 
@@ -184,6 +185,25 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
       `the secret ${secretId} is scheduled for deletion; restore it (aws secretsmanager restore-secret --secret-id ${secretId}) and import again; ${NOTHING_DONE}`,
       fingerprint,
     );
+  // A secret asc-keys did not make (or one changed since) gets no key: checked before any write.
+  if (before.exists) {
+    let problems: string[];
+    try {
+      problems = await deps.secrets.foreignProblems(before, desired, {
+        newCustomer: existing === undefined,
+        version,
+      });
+    } catch (err) {
+      const f = awsFailure(err, `inspect ${secretId}`);
+      return refused(f.code, `${f.message}; ${NOTHING_DONE}`, fingerprint);
+    }
+    if (problems.length)
+      return refused(
+        'SECRET_NOT_OURS',
+        `${foreignSecretMessage(secretId, problems, existing === undefined)}; ${NOTHING_DONE}`,
+        fingerprint,
+      );
+  }
   // Stored already: as the pending version (an import again), or current (deployed).
   const storeNeeded = !before.exists || (before.current !== version && before.pending !== version);
   const recordNeeded = text !== existing;
@@ -267,6 +287,7 @@ export async function importKey(request: ImportRequest, deps: ImportDeps): Promi
     }
   } catch (err) {
     if (err instanceof Interrupted) return rollback('INTERRUPTED', 'interrupted (Ctrl-C)');
+    if (err instanceof ForeignSecretError) return rollback('SECRET_NOT_OURS', err.message);
     const f = awsFailure(err, step);
     return rollback(f.code, f.message);
   }

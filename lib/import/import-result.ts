@@ -15,6 +15,7 @@ export type ImportCode =
   | 'SECRET_SCHEME'
   | 'SECRET_ACCESS_DENIED'
   | 'SECRET_SCHEDULED_FOR_DELETION'
+  | 'SECRET_NOT_OURS'
   | 'AWS_UNAVAILABLE'
   | 'AWS_ERROR'
   | 'RECORD_UNWRITABLE'
@@ -62,6 +63,7 @@ export function exitCodeOf(code: ImportCode): number {
     case 'SECRET_SCHEME':
     case 'SECRET_ACCESS_DENIED':
     case 'SECRET_SCHEDULED_FOR_DELETION':
+    case 'SECRET_NOT_OURS':
     case 'AWS_ERROR':
     case 'RECORD_UNWRITABLE':
     case 'SEALED_OTHER_CUSTOMER':

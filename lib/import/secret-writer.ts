@@ -1,13 +1,16 @@
+import { DescribeKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateSecretCommand,
   DeleteSecretCommand,
   DescribeSecretCommand,
+  GetResourcePolicyCommand,
   PutSecretValueCommand,
   UpdateSecretVersionStageCommand,
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import type { DesiredSecret } from '../model/desired-resources.js';
 import { CURRENT, PENDING, PREVIOUS, versionWith, type VersionStages } from '../model/key-version.js';
+import { ForeignSecretError, foreignSecretProblems, type SecretCustody } from './foreign-secret.js';
 
 /** What Secrets Manager has under a name before the import writes: metadata only, never a value. */
 export type SecretBefore =
@@ -23,6 +26,10 @@ export type SecretBefore =
       /** The version labelled AWSPENDING: an import that is not deployed yet. */
       readonly pending?: string;
       readonly previous?: string;
+      /** Absent: the AWS managed key (aws/secretsmanager). */
+      readonly kmsKeyId?: string;
+      readonly replicaRegions: readonly string[];
+      readonly tags: Readonly<Record<string, string>>;
     };
 
 export type ExistingSecret = SecretBefore & { exists: true };
@@ -51,7 +58,11 @@ export type DiscardOutcome =
  * value, and it never makes a version current: the deploy does that once the record is merged.
  */
 export class SecretWriter {
-  constructor(private readonly client: SecretsManagerClient) {}
+  constructor(
+    private readonly client: SecretsManagerClient,
+    /** Names the platform key when a secret names it by key ID or ARN rather than by its alias. */
+    private readonly kms?: KMSClient,
+  ) {}
 
   async describe(name: string): Promise<SecretBefore> {
     try {
@@ -68,11 +79,38 @@ export class SecretWriter {
         ...(current && { current }),
         ...(pending && { pending }),
         ...(previous && { previous }),
+        ...(d.KmsKeyId !== undefined && { kmsKeyId: d.KmsKeyId }),
+        replicaRegions: (d.ReplicationStatus ?? []).flatMap((r) => (r.Region ? [r.Region] : [])),
+        tags: Object.fromEntries((d.Tags ?? []).map((t) => [t.Key ?? '', t.Value ?? ''])),
       };
     } catch (err) {
       if ((err as { name?: string }).name === 'ResourceNotFoundException') return { exists: false };
       throw err;
     }
+  }
+
+  /**
+   * Why an existing secret is not one asc-keys made (foreign-secret.ts), or none: its KMS key,
+   * replicas, tags, values (a new customer's) and resource policy, before any write to it.
+   */
+  async foreignProblems(
+    before: ExistingSecret,
+    desired: DesiredSecret,
+    options: { readonly newCustomer: boolean; readonly version: string },
+  ): Promise<string[]> {
+    const got = await this.client.send(new GetResourcePolicyCommand({ SecretId: before.arn }));
+    const live: SecretCustody = { ...before, ...(got.ResourcePolicy && { policy: got.ResourcePolicy }) };
+    const kmsKeyIds = await this.platformKeyIds(desired.kmsKeyId, live.kmsKeyId);
+    return foreignSecretProblems(live, { desired, kmsKeyIds, ...options });
+  }
+
+  /** The model names the platform key by its alias ARN; AWS may report the key's ID or ARN instead. */
+  private async platformKeyIds(aliasArn: string, named: string | undefined): Promise<string[]> {
+    const aliasName = aliasArn.replace(/^arn:[^:]+:kms:[^:]*:[^:]*:/, '');
+    const ids = [aliasArn, aliasName];
+    if (named === undefined || ids.includes(named) || !this.kms) return ids;
+    const key = await this.kms.send(new DescribeKeyCommand({ KeyId: aliasArn }));
+    return [...ids, key.KeyMetadata?.KeyId ?? '', key.KeyMetadata?.Arn ?? ''].filter(Boolean);
   }
 
   /**
@@ -97,10 +135,12 @@ export class SecretWriter {
       );
     } catch (err) {
       // A retry of a create whose answer was lost finds the secret that the first attempt made:
-      // one with no version, or only this one.
+      // one with no version, or only this one. Someone else's, made since the import looked, is refused.
       if ((err as { name?: string }).name !== 'ResourceExistsException') throw err;
       const after = await this.describe(desired.name);
-      if (!after.exists || Object.keys(after.stages).some((v) => v !== version)) throw err;
+      if (!after.exists) throw err;
+      const problems = await this.foreignProblems(after, desired, { newCustomer: true, version });
+      if (problems.length) throw new ForeignSecretError(desired.name, problems);
     }
     undoWith({ kind: 'delete', name: desired.name });
     await this.stageValue(desired.name, value, version);

@@ -66,8 +66,10 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
             {
               Sid: 'StoreVersionsOfKeySecrets',
               Effect: 'Allow',
+              // GetResourcePolicy: import refuses a secret whose policy is not the model's.
               Action: [
                 'secretsmanager:DescribeSecret',
+                'secretsmanager:GetResourcePolicy',
                 'secretsmanager:PutSecretValue',
                 'secretsmanager:UpdateSecretVersionStage',
                 'secretsmanager:DeleteSecret',
@@ -85,6 +87,14 @@ export function importerRole(ctx: PlatformContext): DesiredRole[] {
                 StringEquals: { 'kms:ViaService': `secretsmanager.${p.region}.amazonaws.com` },
                 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': n.kmsAliasName },
               },
+            },
+            {
+              // A secret may name the platform key by its ID: import resolves the alias to compare.
+              Sid: 'IdentifyPlatformKey',
+              Effect: 'Allow',
+              Action: 'kms:DescribeKey',
+              Resource: n.kmsKeyArnPattern,
+              Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': n.kmsAliasName } },
             },
             ...sealingKeyReadStatements(ctx),
           ),

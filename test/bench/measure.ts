@@ -5,6 +5,8 @@ export interface Measurement {
   readonly seconds: number;
   /** Peak resident memory of the process tree's largest process, in MB. */
   readonly peakMb: number;
+  /** User and system CPU seconds of the process and the children it waited for. */
+  readonly cpuSeconds: number;
   readonly status: number;
   readonly stdout: string;
   readonly stderr: string;
@@ -23,10 +25,14 @@ export async function measure(
   if (!existsSync('/usr/bin/time'))
     throw new Error('the benchmarks need GNU time at /usr/bin/time (apt-get install time)');
   const started = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', 'ASC_KEYS_BENCH_RSS_KB=%M', command, ...args], {
-    cwd: options.cwd,
-    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
-  });
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', 'ASC_KEYS_BENCH_RSS_KB=%M ASC_KEYS_BENCH_CPU=%U %S', command, ...args],
+    {
+      cwd: options.cwd,
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...options.env },
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -34,12 +40,14 @@ export async function measure(
   const status = await new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const rss = /ASC_KEYS_BENCH_RSS_KB=(\d+)/.exec(stderr);
+  const cpu = /ASC_KEYS_BENCH_CPU=([\d.]+) ([\d.]+)/.exec(stderr);
   return {
     seconds,
     peakMb: rss ? Number(rss[1]) / 1024 : NaN,
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN,
     status,
     stdout,
-    stderr: stderr.replace(/ASC_KEYS_BENCH_RSS_KB=\d+\n?/, ''),
+    stderr: stderr.replace(/ASC_KEYS_BENCH_RSS_KB=\d+ ASC_KEYS_BENCH_CPU=[\d.]+ [\d.]+\n?/, ''),
   };
 }
 

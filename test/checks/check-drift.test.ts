@@ -658,6 +658,7 @@ describe('checkDrift against moto', () => {
           oidcProvider: 'create' as const,
           defaultBranch: 'main',
           deployEnvironment: 'production',
+          requestsEnvironment: 'asc-keys-requests',
         },
       };
       const desired = platformDesiredState(github);

@@ -89,10 +89,10 @@ describe('secretReadiness: what a customer stack needs before Terraform runs', (
   test('a missing secret names the customer and the whole import command, in the order import, merge, deploy', async () => {
     const missing = records().get('missing')!;
     const r = await secretReadiness(client, missing, OPTIONS);
-    expect(r).toEqual({
+    expect(r).toMatchObject({
       ok: false,
       code: 'SECRET_MISSING',
-      message: `the secret asc-keys/missing of missing does not exist, so the stack customer-missing has no secret to adopt and Terraform would fail with "couldn't find resource": run "asc-keys import --customer missing --app-id 3 --key-id MISSING001 --issuer-id 57246542-96fe-1a63-e053-0824d011072a --p8 AuthKey_MISSING001.p8" with the key that ${missing.file} names, then merge and deploy (import, then merge, then deploy)`,
+      message: `the secret asc-keys/missing of missing does not exist, so the stack customer-missing has no secret to adopt and Terraform would fail with "couldn't find resource"; run "asc-keys import --customer missing --app-id 3 --key-id MISSING001 --issuer-id 57246542-96fe-1a63-e053-0824d011072a --p8 AuthKey_MISSING001.p8" with the key that ${missing.file} names, then merge and deploy (import, then merge, then deploy)`,
     });
     expect(importCommandFor(records().get('staged')!)).toBe(
       'asc-keys import --customer staged --app-id 2 --key-id STAGED0001 --individual --p8 AuthKey_STAGED0001.p8',
@@ -111,7 +111,7 @@ describe('secretReadiness: what a customer stack needs before Terraform runs', (
       code: 'SECRET_DELETED',
       message: expect.stringMatching(
         new RegExp(
-          `^the secret asc-keys/deleted of deleted is scheduled for deletion, .*: restore it with "aws secretsmanager restore-secret --secret-id asc-keys/deleted" by ${until}, when its recovery window ends, then deploy again; once that day has passed it is gone for good: run "asc-keys import --customer deleted `,
+          `^the secret asc-keys/deleted of deleted is scheduled for deletion, .*; restore it with "aws secretsmanager restore-secret --secret-id asc-keys/deleted" by ${until}, when its recovery window ends, then deploy again; once that day has passed it is gone for good: run "asc-keys import --customer deleted `,
         ),
       ),
     });

@@ -270,10 +270,10 @@ describe('the sharded deploy workflow against moto with real Terraform', () => {
     expect(failed.stdout).toBe('1 of 1 stacks did not land: customer-initech\n');
     // Caught before Terraform runs, naming the import (import, then merge, then deploy).
     expect(failed.stderr).toContain(
-      '::error title=deploy of customer-initech::the secret asc-keys/initech of initech does not exist, so the stack customer-initech has no secret to adopt and Terraform would fail with "couldn\'t find resource": run "asc-keys import --customer initech --app-id 1234567899 --key-id Q7W8E9R0T1',
+      '::error title=deploy of customer-initech::the secret asc-keys/initech of initech does not exist, so the stack customer-initech has no secret to adopt and Terraform would fail with "couldn\'t find resource"; run "asc-keys import --customer initech --app-id 1234567899 --key-id Q7W8E9R0T1',
     );
     expect(failed.summary).toMatch(
-      /^## Deploy: shard 1 of 2\n\n1 stack: 1 failed, 0 skipped, 0 destroyed, 0 applied, 0 unchanged\.\n\nThe failed and skipped stacks did not land\. .*\n\n- `customer-initech`: failed: the secret asc-keys\/initech of initech does not exist, .*: run "asc-keys import --customer initech .*, then merge and deploy \(import, then merge, then deploy\)/,
+      /^## Deploy: shard 1 of 2\n\n1 stack: 1 failed, 0 skipped, 0 destroyed, 0 applied, 0 unchanged\.\n\nThe failed and skipped stacks did not land\. .*\n\n- `customer-initech`: failed: the secret asc-keys\/initech of initech does not exist, .*; run "asc-keys import --customer initech .*, then merge and deploy \(import, then merge, then deploy\)/,
     );
     const removed = await job(shard(2));
     expect(removed.code, removed.stderr).toBe(0);

@@ -2,22 +2,20 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { checkDrift } from '../../lib/checks/check-drift.js';
 import { keyVersionId } from '../../lib/model/key-version.js';
-import { loadProject } from '../../lib/records/load-project.js';
-import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
-import { motoClients } from '../support/apply-desired-state.js';
 import { AscEmulator } from '../support/asc-emulator.js';
-import { runCli, type CliResult } from '../support/cli.js';
-import { EXAMPLE_CONFIG, REPO, tempProject, type TempProject } from '../support/project.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
-import { initAndApply, prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { CLI_BIN, runCli, type CliResult } from '../support/cli.js';
+import { REPO, tempProject, type TempProject } from '../support/project.js';
+import type { MotoServer } from '../support/moto.js';
+import { writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { terraformFixture, type TerraformFixture } from '../support/terraform-fixture.js';
 import { appleKey, idArgs, inbox, writeP8, type AppleKey } from '../import/import-harness.js';
 import { keyNeedles } from '../import/plaintext-watch.js';
 
@@ -28,7 +26,7 @@ import { keyNeedles } from '../import/plaintext-watch.js';
  * default branch's nightly checks, merge and deploy; then an import past its grace period and
  * its discard.
  */
-const ACCOUNT = EXAMPLE_CONFIG.context.platform.accountId as string;
+let fixture: TerraformFixture;
 let moto: MotoServer;
 let tf: TerraformEnv;
 let project: TempProject;
@@ -36,6 +34,7 @@ const emulator = new AscEmulator();
 const files = inbox();
 const keys: AppleKey[] = [];
 const outputs: string[] = [];
+let clockShift: string;
 
 const git = (...args: string[]): string =>
   execFileSync('git', args, { cwd: project.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -45,17 +44,34 @@ const commit = (message: string): string => {
   return git('rev-parse', 'HEAD');
 };
 
-async function cli(args: readonly string[]): Promise<CliResult> {
-  const r = await runCli(args, {
-    cwd: project.dir,
-    env: { ...moto.env, ...tf.env, ASC_API_BASE_URL: emulator.url, AWS_EC2_METADATA_DISABLED: 'true' },
-  });
+/**
+ * The built CLI; `daysLater` runs it with the process's clock that many days ahead (a module
+ * preloaded with --import moves Date), as the nightly would see the same AWS a week on.
+ */
+async function cli(args: readonly string[], daysLater = 0): Promise<CliResult> {
+  const r = await runCli(
+    args,
+    {
+      cwd: project.dir,
+      env: {
+        ...moto.env,
+        ...tf.env,
+        ASC_API_BASE_URL: emulator.url,
+        AWS_EC2_METADATA_DISABLED: 'true',
+        ASC_KEYS_TEST_CLOCK_SHIFT_MS: String(daysLater * 86_400_000),
+      },
+    },
+    [process.execPath, '--import', pathToFileURL(clockShift).href, CLI_BIN],
+  );
   outputs.push(r.stdout, r.stderr);
   return r;
 }
 
-const json = async (args: readonly string[]): Promise<{ code: number; doc: Record<string, unknown> }> => {
-  const r = await cli([...args, '--format', 'json']);
+const json = async (
+  args: readonly string[],
+  daysLater = 0,
+): Promise<{ code: number; doc: Record<string, unknown> }> => {
+  const r = await cli([...args, '--format', 'json'], daysLater);
   expect(r.stderr.replace(/^asc-keys: warning: .*\n/gm, '')).toBe('');
   return { code: r.code, doc: JSON.parse(r.stdout) };
 };
@@ -75,7 +91,7 @@ async function deployJob(base: string): Promise<{ code: number; summary: string;
   rmSync(summary, { force: true });
   const r = spawnSync('node', [join(REPO, 'dist/lib/ci/deploy-cli.js'), '--affected', 'affected.json'], {
     cwd: project.dir,
-    env: { ...process.env, ...moto.env, ...tf.env, GITHUB_STEP_SUMMARY: summary },
+    env: { ...process.env, ...moto.env, ...tf.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: summary },
     encoding: 'utf8',
   });
   outputs.push(r.stdout, r.stderr);
@@ -144,8 +160,21 @@ function merge(branch: string): string {
 }
 
 beforeAll(async () => {
-  moto = await startMoto({ accountId: ACCOUNT });
-  tf = await prepareTerraform(mkdtempSync(join(tmpdir(), 'asc-keys-promote-tf-')), moto.url);
+  clockShift = join(mkdtempSync(join(tmpdir(), 'asc-keys-clock-')), 'shift-clock.mjs');
+  writeFileSync(
+    clockShift,
+    `const shift = Number(process.env.ASC_KEYS_TEST_CLOCK_SHIFT_MS || 0);
+const Real = Date;
+globalThis.Date = class extends Real {
+  constructor(...args) { super(...(args.length ? args : [Real.now() + shift])); }
+  static now() { return Real.now() + shift; }
+};
+`,
+  );
+  // The administrators applied the custody stack by hand and the deploy the platform: the
+  // shared Terraform fixture's, applied once for the run (the example platform of cdktf.json).
+  fixture = await terraformFixture();
+  ({ moto, tf } = fixture);
   await emulator.start();
   // An empty repository, then the platform configuration alone: its deploy applies the platform.
   project = tempProject({});
@@ -153,24 +182,15 @@ beforeAll(async () => {
   const config = readFileSync(project.config, 'utf8');
   rmSync(project.config);
   writeFileSync(join(project.dir, 'README.md'), 'keys\n');
-  const empty = commit('readme');
+  commit('readme');
   writeFileSync(project.config, config);
   writeFileSync(join(project.customers, 'README.md'), 'records\n');
   commit('platform configuration');
-  // The administrators apply the custody stack by hand (keys, roles, alerts): no deploy does.
-  const custody = mkdtempSync(join(tmpdir(), 'asc-keys-promote-custody-'));
-  const synthCustody = await runCli(['synth', '--stack', 'custody', '--out', custody], {
-    cwd: project.dir,
-  });
-  expect(synthCustody.code, synthCustody.stderr).toBe(0);
-  await initAndApply(tf, join(custody, 'stacks', 'custody'), 'custody');
-  const platform = await deployJob(empty);
-  expect(platform.code, platform.stderr).toBe(0);
 }, 900_000);
 
 afterAll(async () => {
   await emulator.stop();
-  await moto?.stop();
+  await fixture?.release();
 });
 
 describe('import, then merge, then deploy: with real Terraform against moto', () => {
@@ -201,6 +221,23 @@ describe('import, then merge, then deploy: with real Terraform against moto', ()
     const text = await cli(['check', 'drift']);
     expect(text.stdout).toContain(`initech: awaiting merge: key ${first.keyId}`);
     expect(text.stdout).not.toMatch(/delete/i);
+    // check keys on the default branch: no record yet, the staged key awaiting merge, exit 0.
+    const keysBefore = await json(['check', 'keys']);
+    expect(keysBefore.code).toBe(0);
+    expect(keysBefore.doc.results).toEqual([]);
+    expect(keysBefore.doc.pending).toEqual(drift.doc.pending);
+    const keysText = await cli(['check', 'keys']);
+    expect(keysText.stdout).toContain(`initech: awaiting merge: key ${first.keyId}`);
+    // status asks AWS only with --aws, and then lists it too.
+    const status = await json(['status', '--aws']);
+    expect(status.code).toBe(0);
+    expect(status.doc.pending).toEqual(drift.doc.pending);
+    expect((await json(['status'])).doc.pending).toBeNull();
+    // The pull request's own checks: the stack's secret is there to adopt.
+    git('checkout', '--quiet', 'onboard-initech');
+    const affected = await json(['affected', '--base', 'main', '--aws']);
+    expect(affected).toMatchObject({ code: 0, doc: { stacks: ['customer-initech'], findings: [] } });
+    git('checkout', '--quiet', 'main');
 
     const base = merge('onboard-initech');
     const deployed = await deployJob(base);
@@ -249,6 +286,10 @@ describe('import, then merge, then deploy: with real Terraform against moto', ()
       new GetSecretValueCommand({ SecretId: 'asc-keys/initech', VersionStage: 'AWSCURRENT' }),
     );
     expect(JSON.parse(current.SecretString!).key_id).toBe(second.keyId);
+    // check keys and check drift read the value without a label, for which moto still answers
+    // with the rotated-out key: after a rotation they can be run against AWS only, not here.
+    // What they read is AWSCURRENT, proven by its label above; nothing is pending any more.
+    expect((await json(['check', 'keys'])).doc.pending).toEqual([]);
   }, 900_000);
 
   test('an import never merged: awaiting merge within the grace period, a pending finding after it; --discard removes it', async () => {
@@ -259,20 +300,11 @@ describe('import, then merge, then deploy: with real Terraform against moto', ()
     const within = await json(['check', 'drift']);
     expect(within.doc.pending).toMatchObject([{ customer: 'initech', keyId: third.keyId, overdue: false }]);
     expect((within.doc.findings as { kind: string }[]).filter((f) => f.kind === 'pending')).toEqual([]);
-    // Eight days later (the platform's default grace period is 7): a finding.
-    const loaded = loadProject({ customersDir: project.customers, configFile: project.config });
-    const clients = motoClients(moto);
-    const later = await checkDrift({
-      platform: loaded.platform!,
-      allRecords: loaded.records,
-      selected: loaded.records,
-      invalidSlugs: new Set(),
-      inScope: () => true,
-      clients,
-      store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
-      now: new Date(Date.now() + 8 * 86_400_000),
-    });
-    expect(later.findings.filter((f) => f.kind === 'pending')).toEqual([
+    // Eight days later (the platform's default grace period is 7): a finding, exit 1.
+    const later = await json(['check', 'drift'], 8);
+    expect(later.code).toBe(1);
+    expect(later.doc.pending).toMatchObject([{ customer: 'initech', keyId: third.keyId, overdue: true }]);
+    expect((later.doc.findings as { kind: string }[]).filter((f) => f.kind === 'pending')).toEqual([
       expect.objectContaining({
         customer: 'initech',
         kind: 'pending',
@@ -281,6 +313,9 @@ describe('import, then merge, then deploy: with real Terraform against moto', ()
           /^initech: an import was never merged \(.*more than 7 days ago\): merge its pull request, or discard it with "asc-keys import --discard --customer initech"$/,
         ),
       }),
+    ]);
+    expect((await json(['status', '--aws'], 8)).doc.pending).toMatchObject([
+      { customer: 'initech', keyId: third.keyId, overdue: true },
     ]);
 
     const discarded = await json(['import', '--discard', '--customer', 'initech']);
@@ -312,6 +347,41 @@ describe('import, then merge, then deploy: with real Terraform against moto', ()
     const d = await secrets().send(new DescribeSecretCommand({ SecretId: 'asc-keys/hooli' }));
     expect(d.DeletedDate).toBeInstanceOf(Date);
   }, 120_000);
+
+  test('a pull request merged after its import was discarded: the restore (or a new import) is named before Terraform runs, and nothing says to apply the stack', async () => {
+    const restore =
+      /restore-secret --secret-id asc-keys\/hooli" by \d{4}-\d{2}-\d{2}, when its recovery window ends/;
+    // The pull request's checks, on its branch.
+    git('checkout', '--quiet', 'onboard-hooli');
+    const synth = await cli(['synth', '--aws', '--stack', 'customer-hooli']);
+    expect(synth.code).toBe(1);
+    expect(synth.stdout).toMatch(
+      /error SECRET_DELETED the secret asc-keys\/hooli of hooli is scheduled for deletion/,
+    );
+    expect(synth.stdout).toMatch(restore);
+    const affected = await json(['affected', '--base', 'main', '--aws']);
+    expect(affected.code).toBe(1);
+    expect(affected.doc.findings).toMatchObject([{ file: 'customers/hooli.yaml', code: 'SECRET_DELETED' }]);
+    git('checkout', '--quiet', 'main');
+    const base = merge('onboard-hooli');
+
+    // The nightly: the deletion is the finding, with the restore; no finding says to apply the stack.
+    const drift = await json(['check', 'drift']);
+    expect(drift.code).toBe(1);
+    const hooli = (drift.doc.findings as { customer: string; message: string }[]).filter(
+      (f) => f.customer === 'hooli',
+    );
+    expect(hooli.map((f) => f.message).join('\n')).toMatch(restore);
+    for (const f of hooli) expect(f.message).not.toMatch(/apply the stack customer-hooli/);
+
+    // The deploy fails hooli before Terraform runs (no init, no apply), naming the restore.
+    const deployed = await deployJob(base);
+    expect(deployed.code).toBe(1);
+    expect(deployed.summary).toMatch(
+      /- `customer-hooli`: failed: the secret asc-keys\/hooli of hooli is scheduled for deletion/,
+    );
+    expect(deployed.stderr).toContain('== customer-hooli: failed (init 0.0 s, apply 0.0 s)');
+  }, 300_000);
 
   test('no key material in any output', () => {
     const needles = keys.flatMap(keyNeedles);

@@ -12,7 +12,12 @@ import {
   type IssueTracker,
   type OctokitLike,
 } from '../../lib/ci/tracking-issue-action.js';
-import { decideTrackingIssue, TRACKING_MARKER, TRACKING_TITLE } from '../../lib/ci/tracking-issue.js';
+import {
+  decideTrackingIssue,
+  issueBody,
+  TRACKING_MARKER,
+  TRACKING_TITLE,
+} from '../../lib/ci/tracking-issue.js';
 import { driftReport } from '../../lib/reports/drift-report.js';
 import { keysReport } from '../../lib/reports/keys-report.js';
 import { record } from '../support/records.js';
@@ -173,6 +178,11 @@ describe('the nightly tracking issue', () => {
         '| --- | --- |',
         '| `initech` | `APPLE_UNAVAILABLE` |',
         '',
+        '## What to do',
+        '',
+        '1. A secret (or its current value) is missing: import the key that the record names (`asc-keys import --customer <slug> …`, on a branch), then merge, then deploy. Never apply the customer stack first: it adopts the secret and fails without it.',
+        '2. Apple refuses a key: ask the customer for a new one (`asc-keys request`), then import, then merge, then deploy.',
+        '',
       ].join('\n'),
     );
     expect(issue.body).not.toContain(SECRET_TEXT.slice(0, 24));
@@ -320,5 +330,55 @@ describe('the nightly tracking issue', () => {
       'SHARDS must be the nightly matrix\'s shard count, not "four"',
     );
     expect(octokitIssues).toBeTypeOf('function');
+  });
+});
+
+describe('the runbook of the tracking issue', () => {
+  const steps = (body: string): string[] =>
+    body
+      .slice(body.indexOf('## What to do'))
+      .split('\n')
+      .filter((l) => /^\d+\. /.test(l));
+
+  test('one step for each kind of problem the night found, each in the order import, then merge, then deploy', () => {
+    const body = issueBody(
+      {
+        keys: [{ customer: 'a', status: 'invalid', code: 'KEY_ID_MISMATCH' }],
+        drift: [
+          drift('b', 'pending', 'AWSPENDING'),
+          drift('c', 'changed', 'deletion'),
+          drift(null, 'unmanaged', null),
+          { ...drift('d', 'changed', 'tags.owner'), resource: 'aws_scheduler_schedule.d' },
+        ],
+        missing: [],
+        checked: 1,
+      },
+      NIGHT,
+    );
+    const found = steps(body);
+    expect(found.map((l) => l.split(':')[0])).toEqual([
+      '1. A stored key differs from its record',
+      '2. A secret is scheduled for deletion',
+      '3. An import was never merged',
+      '4. Something differs from the records',
+      '5. A secret no record names (an import awaiting merge is never one)',
+    ]);
+    expect(found[1]).toMatch(/restore it .* then deploy; once that day has passed, import a new key/);
+    expect(found[2]).toContain('asc-keys import --discard --customer <slug>');
+    // The issue lists codes, never a report's message.
+    expect(body).not.toContain(SECRET_TEXT.slice(0, 24));
+  });
+
+  test('no step when nothing but inconclusive keys was found', () => {
+    const body = issueBody(
+      {
+        keys: [{ customer: 'a', status: 'inconclusive', code: 'APPLE_UNAVAILABLE' }],
+        drift: [],
+        missing: [],
+        checked: 0,
+      },
+      NIGHT,
+    );
+    expect(body).not.toContain('## What to do');
   });
 });

@@ -63,7 +63,7 @@ afterAll(async () => moto?.stop());
 
 const UNTIL = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 10);
 const GLOBEX =
-  'customers/globex.yaml:10:11: error SECRET_MISSING the secret asc-keys/globex of globex does not exist, so the stack customer-globex has no secret to adopt and Terraform would fail with "couldn\'t find resource": run "asc-keys import --customer globex --app-id 3456789012 --key-id B8VN3C6Z1Q --issuer-id 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0 --p8 AuthKey_B8VN3C6Z1Q.p8" with the key that customers/globex.yaml names, then merge and deploy (import, then merge, then deploy)';
+  'customers/globex.yaml:10:11: error SECRET_MISSING the secret asc-keys/globex of globex does not exist, so the stack customer-globex has no secret to adopt and Terraform would fail with "couldn\'t find resource"; run "asc-keys import --customer globex --app-id 3456789012 --key-id B8VN3C6Z1Q --issuer-id 0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0 --p8 AuthKey_B8VN3C6Z1Q.p8" with the key that customers/globex.yaml names, then merge and deploy (import, then merge, then deploy)';
 
 describe('synth --aws', () => {
   test('names each customer whose stack cannot be applied, with the import (or the restore) to run, and writes nothing', async () => {

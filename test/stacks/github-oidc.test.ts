@@ -261,6 +261,37 @@ describe('GitHub OIDC in the platform stack', () => {
     ]);
   });
 
+  test('importer: additionally intake.yml on the default branch, outside any environment', () => {
+    const r = synth(
+      platform(
+        { ...github, defaultBranch: 'trunk' },
+        { importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'] },
+      ),
+    );
+    expect(trustOf(r, 'importer')).toEqual([
+      {
+        Effect: 'Allow',
+        Principal: { AWS: ['arn:aws:iam::111122223333:role/onboarding'] },
+        Action: 'sts:AssumeRole',
+      },
+      {
+        Sid: 'GitHubIntake',
+        ...githubTrust(`repo:acme/asc-keys:ref:refs/heads/trunk:${WF}/intake.yml@refs/heads/trunk`),
+      },
+    ]);
+  });
+
+  test('importer: with a github block and no importerTrustedPrincipals, the role exists for intake alone', () => {
+    const rest = platform(github);
+    const r = synth({ ...rest, importerTrustedPrincipals: undefined } as PlatformConfig);
+    expect(trustOf(r, 'importer')).toEqual([
+      {
+        Sid: 'GitHubIntake',
+        ...githubTrust(`repo:acme/asc-keys:ref:refs/heads/main:${WF}/intake.yml@refs/heads/main`),
+      },
+    ]);
+  });
+
   test('requester: only with key requests; nightly.yml on the default branch in the requests environment; replaced keys and the sender only', () => {
     const requests = {
       companyName: 'Globex Publishing',
@@ -296,37 +327,6 @@ describe('GitHub OIDC in the platform stack', () => {
     // Without a sender, no email at all.
     const quiet = synth(platform(github, { requests }));
     expect(actions(permissionsOf(quiet, 'requester'))).not.toContain('ses:SendEmail');
-  });
-
-  test('importer: additionally intake.yml on the default branch, outside any environment', () => {
-    const r = synth(
-      platform(
-        { ...github, defaultBranch: 'trunk' },
-        { importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'] },
-      ),
-    );
-    expect(trustOf(r, 'importer')).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: { AWS: ['arn:aws:iam::111122223333:role/onboarding'] },
-        Action: 'sts:AssumeRole',
-      },
-      {
-        Sid: 'GitHubIntake',
-        ...githubTrust(`repo:acme/asc-keys:ref:refs/heads/trunk:${WF}/intake.yml@refs/heads/trunk`),
-      },
-    ]);
-  });
-
-  test('importer: with a github block and no importerTrustedPrincipals, the role exists for intake alone', () => {
-    const rest = platform(github);
-    const r = synth({ ...rest, importerTrustedPrincipals: undefined } as PlatformConfig);
-    expect(trustOf(r, 'importer')).toEqual([
-      {
-        Sid: 'GitHubIntake',
-        ...githubTrust(`repo:acme/asc-keys:ref:refs/heads/main:${WF}/intake.yml@refs/heads/main`),
-      },
-    ]);
   });
 
   test("the publisher (and any other role) trusts no GitHub token; no trust is a pattern but the planner's", () => {

@@ -56,15 +56,17 @@ describe('the importer role in the platform stack', () => {
     });
   });
 
-  test('exactly these actions: create, tag on create, describe, put, move stages, delete; KMS encrypt; the sealing key', () => {
+  test('exactly these actions: create, tag on create, describe (and its policy), put, move stages, delete; KMS encrypt and describe; the sealing key', () => {
     const all = statements(synth().resource).flatMap(actions).sort();
     expect(all).toEqual([
       'kms:Decrypt',
+      'kms:DescribeKey',
       'kms:Encrypt',
       'kms:GenerateDataKey',
       'secretsmanager:CreateSecret',
       'secretsmanager:DeleteSecret',
       'secretsmanager:DescribeSecret',
+      'secretsmanager:GetResourcePolicy',
       'secretsmanager:GetSecretValue',
       'secretsmanager:PutSecretValue',
       'secretsmanager:TagResource',
@@ -99,6 +101,14 @@ describe('the importer role in the platform stack', () => {
         StringEquals: { 'kms:ViaService': 'secretsmanager.eu-central-1.amazonaws.com' },
         'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/asc-keys' },
       },
+    });
+    // DescribeKey resolves the platform alias (a secret may name its key by ID): that key only.
+    expect(byId.IdentifyPlatformKey).toEqual({
+      Sid: 'IdentifyPlatformKey',
+      Effect: 'Allow',
+      Action: 'kms:DescribeKey',
+      Resource: 'arn:aws:kms:eu-central-1:111122223333:key/*',
+      Condition: { 'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/asc-keys' } },
     });
   });
 

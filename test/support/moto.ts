@@ -48,14 +48,24 @@ export async function startMoto(options: { readonly accountId?: string } = {}): 
  * Starts `moto_server` on a free loopback port. Fails with a clear message when moto is not
  * installed: the AWS tests never skip silently.
  */
-export async function startMotoServer(options: { readonly accountId?: string } = {}): Promise<MotoServer> {
+export async function startMotoServer(
+  options: {
+    readonly accountId?: string;
+    /**
+     * Outlives the process that starts it (its own process group, no pipes): the Terraform
+     * fixture's server, which later test files reuse and the run's teardown stops by `pid`.
+     */
+    readonly detached?: boolean;
+  } = {},
+): Promise<MotoServer & { readonly pid: number }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
   let log = '';
   const spawned = new Promise<void>((resolve, reject) => {
     child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', options.detached ? 'ignore' : 'pipe', options.detached ? 'ignore' : 'pipe'],
+      detached: options.detached ?? false,
       // The account every request acts in (moto's own default otherwise): ARNs the stacks derive must match.
       ...(options.accountId && { env: { ...process.env, MOTO_ACCOUNT_ID: options.accountId } }),
     });
@@ -69,7 +79,7 @@ export async function startMotoServer(options: { readonly accountId?: string } =
       ),
     );
     child.on('spawn', () => resolve());
-    child.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-2000)));
+    child.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-2000)));
   });
   await spawned;
   const deadline = Date.now() + 30_000;
@@ -83,13 +93,16 @@ export async function startMotoServer(options: { readonly accountId?: string } =
       throw new Error(`moto_server did not come up on ${url}:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  return motoAt(url, async () => {
+  if (options.detached) child!.unref();
+  const server = motoAt(url, async () => {
     child!.kill('SIGTERM');
     await new Promise((r) => child!.once('exit', r));
   });
+  return { ...server, pid: child!.pid! };
 }
 
-function motoAt(url: string, stop: () => Promise<void>): MotoServer {
+/** The server at `url`, started elsewhere; `stop` is what stopping it means to this caller. */
+export function motoAt(url: string, stop: () => Promise<void>): MotoServer {
   const env = {
     AWS_ENDPOINT_URL: url,
     AWS_REGION: 'eu-central-1',

@@ -21,6 +21,11 @@ export interface TerraformEnv {
   /** Where the tests' local state files go. */
   readonly stateDir: string;
   readonly motoUrl: string;
+  /**
+   * State files kept elsewhere, by stack name: the shared fixture's custody and platform stacks
+   * (test/support/terraform-fixture.ts), which every test using it plans against.
+   */
+  readonly states?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -75,6 +80,11 @@ export async function prepareTerraform(workDir: string, motoUrl: string): Promis
       TF_IN_AUTOMATION: '1',
       TF_INPUT: '0',
       CHECKPOINT_DISABLE: '1',
+      // Terraform and the AWS provider are Go programs, and every Terraform command starts the
+      // provider again, which builds the schema of every AWS resource: most of the Terraform
+      // tests' CPU. Collecting garbage at four times the default heap growth spends about a
+      // quarter less CPU on that for a few tens of MB more memory; the programs' behaviour is the same.
+      GOGC: '400',
       AWS_ACCESS_KEY_ID: 'testing',
       AWS_SECRET_ACCESS_KEY: 'testing',
       AWS_SESSION_TOKEN: '',
@@ -93,7 +103,7 @@ export async function prepareTerraform(workDir: string, motoUrl: string): Promis
 export function writeOverride(tf: TerraformEnv, stackDir: string, stackName: string): void {
   const override = {
     terraform: {
-      backend: { local: { path: join(tf.stateDir, `${stackName}.tfstate`) } },
+      backend: { local: { path: tf.states?.[stackName] ?? join(tf.stateDir, `${stackName}.tfstate`) } },
     },
     provider: {
       // One override per provider of the stack, its aliases (the custody stack's us-east-1) included.

@@ -26,16 +26,18 @@ import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
 import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients, storeAsImport, type MotoClients } from '../support/apply-desired-state.js';
+import { storeAsImport, type MotoClients } from '../support/apply-desired-state.js';
 import { fastlaneValue } from '../support/key-fixtures.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import type { MotoServer } from '../support/moto.js';
 import { PLATFORM, record } from '../support/records.js';
-import { initAndApply, plan, prepareTerraform, type TerraformEnv } from '../support/terraform.js';
+import { init, initAndApply, plan, type TerraformEnv } from '../support/terraform.js';
+import { FIXTURE_STACKS, terraformFixture, type TerraformFixture } from '../support/terraform-fixture.js';
 
 /**
- * The synthesized stacks, applied to moto by real Terraform (platform first), then planned
- * again: every stack must plan clean. Then one change per customer, and for each change
+ * The synthesized stacks, applied to moto by real Terraform (custody and platform: the shared
+ * fixture's, applied once for the run; then the customers), then planned again: every stack
+ * must plan clean. Then one change per customer, and for each change
  * `check drift` and `terraform plan` must agree on whether that customer drifted.
  */
 const NOW = new Date();
@@ -44,6 +46,7 @@ const day = today(NOW);
 const limit = pLimit(2);
 // Apply, two plans per stack and the platform first: minutes on a shared 2-core machine (the hook's timeout).
 
+let fixture: TerraformFixture;
 let moto: MotoServer;
 let clients: MotoClients;
 let tf: TerraformEnv;
@@ -153,25 +156,24 @@ const CASES: AgreementCase[] = [
   },
 ];
 
+const validatorPolicy = (widen: boolean): PutRolePolicyCommand => {
+  const role = platformDesiredState(PLATFORM).roles.find((r) => r.id === 'validator_role')!;
+  const p = role.inlinePolicies[0]!;
+  const extra = { Effect: 'Allow', Action: 'secretsmanager:PutSecretValue', Resource: '*' };
+  return new PutRolePolicyCommand({
+    RoleName: role.name,
+    PolicyName: p.name,
+    PolicyDocument: JSON.stringify(
+      widen ? { ...p.document, Statement: [...p.document.Statement, extra] } : p.document,
+    ),
+  });
+};
+
 const PLATFORM_CHANGE = {
   change: "a statement added to the validator role's policy",
-  mutate: async (): Promise<void> => {
-    const role = platformDesiredState(PLATFORM).roles.find((r) => r.id === 'validator_role')!;
-    const p = role.inlinePolicies[0]!;
-    await clients.iam.send(
-      new PutRolePolicyCommand({
-        RoleName: role.name,
-        PolicyName: p.name,
-        PolicyDocument: JSON.stringify({
-          ...p.document,
-          Statement: [
-            ...p.document.Statement,
-            { Effect: 'Allow', Action: 'secretsmanager:PutSecretValue', Resource: '*' },
-          ],
-        }),
-      }),
-    );
-  },
+  mutate: async (): Promise<void> => void (await clients.iam.send(validatorPolicy(true))),
+  /** The shared fixture's custody stack as Terraform applied it, for the tests after this one. */
+  undo: async (): Promise<void> => void (await clients.iam.send(validatorPolicy(false))),
 };
 
 const cleanPlans = new Map<string, number>();
@@ -314,11 +316,9 @@ async function drift(): Promise<DriftFinding[]> {
 
 describe('the stacks, applied with real Terraform to moto', () => {
   beforeAll(async () => {
-    moto = await startMoto({ accountId: PLATFORM.accountId });
-    clients = motoClients(moto);
-    const work = mkdtempSync(join(tmpdir(), 'asc-keys-tf-'));
-    tf = await prepareTerraform(work, moto.url);
-    outdir = join(work, 'cdktf.out');
+    fixture = await terraformFixture();
+    ({ moto, clients, tf } = fixture);
+    outdir = join(mkdtempSync(join(tmpdir(), 'asc-keys-tf-')), 'cdktf.out');
     for (const c of CASES) keys.set(c.customer, await generateTestKey());
     const created = (daysAgo: number): string => addDays(day, -daysAgo);
     records = CASES.map((c, i) =>
@@ -339,9 +339,9 @@ describe('the stacks, applied with real Terraform to moto', () => {
       }),
     );
     const stacks = synthesize({ records, platform: PLATFORM, outdir, now: NOW });
-    // The administrators apply the custody stack first; the deploy workflow applies the rest.
-    await initAndApply(tf, stackDir('custody'), 'custody');
-    await initAndApply(tf, stackDir('platform'), 'platform');
+    // The administrators applied the custody stack first, the deploy workflow the platform: the
+    // fixture's, whose state these plan against; the deploy workflow applies the customers.
+    for (const s of FIXTURE_STACKS) await init(tf, stackDir(s), s);
     // Onboarding: asc-keys import creates each secret with its value (the model's metadata);
     // the customer stack adopts it through its import block.
     for (const r of records)
@@ -352,7 +352,7 @@ describe('the stacks, applied with real Terraform to moto', () => {
       );
     await Promise.all(
       stacks
-        .filter((s) => s !== 'platform' && s !== 'custody')
+        .filter((s) => !(FIXTURE_STACKS as readonly string[]).includes(s))
         .map((s) => limit(() => initAndApply(tf, stackDir(s), s))),
     );
     await Promise.all(
@@ -368,7 +368,11 @@ describe('the stacks, applied with real Terraform to moto', () => {
       stacks.map((s) => limit(async () => void afterPlans.set(s, (await plan(tf, stackDir(s))).code))),
     );
   }, 1_200_000);
-  afterAll(() => moto?.stop());
+  afterAll(async () => {
+    if (!fixture) return;
+    await PLATFORM_CHANGE.undo();
+    await fixture.release();
+  });
 
   test('after apply, every stack plans clean (plan -detailed-exitcode is 0) and check drift agrees: nothing', () => {
     expect(before).toEqual([]);

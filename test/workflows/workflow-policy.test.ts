@@ -42,9 +42,7 @@ describe('the workflows, as the issue asks', () => {
       // Only a job that asks AWS for credentials gets an OIDC token.
       expect(job.permissions!['id-token'] === 'write', `${w.file} ${name}`).toBe(usesAws(job));
       if (w.file === 'intake.yml') continue;
-      // Only the nightly's tracking and key-request jobs write issues. Every other job but intake
-      // writes at most one thing to the repository, never code. id-token: write writes nothing to
-      // the repository: it lets the job ask GitHub for an OIDC token, which the role's trust binds.
+      // Only the nightly's tracking and key-request jobs write issues (intake is checked below).
       expect(job.permissions!.issues === 'write', `${w.file} ${name}`).toBe(ISSUE_WRITERS.has(name));
       const writes = Object.entries(job.permissions!).filter(([k, p]) => p === 'write' && k !== 'id-token');
       expect(writes.length, `${w.file} ${name}`).toBeLessThanOrEqual(1);

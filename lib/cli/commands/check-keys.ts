@@ -75,16 +75,22 @@ export async function checkKeysCommand(
   let pending: PendingImport[] = [];
   let checked = results;
   let live: LiveSecret[] | undefined;
-  if (selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
+  // With no record yet (a fleet's first onboarding awaiting its merge) AWS is asked too, but
+  // only as far as it can be: without credentials there is nothing else to check.
+  const noRecords = project.records.length === 0 && project.invalid.size === 0;
+  if (noRecords || selection.records.some((r) => r.secret.scheme === 'aws-sm')) {
     try {
       live = await listManagedSecrets(secretsManager, `${platform.namePrefix}/`);
     } catch (err) {
-      if (!(err instanceof AwsReadError)) throw err;
+      // No AWS configured and no record that needs it: nothing to list, nothing to warn about.
+      if (noRecords && err instanceof UsageError && !(err instanceof AwsReadError)) live = undefined;
+      else if (!(err instanceof AwsReadError)) throw err;
       // The keys' verdicts stand (an outage already made them inconclusive); only the list of
       // pending imports is missing, and check drift gives it too.
-      process.stderr.write(
-        `asc-keys: warning: pending imports could not be listed: ${printable(err.message)}\n`,
-      );
+      else
+        process.stderr.write(
+          `asc-keys: warning: pending imports could not be listed: ${printable(err.message)}\n`,
+        );
     }
   }
   if (live) {

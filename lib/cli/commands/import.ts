@@ -18,7 +18,8 @@ import { emitReport } from '../../reports/emit-report.js';
 import { waitingLine } from '../../reports/progress.js';
 import { describeAppleRetry } from '../../apple/check-with-apple.js';
 import { printable } from '../../printable.js';
-import { secretsManagerClient } from '../../aws/clients.js';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { AWS_CLIENT_CONFIG, secretsManagerClient } from '../../aws/clients.js';
 import { awsRegion } from '../../aws/environment.js';
 import type { CommonOptions } from '../common-options.js';
 import type { ImportResult } from '../../import/import-result.js';
@@ -81,7 +82,10 @@ export async function importCommand(
       ...(waiting && { onAppleRetry: (r) => waiting(`asc-keys: ${printable(describeAppleRetry(r))}`) }),
       customersDir: options.customers,
       readKey,
-      secrets: new SecretWriter(secretsManagerClient(region)),
+      secrets: new SecretWriter(
+        secretsManagerClient(region),
+        new KMSClient({ ...AWS_CLIENT_CONFIG, ...(region && { region }) }),
+      ),
       ascBaseUrl: options.ascBaseUrl ?? (env.ASC_API_BASE_URL || DEFAULT_ASC_BASE_URL),
       clock: systemClock,
       retry: { ...DEFAULT_RETRY, budgetMs: options.retryBudget * 1000 },
