@@ -3,7 +3,8 @@ import SlowestProjectsFirst from './test/support/sequencer.js';
 
 /**
  * Four projects, by what a test needs besides Node. `unit` needs nothing else (npm run
- * test:unit); `aws` needs moto; `terraform` needs moto, terraform and the provider mirror;
+ * test:unit); `aws` needs moto; `terraform` needs moto, terraform and the provider mirror (and
+ * Chromium for the one scenario that runs a rotation from due to done);
  * `browser` needs moto and Chromium. A test that starts moto, Terraform or Chromium outside
  * those projects fails saying where it belongs (test/support/project-guard.ts).
  */
@@ -36,6 +37,8 @@ const TERRAFORM = [
   'test/stacks/adopt-imported-secret.test.ts',
   'test/ci/deploy.test.ts',
   'test/ci/promote-pending.test.ts',
+  // From due to done: Terraform, and Chromium for the customer's sealing page.
+  'test/requests/due-to-done.test.ts',
 ];
 const BROWSER = ['test/sealing/sealing-page.test.ts', 'test/sealing/import-sealed.test.ts'];
 

@@ -43,6 +43,8 @@ export interface KeyCheckResult {
   readonly message: string;
   readonly rotationDue: string | null;
   readonly rotationOverdue: boolean | null;
+  /** Days since the record's createdOn; null for a record that fails lint. */
+  readonly ageDays: number | null;
   /** Where annotations go: the record's apiKey line. */
   readonly position: Position;
 }
@@ -81,6 +83,7 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
       message: `the record has lint errors; run "asc-keys lint" and fix ${file}`,
       rotationDue: null,
       rotationOverdue: null,
+      ageDays: null,
       position: { line: 1, column: 1 },
     };
   });
@@ -109,6 +112,7 @@ export async function checkKeys(selection: Selection, options: CheckKeysOptions)
         ...result,
         rotationDue: rotation.dueOn,
         rotationOverdue: rotation.overdue,
+        ageDays: rotation.ageDays,
         position: record.positions.apiKey,
       };
     }),

@@ -1,3 +1,4 @@
+import { requesterArns } from './requester-role.js';
 import type { DesiredEventRule, EventPattern } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { deployerArns, distinct, importerArns } from './principals.js';
@@ -180,7 +181,12 @@ export function alertRules(ctx: PlatformContext): DesiredEventRule[] {
   const reads = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
   const githubProvider = names.githubOidcProviderArn;
   const validatorExcepted = platform.github !== undefined;
-  const expectedReaders = [names.publisherRoleArn, ...(validatorExcepted ? [names.validatorRoleArn] : [])];
+  const requester = requesterArns(ctx);
+  const expectedReaders = [
+    names.publisherRoleArn,
+    ...(validatorExcepted ? [names.validatorRoleArn] : []),
+    ...requester,
+  ];
 
   const iamPattern = apiCall('iam', {
     $or: [
@@ -229,6 +235,8 @@ export function alertRules(ctx: PlatformContext): DesiredEventRule[] {
         $or: [
           ...notByAnyOf(expectedReaders),
           ...(validatorExcepted ? notThroughGithub(names.validatorRoleArn, githubProvider) : []),
+          // The requester is GitHub's only; it reads the replaced version every night.
+          ...requester.flatMap((arn) => notThroughGithub(arn, githubProvider)),
         ],
       }),
       reads,

@@ -16,6 +16,7 @@ import { githubOidc, githubRoles } from './github-oidc.js';
 import { importerRole } from './importer-role.js';
 import { platformContext, type PlatformContext } from './platform-context.js';
 import { publisherRole } from './publisher-role.js';
+import { requesterRole } from './requester-role.js';
 import { reminderScheduleGroup, reminderSubscriptions, reminderTopic } from './reminder-topic.js';
 import { schedulerRole } from './scheduler-role.js';
 import { sealingKeySecret } from './sealing-key.js';
@@ -61,6 +62,7 @@ const ROLE_SOURCES: readonly ((ctx: PlatformContext) => DesiredRole[])[] = [
   schedulerRole,
   publisherRole,
   validatorRole,
+  requesterRole,
   importerRole,
   githubRoles,
   alertForwarderRole,

@@ -48,6 +48,9 @@ export interface PlatformNames {
   /** Created by the import issue's model file; the name is fixed so secret policies can name it. */
   readonly importerRoleName: string;
   readonly importerRoleArn: string;
+  /** The nightly's key requests (follow-up): previous key versions and the request emails only. */
+  readonly requesterRoleName: string;
+  readonly requesterRoleArn: string;
   /** GitHub OIDC roles (the CI issue's model file). */
   readonly plannerRoleName: string;
   readonly plannerRoleArn: string;
@@ -119,6 +122,8 @@ export function platformNames(p: PlatformConfig): PlatformNames {
     validatorRoleArn: roleArn(roleName('validator')),
     importerRoleName: roleName('importer'),
     importerRoleArn: roleArn(roleName('importer')),
+    requesterRoleName: roleName('requester'),
+    requesterRoleArn: roleArn(roleName('requester')),
     plannerRoleName: roleName('planner'),
     plannerRoleArn: roleArn(roleName('planner')),
     deployerRoleName: roleName('deployer'),

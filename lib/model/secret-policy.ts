@@ -1,6 +1,7 @@
 import type { PlatformContext } from './platform-context.js';
-import { policy, type PolicyDocument } from './policy-document.js';
+import { policy, type PolicyDocument, type PolicyStatement } from './policy-document.js';
 import { administratorArns, deployerArns, distinct, importerArns } from './principals.js';
+import { PREVIOUS_STAGE, requesterArns } from './requester-role.js';
 
 /** What only the deployer (Terraform) and the administrators may do to a key secret. */
 export const MANAGE_SECRET_ACTIONS = [
@@ -28,7 +29,8 @@ export const WRITE_VALUE_ACTIONS = [
  * A key secret's resource policy. Deny statements only: they bind every principal of the
  * account, whatever its IAM policies allow (an explicit deny wins).
  * - reading the key: all but the publisher, the validator and the administrators (the
- *   publisher's own policy narrows it to its session's customer);
+ *   publisher's own policy narrows it to its session's customer), and the requester, which
+ *   reads the version a rotation replaced (AWSPREVIOUS) and no other;
  * - the policy, tags, description, KMS key, replication, rotation and deletion: all but the
  *   deployer and the administrators, so that Terraform never locks itself out;
  * - a new value: all but the importer and the administrators;
@@ -37,7 +39,8 @@ export const WRITE_VALUE_ACTIONS = [
  */
 export function customerSecretPolicy(ctx: PlatformContext): PolicyDocument {
   const admins = administratorArns(ctx);
-  const readers = distinct([ctx.names.publisherRoleArn, ctx.names.validatorRoleArn, ...admins]);
+  const requester = requesterArns(ctx);
+  const readers = distinct([ctx.names.publisherRoleArn, ctx.names.validatorRoleArn, ...requester, ...admins]);
   const managers = distinct([...deployerArns(ctx), ...admins]);
   const writers = distinct([...importerArns(ctx), ...admins]);
   // Promotion of a staged import moves AWSCURRENT; the deployer never writes a value.
@@ -51,6 +54,18 @@ export function customerSecretPolicy(ctx: PlatformContext): PolicyDocument {
       Resource: '*',
       Condition: { ArnNotEquals: { 'aws:PrincipalArn': readers } },
     },
+    // The nightly's key requests prove a replaced key revoked: that version, never the key in use.
+    ...requester.map((arn): PolicyStatement => ({
+      Sid: 'TheRequesterReadsReplacedKeysOnly',
+      Effect: 'Deny',
+      Principal: '*',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: '*',
+      Condition: {
+        ArnEquals: { 'aws:PrincipalArn': arn },
+        StringNotEquals: { 'secretsmanager:VersionStage': PREVIOUS_STAGE },
+      },
+    })),
     {
       Sid: 'OnlyDeployerAndAdministratorsManage',
       Effect: 'Deny',

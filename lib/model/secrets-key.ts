@@ -1,3 +1,4 @@
+import { requesterArns } from './requester-role.js';
 import type { DesiredKmsKey } from './desired-resources.js';
 import { viaSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
@@ -104,7 +105,14 @@ export function secretsKeyPolicy(ctx: PlatformContext): PolicyDocument {
       Resource: '*',
       Condition: {
         ...forOurSecrets,
-        ...only(distinct([names.publisherRoleArn, names.validatorRoleArn, ...administratorArns(ctx)])),
+        ...only(
+          distinct([
+            names.publisherRoleArn,
+            names.validatorRoleArn,
+            ...requesterArns(ctx),
+            ...administratorArns(ctx),
+          ]),
+        ),
       },
     },
     // The importer reads one value, the sealing key (import --sealed): Secrets Manager names the

@@ -14,6 +14,13 @@ const branch = z.string().regex(/^(?!\/|.*\/$|.*\/\/|.*\.\.|.*\.lock$|.*@\{)[A-Z
   error: 'must be a branch name such as "main" (letters, digits, ".", "_", "-" and "/"; no wildcard)',
 });
 
+const environment = z
+  .string()
+  .regex(/^[A-Za-z0-9._ -]{1,255}$/, {
+    error: 'must be a GitHub environment name (letters, digits, ".", "_", "-" and spaces; no wildcard)',
+  })
+  .refine((s) => s.trim() === s, { error: 'must not start or end with a space' });
+
 export const githubConfigSchema = z.strictObject({
   /** `owner/name` of the repository whose workflows may assume the roles. */
   repository: z.string().regex(new RegExp(`^${OWNER}/${NAME}$`), {
@@ -29,13 +36,15 @@ export const githubConfigSchema = z.strictObject({
   /** The branch that deploys and runs the nightly checks. @default "main" */
   defaultBranch: branch.default('main'),
   /** The GitHub environment of the deploy job; its protection rules gate every apply. @default "asc-keys" */
-  deployEnvironment: z
-    .string()
-    .regex(/^[A-Za-z0-9._ -]{1,255}$/, {
-      error: 'must be a GitHub environment name (letters, digits, ".", "_", "-" and spaces; no wildcard)',
-    })
-    .refine((s) => s.trim() === s, { error: 'must not start or end with a space' })
-    .default('asc-keys'),
+  deployEnvironment: environment.default('asc-keys'),
+  /**
+   * The GitHub environment of the nightly's key-request job (`asc-keys follow-up`): the
+   * requester role trusts that job alone, never the nightly's checks. @default "asc-keys-requests"
+   */
+  requestsEnvironment: environment.optional(),
 });
+
+/** The requests environment when github.requestsEnvironment is not set. */
+export const DEFAULT_REQUESTS_ENVIRONMENT = 'asc-keys-requests';
 
 export type GithubConfig = z.output<typeof githubConfigSchema>;

@@ -3,6 +3,7 @@ import { pendingJson, pendingLine, type PendingImport } from '../checks/pending-
 import type { Annotation, Report, ReportCase } from './report.js';
 import { howToRotate } from '../model/rotation.js';
 import { printable } from '../printable.js';
+import type { RequestStatus } from '../requests/request-status.js';
 import { markdownTable, textTable } from './table.js';
 
 /** The report of `check keys` (docs/contract.md: check keys). An overdue rotation is a warning everywhere. */
@@ -11,6 +12,8 @@ export function keysReport(
   /** Keys import staged that no record names: listed, never a change of the exit code. */
   pending: readonly PendingImport[] = [],
   graceDays = 7,
+  /** Each customer's key request and previous-key revocation, where GitHub was asked. */
+  requests: ReadonlyMap<string, RequestStatus> = new Map(),
 ): Report {
   // Text, Markdown, JUnit and annotations show escaped text; JSON escapes by itself.
   const results = checked.map((r) => ({
@@ -89,6 +92,10 @@ export function keysReport(
         message: r.message,
         rotationDue: r.rotationDue,
         rotationOverdue: r.rotationOverdue,
+        ageDays: r.ageDays,
+        dueOn: r.rotationDue,
+        request: requests.get(r.customer)?.request ?? null,
+        previousKeyRevoked: requests.get(r.customer)?.previousKeyRevoked ?? null,
       })),
       pending: pending.map(pendingJson),
     },

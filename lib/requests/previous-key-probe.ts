@@ -43,9 +43,12 @@ export function previousKeyProbe(options: PreviousKeyProbeOptions): PreviousKeyP
     const key = await parseKeyValue(value);
     value = undefined;
     if (isKeyProblem(key) || key.keyId !== oldKeyId) return 'not-deployed';
+    // The old key's own Issuer ID, as stored with it: the record names the new key's, and a
+    // token with another team's Issuer ID is a 401 too, which would "prove" a live key revoked.
+    const issuerId = key.issuerId === undefined ? record.issuerId : (key.issuerId ?? undefined);
     const verdict = await checkWithApple(
       key.signingKey,
-      { keyId: oldKeyId, ...(record.issuerId && { issuerId: record.issuerId }) },
+      { keyId: oldKeyId, ...(issuerId && { issuerId }) },
       record.appleId,
       { baseUrl: options.ascBaseUrl, clock: options.clock, ...(options.retry && { retry: options.retry }) },
     );

@@ -1,5 +1,8 @@
-import type { Issues } from '../github/issues.js';
+import { githubClient } from '../github/github-client.js';
+import { githubFailure, githubSettings } from '../github/github-settings.js';
+import { Issues } from '../github/issues.js';
 import type { CustomerRecord } from '../records/customer-record.js';
+import type { PlatformConfig } from '../records/platform-schema.js';
 import { parseRequestMeta, REQUEST_LABEL, type RequestMeta } from './request-issue.js';
 
 export interface RequestStatus {
@@ -45,4 +48,30 @@ export async function requestStatuses(
     });
   }
   return statuses;
+}
+
+/**
+ * The key requests as far as they can be known: read from GitHub when the platform configures
+ * `requests` and a token is there (GITHUB_TOKEN or GH_TOKEN); otherwise nothing is known, and
+ * the commands that report them still run. GitHub's failure is a warning, never the verdict.
+ */
+export async function knownRequestStatuses(
+  platform: PlatformConfig | undefined,
+  records: readonly CustomerRecord[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ readonly statuses: Map<string, RequestStatus>; readonly warning?: string }> {
+  if (!platform?.requests || !(env.GITHUB_TOKEN || env.GH_TOKEN)) return { statuses: new Map() };
+  const settings = githubSettings(platform, env);
+  const issues = new Issues(
+    githubClient({ token: settings.token, baseUrl: settings.baseUrl }),
+    settings.repo,
+  );
+  try {
+    return { statuses: await requestStatuses(issues, records) };
+  } catch (err) {
+    return {
+      statuses: new Map(),
+      warning: `key requests unknown: ${githubFailure(err, settings.repo, 'request and previousKeyRevoked are null').message}`,
+    };
+  }
 }

@@ -70,6 +70,11 @@ const BAD_BLOCKS: readonly {
     expect: [{ code: 'FIELD_INVALID', line: '"prod "', message: /space/ }],
   },
   {
+    name: 'requests environment with a wildcard',
+    github: { repository: 'acme/asc-keys', oidcProvider: 'create', requestsEnvironment: 'requests*' },
+    expect: [{ code: 'FIELD_INVALID', line: '"requests*"', message: /environment name/ }],
+  },
+  {
     name: 'unknown field in the block',
     github: { repository: 'acme/asc-keys', oidcProvider: 'create', branch: 'main' },
     expect: [{ code: 'FIELD_UNKNOWN', line: '"branch"', message: /github\.branch is not a known field/ }],

@@ -40,6 +40,7 @@ function key(
     message: `${code}: ${SECRET_TEXT}`,
     rotationDue: '2027-06-01',
     rotationOverdue: false,
+    ageDays: 300,
     position: { line: 5, column: 1 },
   };
 }

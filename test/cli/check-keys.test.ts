@@ -170,10 +170,14 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
       'message',
       'rotationDue',
       'rotationOverdue',
+      'ageDays',
+      'dueOn',
+      'request',
+      'previousKeyRevoked',
     ]);
     assert.deepEqual(
-      [ok.file, ok.rotationDue, ok.rotationOverdue],
-      ['customers/ok-team.yaml', '2027-06-01', false],
+      [ok.file, ok.rotationDue, ok.rotationOverdue, ok.dueOn, ok.request, ok.previousKeyRevoked],
+      ['customers/ok-team.yaml', '2027-06-01', false, '2027-06-01', null, null],
     );
     assert.match(
       doc.results.find((x: { customer: string }) => x.customer === 'revoked').message,

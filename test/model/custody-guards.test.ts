@@ -9,6 +9,7 @@ import { sealingKeySecret } from '../../lib/model/sealing-key.js';
 import { SNS_TOPIC_CONTEXT } from '../../lib/model/sns-key.js';
 import { loadPlatform } from '../../lib/records/load-platform.js';
 import type { PlatformConfig } from '../../lib/records/platform-schema.js';
+import { requestsConfigSchema } from '../../lib/records/requests-config-schema.js';
 import {
   evaluate,
   FULL_AWS_ACCESS,
@@ -34,6 +35,11 @@ const platform: PlatformConfig = {
     defaultBranch: 'main',
     deployEnvironment: 'asc-keys',
   },
+  requests: requestsConfigSchema.parse({
+    companyName: 'Globex Publishing',
+    sealingPageUrl: 'https://keys.globex.example/{customer}.html',
+    email: 'keys@globex.example',
+  }),
 };
 const ctx = platformContext(platform);
 const desired = platformDesiredState(platform);
@@ -55,6 +61,7 @@ const VALIDATOR = role('asc-keys-validator');
 const IMPORTER = role('asc-keys-importer');
 const DEPLOYER = role('asc-keys-deployer');
 const SCHEDULER = role('asc-keys-scheduler');
+const REQUESTER = role('asc-keys-requester');
 const IAM_WRITER = role('Developer');
 const identity = (arn: string): PolicyDocument[] => {
   const own = desired.roles.find((r) => r.arn === arn);
@@ -76,6 +83,8 @@ const acmeTags = {
   'secretsmanager:ResourceTag/customer': 'acme-corp',
   'secretsmanager:ResourceTag/managed-by': 'asc-keys',
 };
+const stage = (name: string) => ({ ...acmeTags, 'secretsmanager:VersionStage': name });
+const SENDER_DOMAIN = `arn:aws:ses:${REGION}:${ACCOUNT}:identity/globex.example`;
 
 interface Row {
   readonly what: string;
@@ -356,8 +365,69 @@ const ROWS: readonly Row[] = [
       'aws:PrincipalTag/customer': 'acme-corp',
     }),
   ),
+  // 5. The nightly's key requests: the replaced key (to prove it revoked) and the request emails, nothing else.
+  row(
+    'the requester reads a replaced key (AWSPREVIOUS)',
+    'allow',
+    onSecret(REQUESTER, 'secretsmanager:GetSecretValue', ACME, secretPolicy, stage('AWSPREVIOUS')),
+  ),
+  row(
+    '…and decrypts it',
+    'allow',
+    onKey(REQUESTER, 'kms:Decrypt', SECRETS_KEY, desired.kmsKey.policy, viaSm(ACME)),
+  ),
+  row(
+    'the requester reads the key in use (AWSCURRENT)',
+    'explicit-deny',
+    onSecret(REQUESTER, 'secretsmanager:GetSecretValue', ACME, secretPolicy, stage('AWSCURRENT')),
+  ),
+  row(
+    'the requester reads a staged import (AWSPENDING)',
+    'explicit-deny',
+    onSecret(REQUESTER, 'secretsmanager:GetSecretValue', ACME, secretPolicy, stage('AWSPENDING')),
+  ),
+  row(
+    'the requester reads a version by its ID (no stage named)',
+    'explicit-deny',
+    onSecret(REQUESTER, 'secretsmanager:GetSecretValue', ACME, secretPolicy, acmeTags),
+  ),
+  {
+    // Even with an identity policy widened to everything, the secret's own policy holds.
+    ...row(
+      'the requester, its policy widened, reads the key in use',
+      'explicit-deny',
+      onSecret(REQUESTER, 'secretsmanager:GetSecretValue', ACME, secretPolicy, stage('AWSCURRENT')),
+    ),
+    policies: { identity: [EVERYTHING], resource: secretPolicy, scp: SCP },
+  },
+  row(
+    'the requester reads the sealing key',
+    'explicit-deny',
+    onSecret(REQUESTER, 'secretsmanager:GetSecretValue', SEALING, sealingPolicy, {
+      'secretsmanager:VersionStage': 'AWSPREVIOUS',
+    }),
+  ),
+  row(
+    'the requester writes a value',
+    'explicit-deny',
+    onSecret(REQUESTER, 'secretsmanager:PutSecretValue', ACME, secretPolicy, acmeTags),
+  ),
+  row(
+    'the requester sends a request from the configured sender',
+    'allow',
+    onIdentityOnly(REQUESTER, 'ses:SendEmail', SENDER_DOMAIN, { 'ses:FromAddress': 'keys@globex.example' }),
+  ),
+  row(
+    'the requester sends from another address of the domain',
+    'implicit-deny',
+    onIdentityOnly(REQUESTER, 'ses:SendEmail', SENDER_DOMAIN, { 'ses:FromAddress': 'ceo@globex.example' }),
+  ),
+  row(
+    'the validator sends email',
+    'implicit-deny',
+    onIdentityOnly(VALIDATOR, 'ses:SendEmail', SENDER_DOMAIN, { 'ses:FromAddress': 'keys@globex.example' }),
+  ),
 ];
-
 describe('every access and every path, over identity, resource, key and service control policies', () => {
   test.each(ROWS)('$what: $expected', ({ request, policies, expected }) => {
     expect(evaluate(request, policies)).toBe(expected);

@@ -13,6 +13,7 @@ const result = (over: Partial<KeyCheckResult> & Pick<KeyCheckResult, 'customer'>
   message: 'App Store Connect accepted the key',
   rotationDue: '2027-05-01',
   rotationOverdue: false,
+  ageDays: 300,
   position: { line: 4, column: 3 },
   ...over,
 });
@@ -81,6 +82,36 @@ describe('keysReport: an overdue rotation is a warning in every output, and no e
     expect(annotations(report)).toEqual([
       '::error title=asc-keys KEY_REJECTED,file=customers/initech.yaml,line=4,col=3::initech: Apple rejected the key (HTTP 401 twice); ask the customer for a new key',
       `::warning title=asc-keys ROTATION_OVERDUE,file=customers/initech.yaml,line=4,col=3::the key 2X9R4HXF34 of initech was due for rotation on 2026-10-01${HOW('initech')}`,
+    ]);
+  });
+});
+
+describe('keysReport: key requests', () => {
+  test("each result carries the key's age, its due day, the open request and the previous key's revocation", () => {
+    const acme = result({ customer: 'acme-corp', ageDays: 340, rotationDue: '2027-05-01' });
+    const globex = result({ customer: 'globex', ageDays: 12 });
+    const requests = new Map([
+      [
+        'acme-corp',
+        {
+          request: { issue: 41, openedOn: '2027-04-01', sentTo: ['jane@acme.example'] },
+          previousKeyRevoked: true,
+        },
+      ],
+    ]);
+    const json = keysReport([acme, globex], [], 7, requests).json as { results: Record<string, unknown>[] };
+    expect(
+      json.results.map((r) => [r.customer, r.ageDays, r.dueOn, r.request, r.previousKeyRevoked]),
+    ).toEqual([
+      [
+        'acme-corp',
+        340,
+        '2027-05-01',
+        { issue: 41, openedOn: '2027-04-01', sentTo: ['jane@acme.example'] },
+        true,
+      ],
+      // Nothing known (GitHub not asked): null, as the contract says.
+      ['globex', 12, '2027-05-01', null, null],
     ]);
   });
 });

@@ -85,6 +85,14 @@ describe('previousKeyProbe', () => {
     expect(await probe()(rotated, OLD)).toBe('revoked');
   });
 
+  test("the old key is asked about with its own Issuer ID, as stored with it, not the record's", async () => {
+    await storeRotation(true);
+    // The new key (the record's) comes from another team: its Issuer ID would make Apple answer
+    // 401 to the old key, which still works.
+    const otherTeam = record({ keyId: NEW, issuerId: '11111111-2222-3333-4444-555555555555' });
+    expect(await probe()(otherTeam, OLD)).toBe('accepted');
+  });
+
   test('a rotation that is not deployed yet says nothing about the old key', async () => {
     await storeRotation(false);
     expect(await probe()(rotated, OLD)).toBe('not-deployed');

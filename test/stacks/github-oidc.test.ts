@@ -292,6 +292,43 @@ describe('GitHub OIDC in the platform stack', () => {
     ]);
   });
 
+  test('requester: only with key requests; nightly.yml on the default branch in the requests environment; replaced keys and the sender only', () => {
+    const requests = {
+      companyName: 'Globex Publishing',
+      sealingPageUrl: 'https://keys.globex.example/{customer}.html',
+    };
+    expect(synth(platform(github)).aws_iam_role!.requester_role).toBeUndefined();
+    expect(synth(platform(undefined, { requests })).aws_iam_role!.requester_role).toBeUndefined();
+    const r = synth(
+      platform(
+        { ...github, requestsEnvironment: 'chasing' },
+        { requests: { ...requests, email: 'keys@globex.example' } },
+      ),
+    );
+    // Another subject than the validator's: a check job (no environment) cannot assume it.
+    expect(trustOf(r, 'requester')).toEqual([
+      {
+        Sid: 'GitHubNightlyRequests',
+        ...githubTrust(`repo:acme/asc-keys:environment:chasing:${WF}/nightly.yml@refs/heads/main`),
+      },
+    ]);
+    const permissions = permissionsOf(r, 'requester');
+    expect(actions(permissions).sort()).toEqual([
+      'kms:Decrypt',
+      'secretsmanager:GetSecretValue',
+      'ses:SendEmail',
+    ]);
+    expect(permissions.find((s) => s.Action === 'secretsmanager:GetSecretValue')!.Condition).toEqual({
+      StringEquals: { 'secretsmanager:VersionStage': 'AWSPREVIOUS' },
+    });
+    expect(permissions.find((s) => s.Action === 'ses:SendEmail')!.Condition).toEqual({
+      StringEquals: { 'ses:FromAddress': 'keys@globex.example' },
+    });
+    // Without a sender, no email at all.
+    const quiet = synth(platform(github, { requests }));
+    expect(actions(permissionsOf(quiet, 'requester'))).not.toContain('ses:SendEmail');
+  });
+
   test("the publisher (and any other role) trusts no GitHub token; no trust is a pattern but the planner's", () => {
     const r = synth(
       platform(github, { importerTrustedPrincipals: ['arn:aws:iam::111122223333:role/onboarding'] }),

@@ -68,6 +68,7 @@ describe('asc-keys invocations in the workflows', () => {
       'intake.yml intake',
       'nightly.yml check keys',
       'nightly.yml check drift',
+      'nightly.yml follow-up',
       'pull-request.yml lint',
       'pull-request.yml affected',
       'pull-request.yml synth',

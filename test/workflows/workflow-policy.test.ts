@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { GITHUB_WORKFLOWS } from '../../lib/model/github-oidc.js';
-import { githubConfigSchema } from '../../lib/records/github-config-schema.js';
+import { DEFAULT_REQUESTS_ENVIRONMENT, githubConfigSchema } from '../../lib/records/github-config-schema.js';
 import { ascKeysInvocations, workflow, workflows, type Job, type Workflow } from './workflows.js';
 
 const defaults = githubConfigSchema.parse({ repository: 'acme/asc-keys', oidcProvider: 'existing' });
@@ -24,6 +24,7 @@ function scriptExpressions(w: Workflow): string[] {
   return found;
 }
 const allJobs = workflows().flatMap((w) => Object.entries(w.jobs).map(([name, job]) => ({ w, name, job })));
+const ISSUE_WRITERS = new Set(['tracking-issue', 'follow-up']);
 const usesAws = (job: Job) =>
   job.steps.some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
 
@@ -41,9 +42,10 @@ describe('the workflows, as the issue asks', () => {
       // Only a job that asks AWS for credentials gets an OIDC token.
       expect(job.permissions!['id-token'] === 'write', `${w.file} ${name}`).toBe(usesAws(job));
       if (w.file === 'intake.yml') continue;
-      // Only the tracking job writes issues; every other job but intake writes at most one thing, never code.
-      expect(job.permissions!.issues === 'write', `${w.file} ${name}`).toBe(name === 'tracking-issue');
-      expect(Object.values(job.permissions!).filter((p) => p === 'write').length).toBeLessThanOrEqual(1);
+      // Only the nightly's tracking and key-request jobs write issues (intake is checked below).
+      expect(job.permissions!.issues === 'write', `${w.file} ${name}`).toBe(ISSUE_WRITERS.has(name));
+      const writes = Object.entries(job.permissions!).filter(([k, p]) => p === 'write' && k !== 'id-token');
+      expect(writes.length, `${w.file} ${name}`).toBeLessThanOrEqual(1);
       expect(job.permissions!.contents).toBe('read');
     }
     // Intake: the answer on the request, the pull request and its branch, the importer role; nothing else.
@@ -203,5 +205,27 @@ describe('the workflows, as the issue asks', () => {
       pattern: 'reports-*',
       path: 'reports',
     });
+  });
+
+  test('nightly key requests: the requester role in the requests environment, issues written with the job token, no event data in a run line', () => {
+    const n = workflow('nightly.yml');
+    const job = n.jobs['follow-up']!;
+    expect(job.permissions).toEqual({ contents: 'read', issues: 'write', 'id-token': 'write' });
+    // The requester role trusts only this environment of nightly.yml on the default branch.
+    expect(job.environment).toBe(DEFAULT_REQUESTS_ENVIRONMENT);
+    expect(job.if).toBe(
+      `github.ref == 'refs/heads/${defaults.defaultBranch}' && vars.ASC_KEYS_REQUESTER_ROLE_ARN != ''`,
+    );
+    const aws = job.steps.find((s) => s.uses?.startsWith('aws-actions/'))!;
+    expect(aws.with?.['role-to-assume']).toBe('${{ vars.ASC_KEYS_REQUESTER_ROLE_ARN }}');
+    const run = job.steps.find((s) => s.run?.includes('follow-up'))!;
+    expect(ascKeysInvocations(run.run!)).toEqual([
+      ['follow-up', '--format', 'json', '--junit', 'reports/follow-up.xml'],
+    ]);
+    expect(run.env).toEqual({ GITHUB_TOKEN: '${{ github.token }}' });
+    // The check jobs stay outside any environment: they can never assume the requester, nor it the validator.
+    expect(n.jobs.check!.environment).toBeUndefined();
+    for (const { w, job: j } of allJobs)
+      for (const s of j.steps) expect(s.run ?? '', w.file).not.toMatch(/\$\{\{\s*github\.event/);
   });
 });

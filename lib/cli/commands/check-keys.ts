@@ -19,6 +19,7 @@ import { printable } from '../../printable.js';
 import { awsRegion, checkAwsEnvironment } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
 import type { CommonOptions } from '../common-options.js';
+import { keyRequests } from '../key-requests.js';
 import { requirePlatform } from '../../records/require-platform.js';
 
 export interface CheckKeysCliOptions extends CommonOptions {
@@ -110,7 +111,8 @@ export async function checkKeysCommand(
       return waiting ? { ...r, message: waiting } : r;
     });
   }
-  const report = keysReport(checked, pending, platform.pendingImportGraceDays);
+  const requests = await keyRequests(platform, selection.records, env);
+  const report = keysReport(checked, pending, platform.pendingImportGraceDays, requests);
   await emitReport(report, options);
   return report.exitCode;
 }

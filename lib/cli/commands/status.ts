@@ -2,12 +2,11 @@ import { howToRotate, rotationStatus } from '../../model/rotation.js';
 import { loadProject } from '../../records/load-project.js';
 import { emitReport } from '../../reports/emit-report.js';
 import { findingAnnotation, findingLine } from '../../reports/findings-report.js';
-import { printable, withoutWorkflowCommands } from '../../printable.js';
+import { printable } from '../../printable.js';
 import type { Annotation, ReportCase } from '../../reports/report.js';
 import { markdownTable, textTable } from '../../reports/table.js';
 import type { CommonOptions } from '../common-options.js';
-import type { Project } from '../../records/load-project.js';
-import type { RequestStatus } from '../../requests/request-status.js';
+import { keyRequests } from '../key-requests.js';
 import { statusPending } from './status-pending.js';
 
 export interface StatusOptions extends CommonOptions {
@@ -22,7 +21,7 @@ export async function status(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   const project = loadProject({ customersDir: options.customers });
-  const requests = await keyRequests(project, env);
+  const requests = await keyRequests(project.platform, project.records, env);
   const pending = options.aws ? await statusPending(project, env, now) : undefined;
   const errors = project.findings.filter((f) => f.severity === 'error');
   const rows = project.records.map((r) => ({ record: r, ...rotationStatus(r, now) }));
@@ -97,34 +96,4 @@ export async function status(
     options,
   );
   return errors.length ? 1 : 0;
-}
-
-/**
- * The key requests, read from GitHub when requests are configured and a token is there
- * (GITHUB_TOKEN); otherwise, or when GitHub cannot be asked (a warning), nothing is known.
- */
-async function keyRequests(project: Project, env: NodeJS.ProcessEnv): Promise<Map<string, RequestStatus>> {
-  if (!project.platform?.requests || !(env.GITHUB_TOKEN || env.GH_TOKEN)) return new Map();
-  const [{ githubSettings, githubFailure }, { githubClient }, { Issues }, { requestStatuses }] =
-    await Promise.all([
-      import('../../github/github-settings.js'),
-      import('../../github/github-client.js'),
-      import('../../github/issues.js'),
-      import('../../requests/request-status.js'),
-    ]);
-  const settings = githubSettings(project.platform, env);
-  const issues = new Issues(
-    githubClient({ token: settings.token, baseUrl: settings.baseUrl }),
-    settings.repo,
-  );
-  try {
-    return await requestStatuses(issues, project.records);
-  } catch (err) {
-    process.stderr.write(
-      withoutWorkflowCommands(
-        `asc-keys: warning: key requests unknown: ${printable(githubFailure(err, settings.repo, 'request and previousKeyRevoked are null').message)}\n`,
-      ),
-    );
-    return new Map();
-  }
 }
