@@ -182,6 +182,18 @@ describe('checkDrift against moto', () => {
     );
   });
 
+  test('secret and reminders gone: no finding says to apply the stack, whose plan fails without its secret', async () => {
+    await sm().send(new DeleteSecretCommand({ SecretId: ACME, RecoveryWindowInDays: 7 }));
+    for (const r of desired.get('acme-corp')!.reminders)
+      await clients.scheduler.send(new DeleteScheduleCommand({ Name: r.name, GroupName: r.groupName }));
+    const found = await drift();
+    assert.ok(found.some((f) => f.kind === 'missing' && f.resource.startsWith('aws_scheduler_schedule.')));
+    for (const f of found) {
+      assert.doesNotMatch(f.message, /apply the stack customer-acme-corp/);
+      assert.match(f.message, /restore/);
+    }
+  });
+
   test('tag changed, added, removed', async () => {
     await sm().send(
       new TagResourceCommand({

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { assertProject } from './project-guard.js';
 
@@ -52,20 +52,36 @@ export async function startMotoServer(
   options: {
     readonly accountId?: string;
     /**
-     * Outlives the process that starts it (its own process group, no pipes): the Terraform
-     * fixture's server, which later test files reuse and the run's teardown stops by `pid`.
+     * Outlives the process that starts it, until the process `owner` ends (checked every two
+     * seconds) or `pid` is sent SIGTERM: the Terraform fixture's server, which later test files
+     * reuse and the run's teardown stops. A run that is killed leaves no server behind.
      */
-    readonly detached?: boolean;
+    readonly owner?: number;
   } = {},
 ): Promise<MotoServer & { readonly pid: number }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   let child: ChildProcess;
   let log = '';
+  const args = ['-H', '127.0.0.1', '-p', String(port)];
+  const owner = options.owner;
+  if (owner !== undefined && spawnSync('sh', ['-c', 'command -v moto_server']).status !== 0)
+    throw new Error('moto_server is not on PATH. The AWS tests need it: pip install "moto[server]"');
+  // The watchdog: moto in the background of a shell that stops it with its owner, or on SIGTERM.
+  const [file, argv] =
+    owner === undefined
+      ? ['moto_server', args]
+      : [
+          'sh',
+          [
+            '-c',
+            `moto_server ${args.join(' ')} & m=$!; trap 'kill $m 2>/dev/null; exit 0' TERM; while kill -0 ${owner} 2>/dev/null && kill -0 $m 2>/dev/null; do sleep 2; done; kill $m 2>/dev/null`,
+          ],
+        ];
   const spawned = new Promise<void>((resolve, reject) => {
-    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], {
-      stdio: ['ignore', options.detached ? 'ignore' : 'pipe', options.detached ? 'ignore' : 'pipe'],
-      detached: options.detached ?? false,
+    child = spawn(file, argv, {
+      stdio: ['ignore', owner === undefined ? 'pipe' : 'ignore', owner === undefined ? 'pipe' : 'ignore'],
+      detached: owner !== undefined,
       // The account every request acts in (moto's own default otherwise): ARNs the stacks derive must match.
       ...(options.accountId && { env: { ...process.env, MOTO_ACCOUNT_ID: options.accountId } }),
     });
@@ -93,7 +109,7 @@ export async function startMotoServer(
       throw new Error(`moto_server did not come up on ${url}:\n${log}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  if (options.detached) child!.unref();
+  if (owner !== undefined) child!.unref();
   const server = motoAt(url, async () => {
     child!.kill('SIGTERM');
     await new Promise((r) => child!.once('exit', r));

@@ -52,6 +52,7 @@ const READY = 'ready.json';
 const FAILED = 'failed.txt';
 const LEASE = 'lease';
 const PID = 'moto.pid';
+const RUN_PID = 'ASC_KEYS_TEST_RUN_PID';
 
 interface Ready {
   readonly motoUrl: string;
@@ -79,6 +80,8 @@ export default function setup(): (() => Promise<void>) | undefined {
   if (process.env[FIXTURE_POOL]) return undefined;
   const pool = mkdtempSync(join(tmpdir(), 'asc-keys-tf-fixtures-'));
   process.env[FIXTURE_POOL] = pool;
+  // The fixtures' moto servers end with this process, the run's, even when it is killed.
+  process.env[RUN_PID] = String(process.pid);
   // A failure is written beside the fixture; the first test that needs one reports it.
   const building = build(pool, false).catch(() => undefined);
   return async () => {
@@ -92,6 +95,7 @@ export default function setup(): (() => Promise<void>) | undefined {
       }
     }
     delete process.env[FIXTURE_POOL];
+    delete process.env[RUN_PID];
     rmSync(pool, { recursive: true, force: true });
   };
 }
@@ -190,7 +194,10 @@ async function build(pool: string, leased: boolean): Promise<string> {
   const dir = mkdtempSync(join(pool, 'fixture-'));
   if (leased) mkdirSync(join(dir, LEASE));
   try {
-    const moto = await startMotoServer({ accountId: MOTO_ACCOUNT, detached: true });
+    const moto = await startMotoServer({
+      accountId: MOTO_ACCOUNT,
+      owner: Number(process.env[RUN_PID] ?? process.pid),
+    });
     writeFileSync(join(dir, PID), String(moto.pid));
     const outdir = join(dir, 'cdktf.out');
     synthesize({ records: [], platform: PLATFORM, outdir, now: new Date() });
@@ -260,7 +267,7 @@ async function sweep(clients: MotoClients, ready: Ready): Promise<void> {
 }
 
 /** What `check drift` finds with no records: the platform as the stacks have it, nothing unmanaged. */
-async function platformDrift(clients: MotoClients): Promise<string[]> {
+export async function platformDrift(clients: MotoClients): Promise<string[]> {
   const result = await checkDrift({
     platform: PLATFORM,
     allRecords: [],
