@@ -15,6 +15,11 @@ const DELETE_ADVICE = /\bdelete (it|the|this|that|them|a|its)\b|\bdelete-(secret
 const SAFE_STEP =
   /\b(restore|restored|put (the|its) record back|import|merge|deploy|apply|rotate|keep|revert|run the same|write)\b/i;
 const MENTIONS = /delet|restor/i;
+/**
+ * The copies on an engineer's machine (the .p8, the zip, the email), which import's report says
+ * to delete only once the key is stored in Secrets Manager: deleting them is the safe step.
+ */
+const LOCAL_COPY = /\bfrom this machine\b|\bthe email or file that held\b/i;
 /** Not messages: IAM and API action names, CLI flags alone. */
 const NOT_A_MESSAGE = /^([a-z0-9-]+:[A-Za-z*]+|[A-Z][A-Za-z]+(Command|Exception)?|--[a-z-]+)$/;
 
@@ -60,7 +65,7 @@ describe('messages that mention deleting or restoring name the safe step first',
 
   test.each(messages.map((m) => [`${m.file}:${m.line}`, m.text] as const))('%s', (_where, text) => {
     const advice = DELETE_ADVICE.exec(text);
-    if (!advice) return;
+    if (!advice || LOCAL_COPY.test(text)) return;
     const safe = SAFE_STEP.exec(text);
     expect(safe?.index ?? Infinity, `"${text}" advises deleting before any safe step`).toBeLessThan(
       advice.index,

@@ -72,7 +72,12 @@ describe('asc-keys invocations in the workflows', () => {
       'pull-request.yml lint',
       'pull-request.yml affected',
       'pull-request.yml synth',
+      'pull-request.yml synth',
     ]);
+    // The plan job asks AWS whether each customer's secret is there before any plan.
+    expect(
+      invocations.filter(({ where, args }) => where.startsWith('pull-request.yml') && args.includes('--aws')),
+    ).toHaveLength(1);
   });
 
   for (const { where, args } of invocations)
