@@ -14,6 +14,7 @@ import { InterruptGuard } from './interrupt-guard.js';
 import { SecretWriter } from './secret-writer.js';
 import { keyVersionId } from '../model/key-version.js';
 import { loadProject } from '../records/load-project.js';
+import { APPLE_ID, SLUG } from '../records/patterns.js';
 import { requirePlatform } from '../records/require-platform.js';
 import { isReferenceProblem, parseSecretReference } from '../secrets/reference.js';
 import { openSealedWithRing, type OpenedSealedKey } from '../sealing/sealed-source.js';
@@ -21,7 +22,7 @@ import { SealingError } from '../sealing/sealing-error.js';
 import { SealingKeySecret } from '../sealing/sealing-key-secret.js';
 import type { SealingKeyRing } from '../sealing/sealing-keyring.js';
 import { findSealedBlocks } from './intake-blocks.js';
-import { notForIntake, parseIntakeEvent, type IntakeEvent } from '../requests/intake-event.js';
+import { notForIntake, parseIntakeEvent } from '../requests/intake-event.js';
 import { IntakeGithub, type PullRequestRef } from '../requests/intake-github.js';
 import {
   duplicateComment,
@@ -85,7 +86,7 @@ export interface IntakeOutcome {
  */
 export async function runIntake(eventJson: unknown, deps: IntakeDeps): Promise<IntakeOutcome> {
   const log = deps.log ?? (() => {});
-  const event = parseEvent(eventJson);
+  const event = parseIntakeEvent(eventJson);
   const base = {
     issue: event.issueNumber,
     customer: null,
@@ -103,7 +104,12 @@ export async function runIntake(eventJson: unknown, deps: IntakeDeps): Promise<I
   if (!blocks.length) return ignored(`no sealed block in ${event.where} of #${event.issueNumber}`);
 
   const github = new IntakeGithub(deps.github, deps.repo);
-  const meta = parseRequestMeta(event.issueBody);
+  // The marker is text in the issue: a customer that is no slug (a path, say) is no request.
+  const marked = parseRequestMeta(event.issueBody);
+  const meta =
+    marked && SLUG.test(marked.customer) && (marked.appleId === undefined || APPLE_ID.test(marked.appleId))
+      ? marked
+      : undefined;
   const context: RefusalContext = {
     customer: meta?.customer ?? '(unknown)',
     author: event.author,
@@ -332,19 +338,6 @@ export async function runIntake(eventJson: unknown, deps: IntakeDeps): Promise<I
 /** The branch of one key's record change: one per customer and key, so a second run finds it. */
 export function intakeBranch(customer: string, keyId: string): string {
   return `asc-keys/intake/${customer}/${keyId}`;
-}
-
-/** The event, or a usage error (exit 2) that says what it is not. */
-export function parseEvent(json: unknown): IntakeEvent {
-  try {
-    return parseIntakeEvent(json);
-  } catch (err) {
-    throw new UsageError(
-      'USAGE',
-      `${(err as Error).message}; intake reads the event file of an "issues" or "issue_comment" workflow run ($GITHUB_EVENT_PATH)`,
-      { cause: err },
-    );
-  }
 }
 
 function importRequestFor(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import { REQUEST_LABEL } from './request-issue.js';
 
 /**
@@ -23,6 +24,10 @@ const payload = z.object({
   sender: user,
 });
 
+/** Where intake's event comes from, for every error about it. */
+export const EVENT_NEXT_STEP =
+  'intake reads the event file of an "issues" or "issue_comment" workflow run: give --event "$GITHUB_EVENT_PATH"';
+
 /** One event, reduced to what intake needs. */
 export interface IntakeEvent {
   /** `issues` (the issue's body) or `issue_comment` (a comment on it). */
@@ -44,25 +49,21 @@ export interface IntakeEvent {
   readonly bodyChanged: boolean;
 }
 
-export class IntakeEventError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'IntakeEventError';
-  }
-}
-
 /**
  * The event as GitHub delivered it to the workflow ($GITHUB_EVENT_PATH). Which event it is
- * follows from its shape: only `issue_comment` payloads carry a comment.
+ * follows from its shape: only `issue_comment` payloads carry a comment. Anything else is a
+ * usage error (exit 2) that says what the file is not.
  */
 export function parseIntakeEvent(json: unknown): IntakeEvent {
   const parsed = payload.safeParse(json);
   if (!parsed.success)
-    throw new IntakeEventError(
+    throw new UsageError(
+      'USAGE',
       `the event is not an "issues" or "issue_comment" event of GitHub (${parsed.error.issues
         .slice(0, 3)
         .map((i) => `${i.path.join('.') || 'the payload'}: ${i.message}`)
         .join('; ')})`,
+      { next: EVENT_NEXT_STEP },
     );
   const e = parsed.data;
   const common = {

@@ -329,6 +329,14 @@ describe('intake of a sealed block posted on a key request', () => {
       await expectNothingStored(issue);
     });
 
+    test('a request whose marker names no customer slug (a path): no request, nothing read or written', async () => {
+      const issue = requestIssue({ customer: '../../../tmp/x', reason: 'rotation', dueOn: '2027-06-01' });
+      const outcome = await intake(commentEvent(issue, await sealed(await newKey(), 'acme-corp')));
+      expect(outcome).toMatchObject({ action: 'refused', code: 'REQUEST_UNKNOWN', exitCode: 1 });
+      expect(commentsOn(issue)[0]!.body).toContain('it was not opened by `asc-keys request`');
+      await expectNothingStored(issue);
+    });
+
     test('a block sealed with the general page, which names no customer', async () => {
       const issue = acmeRequest();
       const outcome = await intake(commentEvent(issue, await sealed(await newKey(), undefined)));
@@ -506,7 +514,7 @@ describe('through the built CLI, as the workflow runs it', () => {
     const expected: [string, RegExp][] = [
       [
         'missing.json',
-        /cannot read the event file .*missing\.json \(ENOENT\); in the workflow give --event "\$GITHUB_EVENT_PATH"/,
+        /cannot read the event file .*missing\.json \(ENOENT\); intake reads the event file of an "issues" or "issue_comment" workflow run: give --event "\$GITHUB_EVENT_PATH"/,
       ],
       ['broken.json', /the event file .*broken\.json is not JSON/],
       ['push.json', /the event is not an "issues" or "issue_comment" event of GitHub \(action: /],

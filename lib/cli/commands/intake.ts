@@ -7,7 +7,8 @@ import { awsRegion } from '../../aws/environment.js';
 import { UsageError } from '../../errors.js';
 import { githubClient } from '../../github/github-client.js';
 import { githubSettings } from '../../github/github-settings.js';
-import { parseEvent, runIntake, type IntakeOutcome } from '../../import/intake.js';
+import { runIntake, type IntakeOutcome } from '../../import/intake.js';
+import { EVENT_NEXT_STEP, parseIntakeEvent } from '../../requests/intake-event.js';
 import { loadPlatform } from '../../records/load-platform.js';
 import { requirePlatform } from '../../records/require-platform.js';
 import { emitReport } from '../../reports/emit-report.js';
@@ -33,7 +34,7 @@ export async function intakeCommand(
 ): Promise<number> {
   const event = readEvent(options.event);
   // A wrong file is told apart before any setting is asked for.
-  parseEvent(event);
+  parseIntakeEvent(event);
   const platform = requirePlatform(loadPlatform());
   const github = githubSettings(platform, env);
   const region = awsRegion(platform.region, env) || undefined;
@@ -57,23 +58,23 @@ function readEvent(path: string): unknown {
   let text: string;
   try {
     if (statSync(path).size > MAX_EVENT_BYTES)
-      throw new UsageError(
-        'USAGE',
-        `${shown} is larger than a GitHub event can be; give --event "$GITHUB_EVENT_PATH"`,
-      );
+      throw new UsageError('USAGE', `${shown} is larger than a GitHub event can be`, {
+        next: EVENT_NEXT_STEP,
+      });
     text = readFileSync(path, 'utf8');
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(
       'USAGE',
-      `cannot read the event file ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'}); in the workflow give --event "$GITHUB_EVENT_PATH"`,
-      { cause: err },
+      `cannot read the event file ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      { next: EVENT_NEXT_STEP, cause: err },
     );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
-    throw new UsageError('USAGE', `the event file ${shown} is not JSON; give --event "$GITHUB_EVENT_PATH"`, {
+    throw new UsageError('USAGE', `the event file ${shown} is not JSON`, {
+      next: EVENT_NEXT_STEP,
       cause: err,
     });
   }
