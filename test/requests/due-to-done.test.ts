@@ -14,10 +14,11 @@ import { AscEmulator } from '../support/asc-emulator.js';
 import { startChromium } from '../support/chromium.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { startGithubFake, type FakeIssue, type GithubFake } from '../support/github-fake.js';
-import { startMoto, startMotoServer, type MotoServer } from '../support/moto.js';
+import { startMotoServer, type MotoServer } from '../support/moto.js';
 import { EXAMPLE_CONFIG, REPO, tempProject, type TempProject } from '../support/project.js';
 import { dropFile, sealedBlockOf } from '../support/sealing-page-driver.js';
-import { initAndApply, prepareTerraform, writeOverride, type TerraformEnv } from '../support/terraform.js';
+import { terraformFixture, type TerraformFixture } from '../support/terraform-fixture.js';
+import { writeOverride, type TerraformEnv } from '../support/terraform.js';
 import { appleKey, idArgs, inbox, writeP8, type AppleKey } from '../import/import-harness.js';
 import { keyNeedles } from '../import/plaintext-watch.js';
 
@@ -39,6 +40,7 @@ const SLUG = 'initech';
 const CONTACT = 'jane@initech.example';
 const TODAY = new Date().toISOString().slice(0, 10);
 
+let fixture: TerraformFixture;
 let moto: MotoServer;
 /** SES on a moto of its own: moto's data.json, the one way to read sent mail back, fails on some of the stacks' resources. */
 let sesMoto: MotoServer;
@@ -247,11 +249,10 @@ function recordText(createdOn: string): string {
 }
 
 beforeAll(async () => {
-  [moto, sesMoto] = await Promise.all([
-    startMoto({ accountId: ACCOUNT }),
-    startMotoServer({ accountId: ACCOUNT }),
-  ]);
-  tf = await prepareTerraform(mkdtempSync(join(tmpdir(), 'asc-keys-due-to-done-tf-')), moto.url);
+  // The custody stack (the administrators') and the platform (its deploy): the shared Terraform
+  // fixture's, applied once for the run. Key requests change neither without a github block.
+  [fixture, sesMoto] = await Promise.all([terraformFixture(), startMotoServer({ accountId: ACCOUNT })]);
+  ({ moto, tf } = fixture);
   github = await startGithubFake({ owner: 'acme', repo: 'keys' });
   github.users.set('platform-engineer', 'triage');
   await emulator.start();
@@ -259,7 +260,7 @@ beforeAll(async () => {
     new CreateEmailIdentityCommand({ EmailIdentity: SENDER }),
   );
 
-  // The records repository: the platform configuration with key requests, then its deploy.
+  // The records repository: the platform configuration with key requests.
   project = tempProject(
     {},
     {
@@ -276,15 +277,10 @@ beforeAll(async () => {
   rmSync(project.config);
   writeFileSync(join(project.dir, 'README.md'), 'keys\n');
   writeFileSync(join(project.dir, '.gitignore'), 'cdktf.out/\naffected.json\nsummary.md\n');
-  const empty = commit('readme');
+  commit('readme');
   writeFileSync(project.config, config);
   writeFileSync(join(project.customers, 'README.md'), 'records\n');
   commit('platform configuration');
-  const custody = mkdtempSync(join(tmpdir(), 'asc-keys-due-to-done-custody-'));
-  const synthCustody = await runCli(['synth', '--stack', 'custody', '--out', custody], { cwd: project.dir });
-  expect(synthCustody.code, synthCustody.stderr).toBe(0);
-  await initAndApply(tf, join(custody, 'stacks', 'custody'), 'custody');
-  expect((await deployJob(empty)).code).toBe(0);
   // The administrators make the sealing key once; its public half is committed beside the records.
   const sealing = await cli(['sealing-key', 'create']);
   expect(sealing.code, sealing.stderr).toBe(0);
@@ -309,7 +305,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await emulator.stop();
   await github?.stop();
-  await Promise.all([moto?.stop(), sesMoto?.stop()]);
+  await Promise.all([fixture?.release(), sesMoto?.stop()]);
 });
 
 describe('a rotation from due to done', () => {
