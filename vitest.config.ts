@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowestProjectsFirst from './test/support/sequencer.js';
 
 /**
  * Four projects, by what a test needs besides Node. `unit` needs nothing else (npm run
@@ -32,6 +33,7 @@ const AWS = [
 ];
 const TERRAFORM = [
   'test/terraform/**/*.test.ts',
+  'test/support/terraform-fixture.test.ts',
   'test/stacks/adopt-imported-secret.test.ts',
   'test/ci/deploy.test.ts',
   'test/ci/promote-pending.test.ts',
@@ -77,6 +79,8 @@ export default defineConfig({
     setupFiles: ['test/support/child-coverage-env.ts'],
     pool: 'forks',
     maxWorkers: 2,
+    // The Terraform files first: the longest ones start early rather than last (test/support/sequencer.ts).
+    sequence: { sequencer: SlowestProjectsFirst },
     testTimeout: 300_000,
     hookTimeout: 300_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },

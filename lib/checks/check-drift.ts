@@ -14,10 +14,11 @@ import type { SecretRead, SecretStore } from '../secrets/secret-store.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
 import { valueIdMismatches } from './value-ids.js';
 import { policyRow, scheduleRows, secretRows } from './drift-fields.js';
-import { addChanged, type AddFinding, type DriftFinding } from './drift-finding.js';
+import { addChanged, addReplicaFinding, type AddFinding, type DriftFinding } from './drift-finding.js';
 import {
   getKeyByAlias,
   getPolicies,
+  getReplicaRegions,
   getSchedules,
   listManagedSecrets,
   listScheduleNames,
@@ -86,12 +87,10 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
   const existing = new Set(scheduleNames);
   const wanted = desired.flatMap((d) => d.state.reminders.map((r) => r.name)).filter((n) => existing.has(n));
 
-  const [policies, schedules, values, platform, pending] = await settledInOrder([
-    getPolicies(
-      secretsManager,
-      readable.map((f) => f.secret!.arn),
-      concurrency,
-    ),
+  const readableArns = readable.map((f) => f.secret!.arn);
+  const [policies, replicas, schedules, values, platform, pending] = await settledInOrder([
+    getPolicies(secretsManager, readableArns, concurrency),
+    getReplicaRegions(secretsManager, readableArns, concurrency),
     getSchedules(scheduler, names.scheduleGroupName, wanted, concurrency),
     options.store.readMany(
       readable.map((f) => ({
@@ -144,6 +143,7 @@ export async function checkDrift(options: DriftOptions): Promise<DriftResult> {
         });
       } else {
         compareSecret(ctx, state, secret, key, policies.get(secret.arn), add);
+        addReplicaFinding(add, address(TF.secret, state.secret.id), secret.name, replicas.get(secret.arn));
         const read = values.get(`aws-sm:${secret.arn}`);
         if (read) await compareValue(record, read, awaitingDeploy(record, secret, state.stackName), add);
       }

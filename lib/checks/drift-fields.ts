@@ -8,6 +8,7 @@ import {
   type DesiredSchedule,
   type DesiredScheduleGroup,
   type DesiredSecret,
+  type DesiredSubscription,
   type DesiredTopic,
   type Tags,
 } from '../model/desired-resources.js';
@@ -20,6 +21,7 @@ import type {
   LiveSchedule,
   LiveScheduleGroup,
   LiveSecret,
+  LiveSubscriptionAttributes,
   LiveTopic,
 } from './live-aws-state.js';
 import { canonicalPolicy } from './policy-equality.js';
@@ -186,6 +188,13 @@ export function eventRuleRows(want: DesiredEventRule, live: LiveEventRule): Fiel
       actual: target?.arn ?? null,
     },
     {
+      field: 'role_arn',
+      resource: address(TF.eventTarget, want.target.id),
+      expected: want.target.roleArn ?? null,
+      actual: target?.roleArn ?? null,
+      same: (e, a) => !target || e === a,
+    },
+    {
       field: 'input_transformer',
       resource: address(TF.eventTarget, want.target.id),
       expected: false,
@@ -227,5 +236,21 @@ export function oidcProviderRows(want: DesiredOidcProvider, live: LiveOidcProvid
       actual: sortedList(live.thumbprints),
     },
     ...tagRows(want.tags, live.tags),
+  ];
+}
+
+/**
+ * What a subscriber receives: a filter policy drops messages (an alert among them), a redrive
+ * policy sends the undelivered elsewhere, raw delivery changes their shape.
+ */
+export function subscriptionRows(want: DesiredSubscription, live: LiveSubscriptionAttributes): FieldRow[] {
+  return [
+    { field: 'filter_policy', expected: null, actual: live.filterPolicy ?? null },
+    { field: 'redrive_policy', expected: null, actual: live.redrivePolicy ?? null },
+    {
+      field: 'raw_message_delivery',
+      expected: want.rawMessageDelivery,
+      actual: live.rawMessageDelivery === 'true',
+    },
   ];
 }

@@ -42,3 +42,25 @@ export function addChanged(
     add({ resource: r.resource ?? resource, kind: 'changed', field: r.field, expected, actual, message });
   }
 }
+
+/**
+ * A secret replicated to other regions: each replica is a copy of the key under that region's
+ * KMS key and policy, which the platform does not control. The stacks never replicate, and
+ * Terraform leaves a replica it did not make in place, so the fix is an administrator's.
+ */
+export function addReplicaFinding(
+  add: AddFinding,
+  resource: string,
+  name: string,
+  regions: readonly string[] | undefined,
+): void {
+  if (!regions?.length) return;
+  add({
+    resource,
+    kind: 'changed',
+    field: 'replica',
+    expected: [],
+    actual: [...regions],
+    message: `${name} is replicated to ${regions.join(', ')}: a copy of the key lives there under another region's key and policy; an administrator looks in CloudTrail for who added it (the secret-changes alert), then removes it with "aws secretsmanager remove-regions-from-replication --secret-id ${name} --remove-replica-regions ${regions.join(' ')}"`,
+  });
+}

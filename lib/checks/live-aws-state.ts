@@ -1,6 +1,6 @@
 import {
   DescribeRuleCommand,
-  type EventBridgeClient,
+  EventBridgeClient,
   ListTagsForResourceCommand as ListRuleTagsCommand,
   ListTargetsByRuleCommand,
 } from '@aws-sdk/client-eventbridge';
@@ -35,6 +35,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import {
+  GetSubscriptionAttributesCommand,
   GetTopicAttributesCommand,
   ListTagsForResourceCommand,
   paginateListSubscriptionsByTopic,
@@ -56,6 +57,8 @@ export interface LiveSecret {
   readonly deletedDate?: Date;
   /** The versions that carry a staging label, and their labels. */
   readonly stages: VersionStages;
+  /** The regions it is replicated to; DescribeSecret tells, ListSecrets does not (undefined). */
+  readonly replicaRegions?: readonly string[];
 }
 
 export type LiveSchedule = Pick<
@@ -79,6 +82,7 @@ function liveSecret(s: {
   Tags?: { Key?: string | undefined; Value?: string | undefined }[] | undefined;
   DeletedDate?: Date | undefined;
   SecretVersionsToStages?: Record<string, string[]> | undefined;
+  ReplicationStatus?: { Region?: string | undefined }[] | undefined;
 }): LiveSecret {
   return {
     name: s.Name!,
@@ -88,8 +92,12 @@ function liveSecret(s: {
     tags: tagMap(s.Tags),
     ...(s.DeletedDate && { deletedDate: s.DeletedDate }),
     stages: s.SecretVersionsToStages ?? {},
+    ...(s.ReplicationStatus && { replicaRegions: replicaRegions(s.ReplicationStatus) }),
   };
 }
+
+const replicaRegions = (status: readonly { Region?: string | undefined }[]): string[] =>
+  status.flatMap((r) => (r.Region ? [r.Region] : [])).sort();
 
 /**
  * This tool's secrets, those scheduled for deletion included, 100 a page: every secret tagged
@@ -124,6 +132,20 @@ export async function listManagedSecrets(
 }
 
 /** The resource policy of each secret (undefined: none). */
+/** Each secret's replica regions (DescribeSecret: ListSecrets does not say), by ARN. */
+export async function getReplicaRegions(
+  client: SecretsManagerClient,
+  arns: readonly string[],
+  concurrency: number,
+): Promise<Map<string, readonly string[]>> {
+  return readEach(arns, concurrency, async (arn) =>
+    replicaRegions(
+      (await call('DescribeSecret', () => client.send(new DescribeSecretCommand({ SecretId: arn }))))
+        .ReplicationStatus ?? [],
+    ),
+  );
+}
+
 export async function getPolicies(
   client: SecretsManagerClient,
   arns: readonly string[],
@@ -286,7 +308,19 @@ export interface LiveTopic {
   readonly arn: string;
   readonly attributes: Readonly<Record<string, string>>;
   readonly tags: Readonly<Record<string, string>>;
-  readonly subscriptions: readonly { readonly protocol: string; readonly endpoint: string }[];
+  readonly subscriptions: readonly {
+    readonly protocol: string;
+    readonly endpoint: string;
+    /** "PendingConfirmation" until the endpoint confirms (no attributes to read before that). */
+    readonly arn: string;
+  }[];
+}
+
+/** The subscription attributes that change what a subscriber receives, as SNS reports them. */
+export interface LiveSubscriptionAttributes {
+  readonly filterPolicy?: string;
+  readonly redrivePolicy?: string;
+  readonly rawMessageDelivery: string;
 }
 
 export async function getTopic(client: SNSClient, arn: string): Promise<LiveTopic | undefined> {
@@ -301,7 +335,12 @@ export async function getTopic(client: SNSClient, arn: string): Promise<LiveTopi
     collect(
       'ListSubscriptionsByTopic',
       paginateListSubscriptionsByTopic({ client }, { TopicArn: arn }),
-      (p) => p.Subscriptions?.map((s) => ({ protocol: s.Protocol ?? '', endpoint: s.Endpoint ?? '' })),
+      (p) =>
+        p.Subscriptions?.map((s) => ({
+          protocol: s.Protocol ?? '',
+          endpoint: s.Endpoint ?? '',
+          arn: s.SubscriptionArn ?? '',
+        })),
     ),
   ]);
   return { arn, attributes: got.Attributes ?? {}, tags: tagMap(tags.Tags), subscriptions };
@@ -313,7 +352,12 @@ export interface LiveEventRule {
   readonly state: string;
   readonly eventPattern: string;
   readonly tags: Readonly<Record<string, string>>;
-  readonly targets: readonly { readonly id: string; readonly arn: string; readonly transformed: boolean }[];
+  readonly targets: readonly {
+    readonly id: string;
+    readonly arn: string;
+    readonly roleArn?: string;
+    readonly transformed: boolean;
+  }[];
 }
 
 /** A rule of the default event bus with its targets and tags; undefined when it does not exist. */
@@ -337,10 +381,44 @@ export async function getEventRule(
     targets: (targets.Targets ?? []).map((t) => ({
       id: t.Id ?? '',
       arn: t.Arn ?? '',
+      ...(t.RoleArn && { roleArn: t.RoleArn }),
       // Anything but the whole event (an input, a path, a transformer) changes what an alert says.
       transformed: Boolean(t.Input ?? t.InputPath ?? t.InputTransformer),
     })),
   };
+}
+
+/** A confirmed subscription's filter, redrive and raw delivery; undefined when it is gone. */
+export async function getSubscriptionAttributes(
+  client: SNSClient,
+  arn: string,
+): Promise<LiveSubscriptionAttributes | undefined> {
+  const got = await call(
+    'GetSubscriptionAttributes',
+    () => client.send(new GetSubscriptionAttributesCommand({ SubscriptionArn: arn })),
+    true,
+  );
+  if (!got) return undefined;
+  const a = got.Attributes ?? {};
+  return {
+    ...(a.FilterPolicy && { filterPolicy: a.FilterPolicy }),
+    ...(a.RedrivePolicy && { redrivePolicy: a.RedrivePolicy }),
+    rawMessageDelivery: a.RawMessageDelivery ?? 'false',
+  };
+}
+
+/**
+ * A client for another region's EventBridge, with the home client's credentials and endpoint:
+ * IAM's events reach EventBridge only in us-east-1, where the IAM alert rule lives.
+ */
+export function eventsClientIn(home: EventBridgeClient, region: string): EventBridgeClient {
+  const { credentials, endpoint, isCustomEndpoint, maxAttempts } = home.config;
+  return new EventBridgeClient({
+    region,
+    credentials,
+    maxAttempts,
+    ...(isCustomEndpoint && endpoint && { endpoint }),
+  });
 }
 
 /** One secret by name (the platform's sealing key), as ListSecrets would describe it. */

@@ -10,6 +10,7 @@ import type { CustomerRecord } from '../records/customer-record.js';
 import { isKeyProblem, parseKeyValue } from '../secrets/parse-key-value.js';
 import { publicKeyThumbprint } from '../secrets/thumbprint.js';
 import type { LiveSecret } from './live-aws-state.js';
+import { TAG } from '../model/tags.js';
 
 /** A key that `import` staged and no record names: its pull request is not merged (yet). */
 export interface PendingImport {
@@ -50,7 +51,7 @@ export async function findPendingImports(options: PendingImportsOptions): Promis
   const waiting = options.live.flatMap((s) => {
     const version = versionWith(s.stages, PENDING);
     if (s.deletedDate || version === undefined || named.has(version)) return [];
-    const customer = s.tags.customer ?? slugOf(s.name, options.namePrefix);
+    const customer = s.tags[TAG.customer] ?? slugOf(s.name, options.namePrefix);
     return options.inScope(customer) ? [{ secret: s, version, customer }] : [];
   });
   const limit = pLimit(options.concurrency ?? 8);

@@ -1,3 +1,4 @@
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { AwsClients } from '../aws/clients.js';
 import { address, TF } from '../model/desired-resources.js';
 import type { PlatformContext } from '../model/platform-context.js';
@@ -10,17 +11,20 @@ import {
   roleRows,
   scheduleGroupRows,
   secretRows,
+  subscriptionRows,
   topicRows,
 } from './drift-fields.js';
-import { addChanged, type AddFinding, type DriftFinding } from './drift-finding.js';
+import { addChanged, addReplicaFinding, type AddFinding, type DriftFinding } from './drift-finding.js';
 import {
   getEventRule,
   describeSecret,
+  eventsClientIn,
   getKeyByAlias,
   getOidcProvider,
   getPolicies,
   getRole,
   getScheduleGroup,
+  getSubscriptionAttributes,
   getTopic,
   type LiveKey,
   type LiveSecret,
@@ -44,8 +48,13 @@ export async function checkPlatformDrift(
   // What guards the keys is the administrators' to apply, never the deploy workflow's.
   const custodyFix = `ask an administrator to apply the stack ${desired.custodyStackName} (docs/security.md)`;
   const fixOfTopic = (id: string): string => (desired.custodyTopicIds.includes(id) ? custodyFix : fix);
-  // The IAM rule's forwarder in us-east-1 is not on this region's bus; its twin here is compared.
-  const homeRules = desired.alertRules.filter((r) => r.region === undefined);
+  // The IAM rule in us-east-1 (IAM's event region) is read there, through a client of that region.
+  const regional = new Map<string, EventBridgeClient>();
+  const eventsOf = (region: string | undefined): EventBridgeClient => {
+    if (region === undefined) return clients.events;
+    if (!regional.has(region)) regional.set(region, eventsClientIn(clients.events, region));
+    return regional.get(region)!;
+  };
   const limit = pLimit(concurrency);
   const oidc = desired.githubOidcProvider;
   const [roles, topics, group, snsKey, rules, sealing, provider] = await Promise.all([
@@ -53,10 +62,12 @@ export async function checkPlatformDrift(
     Promise.all(desired.topics.map((t) => limit(() => getTopic(clients.sns, t.arn)))),
     getScheduleGroup(clients.scheduler, desired.scheduleGroup.name),
     getKeyByAlias(clients.kms, desired.snsKey.alias.name),
-    Promise.all(homeRules.map((r) => limit(() => getEventRule(clients.events, r.name)))),
+    Promise.all(desired.alertRules.map((r) => limit(() => getEventRule(eventsOf(r.region), r.name)))),
     readSecretWithPolicy(clients.secretsManager, desired.sealingKey.name),
     oidc ? getOidcProvider(clients.iam, oidc.arn) : Promise.resolve(undefined),
-  ]);
+  ]).finally(() => {
+    for (const c of regional.values()) c.destroy();
+  });
 
   const findings: DriftFinding[] = [];
   const add: AddFinding = (f) => void findings.push({ customer: null, ...f });
@@ -85,6 +96,29 @@ export async function checkPlatformDrift(
         keyRows(k, live),
         custodyFix,
       );
+
+  // Each subscription the model wants and the topic has (confirmed): its attributes.
+  const subscriptionKey = (s: { protocol: string; endpoint: string }): string =>
+    `${s.protocol}:${s.endpoint}`;
+  const present = desired.subscriptions.flatMap((s) => {
+    const live = topics[desired.topics.findIndex((t) => t.id === s.topicId)];
+    const arn = live?.subscriptions.find((l) => subscriptionKey(l) === subscriptionKey(s))?.arn;
+    return arn?.startsWith('arn:') ? [{ s, arn }] : [];
+  });
+  const attributes = await Promise.all(
+    present.map(({ arn }) => limit(() => getSubscriptionAttributes(clients.sns, arn))),
+  );
+  present.forEach(({ s }, i) => {
+    const live = attributes[i];
+    if (live)
+      addChanged(
+        add,
+        address(TF.subscription, s.id),
+        `the subscription ${subscriptionKey(s)}`,
+        subscriptionRows(s, live),
+        fixOfTopic(s.topicId),
+      );
+  });
 
   desired.topics.forEach((t, i) => {
     const live = topics[i];
@@ -125,16 +159,11 @@ export async function checkPlatformDrift(
       fix,
     );
 
-  homeRules.forEach((r, i) => {
+  desired.alertRules.forEach((r, i) => {
     const live = rules[i];
-    if (!live) return missing(address(TF.eventRule, r.id), r.name, `the alert rule ${r.name}`);
-    addChanged(
-      add,
-      address(TF.eventRule, r.id),
-      `the alert rule ${r.name}`,
-      eventRuleRows(r, live),
-      custodyFix,
-    );
+    const what = `the alert rule ${r.name}${r.region ? ` in ${r.region}` : ''}`;
+    if (!live) return missing(address(TF.eventRule, r.id), r.name, what);
+    addChanged(add, address(TF.eventRule, r.id), what, eventRuleRows(r, live), custodyFix);
   });
 
   desired.roles.forEach((r, i) => {
@@ -151,6 +180,7 @@ export async function checkPlatformDrift(
     const names = ctx.names;
     const kmsKeyIds = [names.kmsAliasName, names.kmsAliasArn, ...(key ? [key.keyId, key.arn] : [])];
     addChanged(add, address(TF.secret, s.id), s.name, secretRows(s, sealing.secret, kmsKeyIds), custodyFix);
+    addReplicaFinding(add, address(TF.secret, s.id), s.name, sealing.secret.replicaRegions);
     addChanged(
       add,
       address(TF.secretPolicy, s.policyId),

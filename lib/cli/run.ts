@@ -1,5 +1,8 @@
 import { CommanderError } from 'commander';
+import { reportAwsWaits } from '../aws/waits.js';
+import { printable } from '../printable.js';
 import { reportError } from '../report-error.js';
+import { waitingLine } from '../reports/progress.js';
 import { buildProgram } from './program.js';
 
 /**
@@ -8,6 +11,8 @@ import { buildProgram } from './program.js';
  */
 export async function run(argv: readonly string[]): Promise<number> {
   const debug = argv.includes('--debug');
+  const waiting = waitingLine();
+  reportAwsWaits(waiting && ((line) => waiting(`asc-keys: ${printable(line)}`)));
   let exitCode = 0;
   const program = buildProgram((code) => {
     exitCode = code;

@@ -36,10 +36,10 @@ export function importReport(r: ImportResult): Report & { readonly importExitCod
 
 /** What is left on this machine once the key is current, per where it came from. */
 const CLEAN_UP: Readonly<Record<NonNullable<ImportResult['source']>, string>> = {
-  p8: 'delete the .p8 file from this machine (and from the download folder, the email or the ticket it came in): the key then lives in Secrets Manager only',
-  zip: 'delete the zip from this machine, with any .p8 taken out of it (and the email or ticket it came in): the key then lives in Secrets Manager only',
+  p8: 'Once the deploy has made it current, delete the .p8 file from this machine (and from the download folder, the email or the ticket it came in): the key then lives in Secrets Manager only.',
+  zip: 'Once the deploy has made it current, delete the zip from this machine, with any .p8 taken out of it (and the email or ticket it came in): the key then lives in Secrets Manager only.',
   sealed:
-    'delete the email or file that held the sealed block: it holds the key, sealed, and nobody needs it any more; the key then lives in Secrets Manager only',
+    'Once the deploy has made it current, delete the email or file that held the sealed block: it holds the key, sealed, and nobody needs it any more; the key then lives in Secrets Manager only.',
 };
 
 function text(r: ImportResult): string {
@@ -79,7 +79,7 @@ function text(r: ImportResult): string {
     lines.push(
       `  ${n++}. Once publishing uses the new key ("asc-keys check keys --customer ${r.customer}" says OK after the deploy), ask the customer to revoke the old key ${r.previousKeyId} in App Store Connect (Users and Access > Integrations).`,
     );
-  lines.push(`  ${n}. Once the deploy has made it current, ${CLEAN_UP[r.source ?? 'p8']}.`);
+  lines.push(`  ${n}. ${CLEAN_UP[r.source ?? 'p8']}`);
   lines.push(
     `  If the pull request is abandoned instead: "asc-keys import --discard --customer ${r.customer}" removes the staged key.`,
   );

@@ -105,6 +105,11 @@ export interface DesiredSubscription {
   readonly topicArn: string;
   readonly protocol: string;
   readonly endpoint: string;
+  /**
+   * SNS's JSON envelope, as every endpoint type takes it. A subscription has no filter policy
+   * (one would silently drop alerts) and no redrive policy (one would move them elsewhere).
+   */
+  readonly rawMessageDelivery: boolean;
 }
 
 export interface DesiredScheduleGroup {

@@ -44,6 +44,7 @@ export function topicSubscriptions(
     topicArn: topic.arn,
     protocol: s.protocol,
     endpoint: s.endpoint,
+    rawMessageDelivery: false,
   }));
 }
 

@@ -1,8 +1,10 @@
+import { IAM_EVENT_REGION } from './alert-rules.js';
 import type { DesiredRole } from './desired-resources.js';
 import { githubValidatorTrust } from './github-oidc.js';
 import { decryptThroughSecretsManager } from './kms-decrypt.js';
 import type { PlatformContext } from './platform-context.js';
 import { policy } from './policy-document.js';
+import { distinct } from './principals.js';
 import { PLATFORM_TAGS } from './tags.js';
 
 /** CI: `check keys` and `check drift`. Reads and describes everything they compare, never writes. */
@@ -87,14 +89,24 @@ export function validatorRole(ctx: PlatformContext): DesiredRole[] {
             {
               Sid: 'ReadTopics',
               Effect: 'Allow',
-              Action: ['sns:GetTopicAttributes', 'sns:ListSubscriptionsByTopic', 'sns:ListTagsForResource'],
+              // A subscription's ARN is its topic's and an ID: the pattern covers both.
+              Action: [
+                'sns:GetTopicAttributes',
+                'sns:ListSubscriptionsByTopic',
+                'sns:ListTagsForResource',
+                'sns:GetSubscriptionAttributes',
+              ],
               Resource: names.topicArnPattern,
             },
             {
               Sid: 'ReadAlertRules',
               Effect: 'Allow',
               Action: ['events:DescribeRule', 'events:ListTargetsByRule', 'events:ListTagsForResource'],
-              Resource: names.eventRuleArn(`${platform.namePrefix}-*`),
+              // The IAM rule lives in IAM's event region.
+              Resource: distinct([
+                names.eventRuleArn(`${platform.namePrefix}-*`),
+                names.eventRuleArn(`${platform.namePrefix}-*`, IAM_EVENT_REGION),
+              ]),
             },
             {
               Sid: 'ReadScheduleGroup',

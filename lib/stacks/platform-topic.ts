@@ -26,6 +26,7 @@ export function platformTopic(
       topicArn: topic.arn,
       protocol: s.protocol,
       endpoint: s.endpoint,
+      rawMessageDelivery: s.rawMessageDelivery,
     });
   return topic;
 }

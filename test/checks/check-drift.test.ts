@@ -13,8 +13,20 @@ import {
   DisableKeyRotationCommand,
   KMSClient,
 } from '@aws-sdk/client-kms';
-import { DisableRuleCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { SetTopicAttributesCommand, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  DeleteRuleCommand,
+  DisableRuleCommand,
+  PutRuleCommand,
+  PutTargetsCommand,
+  RemoveTargetsCommand,
+  type EventBridgeClient,
+} from '@aws-sdk/client-eventbridge';
+import {
+  ListSubscriptionsByTopicCommand,
+  SetSubscriptionAttributesCommand,
+  SetTopicAttributesCommand,
+  SubscribeCommand,
+} from '@aws-sdk/client-sns';
 import {
   CreateScheduleCommand,
   DeleteScheduleCommand,
@@ -26,6 +38,7 @@ import {
   DeleteSecretCommand,
   PutResourcePolicyCommand,
   PutSecretValueCommand,
+  ReplicateSecretToRegionsCommand,
   SecretsManagerClient,
   TagResourceCommand,
   UntagResourceCommand,
@@ -37,10 +50,12 @@ import {
   type DriftOptions,
   type DriftResult,
 } from '../../lib/checks/check-drift.js';
+import { eventsClientIn } from '../../lib/checks/live-aws-state.js';
 import { customerDesiredState, type CustomerDesiredState } from '../../lib/model/customer-desired.js';
 import { platformDesiredState } from '../../lib/model/platform-desired.js';
 import { reminderName } from '../../lib/model/reminders.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
+import type { PlatformConfig } from '../../lib/records/platform-schema.js';
 import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
 import {
   applyCustomer,
@@ -64,7 +79,9 @@ let desired: Map<string, CustomerDesiredState>;
 const arns = new Map<string, string>();
 
 async function driftResult(
-  over: Partial<Pick<DriftOptions, 'allRecords' | 'selected' | 'now' | 'clients' | 'store' | 'inScope'>> = {},
+  over: Partial<
+    Pick<DriftOptions, 'platform' | 'allRecords' | 'selected' | 'now' | 'clients' | 'store' | 'inScope'>
+  > = {},
 ): Promise<DriftResult> {
   return checkDrift({
     platform: PLATFORM,
@@ -81,6 +98,11 @@ async function driftResult(
 
 async function drift(): Promise<DriftFinding[]> {
   return (await driftResult()).findings;
+}
+
+/** Drift of another platform configuration, without customers. */
+async function platformOnlyDrift(platform: PlatformConfig): Promise<DriftFinding[]> {
+  return (await driftResult({ platform, allRecords: [], selected: [] })).findings;
 }
 
 /** The findings without the fields that only locate them. */
@@ -158,6 +180,18 @@ describe('checkDrift against moto', () => {
       f!.message,
       /is scheduled for deletion; restore it with "aws secretsmanager restore-secret --secret-id asc-keys\/acme-corp" by \d{4}-\d\d-\d\d, when its recovery window ends; once it has ended, import a new key \(import, then merge, then deploy\)$/,
     );
+  });
+
+  test('secret and reminders gone: no finding says to apply the stack, whose plan fails without its secret', async () => {
+    await sm().send(new DeleteSecretCommand({ SecretId: ACME, RecoveryWindowInDays: 7 }));
+    for (const r of desired.get('acme-corp')!.reminders)
+      await clients.scheduler.send(new DeleteScheduleCommand({ Name: r.name, GroupName: r.groupName }));
+    const found = await drift();
+    assert.ok(found.some((f) => f.kind === 'missing' && f.resource.startsWith('aws_scheduler_schedule.')));
+    for (const f of found) {
+      assert.doesNotMatch(f.message, /apply the stack customer-acme-corp/);
+      assert.match(f.message, /restore/);
+    }
   });
 
   test('tag changed, added, removed', async () => {
@@ -665,17 +699,7 @@ describe('checkDrift against moto', () => {
       const oidc = desired.githubOidcProvider!;
       await moto.reset();
       await applyPlatform(clients, desired);
-      const withGithub = (): Promise<DriftFinding[]> =>
-        checkDrift({
-          platform: github,
-          allRecords: [],
-          selected: [],
-          invalidSlugs: new Set(),
-          inScope: () => true,
-          clients,
-          store: new AwsSecretsManagerStore({ client: clients.secretsManager }),
-          now: NOW,
-        }).then((r) => r.findings);
+      const withGithub = (): Promise<DriftFinding[]> => platformOnlyDrift(github);
       assert.deepEqual(await withGithub(), []);
       await clients.iam.send(
         new UpdateOpenIDConnectProviderThumbprintCommand({
@@ -909,6 +933,178 @@ describe('checkDrift against moto', () => {
         now: NOW,
       });
       assert.deepEqual(result.findings, []);
+    });
+  });
+
+  describe('replication, subscription attributes and the us-east-1 IAM rule', () => {
+    const platform = platformDesiredState(PLATFORM);
+    const east = (): EventBridgeClient => eventsClientIn(clients.events, 'us-east-1');
+    const forward = platform.alertRules.find((r) => r.region === 'us-east-1')!;
+
+    test('in sync: the us-east-1 rule and the subscriptions are read, and none is drift', async () => {
+      assert.equal(forward.name, 'asc-keys-alert-iam-forward');
+      assert.deepEqual(await drift(), []);
+    });
+
+    test("a replica region added to a customer's key secret: changed replica, an administrator's fix", async () => {
+      await sm().send(
+        new ReplicateSecretToRegionsCommand({ SecretId: ACME, AddReplicaRegions: [{ Region: 'eu-west-1' }] }),
+      );
+      const found = await drift();
+      assert.deepEqual(brief(found), [
+        {
+          customer: 'acme-corp',
+          resource: 'aws_secretsmanager_secret.key',
+          kind: 'changed',
+          field: 'replica',
+          expected: [],
+          actual: ['eu-west-1'],
+        },
+      ]);
+      assert.match(
+        found[0]!.message,
+        /remove-regions-from-replication --secret-id asc-keys\/acme-corp --remove-replica-regions eu-west-1/,
+      );
+    });
+
+    test("a replica of the sealing key's secret: changed replica", async () => {
+      await sm().send(
+        new ReplicateSecretToRegionsCommand({
+          SecretId: platform.sealingKey.name,
+          AddReplicaRegions: [{ Region: 'us-west-2' }],
+        }),
+      );
+      assert.deepEqual(
+        (await drift()).map((f) => [f.customer, f.resource, f.field, f.actual]),
+        [[null, 'aws_secretsmanager_secret.sealing_key', 'replica', ['us-west-2']]],
+      );
+    });
+
+    test("the reminder subscription's filter policy, redrive policy and raw delivery changed: one finding each", async () => {
+      const topic = platform.topics.find((t) => t.id === 'reminders')!;
+      const [sub] = (await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topic.arn })))
+        .Subscriptions!;
+      const set = (AttributeName: string, AttributeValue: string) =>
+        clients.sns.send(
+          new SetSubscriptionAttributesCommand({
+            SubscriptionArn: sub!.SubscriptionArn,
+            AttributeName,
+            AttributeValue,
+          }),
+        );
+      await set('FilterPolicy', '{"customer":["nobody"]}');
+      await set('RedrivePolicy', '{"deadLetterTargetArn":"arn:aws:sqs:eu-central-1:444455556666:elsewhere"}');
+      await set('RawMessageDelivery', 'true');
+      const found = await drift();
+      assert.deepEqual(
+        found.map((f) => [f.customer, f.resource, f.field, f.expected, f.actual]),
+        [
+          [
+            null,
+            'aws_sns_topic_subscription.reminders_subscription_0',
+            'filter_policy',
+            null,
+            '{"customer":["nobody"]}',
+          ],
+          [
+            null,
+            'aws_sns_topic_subscription.reminders_subscription_0',
+            'redrive_policy',
+            null,
+            '{"deadLetterTargetArn":"arn:aws:sqs:eu-central-1:444455556666:elsewhere"}',
+          ],
+          [null, 'aws_sns_topic_subscription.reminders_subscription_0', 'raw_message_delivery', false, true],
+        ],
+      );
+      // The reminders topic is the deploy's; its fix is the platform stack.
+      assert.match(found[0]!.message, /apply the stack platform$/);
+    });
+
+    test("a filter policy on the alerts topic's subscription (alerts silently dropped): the administrators' fix", async () => {
+      const withAlerts = {
+        ...PLATFORM,
+        alerts: { subscriptions: [{ protocol: 'email' as const, endpoint: 'security@example.com' }] },
+      };
+      const desired = platformDesiredState(withAlerts);
+      await moto.reset();
+      await applyPlatform(clients, desired);
+      const run = (): Promise<DriftFinding[]> => platformOnlyDrift(withAlerts);
+      assert.deepEqual(await run(), []);
+      const alerts = desired.topics.find((t) => t.id !== 'reminders')!;
+      const [sub] = (await clients.sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: alerts.arn })))
+        .Subscriptions!;
+      await clients.sns.send(
+        new SetSubscriptionAttributesCommand({
+          SubscriptionArn: sub!.SubscriptionArn,
+          AttributeName: 'FilterPolicy',
+          AttributeValue: '{"detail-type":["nothing"]}',
+        }),
+      );
+      const found = await run();
+      assert.deepEqual(
+        found.map((f) => [f.resource, f.field, f.actual]),
+        [
+          [
+            `aws_sns_topic_subscription.${alerts.id}_subscription_0`,
+            'filter_policy',
+            '{"detail-type":["nothing"]}',
+          ],
+        ],
+      );
+      assert.match(found[0]!.message, /ask an administrator to apply the stack custody/);
+    });
+
+    test('the us-east-1 IAM rule disabled, or its target given another role: changed, read in us-east-1', async () => {
+      const client = east();
+      try {
+        await client.send(new DisableRuleCommand({ Name: forward.name }));
+        await client.send(
+          new PutTargetsCommand({
+            Rule: forward.name,
+            Targets: [
+              {
+                Id: forward.target.targetId,
+                Arn: forward.target.arn,
+                RoleArn: 'arn:aws:iam::111122223333:role/someone-else',
+              },
+            ],
+          }),
+        );
+      } finally {
+        client.destroy();
+      }
+      const found = await drift();
+      assert.deepEqual(
+        found.map((f) => [f.resource, f.field, f.expected, f.actual]),
+        [
+          [`aws_cloudwatch_event_rule.${forward.id}`, 'state', 'ENABLED', 'DISABLED'],
+          [
+            `aws_cloudwatch_event_target.${forward.target.id}`,
+            'role_arn',
+            forward.target.roleArn,
+            'arn:aws:iam::111122223333:role/someone-else',
+          ],
+        ],
+      );
+      assert.match(found[0]!.message, /in us-east-1.*ask an administrator to apply the stack custody/);
+    });
+
+    test('the us-east-1 IAM rule deleted: missing (the same rule in the home region does not hide it)', async () => {
+      const client = east();
+      try {
+        await client.send(new RemoveTargetsCommand({ Rule: forward.name, Ids: [forward.target.targetId] }));
+        await client.send(new DeleteRuleCommand({ Name: forward.name }));
+      } finally {
+        client.destroy();
+      }
+      // A rule of that name in the home region is not the one IAM's events reach.
+      await clients.events.send(
+        new PutRuleCommand({ Name: forward.name, EventPattern: JSON.stringify(forward.eventPattern) }),
+      );
+      assert.deepEqual(
+        brief(await drift()).map((f) => Object.values(f as object)),
+        [[null, `aws_cloudwatch_event_rule.${forward.id}`, 'missing', null, forward.name, null]],
+      );
     });
   });
 });

@@ -4,25 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Testing } from 'cdktf';
 import { customerDesiredState } from '../../lib/model/customer-desired.js';
-import { platformDesiredState } from '../../lib/model/platform-desired.js';
-import { loadProject } from '../../lib/records/load-project.js';
 import { CustomerStack } from '../../lib/stacks/customer-stack.js';
-import { applyPlatform, motoClients, type MotoClients } from '../support/apply-desired-state.js';
+import type { MotoClients } from '../support/apply-desired-state.js';
 import { runCli } from '../support/cli.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import type { MotoServer } from '../support/moto.js';
 import { tempProject, type TempProject } from '../support/project.js';
 import { PLATFORM, record } from '../support/records.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
 import { labelled, valueOf, versionsOf, writeP8 } from '../import/import-harness.js';
 import { keyNeedles } from '../import/plaintext-watch.js';
-import {
-  applyPlan,
-  init,
-  planChanges,
-  prepareTerraform,
-  type PlannedChange,
-  type TerraformEnv,
-} from '../support/terraform.js';
+import { applyPlan, init, planChanges, type PlannedChange, type TerraformEnv } from '../support/terraform.js';
+import { terraformFixture, type TerraformFixture } from '../support/terraform-fixture.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 /** Plans and applies start the 700 MB AWS provider several times; on a busy two-core machine that takes minutes. */
@@ -66,6 +58,7 @@ describe('the customer stack adopts the secret that import created', () => {
 });
 
 describe('with real Terraform against moto: one import, one pull request, one apply', () => {
+  let fixture: TerraformFixture;
   let moto: MotoServer;
   let clients: MotoClients;
   let project: TempProject;
@@ -74,15 +67,14 @@ describe('with real Terraform against moto: one import, one pull request, one ap
   const keys: TestKey[] = [];
 
   beforeAll(async () => {
-    moto = await startMoto({ accountId: '111122223333' });
-    clients = motoClients(moto);
+    // The custody and platform stacks: the shared fixture's (the example platform, as the
+    // project's cdktf.json), which may still be applying: minutes on a busy two-core machine.
+    fixture = await terraformFixture();
+    ({ moto, clients, tf } = fixture);
     project = tempProject({});
     files = mkdtempSync(join(tmpdir(), 'asc-keys-inbox-'));
-    tf = await prepareTerraform(mkdtempSync(join(tmpdir(), 'asc-keys-adopt-tf-')), moto.url);
-    const platform = loadProject({ customersDir: project.customers, configFile: project.config }).platform!;
-    await applyPlatform(clients, platformDesiredState(platform));
-  });
-  afterAll(() => moto.stop());
+  }, TERRAFORM_TIMEOUT);
+  afterAll(() => fixture?.release());
 
   const cli = (args: string[]) =>
     runCli(args, { cwd: project.dir, env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true' } });

@@ -223,6 +223,7 @@ describe('PlatformStack', () => {
       'secretsmanager:GetSecretValue',
       'secretsmanager:ListSecretVersionIds',
       'secretsmanager:ListSecrets',
+      'sns:GetSubscriptionAttributes',
       'sns:GetTopicAttributes',
       'sns:ListSubscriptionsByTopic',
       'sns:ListTagsForResource',

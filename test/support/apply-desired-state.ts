@@ -33,6 +33,7 @@ import {
   SubscribeCommand,
 } from '@aws-sdk/client-sns';
 import { SecretWriter } from '../../lib/import/secret-writer.js';
+import { eventsClientIn } from '../../lib/checks/live-aws-state.js';
 import { keyVersionId } from '../../lib/model/key-version.js';
 import { isKeyProblem, parseKeyValue } from '../../lib/secrets/parse-key-value.js';
 import { publicKeyThumbprint } from '../../lib/secrets/thumbprint.js';
@@ -118,7 +119,9 @@ export async function applyPlatform(clients: MotoClients, desired: PlatformDesir
   const g = desired.scheduleGroup;
   await clients.scheduler.send(new CreateScheduleGroupCommand({ Name: g.name, Tags: tagList(g.tags) }));
   for (const r of desired.alertRules) {
-    await clients.events.send(
+    // The IAM rule lives in IAM's event region, as the stack's provider alias puts it.
+    const events = r.region ? eventsClientIn(clients.events, r.region) : clients.events;
+    await events.send(
       new PutRuleCommand({
         Name: r.name,
         Description: r.description,
@@ -127,9 +130,19 @@ export async function applyPlatform(clients: MotoClients, desired: PlatformDesir
         Tags: tagList(r.tags),
       }),
     );
-    await clients.events.send(
-      new PutTargetsCommand({ Rule: r.name, Targets: [{ Id: r.target.targetId, Arn: r.target.arn }] }),
+    await events.send(
+      new PutTargetsCommand({
+        Rule: r.name,
+        Targets: [
+          {
+            Id: r.target.targetId,
+            Arn: r.target.arn,
+            ...(r.target.roleArn && { RoleArn: r.target.roleArn }),
+          },
+        ],
+      }),
     );
+    if (events !== clients.events) events.destroy();
   }
   for (const r of desired.roles) {
     await clients.iam.send(

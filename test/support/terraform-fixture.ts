@@ -260,7 +260,7 @@ async function sweep(clients: MotoClients, ready: Ready): Promise<void> {
 }
 
 /** What `check drift` finds with no records: the platform as the stacks have it, nothing unmanaged. */
-async function platformDrift(clients: MotoClients): Promise<string[]> {
+export async function platformDrift(clients: MotoClients): Promise<string[]> {
   const result = await checkDrift({
     platform: PLATFORM,
     allRecords: [],
