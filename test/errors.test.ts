@@ -12,7 +12,6 @@ import {
 } from '../lib/errors.js';
 import { KEY_NOT_READY_ERRORS, KeyNotReadyError } from '../lib/ci/promote-pending.js';
 import { FOREIGN_SECRET_ERRORS, ForeignSecretError } from '../lib/import/foreign-secret.js';
-import { INTAKE_EVENT_ERRORS, IntakeEventError } from '../lib/requests/intake-event.js';
 import { exitCodeOf, type ImportCode } from '../lib/import/import-result.js';
 import { INTERRUPT_ERRORS, Interrupted } from '../lib/import/interrupt-guard.js';
 import { KEY_SOURCE_ERRORS, KeySourceError } from '../lib/import/key-source.js';
@@ -55,7 +54,6 @@ const CATALOGUES: [string, ErrorCatalogue<string>, (code: string) => AscKeysErro
     (c) => new KeyNotReadyError(c as keyof typeof KEY_NOT_READY_ERRORS, 'x'),
   ],
   ['ForeignSecretError', FOREIGN_SECRET_ERRORS, () => new ForeignSecretError('asc-keys/acme', ['x'])],
-  ['IntakeEventError', INTAKE_EVENT_ERRORS, () => new IntakeEventError('the event is not an issues event')],
 ];
 
 describe('the one error base', () => {

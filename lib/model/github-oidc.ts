@@ -1,4 +1,4 @@
-import type { GithubConfig } from '../records/github-config-schema.js';
+import { DEFAULT_REQUESTS_ENVIRONMENT, type GithubConfig } from '../records/github-config-schema.js';
 import type { DesiredOidcProvider, DesiredRole } from './desired-resources.js';
 import type { PlatformContext } from './platform-context.js';
 import { deployerDenies } from './custody-guards.js';
@@ -30,17 +30,17 @@ export interface GithubOidcDesired {
   readonly deployer: DesiredRole;
   /** Added to the validator role's trust policy: the default branch only. */
   readonly validatorTrust: PolicyStatement;
-  /** The importer role's trust: the intake workflow on the default branch only. */
-  readonly importerTrust: PolicyStatement;
   /** The requester role's trust: the nightly's key-request job, in its environment, on the default branch. */
   readonly requesterTrust: PolicyStatement;
+  /** The importer role's trust: the intake workflow on the default branch only. */
+  readonly importerTrust: PolicyStatement;
   /** The `sub` claims each role accepts (GitHub's default subject format). */
   readonly subjects: {
     readonly planner: string;
     readonly deployer: string;
     readonly validator: string;
-    readonly importer: string;
     readonly requester: string;
+    readonly importer: string;
   };
 }
 
@@ -89,11 +89,11 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
     planner: `repo:${repo}:pull_request:${workflow(GITHUB_WORKFLOWS.planner, 'refs/pull/*/merge')}`,
     deployer: `repo:${repo}:environment:${github.deployEnvironment}:${workflow(GITHUB_WORKFLOWS.deployer, main)}`,
     validator: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
-    // Issue events run with GITHUB_REF set to the default branch.
-    importer: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.importer, main)}`,
     // The same workflow file as the validator, but only its job in the requests environment:
     // a check job (no environment) cannot become the requester, nor the requester the validator.
-    requester: `repo:${repo}:environment:${github.requestsEnvironment}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
+    requester: `repo:${repo}:environment:${github.requestsEnvironment ?? DEFAULT_REQUESTS_ENVIRONMENT}:${workflow(GITHUB_WORKFLOWS.validator, main)}`,
+    // Issue events run with GITHUB_REF set to the default branch.
+    importer: `repo:${repo}:ref:${main}:${workflow(GITHUB_WORKFLOWS.importer, main)}`,
   };
   const trust = (sub: string): PolicyStatement => ({
     Sid: 'GitHubActions',
@@ -351,8 +351,8 @@ export function githubOidc(ctx: PlatformContext, github: GithubConfig): GithubOi
       deployer,
     ),
     validatorTrust: { ...trust(subjects.validator), Sid: 'GitHubDefaultBranch' },
-    importerTrust: { ...trust(subjects.importer), Sid: 'GitHubIntake' },
     requesterTrust: { ...trust(subjects.requester), Sid: 'GitHubNightlyRequests' },
+    importerTrust: { ...trust(subjects.importer), Sid: 'GitHubIntake' },
     subjects,
   };
 }

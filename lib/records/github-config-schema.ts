@@ -41,7 +41,10 @@ export const githubConfigSchema = z.strictObject({
    * The GitHub environment of the nightly's key-request job (`asc-keys follow-up`): the
    * requester role trusts that job alone, never the nightly's checks. @default "asc-keys-requests"
    */
-  requestsEnvironment: environment.default('asc-keys-requests'),
+  requestsEnvironment: environment.optional(),
 });
+
+/** The requests environment when github.requestsEnvironment is not set. */
+export const DEFAULT_REQUESTS_ENVIRONMENT = 'asc-keys-requests';
 
 export type GithubConfig = z.output<typeof githubConfigSchema>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
+import { UsageError } from '../errors.js';
 import { REQUEST_LABEL } from './request-issue.js';
-import { AscKeysError, type AscKeysErrorOptions, type ErrorCatalogue } from '../errors.js';
 
 /**
  * The parts of a GitHub `issues` or `issue_comment` webhook payload that intake reads. GitHub
@@ -24,6 +24,10 @@ const payload = z.object({
   sender: user,
 });
 
+/** Where intake's event comes from, for every error about it. */
+export const EVENT_NEXT_STEP =
+  'intake reads the event file of an "issues" or "issue_comment" workflow run: give --event "$GITHUB_EVENT_PATH"';
+
 /** One event, reduced to what intake needs. */
 export interface IntakeEvent {
   /** `issues` (the issue's body) or `issue_comment` (a comment on it). */
@@ -45,34 +49,21 @@ export interface IntakeEvent {
   readonly bodyChanged: boolean;
 }
 
-export const INTAKE_EVENT_ERRORS = {
-  INTAKE_EVENT_INVALID: {
-    exitCode: 2,
-    nextStep:
-      'intake reads the event file of an "issues" or "issue_comment" workflow run ($GITHUB_EVENT_PATH)',
-  },
-} as const satisfies ErrorCatalogue<string>;
-
-/** The event file is not one intake can read: a usage error of the workflow step (exit 2). */
-export class IntakeEventError extends AscKeysError<keyof typeof INTAKE_EVENT_ERRORS> {
-  constructor(what: string, options?: AscKeysErrorOptions) {
-    super(INTAKE_EVENT_ERRORS, 'INTAKE_EVENT_INVALID', what, options);
-    this.name = 'IntakeEventError';
-  }
-}
-
 /**
  * The event as GitHub delivered it to the workflow ($GITHUB_EVENT_PATH). Which event it is
- * follows from its shape: only `issue_comment` payloads carry a comment.
+ * follows from its shape: only `issue_comment` payloads carry a comment. Anything else is a
+ * usage error (exit 2) that says what the file is not.
  */
 export function parseIntakeEvent(json: unknown): IntakeEvent {
   const parsed = payload.safeParse(json);
   if (!parsed.success)
-    throw new IntakeEventError(
+    throw new UsageError(
+      'USAGE',
       `the event is not an "issues" or "issue_comment" event of GitHub (${parsed.error.issues
         .slice(0, 3)
         .map((i) => `${i.path.join('.') || 'the payload'}: ${i.message}`)
         .join('; ')})`,
+      { next: EVENT_NEXT_STEP },
     );
   const e = parsed.data;
   const common = {

@@ -109,7 +109,7 @@ describe("lint of the platform configuration's github block", () => {
     });
   }
 
-  test('a complete block passes, and the defaults are the default branch "main" and environments "asc-keys" and "asc-keys-requests"', () => {
+  test('a complete block passes, and the defaults are the default branch "main" and environment "asc-keys"', () => {
     const project = tempProject(
       { 'acme-corp.yaml': recordText() },
       {
@@ -124,7 +124,6 @@ describe("lint of the platform configuration's github block", () => {
       oidcProvider: 'existing',
       defaultBranch: 'main',
       deployEnvironment: 'asc-keys',
-      requestsEnvironment: 'asc-keys-requests',
     });
   });
 });

@@ -514,7 +514,7 @@ describe('through the built CLI, as the workflow runs it', () => {
     const expected: [string, RegExp][] = [
       [
         'missing.json',
-        /cannot read the event file .*missing\.json \(ENOENT\); in the workflow give --event "\$GITHUB_EVENT_PATH"/,
+        /cannot read the event file .*missing\.json \(ENOENT\); intake reads the event file of an "issues" or "issue_comment" workflow run: give --event "\$GITHUB_EVENT_PATH"/,
       ],
       ['broken.json', /the event file .*broken\.json is not JSON/],
       ['push.json', /the event is not an "issues" or "issue_comment" event of GitHub \(action: /],

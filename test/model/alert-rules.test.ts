@@ -37,7 +37,6 @@ const platform: PlatformConfig = {
     oidcProvider: 'create',
     defaultBranch: 'main',
     deployEnvironment: 'asc-keys',
-    requestsEnvironment: 'asc-keys-requests',
   },
 };
 const rules = platformDesiredState(platform).alertRules;

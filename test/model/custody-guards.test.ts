@@ -34,7 +34,6 @@ const platform: PlatformConfig = {
     oidcProvider: 'create',
     defaultBranch: 'main',
     deployEnvironment: 'asc-keys',
-    requestsEnvironment: 'asc-keys-requests',
   },
   requests: requestsConfigSchema.parse({
     companyName: 'Globex Publishing',

@@ -51,6 +51,7 @@ const keys: AppleKey[] = [];
 const outputs: string[] = [];
 let oldKey: AppleKey;
 let newKey: AppleKey;
+let pullRequest: number;
 
 const git = (...args: string[]): string =>
   execFileSync('git', args, { cwd: project.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
@@ -157,6 +158,51 @@ async function mailbox(): Promise<{ to: string[]; mail: ParsedMail }[]> {
       mail: await simpleParser(m.raw_data),
     })),
   );
+}
+
+/** The records as the checkout has them, on the fake's default branch too (intake reads and writes there). */
+function publish(): void {
+  for (const name of readdirSync(project.customers))
+    github.commitFile('main', `customers/${name}`, readFileSync(join(project.customers, name), 'utf8'));
+}
+
+/** The checkout catches up with the fake's default branch after a merge; returns main before it. */
+function pull(): string {
+  const before = git('rev-parse', 'main');
+  const path = `customers/${SLUG}.yaml`;
+  writeFileSync(join(project.dir, path), github.fileOn('main', path)!);
+  commit('Merge the pull request');
+  return before;
+}
+
+/** intake.yml on an issue_comment event: `asc-keys intake --event "$GITHUB_EVENT_PATH"`. */
+async function intake(
+  issue: FakeIssue,
+  body: string,
+): Promise<{ code: number; doc: Record<string, unknown> }> {
+  const user = 'platform-engineer';
+  const comment = github.addComment(issue.number, body, user);
+  const event = join(mkdtempSync(join(tmpdir(), 'asc-keys-event-')), 'event.json');
+  writeFileSync(
+    event,
+    JSON.stringify({
+      action: 'created',
+      issue: {
+        number: issue.number,
+        state: issue.state,
+        title: issue.title,
+        body: issue.body,
+        user: { login: issue.user },
+        labels: issue.labels.map((name) => ({ name })),
+      },
+      comment: { id: comment.id, body, user: { login: user } },
+      repository: { full_name: `${github.owner}/${github.repo}` },
+      sender: { login: user },
+    }),
+  );
+  // Its progress goes to the run's log (stderr); the answer is the JSON document.
+  const r = await cli(['intake', '--event', event, '--format', 'json']);
+  return { code: r.code, doc: JSON.parse(r.stdout) as Record<string, unknown> };
 }
 
 const requestIssue = (): FakeIssue => {
@@ -273,6 +319,7 @@ describe('a rotation from due to done', () => {
     const before = git('rev-parse', 'main');
     writeFileSync(join(project.customers, `${SLUG}.yaml`), recordText(addDays(TODAY, -340)));
     commit('initech: contacts');
+    publish();
     expect((await deployJob(before)).code).toBe(0);
     const dueOn = addDays(TODAY, 25);
 
@@ -362,30 +409,27 @@ describe('a rotation from due to done', () => {
 
     // Her reply reaches the platform team, who paste the block into the request issue.
     const issue = requestIssue();
-    github.addComment(issue.number, `Jane's answer:\n\n${block}`, 'platform-engineer');
+    const comment = `Jane's answer:\n\n${block}`;
 
-    // The intake, as the workflow runs it on the comment: the import on a branch, for review.
-    git('checkout', '--quiet', '-b', `key-request-${SLUG}`, 'main');
-    const sealed = join(mkdtempSync(join(files, 'comment-')), 'comment.txt');
-    writeFileSync(sealed, github.issues.find((i) => i.number === issue.number)!.comments.at(-1)!.body);
-    const imported = await json([
-      'import',
-      '--sealed',
-      sealed,
-      '--customer',
-      SLUG,
-      '--app-id',
-      oldKey.appleId,
-    ]);
-    expect(imported.code, JSON.stringify(imported.doc)).toBe(0);
-    expect(imported.doc).toMatchObject({
+    // The intake workflow runs on the comment event: Apple proves the key, it is staged as
+    // AWSPENDING, and a pull request changes the record.
+    const answered = await intake(issue, comment);
+    expect(answered.code, JSON.stringify(answered.doc)).toBe(0);
+    expect(answered.doc).toMatchObject({
+      action: 'imported',
+      code: 'OK',
+      issue: issue.number,
       customer: SLUG,
       keyId: newKey.keyId,
-      action: 'rotated',
-      code: 'OK',
+      fingerprint: newKey.fingerprint,
+      pullRequest: { number: expect.any(Number) },
     });
-    commit(`Rotate the key of ${SLUG}`);
-    git('checkout', '--quiet', 'main');
+    pullRequest = (answered.doc.pullRequest as { number: number }).number;
+    const pull = github.issues.find((i) => i.number === pullRequest)!;
+    expect(pull.body).toContain(newKey.keyId);
+    expect(pull.body).toContain(`#${issue.number}`);
+    expect(issue.comments.at(-1)!.user).toBe('github-actions[bot]');
+    expect(issue.comments.at(-1)!.body).toContain(`#${pullRequest}`);
 
     // Until the merge, the old key is the one in use; the nightly keeps waiting for the merge.
     expect(await stagesOf(`asc-keys/${SLUG}`)).toEqual({
@@ -396,7 +440,9 @@ describe('a rotation from due to done', () => {
   }, 600_000);
 
   test('merge and deploy make the new key current; the nightly notes it and watches the old key', async () => {
-    const base = merge(`key-request-${SLUG}`);
+    // The merge button; the default branch's checkout then has the changed record.
+    github.mergePull(pullRequest);
+    const base = pull();
     const deployed = await deployJob(base);
     expect(deployed.code, deployed.stderr).toBe(0);
     expect(await stagesOf(`asc-keys/${SLUG}`)).toEqual({

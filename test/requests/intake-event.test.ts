@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { IntakeEventError, parseIntakeEvent } from '../../lib/requests/intake-event.js';
+import { UsageError } from '../../lib/errors.js';
+import { parseIntakeEvent } from '../../lib/requests/intake-event.js';
 
 describe('parseIntakeEvent', () => {
   test('a payload that is no issues or issue_comment event is a usage error of the step (exit 2) that says what intake reads', () => {
@@ -10,10 +11,10 @@ describe('parseIntakeEvent', () => {
       } catch (e) {
         err = e;
       }
-      expect(err).toBeInstanceOf(IntakeEventError);
-      expect(err).toMatchObject({ code: 'INTAKE_EVENT_INVALID', exitCode: 2 });
+      expect(err).toBeInstanceOf(UsageError);
+      expect(err).toMatchObject({ code: 'USAGE', exitCode: 2 });
       expect((err as Error).message).toMatch(
-        /^the event is not an "issues" or "issue_comment" event of GitHub \(.+\); intake reads the event file of an "issues" or "issue_comment" workflow run \(\$GITHUB_EVENT_PATH\)$/,
+        /^the event is not an "issues" or "issue_comment" event of GitHub \(.+\); intake reads the event file of an "issues" or "issue_comment" workflow run: give --event "\$GITHUB_EVENT_PATH"$/,
       );
     }
   });

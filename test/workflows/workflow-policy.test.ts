@@ -1,7 +1,7 @@
 import { parse } from 'yaml';
 import { describe, expect, test } from 'vitest';
 import { GITHUB_WORKFLOWS } from '../../lib/model/github-oidc.js';
-import { githubConfigSchema } from '../../lib/records/github-config-schema.js';
+import { DEFAULT_REQUESTS_ENVIRONMENT, githubConfigSchema } from '../../lib/records/github-config-schema.js';
 import { ascKeysInvocations, workflow, workflows, type Job, type Workflow } from './workflows.js';
 
 const defaults = githubConfigSchema.parse({ repository: 'acme/asc-keys', oidcProvider: 'existing' });
@@ -44,8 +44,6 @@ describe('the workflows, as the issue asks', () => {
       if (w.file === 'intake.yml') continue;
       // Only the nightly's tracking and key-request jobs write issues (intake is checked below).
       expect(job.permissions!.issues === 'write', `${w.file} ${name}`).toBe(ISSUE_WRITERS.has(name));
-      // One write to the repository at most. id-token: write writes nothing to the repository:
-      // it lets the job ask GitHub for an OIDC token, which the role's trust policy then binds.
       const writes = Object.entries(job.permissions!).filter(([k, p]) => p === 'write' && k !== 'id-token');
       expect(writes.length, `${w.file} ${name}`).toBeLessThanOrEqual(1);
       expect(job.permissions!.contents).toBe('read');
@@ -214,7 +212,7 @@ describe('the workflows, as the issue asks', () => {
     const job = n.jobs['follow-up']!;
     expect(job.permissions).toEqual({ contents: 'read', issues: 'write', 'id-token': 'write' });
     // The requester role trusts only this environment of nightly.yml on the default branch.
-    expect(job.environment).toBe(defaults.requestsEnvironment);
+    expect(job.environment).toBe(DEFAULT_REQUESTS_ENVIRONMENT);
     expect(job.if).toBe(
       `github.ref == 'refs/heads/${defaults.defaultBranch}' && vars.ASC_KEYS_REQUESTER_ROLE_ARN != ''`,
     );

@@ -8,7 +8,7 @@ import { UsageError } from '../../errors.js';
 import { githubClient } from '../../github/github-client.js';
 import { githubSettings } from '../../github/github-settings.js';
 import { runIntake, type IntakeOutcome } from '../../import/intake.js';
-import { parseIntakeEvent } from '../../requests/intake-event.js';
+import { EVENT_NEXT_STEP, parseIntakeEvent } from '../../requests/intake-event.js';
 import { loadPlatform } from '../../records/load-platform.js';
 import { requirePlatform } from '../../records/require-platform.js';
 import { emitReport } from '../../reports/emit-report.js';
@@ -59,7 +59,7 @@ function readEvent(path: string): unknown {
   try {
     if (statSync(path).size > MAX_EVENT_BYTES)
       throw new UsageError('USAGE', `${shown} is larger than a GitHub event can be`, {
-        next: 'give --event "$GITHUB_EVENT_PATH"',
+        next: EVENT_NEXT_STEP,
       });
     text = readFileSync(path, 'utf8');
   } catch (err) {
@@ -67,14 +67,14 @@ function readEvent(path: string): unknown {
     throw new UsageError(
       'USAGE',
       `cannot read the event file ${shown} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
-      { next: 'in the workflow give --event "$GITHUB_EVENT_PATH"', cause: err },
+      { next: EVENT_NEXT_STEP, cause: err },
     );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (err) {
     throw new UsageError('USAGE', `the event file ${shown} is not JSON`, {
-      next: 'give --event "$GITHUB_EVENT_PATH"',
+      next: EVENT_NEXT_STEP,
       cause: err,
     });
   }

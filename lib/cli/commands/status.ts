@@ -6,13 +6,13 @@ import { printable } from '../../printable.js';
 import type { Annotation, ReportCase } from '../../reports/report.js';
 import { markdownTable, textTable } from '../../reports/table.js';
 import type { CommonOptions } from '../common-options.js';
+import { keyRequests } from '../key-requests.js';
 import { statusPending } from './status-pending.js';
 
 export interface StatusOptions extends CommonOptions {
   /** Also list the imports awaiting merge, from AWS (status-pending.ts). @default false: offline */
   readonly aws?: boolean;
 }
-import { keyRequests } from '../key-requests.js';
 
 /** Offline: each key's age and rotation due day. Invalid records are listed as findings. */
 export async function status(
