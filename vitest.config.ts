@@ -71,14 +71,15 @@ const project = (name: string, include: string[], options: ProjectOptions = {}) 
   },
 });
 
-// Two cores on every machine here: files of all four projects share two forks, and hooks get
-// room to start servers and processes.
+// Two cores on every machine here, and three forks: the Terraform and moto files spend much of
+// their time waiting (KMS, the provider starting, retries), so a third fork fills a core that
+// two would leave idle; hooks still get room to start servers and processes.
 export default defineConfig({
   test: {
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/child-coverage-env.ts'],
     pool: 'forks',
-    maxWorkers: 2,
+    maxWorkers: 3,
     // The Terraform files first: the longest ones start early rather than last (test/support/sequencer.ts).
     sequence: { sequencer: SlowestProjectsFirst },
     testTimeout: 300_000,

@@ -1,3 +1,4 @@
+import { customerOfStack } from '../model/customer-desired.js';
 import { shardOf, type Shard } from '../checks/select-customers.js';
 import { UsageError } from '../errors.js';
 import { CUSTODY_STACK } from '../model/trust-zones.js';
@@ -23,7 +24,8 @@ export type DeployPart =
 
 export const PLATFORM = 'platform';
 
-export const slugOf = (stack: string): string => stack.slice('customer-'.length);
+/** The customer of a customer stack (callers pass no other kind): the model's inverse of its stack name. */
+export const slugOf = (stack: string): string => customerOfStack(stack) ?? stack;
 
 /** The affected stacks the deploy applies: validated names, the administrators' stacks left out. */
 export function deployableStacks(affected: readonly string[]): string[] {

@@ -9,6 +9,7 @@ import { printable } from '../../printable.js';
 import type { CommonOptions } from '../common-options.js';
 import { removeStaleStacks, stacksWrittenBefore, unproducedStackDirs } from './stale-stacks.js';
 import { CUSTODY_STACK, stackZone } from '../../model/trust-zones.js';
+import { customerOfStack, customerStackName } from '../../model/customer-desired.js';
 import { secretsNotReady } from './secrets-ready.js';
 
 export interface SynthOptions extends CommonOptions {
@@ -82,8 +83,8 @@ export async function synth(
     );
   const customers = project.records.length;
   // A selected customer without a record: its stack is empty, and applying it destroys the key.
-  const withRecord = new Set(project.records.map((r) => `customer-${r.customer}`));
-  const removed = only ? stacks.filter((s) => s.startsWith('customer-') && !withRecord.has(s)) : [];
+  const withRecord = new Set(project.records.map((r) => customerStackName(r.customer)));
+  const removed = only ? stacks.filter((s) => customerOfStack(s) !== undefined && !withRecord.has(s)) : [];
   const removedLines = removed.map(
     (s) =>
       `${s} has no record: it is synthesized empty, so applying it destroys the customer's reminders and secret (deleted with a recovery window of ${platform.secretRecoveryWindowDays} days)`,
