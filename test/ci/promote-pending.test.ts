@@ -1,5 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,9 +11,10 @@ import {
 import { keyVersionId } from '../../lib/model/key-version.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { CLI_BIN, runCli, type CliResult } from '../support/cli.js';
-import { REPO, tempProject, type TempProject } from '../support/project.js';
+import { tempProject, type TempProject } from '../support/project.js';
 import type { MotoServer } from '../support/moto.js';
-import { writeOverride, type TerraformEnv } from '../support/terraform.js';
+import type { TerraformEnv } from '../support/terraform.js';
+import { deployJob as runDeployJob, recordsRepo, versionStages } from '../support/deploy-job.js';
 import { terraformFixture, type TerraformFixture } from '../support/terraform-fixture.js';
 import { appleKey, idArgs, inbox, writeP8, type AppleKey } from '../import/import-harness.js';
 import { keyNeedles } from '../import/plaintext-watch.js';
@@ -36,13 +36,7 @@ const keys: AppleKey[] = [];
 const outputs: string[] = [];
 let clockShift: string;
 
-const git = (...args: string[]): string =>
-  execFileSync('git', args, { cwd: project.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-const commit = (message: string): string => {
-  git('add', '--all');
-  git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '--quiet', '-m', message);
-  return git('rev-parse', 'HEAD');
-};
+const { git, commit, merge } = recordsRepo(() => project.dir);
 
 /**
  * The built CLI; `daysLater` runs it with the process's clock that many days ahead (a module
@@ -77,26 +71,7 @@ const json = async (
 };
 
 /** deploy.yml's steps: affected, synth of those stacks, then the deploy command. */
-async function deployJob(base: string): Promise<{ code: number; summary: string; stderr: string }> {
-  const affected = await cli(['affected', '--base', base, '--format', 'json']);
-  expect(affected.code, affected.stderr).toBe(0);
-  writeFileSync(join(project.dir, 'affected.json'), affected.stdout);
-  const stacks = (JSON.parse(affected.stdout) as { stacks: string[] }).stacks;
-  rmSync(join(project.dir, 'cdktf.out'), { recursive: true, force: true });
-  const synth = await cli(['synth', '--stack', stacks.join(' ')]);
-  expect(synth.code, synth.stderr).toBe(0);
-  for (const stack of readdirSync(join(project.dir, 'cdktf.out', 'stacks')))
-    writeOverride(tf, join(project.dir, 'cdktf.out', 'stacks', stack), stack);
-  const summary = join(project.dir, 'summary.md');
-  rmSync(summary, { force: true });
-  const r = spawnSync('node', [join(REPO, 'dist/lib/ci/deploy-cli.js'), '--affected', 'affected.json'], {
-    cwd: project.dir,
-    env: { ...process.env, ...moto.env, ...tf.env, GITHUB_ACTIONS: '', GITHUB_STEP_SUMMARY: summary },
-    encoding: 'utf8',
-  });
-  outputs.push(r.stdout, r.stderr);
-  return { code: r.status ?? -1, summary: readFileSync(summary, 'utf8'), stderr: r.stderr };
-}
+const deployJob = (base: string) => runDeployJob(base, { dir: project.dir, moto, tf, cli, outputs });
 
 const secrets = (): SecretsManagerClient =>
   new SecretsManagerClient({
@@ -104,15 +79,7 @@ const secrets = (): SecretsManagerClient =>
     region: 'eu-central-1',
     credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
   });
-const stagesOf = async (name: string): Promise<Record<string, string[]>> =>
-  Object.fromEntries(
-    Object.entries(
-      (await secrets().send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages ?? {},
-    )
-      // moto lists a version without labels (a discarded one) too; AWS leaves it out.
-      .filter(([, labels]) => labels.length > 0)
-      .map(([v, labels]) => [v, [...labels].sort()]),
-  );
+const stagesOf = (name: string) => versionStages(secrets(), name);
 const versionOf = (slug: string, key: AppleKey): string =>
   keyVersionId(`asc-keys/${slug}`, key.keyId, key.fingerprint);
 
@@ -139,24 +106,6 @@ async function importOnBranch(branch: string, slug: string, key: AppleKey): Prom
   commit(`import ${slug} ${key.keyId}`);
   git('checkout', '--quiet', 'main');
   return r.doc;
-}
-
-/** Merges a branch into main; returns main before the merge, the base of the deploy. */
-function merge(branch: string): string {
-  const before = git('rev-parse', 'main');
-  git(
-    '-c',
-    'user.email=ci@example.com',
-    '-c',
-    'user.name=ci',
-    'merge',
-    '--quiet',
-    '--no-ff',
-    '-m',
-    `merge ${branch}`,
-    branch,
-  );
-  return before;
 }
 
 beforeAll(async () => {

@@ -1,10 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { DescribeSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { keyVersionId } from '../../lib/model/key-version.js';
@@ -15,10 +14,11 @@ import { startChromium } from '../support/chromium.js';
 import { runCli, type CliResult } from '../support/cli.js';
 import { startGithubFake, type FakeIssue, type GithubFake } from '../support/github-fake.js';
 import { startMotoServer, type MotoServer } from '../support/moto.js';
-import { EXAMPLE_CONFIG, REPO, tempProject, type TempProject } from '../support/project.js';
+import { EXAMPLE_CONFIG, tempProject, type TempProject } from '../support/project.js';
 import { dropFile, sealedBlockOf } from '../support/sealing-page-driver.js';
 import { terraformFixture, type TerraformFixture } from '../support/terraform-fixture.js';
-import { writeOverride, type TerraformEnv } from '../support/terraform.js';
+import type { TerraformEnv } from '../support/terraform.js';
+import { deployJob as runDeployJob, recordsRepo, versionStages } from '../support/deploy-job.js';
 import { appleKey, idArgs, inbox, writeP8, type AppleKey } from '../import/import-harness.js';
 import { keyNeedles } from '../import/plaintext-watch.js';
 
@@ -55,29 +55,7 @@ let oldKey: AppleKey;
 let newKey: AppleKey;
 let pullRequest: number;
 
-const git = (...args: string[]): string =>
-  execFileSync('git', args, { cwd: project.dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
-const commit = (message: string): string => {
-  git('add', '--all');
-  git('-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '--quiet', '-m', message);
-  return git('rev-parse', 'HEAD');
-};
-function merge(branch: string): string {
-  const before = git('rev-parse', 'main');
-  git(
-    '-c',
-    'user.email=ci@example.com',
-    '-c',
-    'user.name=ci',
-    'merge',
-    '--quiet',
-    '--no-ff',
-    '-m',
-    `merge ${branch}`,
-    branch,
-  );
-  return before;
-}
+const { git, commit, merge } = recordsRepo(() => project.dir);
 
 const env = (): NodeJS.ProcessEnv => ({
   ...moto.env,
@@ -114,24 +92,7 @@ async function nightly(): Promise<
 }
 
 /** deploy.yml's steps: affected, synth of those stacks, then the deploy command. */
-async function deployJob(base: string): Promise<{ code: number; stderr: string }> {
-  const affected = await cli(['affected', '--base', base, '--format', 'json']);
-  expect(affected.code, affected.stderr).toBe(0);
-  writeFileSync(join(project.dir, 'affected.json'), affected.stdout);
-  const stacks = (JSON.parse(affected.stdout) as { stacks: string[] }).stacks;
-  rmSync(join(project.dir, 'cdktf.out'), { recursive: true, force: true });
-  const synth = await cli(['synth', '--stack', stacks.join(' ')]);
-  expect(synth.code, synth.stderr).toBe(0);
-  for (const stack of readdirSync(join(project.dir, 'cdktf.out', 'stacks')))
-    writeOverride(tf, join(project.dir, 'cdktf.out', 'stacks', stack), stack);
-  const r = spawnSync('node', [join(REPO, 'dist/lib/ci/deploy-cli.js'), '--affected', 'affected.json'], {
-    cwd: project.dir,
-    env: { ...process.env, ...moto.env, ...tf.env, GITHUB_STEP_SUMMARY: join(project.dir, 'summary.md') },
-    encoding: 'utf8',
-  });
-  outputs.push(r.stdout, r.stderr);
-  return { code: r.status ?? -1, stderr: r.stderr };
-}
+const deployJob = (base: string) => runDeployJob(base, { dir: project.dir, moto, tf, cli, outputs });
 
 const client = {
   endpoint: '',
@@ -139,14 +100,7 @@ const client = {
   credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
 };
 const secrets = () => new SecretsManagerClient({ ...client, endpoint: moto.url });
-const stagesOf = async (name: string): Promise<Record<string, string[]>> =>
-  Object.fromEntries(
-    Object.entries(
-      (await secrets().send(new DescribeSecretCommand({ SecretId: name }))).VersionIdsToStages ?? {},
-    )
-      .filter(([, labels]) => labels.length > 0)
-      .map(([v, labels]) => [v, [...labels].sort()]),
-  );
+const stagesOf = (name: string) => versionStages(secrets(), name);
 const versionOf = (key: AppleKey): string => keyVersionId(`asc-keys/${SLUG}`, key.keyId, key.fingerprint);
 
 /** Every email SES accepted, read back through moto's API, as the customer's mail client shows it. */
