@@ -1,6 +1,6 @@
-import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { githubClient } from '../../lib/github/github-client.js';
 import { Issues } from '../../lib/github/issues.js';
 import type { CustomerRecord } from '../../lib/records/customer-record.js';
@@ -12,8 +12,9 @@ import type { PreviousKeyState } from '../../lib/requests/previous-key-probe.js'
 import { RequestMailer } from '../../lib/requests/request-email.js';
 import { parseRequestMeta } from '../../lib/requests/request-issue.js';
 import { requestStatuses } from '../../lib/requests/request-status.js';
-import { startGithubFake, type GithubFake } from '../support/github-fake.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import type { GithubFake } from '../support/github-fake.js';
+import { requestServices } from '../support/request-services.js';
+import type { MotoServer } from '../support/moto.js';
 import { record } from '../support/records.js';
 
 const SENDER = 'keys@globex.example';
@@ -34,25 +35,12 @@ const ACME = record({
 // Due in 40 days: not yet.
 const LATER = record({ customer: 'later', keyId: 'LATERKEY01', createdOn: addDays(DAY0, 40 - 365) });
 
+const services = requestServices(SENDER);
 let github: GithubFake;
 let moto: MotoServer;
 let ses: SESv2Client;
-
-beforeAll(async () => {
-  [github, moto] = await Promise.all([startGithubFake(), startMoto()]);
-  ses = new SESv2Client({
-    endpoint: moto.url,
-    region: moto.env.AWS_REGION!,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-});
-afterAll(async () => {
-  await Promise.all([github.stop(), moto.stop()]);
-});
-beforeEach(async () => {
-  github.reset();
-  await moto.reset();
-  await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: SENDER }));
+beforeAll(() => {
+  ({ github, moto, ses } = services);
 });
 
 function night(day: string): RequestContext {

@@ -1,6 +1,6 @@
-import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { UnavailableError, UsageError } from '../../lib/errors.js';
 import { githubClient } from '../../lib/github/github-client.js';
 import { Issues } from '../../lib/github/issues.js';
@@ -9,8 +9,9 @@ import { openRequest, type RequestContext } from '../../lib/requests/open-reques
 import { RequestMailer } from '../../lib/requests/request-email.js';
 import { parseRequestMeta } from '../../lib/requests/request-issue.js';
 import type { RequestSubject } from '../../lib/requests/request-message.js';
-import { startGithubFake, type GithubFake } from '../support/github-fake.js';
-import { startMoto, type MotoServer } from '../support/moto.js';
+import type { GithubFake } from '../support/github-fake.js';
+import { requestServices } from '../support/request-services.js';
+import type { MotoServer } from '../support/moto.js';
 
 const NOW = new Date('2026-12-07T03:17:00Z');
 const SENDER = 'keys@globex.example';
@@ -28,25 +29,12 @@ const SUBJECT: RequestSubject = {
 };
 const PAGE = '<!doctype html><title>Seal your key</title><p>the page for acme-corp</p>';
 
+const services = requestServices(SENDER);
 let github: GithubFake;
 let moto: MotoServer;
 let ses: SESv2Client;
-
-beforeAll(async () => {
-  [github, moto] = await Promise.all([startGithubFake(), startMoto()]);
-  ses = new SESv2Client({
-    endpoint: moto.url,
-    region: moto.env.AWS_REGION!,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-  });
-});
-afterAll(async () => {
-  await Promise.all([github.stop(), moto.stop()]);
-});
-beforeEach(async () => {
-  github.reset();
-  await moto.reset();
-  await ses.send(new CreateEmailIdentityCommand({ EmailIdentity: SENDER }));
+beforeAll(() => {
+  ({ github, moto, ses } = services);
 });
 
 function context(overrides: Partial<RequestContext> = {}): RequestContext {
