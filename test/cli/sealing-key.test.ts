@@ -102,13 +102,22 @@ describe('asc-keys sealing-key create, against moto', () => {
     );
   });
 
-  test('--grace-days 0 retires the older key at once: its private half is gone, a block sealed to it asks for a new one', async () => {
+  /** The sealing secret as Terraform makes it, a first sealing key, and a block sealed to that key. */
+  async function blockSealedToAFirstKey(): Promise<{
+    first: { kid: string };
+    oldBlock: string;
+    pem: string;
+  }> {
     await createSecretAsTerraformDoes();
     const first = JSON.parse((await create()).stdout) as { kid: string; publicJwk: never };
     const key = await generateTestKey();
     const checked = await checkKeyFile('AuthKey_2X9R4HXF34.p8', new Uint8Array(Buffer.from(key.pem)));
     if (!checked.ok) throw new Error(checked.message);
-    const oldBlock = await sealKey(first.publicJwk, checked, {});
+    return { first, oldBlock: await sealKey(first.publicJwk, checked, {}), pem: key.pem };
+  }
+
+  test('--grace-days 0 retires the older key at once: its private half is gone, a block sealed to it asks for a new one', async () => {
+    const { first, oldBlock } = await blockSealedToAFirstKey();
     const r = await create({}, ['--grace-days', '0']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Retired (private half deleted;`);
@@ -122,12 +131,7 @@ describe('asc-keys sealing-key create, against moto', () => {
   });
 
   test('rotation: the new key is current, the older one stays, and a block sealed to it still opens', async () => {
-    await createSecretAsTerraformDoes();
-    const first = JSON.parse((await create()).stdout) as { kid: string; publicJwk: never };
-    const key = await generateTestKey();
-    const checked = await checkKeyFile('AuthKey_2X9R4HXF34.p8', new Uint8Array(Buffer.from(key.pem)));
-    if (!checked.ok) throw new Error(checked.message);
-    const oldBlock = await sealKey(first.publicJwk, checked, {});
+    const { first, oldBlock, pem } = await blockSealedToAFirstKey();
     const r = await create({}, []);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^Rotated the sealing key /);
@@ -140,7 +144,7 @@ describe('asc-keys sealing-key create, against moto', () => {
     expect(JSON.parse(readFileSync(join(project.dir, 'sealing-public-key.json'), 'utf8')).kid).toBe(
       stored.keys[0]!.kid,
     );
-    expect((await openSealedBlock(oldBlock, stored)).pem).toBe(key.pem);
+    expect((await openSealedBlock(oldBlock, stored)).pem).toBe(pem);
   });
 
   test('a secret holding something else is refused without quoting it, and left as it was', async () => {
