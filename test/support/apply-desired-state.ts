@@ -17,12 +17,17 @@ import {
 import {
   CreateScheduleCommand,
   CreateScheduleGroupCommand,
+  DeleteScheduleCommand,
+  ListSchedulesCommand,
   SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
+  ListSecretsCommand,
   PutResourcePolicyCommand,
+  RestoreSecretCommand,
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
@@ -267,4 +272,64 @@ export async function applyCustomer(
   );
   for (const r of desired.reminders) await applySchedule(clients, r);
   return arn;
+}
+
+/** Every secret, those scheduled for deletion included. */
+export async function secretNames(clients: MotoClients): Promise<string[]> {
+  const names: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await clients.secretsManager.send(
+      new ListSecretsCommand({ IncludePlannedDeletion: true, NextToken }),
+    );
+    names.push(...(page.SecretList ?? []).map((s) => s.Name!));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return names;
+}
+
+/** Every schedule in every group, as group/name. */
+export async function scheduleNames(clients: MotoClients): Promise<string[]> {
+  const names: string[] = [];
+  let NextToken: string | undefined;
+  do {
+    const page = await clients.scheduler.send(new ListSchedulesCommand({ NextToken }));
+    names.push(...(page.Schedules ?? []).map((s) => `${s.GroupName}/${s.Name}`));
+    NextToken = page.NextToken;
+  } while (NextToken);
+  return names;
+}
+
+/** What a test's ground holds: secret names, and schedules as group/name. */
+export interface HeldResources {
+  readonly secrets: readonly string[];
+  readonly schedules: readonly string[];
+}
+
+/** What the account holds now, to sweep back to later. */
+export async function heldResources(clients: MotoClients): Promise<HeldResources> {
+  return { secrets: await secretNames(clients), schedules: await scheduleNames(clients) };
+}
+
+/** Deletes every secret and schedule that `keep` does not hold, a secret scheduled for deletion included. */
+export async function sweep(clients: MotoClients, keep: HeldResources): Promise<void> {
+  for (const name of await secretNames(clients)) {
+    if (keep.secrets.includes(name)) continue;
+    const remove = () =>
+      clients.secretsManager.send(
+        new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }),
+      );
+    try {
+      await remove();
+    } catch {
+      // Scheduled for deletion already: restored first, then deleted for good.
+      await clients.secretsManager.send(new RestoreSecretCommand({ SecretId: name }));
+      await remove();
+    }
+  }
+  for (const id of await scheduleNames(clients)) {
+    if (keep.schedules.includes(id)) continue;
+    const [GroupName, Name] = id.split('/');
+    await clients.scheduler.send(new DeleteScheduleCommand({ GroupName, Name }));
+  }
 }

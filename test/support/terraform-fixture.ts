@@ -9,16 +9,16 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  DeleteSecretCommand,
-  ListSecretsCommand,
-  RestoreSecretCommand,
-} from '@aws-sdk/client-secrets-manager';
-import { DeleteScheduleCommand, ListSchedulesCommand } from '@aws-sdk/client-scheduler';
 import { checkDrift } from '../../lib/checks/check-drift.js';
 import { AwsSecretsManagerStore } from '../../lib/secrets/aws-secrets-manager-store.js';
 import { synthesize } from '../../lib/stacks/synthesize.js';
-import { motoClients, type MotoClients } from './apply-desired-state.js';
+import {
+  heldResources,
+  motoClients,
+  sweep,
+  type HeldResources,
+  type MotoClients,
+} from './apply-desired-state.js';
 import { MOTO_ACCOUNT, motoAt, startMotoServer, type MotoServer } from './moto.js';
 import { assertProject } from './project-guard.js';
 import { PLATFORM } from './records.js';
@@ -60,12 +60,10 @@ const LEASE = 'lease';
 const PID = 'moto.pid';
 const RUN_PID = 'ASC_KEYS_TEST_RUN_PID';
 
-interface Ready {
+/** A built fixture; the secrets and schedules it holds after its apply are never swept. */
+interface Ready extends HeldResources {
   readonly motoUrl: string;
   readonly stateDir: string;
-  /** What the fixture holds after its apply: never swept. */
-  readonly secrets: readonly string[];
-  readonly schedules: readonly string[];
 }
 
 export interface TerraformFixture {
@@ -217,62 +215,13 @@ async function build(pool: string, leased: boolean): Promise<string> {
     const ready: Ready = {
       motoUrl: moto.url,
       stateDir: tf.stateDir,
-      secrets: await secretNames(clients),
-      schedules: await scheduleNames(clients),
+      ...(await heldResources(clients)),
     };
     writeFileSync(join(dir, READY), JSON.stringify(ready));
     return dir;
   } catch (err) {
     writeFileSync(join(dir, FAILED), (err as Error).message);
     throw err;
-  }
-}
-
-async function secretNames(clients: MotoClients): Promise<string[]> {
-  const names: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await clients.secretsManager.send(
-      new ListSecretsCommand({ IncludePlannedDeletion: true, NextToken }),
-    );
-    names.push(...(page.SecretList ?? []).map((s) => s.Name!));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return names;
-}
-
-/** Every schedule in every group, as group/name. */
-async function scheduleNames(clients: MotoClients): Promise<string[]> {
-  const names: string[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await clients.scheduler.send(new ListSchedulesCommand({ NextToken }));
-    names.push(...(page.Schedules ?? []).map((s) => `${s.GroupName}/${s.Name}`));
-    NextToken = page.NextToken;
-  } while (NextToken);
-  return names;
-}
-
-/** Deletes the secrets and schedules the fixture did not have when it was applied. */
-async function sweep(clients: MotoClients, ready: Ready): Promise<void> {
-  for (const name of await secretNames(clients)) {
-    if (ready.secrets.includes(name)) continue;
-    const remove = () =>
-      clients.secretsManager.send(
-        new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }),
-      );
-    try {
-      await remove();
-    } catch {
-      // Scheduled for deletion already: restored first, then deleted for good.
-      await clients.secretsManager.send(new RestoreSecretCommand({ SecretId: name }));
-      await remove();
-    }
-  }
-  for (const id of await scheduleNames(clients)) {
-    if (ready.schedules.includes(id)) continue;
-    const [GroupName, Name] = id.split('/');
-    await clients.scheduler.send(new DeleteScheduleCommand({ GroupName, Name }));
   }
 }
 
