@@ -1,6 +1,5 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { systemClock } from '../../lib/apple/clock.js';
 import { importKey, type ImportDeps } from '../../lib/import/import-key.js';
@@ -8,6 +7,7 @@ import type { ImportRequest } from '../../lib/import/import-request.js';
 import { InterruptGuard } from '../../lib/import/interrupt-guard.js';
 import { SecretWriter } from '../../lib/import/secret-writer.js';
 import type { KeyInput } from '../../lib/secrets/key-input.js';
+import { failingSecretsManager } from '../support/aws-clients.js';
 import { fastlaneValue } from '../support/key-fixtures.js';
 import { generateTestKey, type TestKey } from '../support/keys.js';
 import { recordText, tempProject, type TempProject } from '../support/project.js';
@@ -23,14 +23,14 @@ describe('importKey: refused before anything is asked or stored', () => {
   const OTHER_ISSUER = '69a6de7e-0000-47e3-e053-5b8c7c11a4d1';
   let project: TempProject;
   let key: TestKey;
-  /** Every AWS call the import made; each fails. */
-  let awsCalls: string[];
+  /** Records every AWS call the import makes, and fails it. */
+  let aws: ReturnType<typeof failingSecretsManager>;
   let guard: InterruptGuard;
 
   beforeEach(async () => {
     project = tempProject({ 'acme-corp.yaml': recordText({ issuerId: ISSUER }) });
     key = await generateTestKey();
-    awsCalls = [];
+    aws = failingSecretsManager();
     guard = new InterruptGuard([]);
   });
   afterEach(() => guard.dispose());
@@ -47,22 +47,11 @@ describe('importKey: refused before anything is asked or stored', () => {
   });
 
   function deps(input: Partial<KeyInput> = {}): ImportDeps {
-    const client = new SecretsManagerClient({
-      region: 'eu-central-1',
-      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
-    });
-    client.middlewareStack.add(
-      (_next, context) => () => {
-        awsCalls.push(context.commandName!);
-        return Promise.reject(new Error('AWS was asked'));
-      },
-      { step: 'initialize', name: 'refuseEveryCall' },
-    );
     return {
       customersDir: project.customers,
       configFile: project.config,
       readKey: () => Promise.resolve({ pem: key.pem, origin: 'AuthKey_NEWKEY0001.p8', ...input }),
-      secrets: new SecretWriter(client),
+      secrets: new SecretWriter(aws),
       // Nothing listens here: a refusal that reached Apple would say Apple could not be asked.
       ascBaseUrl: 'http://127.0.0.1:9',
       clock: systemClock,
@@ -104,7 +93,7 @@ describe('importKey: refused before anything is asked or stored', () => {
       message,
     });
     expect(JSON.stringify(r)).not.toContain(key.body.slice(0, 40));
-    expect(awsCalls).toEqual([]);
+    expect(aws.commands).toEqual([]);
     expect(files()).toEqual(before);
   });
 
@@ -119,7 +108,7 @@ describe('importKey: refused before anything is asked or stored', () => {
       code: 'SECRET_SCHEME',
       message: `${join(project.customers, 'acme-corp.yaml')} keeps its key in file:keys/acme-corp.json; import stores keys in Secrets Manager only: set apiKey.secret to aws-sm:asc-keys/acme-corp first; nothing was stored and no record was written`,
     });
-    expect(awsCalls).toEqual([]);
+    expect(aws.commands).toEqual([]);
     expect(files()).toEqual(before);
   });
 
@@ -132,7 +121,7 @@ describe('importKey: refused before anything is asked or stored', () => {
       code: 'RECORD_INVALID',
       message: `${join(project.customers, 'acme-corp.yaml')} is not a record whose key can be updated in place; run "asc-keys lint" and fix it first; nothing was stored and no record was written`,
     });
-    expect(awsCalls).toEqual([]);
+    expect(aws.commands).toEqual([]);
     expect(files()).toEqual(before);
   });
 
@@ -146,7 +135,7 @@ describe('importKey: refused before anything is asked or stored', () => {
     expect(r.message).toMatch(
       /^the record would not pass lint: .*acme-corp\.yaml:1:1 YAML_UNSUPPORTED cannot be read as data \(.*Unresolved alias.*\); write the record as plain YAML .*; nothing was stored and no record was written$/,
     );
-    expect(awsCalls).toEqual([]);
+    expect(aws.commands).toEqual([]);
     expect(files()).toEqual(before);
   });
 
@@ -157,7 +146,7 @@ describe('importKey: refused before anything is asked or stored', () => {
       exitCode: 2,
       message: `${join(project.customers, 'acme-corp.yaml')} is for app 1234567890, but --app-id is 999; a rotation keeps the app (a new app is a new customer slug)`,
     });
-    expect(awsCalls).toEqual([]);
+    expect(aws.commands).toEqual([]);
     expect(files()).toEqual(before);
   });
 
@@ -173,7 +162,7 @@ describe('importKey: refused before anything is asked or stored', () => {
     await expect(importKey(request({ bundleId: 'com.acme.app' }), deps())).rejects.toMatchObject({
       message: expect.stringMatching(/^--bundle-id is for a new customer; /),
     });
-    expect(awsCalls).toEqual([]);
+    expect(aws.commands).toEqual([]);
     expect(files()).toEqual(before);
   });
 
@@ -185,6 +174,6 @@ describe('importKey: refused before anything is asked or stored', () => {
       exitCode: 2,
       message: `cannot read ${join(project.customers, 'acme-corp.yaml')} (EISDIR); check that the record file can be read`,
     });
-    expect(awsCalls).toEqual([]);
+    expect(aws.commands).toEqual([]);
   });
 });
