@@ -35,8 +35,8 @@ import { initAndApply, prepareTerraform, type TerraformEnv } from './terraform.j
  * The run's global setup (the default export, the terraform project's) starts building one
  * fixture in the background while the other projects' tests run. A test file takes a fixture
  * with `terraformFixture()`: a free one, else the one being built, else it builds one of its
- * own, which later files reuse. So files never wait for each other, and a fixture is applied
- * once for all the files that run one after another.
+ * own, which later files reuse, up to two; a file that finds both lent waits for one. So a
+ * fixture is applied once for all the files that run one after another.
  *
  * The borrower works in customers of its own (stacks with state files of its own) and may
  * plan or apply the custody and platform stacks against the fixture's state. `release()` in
@@ -48,6 +48,12 @@ export const FIXTURE_POOL = 'ASC_KEYS_TEST_TERRAFORM_FIXTURES';
 /** The stacks every fixture holds, applied in this order. */
 export const FIXTURE_STACKS = ['custody', 'platform'] as const;
 
+/**
+ * At most this many fixtures at once. Two let two borrowers run side by side; a third costs a
+ * whole custody and platform apply (tens of seconds of CPU on a machine the other files already
+ * keep busy) to save a borrower the wait until one of the two is released.
+ */
+const MAX_FIXTURES = 2;
 const READY = 'ready.json';
 const FAILED = 'failed.txt';
 const LEASE = 'lease';
@@ -167,7 +173,10 @@ function tryLease(dir: string): boolean {
   }
 }
 
-/** A free fixture; else the one the setup is building (it is soon ready); else a new one of this file's. */
+/**
+ * A free fixture; else the one the setup is building (it is soon ready); else, while fewer than
+ * MAX_FIXTURES stand, a new one of this file's; else the next one released.
+ */
 async function lease(pool: string): Promise<string> {
   for (;;) {
     const all = instances(pool);
@@ -177,7 +186,8 @@ async function lease(pool: string): Promise<string> {
     const coming = all.some(
       (d) => !existsSync(join(d, READY)) && !existsSync(join(d, FAILED)) && !existsSync(join(d, LEASE)),
     );
-    if (coming) {
+    const healthy = all.filter((d) => !existsSync(join(d, FAILED))).length;
+    if (coming || healthy >= MAX_FIXTURES) {
       await new Promise((r) => setTimeout(r, 1000));
       continue;
     }
