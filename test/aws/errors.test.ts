@@ -1,4 +1,5 @@
-import { describe, expect, test } from 'vitest';
+import { ListSecretsCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { afterEach, describe, expect, test, vi } from 'vitest';
 import { asConfigurationError } from '../../lib/aws/errors.js';
 import { call } from '../../lib/aws/read.js';
 
@@ -81,5 +82,61 @@ describe('a read that drift could not make says what to do about that failure', 
     await expect(
       call('GetResourcePolicy', () => Promise.reject(sdkError('AccessDeniedException', 400))),
     ).rejects.toThrow(/; run it with the validator role, which may read everything drift compares$/);
+  });
+});
+
+describe('a region or an endpoint that the SDK cannot use names the setting to fix (exit 2)', () => {
+  afterEach(() => vi.unstubAllEnvs());
+  /** A real client's first call, as the SDK fails it before any request is sent. */
+  const failure = (config: ConstructorParameters<typeof SecretsManagerClient>[0]): Promise<unknown> =>
+    new SecretsManagerClient({
+      credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+      ...config,
+    })
+      .send(new ListSecretsCommand({}))
+      .then(
+        () => expect.unreachable('the SDK sent the request'),
+        (err: unknown) => err,
+      );
+
+  test('no region anywhere: AWS_CREDENTIALS_MISSING, "set AWS_REGION"', async () => {
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/asc-keys-test-config');
+    const err = asConfigurationError(await failure({}), {});
+    expect(err).toMatchObject({
+      code: 'AWS_CREDENTIALS_MISSING',
+      exitCode: 2,
+      message: 'no AWS region is configured; set AWS_REGION (or a profile with a region)',
+    });
+  });
+
+  test('a region that is no region: AWS_CONFIG_INVALID, naming AWS_REGION or the profile it came from', async () => {
+    const refused = await failure({ region: 'eu central' });
+    expect(asConfigurationError(refused, { AWS_REGION: 'eu central' })).toMatchObject({
+      code: 'AWS_CONFIG_INVALID',
+      exitCode: 2,
+      message:
+        'the AWS region is not valid (AWS_REGION=eu central); set AWS_REGION to a region such as eu-central-1',
+    });
+    expect(asConfigurationError(refused, {})?.message).toMatch(
+      /^the AWS region is not valid \(from the AWS profile\); /,
+    );
+  });
+
+  test('an AWS_ENDPOINT_URL that is not a URL: AWS_CONFIG_INVALID, the value and "unset it to use AWS"', async () => {
+    const err = asConfigurationError(
+      await failure({ region: 'eu-central-1', endpoint: 'http://moto 5000' }),
+      {
+        AWS_ENDPOINT_URL: 'http://moto 5000',
+      },
+    );
+    expect(err).toMatchObject({
+      code: 'AWS_CONFIG_INVALID',
+      exitCode: 2,
+      message:
+        'AWS_ENDPOINT_URL=http://moto 5000 is not a URL (Invalid URL); set it to an http(s) URL, or unset it to use AWS',
+    });
   });
 });

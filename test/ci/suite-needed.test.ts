@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
-import { suiteNeeded } from '../../lib/ci/suite-needed.js';
+import { describe, expect, test, vi } from 'vitest';
+import { main, suiteNeeded } from '../../lib/ci/suite-needed.js';
 import { CLI_BIN } from '../support/cli.js';
 import { REPO } from '../support/project.js';
 import { workflow } from '../workflows/workflows.js';
@@ -150,5 +150,68 @@ describe("the pull-request workflow's own steps decide, on a real repository", (
     expect(testJob.if).toBe("needs.check.outputs.suite == 'true'");
     expect(testJob.steps.at(-1)).toMatchObject({ name: 'Test', run: 'npm test' });
     expect(pr.jobs.plan!.needs).toBe('check');
+  });
+});
+
+describe('main: the scope step, in process', () => {
+  test('an option it does not know, or without --affected and --base: CI_CONFIG_INVALID (exit 2) with how to run it', () => {
+    expect(() => main(['--affected', 'affected.json', '--base', 'main', '--everything'])).toThrow(
+      expect.objectContaining({
+        code: 'CI_CONFIG_INVALID',
+        exitCode: 2,
+        message: expect.stringMatching(
+          /'--everything'.*; run it as suite-needed-cli\.js --affected <file> --base <git ref> \[--customers <dir>\]$/,
+        ),
+      }),
+    );
+    for (const argv of [['--base', 'main'], ['--affected', 'affected.json'], []])
+      expect(() => main(argv), argv.join(' ')).toThrow(
+        expect.objectContaining({
+          code: 'CI_CONFIG_INVALID',
+          message:
+            '--affected <file> and --base <git ref> are required; give it the JSON of "asc-keys affected" and the pull request\'s base branch',
+        }),
+      );
+  });
+
+  test('cdktf.json missing at the merge base or now: the suite runs, to be safe', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'asc-keys-pr-scope-'));
+    const git = (...args: string[]): void =>
+      void execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', ...args], {
+        cwd: dir,
+        stdio: 'ignore',
+      });
+    git('init', '--quiet', '--initial-branch=main');
+    git('commit', '--quiet', '--allow-empty', '-m', 'main');
+    writeFileSync(join(dir, 'affected.json'), JSON.stringify({ files: ['cdktf.json'] }));
+    const scope = (): { code: number; stdout: string; output: string } => {
+      const output = join(dir, 'github-output');
+      writeFileSync(output, '');
+      let stdout = '';
+      const out = vi
+        .spyOn(process.stdout, 'write')
+        .mockImplementation((chunk) => ((stdout += String(chunk)), true));
+      const before = process.cwd();
+      process.chdir(dir);
+      try {
+        const code = main(['--affected', 'affected.json', '--base', 'main'], { GITHUB_OUTPUT: output });
+        return { code, stdout, output: readFileSync(output, 'utf8') };
+      } finally {
+        process.chdir(before);
+        out.mockRestore();
+      }
+    };
+    // Added by the change: none at the merge base.
+    writeFileSync(join(dir, 'cdktf.json'), CDKTF);
+    expect(scope()).toEqual({
+      code: 0,
+      stdout: 'the suite runs: cdktf.json changed outside its context (the platform settings)\n',
+      output: 'suite=true\n',
+    });
+    // Removed by the change: in the merge base, not in the working tree.
+    git('add', 'cdktf.json');
+    git('commit', '--quiet', '-m', 'cdktf.json');
+    rmSync(join(dir, 'cdktf.json'));
+    expect(scope()).toMatchObject({ code: 0, output: 'suite=true\n' });
   });
 });

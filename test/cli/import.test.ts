@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -1054,6 +1054,50 @@ describe('asc-keys import with moto and the emulator: in process, and as a proce
       expect(out).not.toMatch(/PRIVATE KEY/);
       for (const n of needles) expect(out.includes(n)).toBe(false);
     }
+  });
+});
+
+describe("import's options, in process: each mistake named with what to give, before anything is read", () => {
+  const id = ['--customer', 'ok', '--app-id', '1234567890', '--key-id', '2X9R4HXF34'];
+  const p8 = ['--p8', 'AuthKey_2X9R4HXF34.p8'];
+  const help = '; see "asc-keys import --help"';
+  test.each([
+    [
+      ['--customer', 'ok', '--key-id', '2X9R4HXF34', '--individual', ...p8],
+      `give --app-id <appleId>, the app's Apple ID (App Information in App Store Connect)${help}`,
+    ],
+    [
+      ['--customer', 'ok', '--app-id', '1234567890', '--individual', ...p8],
+      `give --key-id <keyId>, the Key ID the customer sent${help}`,
+    ],
+    [
+      [...id, '--issuer-id', '57246542-96fe-1a63-e053-0824d011072a', '--individual', '--sealed', 'block.txt'],
+      `give at most one of --issuer-id <uuid> and --individual${help}`,
+    ],
+    [[...id, '--individual', ...p8, '--password-stdin'], `--password-stdin is for --zip${help}`],
+    [[...id, '--individual', ...p8, '--display-name', '  '], `--display-name must not be empty${help}`],
+    [
+      [...id, '--individual', ...p8, '--bundle-id', 'com acme app'],
+      `--bundle-id must be a bundle ID such as com.acme.employees${help}`,
+    ],
+    [
+      [...id, '--individual', ...p8, '--contact', 'Jane <jane.acme.example>'],
+      '--contact must be "Name <email>" or an email address; for example --contact "Jane Doe <jane@example.com>"',
+    ],
+    [
+      ['--discard', '--customer', 'Bad_Slug'],
+      '--customer must be a slug: 1 to 63 characters of a-z, 0-9 and "-"; give the name of the customer\'s record file in customers/, without .yaml',
+    ],
+    [
+      ['--discard', '--customer', 'ok', '--key-id', '2X9R4HXF34', ...p8, '--no-verify'],
+      '--discard takes only --customer (and --customers, --format, --junit); drop --key-id, --p8',
+    ],
+  ])('%j: exit 2, the option and the next step, nothing written', async (args, message) => {
+    const { dir, customers } = exampleProject();
+    const before = readdirSync(customers);
+    const r = await runIn(dir, ['import', ...args]);
+    expect(r).toEqual({ code: 2, stdout: '', stderr: `asc-keys: ${message}\n` });
+    expect(readdirSync(customers)).toEqual(before);
   });
 });
 

@@ -1,10 +1,11 @@
 import { CreateEmailIdentityCommand, SESv2Client } from '@aws-sdk/client-sesv2';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { generateSealingKey, sealingPublicJwk } from '../../lib/sealing/sealing-keyring.js';
 import { runCli } from '../support/cli.js';
 import { startGithubFake, type GithubFake } from '../support/github-fake.js';
+import { runIn } from '../support/run-in-process.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { EXAMPLE_CONFIG, recordText, tempProject } from '../support/project.js';
 
@@ -122,6 +123,72 @@ describe('asc-keys request', () => {
     });
     expect(rotateNew.code).toBe(2);
     expect(rotateNew.stderr).toMatch(/new-co has no record .* --reason onboarding --app-id/);
+  });
+
+  describe('in process', () => {
+    afterEach(() => vi.unstubAllEnvs());
+    beforeEach(() => {
+      for (const [k, v] of Object.entries(env())) vi.stubEnv(k, v);
+    });
+    /** Key requests without email: GitHub is all a request needs. */
+    const withoutEmail = { companyName: REQUESTS.companyName, sealingPageUrl: REQUESTS.sealingPageUrl };
+
+    test("options that do not fit the customer's records: exit 2, what to do instead, no issue opened", async () => {
+      const p = project({ ...PLATFORM, requests: withoutEmail });
+      writeFileSync(join(p.customers, 'broken-co.yaml'), recordText({ customer: 'broken-co', keyId: 'bad' }));
+      const issues = github.issues.length;
+      for (const [args, message] of [
+        [
+          ['--customer', 'Acme'],
+          '--customer must be a customer slug: 1 to 63 characters of a-z, 0-9 and "-"; give the name of the customer\'s record file in customers/, without .yaml',
+        ],
+        [
+          ['--customer', 'broken-co'],
+          'the record of broken-co has errors; run "asc-keys lint", fix them, and request again',
+        ],
+        [
+          ['--customer', 'acme-corp', '--app-id', '987654321'],
+          'acme-corp has a record: --app-id, --display-name and --contact are for new customers; change the record instead',
+        ],
+        [
+          ['--customer', 'new-co', '--app-id', 'App 1'],
+          "new-co has no record yet; give the app's Apple ID with --app-id <digits> (App Store Connect, App Information)",
+        ],
+      ] as const) {
+        const r = await runIn(p.dir, ['request', ...args]);
+        expect(r, args.join(' ')).toEqual({ code: 2, stdout: '', stderr: `asc-keys: ${message}\n` });
+      }
+      expect(github.issues.length).toBe(issues);
+    });
+
+    test("a new customer's onboarding request carries the app, the name and the contacts given", async () => {
+      const p = project({ ...PLATFORM, requests: withoutEmail });
+      const key = await generateSealingKey(new Date());
+      writeFileSync(join(p.dir, 'sealing-public-key.json'), JSON.stringify(sealingPublicJwk(key)));
+      const r = await runIn(p.dir, [
+        'request',
+        '--customer',
+        'new-co',
+        '--app-id',
+        '987654321',
+        '--display-name',
+        'New Co',
+        '--contact',
+        'Jo Doe <jo@new-co.example>',
+        '--format',
+        'json',
+      ]);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({ customer: 'new-co', action: 'opened', sentTo: null });
+      const issue = github.issues.find((i) => i.number === out.issue)!;
+      expect(issue.title).toMatch(/^Key request: new-co \(onboarding, due \d{4}-\d\d-\d\d\)$/);
+      expect(issue.body).toContain('987654321');
+      expect(issue.body).toContain('New Co');
+      expect(issue.body).toContain('jo@new-co.example');
+      expect(existsSync(join(p.customers, 'new-co.yaml'))).toBe(false);
+    });
   });
 
   test('lint reports a requests setting that cannot work, with its line', async () => {

@@ -79,6 +79,36 @@ describe('rotatedRecordText: the diff of a rotation is the rotation', () => {
     });
   });
 
+  test('a flow mapping whose team key becomes an individual one: issuerId goes, type says individual, the rest kept', () => {
+    const individual = { ...team, issuerId: undefined } as never;
+    for (const withType of ['', ' type: team,']) {
+      const flow = `customer: x\napp: { appleId: "1" }\napiKey: { keyId: OLDKEY0001, issuerId: ${team.issuerId},${withType} secret: aws-sm:asc-keys/x, fingerprint: ${'O'.repeat(43)}, createdOn: 2026-01-15 }\n`;
+      const out = rotatedRecordText(flow, individual)!;
+      expect(parse(out).apiKey, withType).toEqual({
+        keyId: 'NEWKEY0001',
+        type: 'individual',
+        secret: 'aws-sm:asc-keys/x',
+        fingerprint: team.fingerprint,
+        createdOn: team.createdOn,
+      });
+      expect(parse(out).app).toEqual({ appleId: '1' });
+    }
+  });
+
+  test('a record without fingerprint and createdOn lines gets them, after the fields it has', () => {
+    const bare =
+      'customer: x\napiKey:\n  keyId: OLDKEY0001\n  issuerId: 57246542-96fe-1a63-e053-0824d011072a\n  secret: aws-sm:asc-keys/x\n';
+    const out = rotatedRecordText(bare, team)!;
+    expect(parse(out).apiKey).toEqual({
+      keyId: 'NEWKEY0001',
+      issuerId: team.issuerId,
+      secret: 'aws-sm:asc-keys/x',
+      fingerprint: team.fingerprint,
+      createdOn: team.createdOn,
+    });
+    expect(out.startsWith('customer: x\napiKey:\n  keyId: NEWKEY0001\n')).toBe(true);
+  });
+
   test('not a record whose key can be edited: undefined', () => {
     expect(rotatedRecordText('apiKey: [1, 2]\n', team)).toBeUndefined();
     expect(rotatedRecordText('apiKey: {\n', team)).toBeUndefined();

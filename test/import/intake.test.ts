@@ -356,6 +356,18 @@ describe('intake of a sealed block posted on a key request', () => {
       await expectNothingStored(issue);
     });
 
+    test('a block cut short on the way (its END line lost): SEALED_TRUNCATED, paste the whole block', async () => {
+      const issue = acmeRequest();
+      const block = await sealed(await newKey(), 'acme-corp');
+      const cut = block.slice(0, block.indexOf('-----END'));
+      const outcome = await intake(commentEvent(issue, cut));
+      expect(outcome).toMatchObject({ action: 'refused', code: 'SEALED_TRUNCATED', exitCode: 1 });
+      expect(commentsOn(issue)[0]!.body).toMatch(
+        /^\*\*Not imported\*\* \(SEALED_TRUNCATED\): .*\n\nThe block is cut short: its end is missing\. Nothing was stored .*Paste the whole block, from its BEGIN line to its END line/,
+      );
+      await expectNothingStored(issue);
+    });
+
     test('a block sealed to a retired sealing key', async () => {
       const issue = acmeRequest();
       const block = await sealed(await newKey(), 'acme-corp');

@@ -326,6 +326,12 @@ export const BAD_INPUTS: readonly BadInput[] = [
     expect: { code: 'FILE_NOT_TEXT', file: A, line: 1 },
   },
   {
+    // Saved as Windows-1252 by an editor: no NUL byte, but not UTF-8 either.
+    name: 'Latin-1 text',
+    files: { [A]: Buffer.from(recordText().replace('ACME Corp', 'ACME Caf\u00e9'), 'latin1') },
+    expect: { code: 'FILE_NOT_TEXT', file: A, line: 1 },
+  },
+  {
     name: '.yml extension',
     files: { 'acme-corp.yml': valid },
     expect: { code: 'FILE_YML_EXTENSION', file: 'acme-corp.yml', line: 1 },

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadProject } from '../../lib/records/load-project.js';
@@ -169,6 +169,23 @@ describe('lint on good inputs', () => {
       loadProject({ customersDir: project.customers, configFile: project.config }).findings,
       [],
     );
+  });
+
+  test('a folder in customers/, even one named like a record, is FILE_UNEXPECTED: move it elsewhere; the records beside it are read', () => {
+    const project = tempProject({ 'acme-corp.yaml': recordText() });
+    mkdirSync(join(project.customers, 'globex.yaml'));
+    const loaded = loadProject({ customersDir: project.customers, configFile: project.config });
+    expect(loaded.findings).toEqual([
+      {
+        file: join(project.customers, 'globex.yaml'),
+        line: 1,
+        column: 1,
+        severity: 'error',
+        code: 'FILE_UNEXPECTED',
+        message: 'is not a file; customers/ holds only <slug>.yaml records and README.md: move it elsewhere',
+      },
+    ]);
+    expect(loaded.records.map((r) => r.customer)).toEqual(['acme-corp']);
   });
 
   test('every finding of every file is reported in one run', () => {

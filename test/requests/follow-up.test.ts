@@ -7,7 +7,7 @@ import type { CustomerRecord } from '../../lib/records/customer-record.js';
 import { addDays } from '../../lib/records/days.js';
 import { requestsConfigSchema } from '../../lib/records/requests-config-schema.js';
 import { followUpRequests } from '../../lib/requests/follow-up.js';
-import type { RequestContext } from '../../lib/requests/open-request.js';
+import { openRequest, type RequestContext } from '../../lib/requests/open-request.js';
 import type { PreviousKeyState } from '../../lib/requests/previous-key-probe.js';
 import { RequestMailer } from '../../lib/requests/request-email.js';
 import { parseRequestMeta } from '../../lib/requests/request-issue.js';
@@ -170,6 +170,31 @@ describe('followUpRequests', () => {
     });
     // No reminder was sent after the merge.
     expect(issue!.comments.filter((c) => c.body.includes('Reminder'))).toEqual([]);
+  });
+
+  test("an onboarding request closes once the new customer's record is merged; no old key is asked about", async () => {
+    const { probe, asked } = probeOf([]);
+    const { issue } = await openRequest(night(DAY0), {
+      subject: { customer: 'newco', displayName: 'Newco', appleId: '5550001111', contacts: [] },
+      reason: 'onboarding',
+      dueOn: addDays(DAY0, 14),
+      send: false,
+    });
+    const onboarded = record({ customer: 'newco', keyId: 'NEWCOKEY01', createdOn: addDays(DAY0, 3) });
+    const [newco] = await followUpRequests(night(addDays(DAY0, 4)), [onboarded], probe);
+    expect(newco).toEqual({
+      customer: 'newco',
+      action: 'onboarded',
+      issue,
+      message: 'closed: newco is onboarded with the key NEWCOKEY01',
+    });
+    const closed = github.issues.find((i) => i.number === issue)!;
+    expect(closed.state).toBe('closed');
+    expect(closed.comments.at(-1)!.body).toBe(
+      `Done: the record of newco names the key NEWCOKEY01 (merged by ${addDays(DAY0, 4)}). Deploy it if that has not happened yet.`,
+    );
+    expect(asked).toEqual([]);
+    expect(await sentMail()).toEqual([]);
   });
 
   test('an old key still accepted after the grace period: the customer is asked, once, to revoke it, with the place to click', async () => {

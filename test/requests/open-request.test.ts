@@ -106,6 +106,22 @@ describe('openRequest', () => {
     expect(github.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/labels'))).toHaveLength(1);
   });
 
+  test('the label made by another run in the meantime (GitHub answers 422 already_exists) is what was wanted: the request opens', async () => {
+    github.failNext(
+      { method: 'POST', path: /\/labels$/ },
+      {
+        status: 422,
+        body: {
+          message: 'Validation Failed',
+          errors: [{ resource: 'Label', code: 'already_exists', field: 'name' }],
+        },
+      },
+    );
+    const opened = await openRequest(context(), { ...rotation, send: false });
+    expect(opened).toMatchObject({ action: 'opened', issue: 1 });
+    expect(github.issues.map((i) => i.labels)).toEqual([['asc-keys:request']]);
+  });
+
   test("--send emails the contacts from the sender identity, with the customer's page attached, and the issue says when and to whom", async () => {
     const outcome = await openRequest(context(), { ...rotation, send: true });
     expect(outcome).toMatchObject({

@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -68,6 +68,15 @@ describe('the sealing secret and the sealed source, in process against moto', ()
     );
     expect(missing?.code).toBe('SEALING_KEY_UNAVAILABLE');
     expect(missing?.message).toMatch(/apply the platform stack first/);
+    // Through the sealed source: the same code and next step, as a refusal of the import.
+    const beforeSetUp = await refusal(
+      openSealedSource(file(await block()), { customer: 'acme-corp' }, secret),
+    );
+    expect(beforeSetUp).toMatchObject({
+      code: 'SEALING_KEY_UNAVAILABLE',
+      message:
+        'the sealing secret asc-keys/_sealing-key does not exist; apply the platform stack first (it creates the secret and its policy), then run "asc-keys sealing-key create"',
+    });
     await secretsManagerClient(moto).send(new CreateSecretCommand({ Name: 'asc-keys/_sealing-key' }));
     expect(await secret.read()).toBeUndefined();
     const ring = Object.freeze({ keys: [sealing] });
@@ -165,6 +174,38 @@ describe('the sealing secret and the sealed source, in process against moto', ()
         )
       ).code,
     ).toBe('KEY_FILE_UNREADABLE');
+  });
+
+  test('AWS not answering: AWS_UNAVAILABLE, try again; a block of the wrong shape is refused before AWS is asked', async () => {
+    const down = secretsManagerClient(moto, { rate: 1, error: 'InternalServiceError' }, 1);
+    const unavailable = new SealingKeySecret(down, 'asc-keys');
+    const refused = await refusal(
+      openSealedSource(file(await block()), { customer: 'acme-corp' }, unavailable),
+    );
+    expect(refused.code).toBe('AWS_UNAVAILABLE');
+    expect(refused.message).toMatch(
+      /^AWS Secrets Manager could not be asked \(.*InternalServiceError.*\); try again$/,
+    );
+    down.calls.clear();
+    const notABlock = await refusal(
+      openSealedSource(
+        file('Hello, here is the key: see the attachment'),
+        { customer: 'acme-corp' },
+        unavailable,
+      ),
+    );
+    expect(notABlock.code).toBe('SEALED_NOT_FOUND');
+    expect(down.calls.size).toBe(0);
+  });
+
+  test('a file far larger than any sealed block is refused by its size, not read', async () => {
+    const path = file('');
+    truncateSync(path, 256 * 1024 + 1);
+    const refused = await refusal(openSealedSource(path, { customer: 'acme-corp' }, secret));
+    expect(refused).toMatchObject({
+      code: 'KEY_FILE_UNREADABLE',
+      message: `${path} is ${256 * 1024 + 1} bytes; a sealed block is a few kilobytes`,
+    });
   });
 
   test('the public key file round-trips, and the page pins its inline script and style by hash', async () => {

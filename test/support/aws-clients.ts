@@ -60,3 +60,26 @@ export function secretsManagerClient(
   );
   return Object.assign(client, { calls, attempts });
 }
+
+/**
+ * A SecretsManagerClient that sends nothing: each call records its command and fails with
+ * `error`, as the SDK raises it after its retries. For paths that must not reach AWS, and for
+ * the failures moto cannot produce (a refusal of IAM, an outage) where no call must succeed.
+ */
+export function failingSecretsManager(
+  error: Error = new Error('AWS was asked'),
+): SecretsManagerClient & { readonly commands: string[] } {
+  const client = new SecretsManagerClient({
+    region: 'eu-central-1',
+    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+  });
+  const commands: string[] = [];
+  client.middlewareStack.add(
+    (_next, context) => () => {
+      commands.push(context.commandName!);
+      return Promise.reject(error);
+    },
+    { step: 'initialize', name: 'failEveryCall' },
+  );
+  return Object.assign(client, { commands });
+}
