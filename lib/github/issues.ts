@@ -97,20 +97,6 @@ export class Issues {
       state_reason: 'completed',
     });
   }
-
-  /** The user's role in the repository: admin, maintain, write, triage, read, or none. */
-  async roleOf(user: string): Promise<string> {
-    try {
-      const { data } = await this.client.rest.repos.getCollaboratorPermissionLevel({
-        ...this.repo,
-        username: user,
-      });
-      return data.role_name || data.permission;
-    } catch (err) {
-      if ((err as { status?: number }).status === 404) return 'none';
-      throw err;
-    }
-  }
 }
 
 function toIssue(i: {
