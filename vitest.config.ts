@@ -111,7 +111,7 @@ export default defineConfig({
       reportsDirectory: 'coverage',
       // Set just below what the suite reaches, the CLI's child processes included (docs/development.md);
       // a drop below any of them fails the run.
-      thresholds: { lines: 94, statements: 93, functions: 96, branches: 82 },
+      thresholds: { lines: 97, statements: 96, functions: 97, branches: 86 },
     },
   },
 });
