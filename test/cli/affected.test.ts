@@ -4,6 +4,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { exampleProject } from '../support/example-project.js';
 import { recordText } from '../support/project.js';
 
@@ -59,27 +60,27 @@ describe('asc-keys affected', () => {
         '"secretRecoveryWindowDays": 14',
       ),
     );
-    const r = await runCli(['affected', '--base', 'main'], { cwd: dir });
+    const r = await runCliIn(['affected', '--base', 'main'], { cwd: dir });
     assert.equal(r.stdout, 'platform\ncustomer-acme-corp\ncustomer-globex\ncustomer-jdoe-studio\n');
   });
 
   test('no change, or a change outside the records: no stack', async () => {
     const dir = repository();
     writeFileSync(join(dir, 'customers/README.md'), '# edited\n');
-    const r = await runCli(['affected', '--base', 'main'], { cwd: dir });
+    const r = await runCliIn(['affected', '--base', 'main'], { cwd: dir });
     assert.equal(r.code, 0);
     assert.equal(r.stdout, 'no stack is affected by the changes since main\n');
   });
 
   test('an unknown base is a usage error that says what to do', async () => {
     const dir = repository();
-    const r = await runCli(['affected', '--base', 'origin/nowhere'], { cwd: dir });
+    const r = await runCliIn(['affected', '--base', 'origin/nowhere'], { cwd: dir });
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,
       /^asc-keys: git cannot compare with --base origin\/nowhere \(.*\); fetch that ref \(actions\/checkout with fetch-depth: 0\)/,
     );
-    assert.equal((await runCli(['affected'], { cwd: dir })).code, 2);
+    assert.equal((await runCliIn(['affected'], { cwd: dir })).code, 2);
   });
 
   test('--customers with a trailing slash, ./ or an absolute path inside the repository means the same directory', async () => {
@@ -95,13 +96,13 @@ describe('asc-keys affected', () => {
       join(dir, 'customers'),
       `${join(dir, 'customers')}/`,
     ]) {
-      const r = await runCli(['affected', '--base', 'main', '--customers', customers], { cwd: dir });
+      const r = await runCliIn(['affected', '--base', 'main', '--customers', customers], { cwd: dir });
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, 'customer-initech\n', customers);
-      const lint = await runCli(['lint', '--customers', customers, '--format', 'json'], { cwd: dir });
+      const lint = await runCliIn(['lint', '--customers', customers, '--format', 'json'], { cwd: dir });
       assert.equal(JSON.parse(lint.stdout).summary.errors, 0, customers);
     }
-    const outside = await runCli(['affected', '--base', 'main', '--customers', '/tmp'], { cwd: dir });
+    const outside = await runCliIn(['affected', '--base', 'main', '--customers', '/tmp'], { cwd: dir });
     assert.equal(outside.code, 2);
     assert.match(outside.stderr, /--customers \/tmp is outside the repository/);
   });
@@ -110,7 +111,7 @@ describe('asc-keys affected', () => {
     const dir = repository();
     writeFileSync(join(dir, 'customers/acme-corp.yaml'), '');
     for (const customers of ['customers/', join(dir, 'customers')]) {
-      const r = await runCli(['lint', '--customers', customers], { cwd: dir });
+      const r = await runCliIn(['lint', '--customers', customers], { cwd: dir });
       assert.match(r.stdout, /^customers\/acme-corp\.yaml:1:1: error FILE_EMPTY/m, customers);
     }
   });
@@ -118,11 +119,11 @@ describe('asc-keys affected', () => {
   test('a --base that looks like an option never reaches git as one; an empty one is a usage error', async () => {
     const dir = repository();
     for (const base of ['--independent', '--output=/tmp/x']) {
-      const r = await runCli(['affected', `--base=${base}`], { cwd: dir });
+      const r = await runCliIn(['affected', `--base=${base}`], { cwd: dir });
       assert.equal(r.code, 2, base);
       assert.match(r.stderr, /is not a git ref; name a branch, tag or commit/);
     }
-    const empty = await runCli(['affected', '--base', ''], { cwd: dir });
+    const empty = await runCliIn(['affected', '--base', ''], { cwd: dir });
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /argument '' is invalid\. must not be empty/);
   });

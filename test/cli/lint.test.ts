@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { exampleProject } from '../support/example-project.js';
 import { recordText, tempProject } from '../support/project.js';
 
@@ -20,7 +21,7 @@ describe('asc-keys lint', () => {
     const project = exampleProject();
     writeFileSync(join(project.customers, 'acme-corp.yaml'), recordText({ keyId: 'bad-id' }));
     writeFileSync(join(project.customers, 'notes.yml'), 'x: 1\n');
-    const text = await runCli(['lint'], { cwd: project.dir });
+    const text = await runCliIn(['lint'], { cwd: project.dir });
     assert.equal(text.code, 1);
     assert.match(
       text.stdout,
@@ -32,7 +33,7 @@ describe('asc-keys lint', () => {
     );
 
     const junit = join(project.dir, 'lint.xml');
-    const json = await runCli(['lint', '--format', 'json', '--junit', junit], { cwd: project.dir });
+    const json = await runCliIn(['lint', '--format', 'json', '--junit', junit], { cwd: project.dir });
     assert.equal(json.code, 1);
     const doc = JSON.parse(json.stdout);
     assert.deepEqual(doc.summary, { files: 4, errors: 2, warnings: 0 });
@@ -54,14 +55,14 @@ describe('asc-keys lint', () => {
     const project = tempProject({ 'acme-corp.yaml': recordText({ createdOn: '2026-02-30' }) });
     // Outside the repository root: the path as given.
     const elsewhere = tempProject({ 'acme-corp.yaml': recordText({ createdOn: '2026-02-30' }) });
-    const r = await runCli(['lint', '--customers', elsewhere.customers], { cwd: project.dir });
+    const r = await runCliIn(['lint', '--customers', elsewhere.customers], { cwd: project.dir });
     assert.equal(r.code, 1);
     assert.ok(
       r.stdout.startsWith(`${join(elsewhere.customers, 'acme-corp.yaml')}:10:14: error DATE_INVALID`),
       r.stdout,
     );
     // Inside it, as an absolute path: the same directory as "customers", named the same way.
-    const inside = await runCli(['lint', '--customers', project.customers], { cwd: project.dir });
+    const inside = await runCliIn(['lint', '--customers', project.customers], { cwd: project.dir });
     assert.ok(inside.stdout.startsWith('customers/acme-corp.yaml:10:14: error DATE_INVALID'), inside.stdout);
   });
 
@@ -70,7 +71,7 @@ describe('asc-keys lint', () => {
     writeFileSync(join(project.customers, 'acme-corp.yaml'), recordText({ keyId: 'bad-id' }));
     const summary = join(project.dir, 'summary.md');
     writeFileSync(summary, '');
-    const r = await runCli(['lint', '--format', 'json'], {
+    const r = await runCliIn(['lint', '--format', 'json'], {
       cwd: project.dir,
       env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
     });
@@ -88,13 +89,13 @@ describe('asc-keys lint', () => {
 
   test('usage errors exit 2: an unknown option, a bad format, an unreadable directory', async () => {
     const { dir } = exampleProject();
-    const unknown = await runCli(['lint', '--frobnicate'], { cwd: dir });
+    const unknown = await runCliIn(['lint', '--frobnicate'], { cwd: dir });
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /unknown option '--frobnicate'/);
-    const format = await runCli(['lint', '--format', 'xml'], { cwd: dir });
+    const format = await runCliIn(['lint', '--format', 'xml'], { cwd: dir });
     assert.equal(format.code, 2);
     assert.match(format.stderr, /Allowed choices are text, json/);
-    const missing = await runCli(['lint', '--customers', 'nowhere'], { cwd: dir });
+    const missing = await runCliIn(['lint', '--customers', 'nowhere'], { cwd: dir });
     assert.equal(missing.code, 2);
     assert.equal(
       missing.stderr,
@@ -105,9 +106,9 @@ describe('asc-keys lint', () => {
 
   test('no stack trace for a user error, unless --debug', async () => {
     const { dir } = exampleProject();
-    const plain = await runCli(['lint', '--customers', 'nowhere'], { cwd: dir });
+    const plain = await runCliIn(['lint', '--customers', 'nowhere'], { cwd: dir });
     assert.doesNotMatch(plain.stderr, /\n\s+at /);
-    const debug = await runCli(['lint', '--customers', 'nowhere', '--debug'], { cwd: dir });
+    const debug = await runCliIn(['lint', '--customers', 'nowhere', '--debug'], { cwd: dir });
     assert.equal(debug.code, 2);
     assert.match(debug.stderr, /\n\s+at .*load-records/);
   });
@@ -116,7 +117,7 @@ describe('asc-keys lint', () => {
     const project = tempProject({ 'acme-corp.yaml': recordText() });
     // A directory with no cdktf.json in it or above it (below one, the command moves to that root).
     const nowhere = mkdtempSync(join(tmpdir(), 'asc-keys-no-config-'));
-    const r = await runCli(['lint', '--customers', project.customers], { cwd: nowhere });
+    const r = await runCliIn(['lint', '--customers', project.customers], { cwd: nowhere });
     assert.equal(r.code, 2);
     assert.match(
       r.stderr,

@@ -9,11 +9,12 @@ import {
   type SealingPrivateKey,
 } from '../../lib/sealing/sealing-keyring.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { EXAMPLE_CONFIG } from '../support/project.js';
 
 let dir: string;
 let key: SealingPrivateKey;
-const page = (args: string[]): Promise<CliResult> => runCli(['sealing-page', ...args], { cwd: dir });
+const page = (args: string[]): Promise<CliResult> => runCliIn(['sealing-page', ...args], { cwd: dir });
 
 describe('asc-keys sealing-page', () => {
   beforeAll(async () => {

@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { keyVersionId } from '../../lib/model/key-version.js';
 import { runCli } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { exampleProject } from '../support/example-project.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 
@@ -85,7 +86,7 @@ describe('synth --aws', () => {
     expect(existsSync(join(dir, 'cdktf.out', 'stacks'))).toBe(false);
 
     // One stack alone: only its record is asked about.
-    const acme = await runCli(['synth', '--aws', '--stack', 'customer-acme-corp', '--format', 'json'], {
+    const acme = await runCliIn(['synth', '--aws', '--stack', 'customer-acme-corp', '--format', 'json'], {
       cwd: dir,
       env: moto.env,
     });
@@ -96,7 +97,7 @@ describe('synth --aws', () => {
   });
 
   test('without --aws synth stays offline: lint, then synthesize, with no AWS at all', async () => {
-    const r = await runCli(['synth', '--stack', 'customer-globex'], {
+    const r = await runCliIn(['synth', '--stack', 'customer-globex'], {
       cwd: dir,
       env: { AWS_ENDPOINT_URL: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '' },
     });
@@ -105,7 +106,7 @@ describe('synth --aws', () => {
   });
 
   test('AWS that cannot be asked is a configuration error (exit 2) that names the setting', async () => {
-    const r = await runCli(['synth', '--aws', '--stack', 'customer-globex'], {
+    const r = await runCliIn(['synth', '--aws', '--stack', 'customer-globex'], {
       cwd: dir,
       env: { ...moto.env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
     });
@@ -125,15 +126,15 @@ describe('affected --aws', () => {
           'displayName: X',
         ),
       );
-    const offline = await runCli(['affected', '--base', 'main'], { cwd: dir });
+    const offline = await runCliIn(['affected', '--base', 'main'], { cwd: dir });
     expect(offline).toMatchObject({ code: 0, stdout: 'customer-acme-corp\ncustomer-globex\n', stderr: '' });
 
-    const text = await runCli(['affected', '--base', 'main', '--aws'], { cwd: dir, env: moto.env });
+    const text = await runCliIn(['affected', '--base', 'main', '--aws'], { cwd: dir, env: moto.env });
     expect(text.code).toBe(1);
     expect(text.stdout).toBe('customer-acme-corp\ncustomer-globex\n');
     expect(text.stderr).toBe(`asc-keys: ${GLOBEX}\n`);
 
-    const json = await runCli(['affected', '--base', 'main', '--aws', '--format', 'json'], {
+    const json = await runCliIn(['affected', '--base', 'main', '--aws', '--format', 'json'], {
       cwd: dir,
       env: moto.env,
     });

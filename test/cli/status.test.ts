@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { addDays, today } from '../../lib/records/days.js';
 import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { recordText, tempProject } from '../support/project.js';
 
 // A key made today: a createdOn in the future is an error.
@@ -56,14 +57,14 @@ describe('asc-keys status', () => {
     assert.ok(fresh.ageDays >= 0 && fresh.ageDays <= 1 && fresh.daysLeft >= 364, JSON.stringify(fresh));
     assert.deepEqual(json.summary, { customers: 2, overdue: 1, errors: 0 });
 
-    const md = await runCli(['status', '--format', 'markdown'], { cwd: project.dir });
+    const md = await runCliIn(['status', '--format', 'markdown'], { cwd: project.dir });
     assert.match(
       md.stdout,
       /^\| customer \| key ID \| age \(days\) \| rotation due \| days left \| overdue \|$/m,
     );
     assert.match(md.stdout, /^\| old \| OLDXXXXXXX \| \d+ \| 2000-04-10 \| -\d+ \| OVERDUE \|$/m);
 
-    const gh = await runCli(['status'], { cwd: project.dir, env: { GITHUB_ACTIONS: 'true' } });
+    const gh = await runCliIn(['status'], { cwd: project.dir, env: { GITHUB_ACTIONS: 'true' } });
     assert.match(
       gh.stderr,
       /^::warning title=asc-keys ROTATION_OVERDUE,file=customers\/old\.yaml,line=5,col=1::the key OLDXXXXXXX of old was due for rotation on 2000-04-10; rotate it: ask the customer for a new App Manager key and run "asc-keys import --customer old …" with it \(docs\/operations\.md, Rotating a key\)$/m,
@@ -75,7 +76,7 @@ describe('asc-keys status', () => {
       'fresh.yaml': record('fresh', TODAY),
       'broken.yaml': 'customer: [',
     });
-    const r = await runCli(['status'], { cwd: project.dir });
+    const r = await runCliIn(['status'], { cwd: project.dir });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /broken\.yaml:\d+:\d+: error YAML_SYNTAX/);
     assert.match(r.stdout, /^fresh\s+FRESHXXXXX/m);
@@ -83,7 +84,7 @@ describe('asc-keys status', () => {
 
   test('one customer is "1 customer"; a GITHUB_STEP_SUMMARY that cannot be written is a warning, not a crash', async () => {
     const project = tempProject({ 'fresh.yaml': record('fresh', TODAY) });
-    const r = await runCli(['status'], {
+    const r = await runCliIn(['status'], {
       cwd: project.dir,
       env: { GITHUB_STEP_SUMMARY: `${project.dir}/no-such-dir/summary.md` },
     });

@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } fr
 import { join } from 'node:path';
 import { describe, test } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { exampleProject } from '../support/example-project.js';
 
 describe('asc-keys synth', () => {
@@ -50,7 +51,7 @@ describe('asc-keys synth', () => {
   test('writes nothing when lint finds an error, and exits 1', async () => {
     const project = exampleProject();
     writeFileSync(join(project.customers, 'globex.yaml'), '');
-    const r = await runCli(['synth', '--out', 'out'], { cwd: project.dir });
+    const r = await runCliIn(['synth', '--out', 'out'], { cwd: project.dir });
     assert.equal(r.code, 1);
     assert.match(r.stdout, /globex\.yaml:1:1: error FILE_EMPTY/);
     assert.ok(!existsSync(join(project.dir, 'out')));
@@ -58,7 +59,7 @@ describe('asc-keys synth', () => {
 
   test('a removed customer leaves no stale stack behind', async () => {
     const project = exampleProject();
-    assert.equal((await runCli(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
+    assert.equal((await runCliIn(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
     cpSync(join(project.customers, 'globex.yaml'), join(project.dir, 'globex.bak'));
     writeFileSync(
       join(project.customers, 'globex.yaml'),
@@ -69,14 +70,14 @@ describe('asc-keys synth', () => {
         .replace('asc-keys/acme-corp', 'asc-keys/globex'),
     );
     rmSync(join(project.customers, 'jdoe-studio.yaml'));
-    assert.equal((await runCli(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
+    assert.equal((await runCliIn(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
     assert.ok(!existsSync(join(project.dir, 'out', 'stacks', 'customer-jdoe-studio')));
   });
 
   test('a synth --out directory with foreign content keeps it: only stacks synth wrote are removed', async () => {
     const project = exampleProject();
     const out = join(project.dir, 'out');
-    assert.equal((await runCli(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
+    assert.equal((await runCliIn(['synth', '--out', 'out'], { cwd: project.dir })).code, 0);
     mkdirSync(join(out, 'stacks', 'foreign'));
     writeFileSync(join(out, 'stacks', 'foreign', 'main.tf'), '# not ours\n');
     writeFileSync(join(out, 'notes.txt'), 'keep me\n');
@@ -84,7 +85,7 @@ describe('asc-keys synth', () => {
     writeFileSync(join(out, 'stacks', 'customer-globex', 'terraform.customer-globex.tfstate'), '{}');
     rmSync(join(project.customers, 'globex.yaml'));
     rmSync(join(project.customers, 'jdoe-studio.yaml'));
-    const r = await runCli(['synth', '--out', 'out'], { cwd: project.dir });
+    const r = await runCliIn(['synth', '--out', 'out'], { cwd: project.dir });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(out, 'stacks', 'foreign', 'main.tf'), 'utf8'), '# not ours\n');
     assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'keep me\n');
@@ -106,14 +107,14 @@ describe('asc-keys synth', () => {
   test('--out naming a file, or empty, is a usage error that changes nothing', async () => {
     const project = exampleProject();
     writeFileSync(join(project.dir, 'out.txt'), 'precious\n');
-    const file = await runCli(['synth', '--out', 'out.txt'], { cwd: project.dir });
+    const file = await runCliIn(['synth', '--out', 'out.txt'], { cwd: project.dir });
     assert.equal(file.code, 2);
     assert.match(
       file.stderr,
       /^asc-keys: --out out\.txt is not a directory; name a directory for the stacks/m,
     );
     assert.equal(readFileSync(join(project.dir, 'out.txt'), 'utf8'), 'precious\n');
-    const empty = await runCli(['synth', '--out', ''], { cwd: project.dir });
+    const empty = await runCliIn(['synth', '--out', ''], { cwd: project.dir });
     assert.equal(empty.code, 2);
     assert.match(empty.stderr, /argument '' is invalid\. must not be empty/);
   });

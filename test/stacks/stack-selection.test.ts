@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { parseStackList } from '../../lib/stacks/stack-selection.js';
 import { UsageError } from '../../lib/errors.js';
 import { runCli } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { exampleProject } from '../support/example-project.js';
 import { REPO } from '../support/project.js';
 
@@ -53,7 +54,7 @@ describe('stack selection', () => {
     expect(gone.provider).toBeDefined();
     // It says so: in the JSON, and in the text next to the summary (only for the stack without a record).
     expect(JSON.parse(r.stdout).removed).toEqual(['customer-gone']);
-    const text = await runCli(['synth', '--stack', 'customer-globex,customer-gone'], { cwd: dir });
+    const text = await runCliIn(['synth', '--stack', 'customer-globex,customer-gone'], { cwd: dir });
     expect(text.stdout.split('\n').filter((l) => l.includes('destroys'))).toEqual([
       "customer-gone has no record: it is synthesized empty, so applying it destroys the customer's reminders and secret (deleted with a recovery window of 30 days)",
     ]);
@@ -62,19 +63,19 @@ describe('stack selection', () => {
   test('synth --stack reads only the selected records (lint checks the whole directory)', async () => {
     const { dir, customers } = exampleProject();
     writeFileSync(join(customers, 'acme-corp.yaml'), 'customer: acme-corp\n');
-    const selected = await runCli(['synth', '--stack', 'customer-globex'], { cwd: dir });
+    const selected = await runCliIn(['synth', '--stack', 'customer-globex'], { cwd: dir });
     expect(selected.code, selected.stderr).toBe(0);
     expect(selected.stdout).toContain('Synthesized 1 of the stacks (customer-globex)');
-    const all = await runCli(['synth'], { cwd: dir });
+    const all = await runCliIn(['synth'], { cwd: dir });
     expect(all.code).toBe(1);
     expect(all.stdout + all.stderr).toContain('acme-corp.yaml:1:1');
-    const broken = await runCli(['synth', '--stack', 'customer-acme-corp'], { cwd: dir });
+    const broken = await runCliIn(['synth', '--stack', 'customer-acme-corp'], { cwd: dir });
     expect(broken.code).toBe(1);
   });
 
   test('synth --stack with something that is not a stack name is a usage error', async () => {
     const { dir } = exampleProject();
-    const r = await runCli(['synth', '--stack', 'globex'], { cwd: dir });
+    const r = await runCliIn(['synth', '--stack', 'globex'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('--stack: globex is not a stack name');
     expect(existsSync(join(dir, 'cdktf.out'))).toBe(false);

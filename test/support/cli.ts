@@ -19,17 +19,18 @@ export const CLI_BIN = join(REPO, 'dist/lib/cli/bin.js');
 
 /** The environment every CLI child of the tests runs with, `extra` last. */
 export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    GITHUB_ACTIONS: '',
-    GITHUB_STEP_SUMMARY: '',
-    NO_COLOR: '1',
-    // Node 22+ may write V8's code cache of the modules it loads under TMPDIR; the tests that
-    // watch TMPDIR for key material must see only what the CLI itself writes.
-    NODE_DISABLE_COMPILE_CACHE: '1',
-    ...extra,
-  };
+  return { ...process.env, ...CLI_ENV, ...extra };
 }
+
+/** What the tests' CLI runs set over the test's own environment: no CI annotations, no colour. */
+export const CLI_ENV: Readonly<NodeJS.ProcessEnv> = {
+  GITHUB_ACTIONS: '',
+  GITHUB_STEP_SUMMARY: '',
+  NO_COLOR: '1',
+  // Node 22+ may write V8's code cache of the modules it loads under TMPDIR; the tests that
+  // watch TMPDIR for key material must see only what the CLI itself writes.
+  NODE_DISABLE_COMPILE_CACHE: '1',
+};
 
 /**
  * Runs the built CLI as a user's shell does, in a process of its own: `node` on the file that

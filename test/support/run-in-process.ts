@@ -1,6 +1,6 @@
 import { vi } from 'vitest';
 import { run } from '../../lib/cli/run.js';
-import type { CliResult } from './cli.js';
+import { CLI_ENV, type CliOptions, type CliResult } from './cli.js';
 
 /**
  * `asc-keys …` in the test's own process: the top-level handler and the command wiring, with
@@ -28,5 +28,29 @@ export async function runIn(cwd: string, argv: readonly string[]): Promise<CliRe
     process.chdir(before);
     out.mockRestore();
     err.mockRestore();
+  }
+}
+
+/**
+ * `runCli`'s arguments and result, in process: the same environment over the test's own (the
+ * CLI's children's, `options.env` last), restored afterwards. For the tests of what a command
+ * decides and prints; each command keeps end-to-end tests in a child process for how a process
+ * ends (its exit code, stdout apart from stderr). There is no stdin: a command that reads it runs
+ * through `runCli`.
+ */
+export async function runCliIn(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  if (options.input !== undefined) throw new Error('runCliIn has no stdin: run this command through runCli');
+  const env = { ...CLI_ENV, ...options.env };
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  const apply = (values: NodeJS.ProcessEnv): void => {
+    for (const [k, v] of Object.entries(values))
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+  };
+  apply(env);
+  try {
+    return await runIn(options.cwd, args);
+  } finally {
+    apply(saved);
   }
 }
