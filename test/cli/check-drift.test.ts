@@ -19,6 +19,7 @@ import {
 } from '../support/apply-desired-state.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { buildKeyFixture, fastlaneValue, type KeyFixture } from '../support/key-fixtures.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 
@@ -45,16 +46,22 @@ async function restore(): Promise<void> {
     });
 }
 
-async function drift(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const r = await runCli(['check', 'drift', ...args], {
+/**
+ * `asc-keys check drift` in process (runCliIn); `driftCli` runs the built CLI in a child process,
+ * for the tests of how the process ends: its exit code and stdout apart from stderr.
+ */
+async function drift(args: string[], env: NodeJS.ProcessEnv = {}, run = runCliIn): Promise<CliResult> {
+  const r = await run(['check', 'drift', ...args], {
     cwd: fixture.project.dir,
     env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
   });
   outputs.push(r.stdout, r.stderr);
   return r;
 }
+const driftCli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+  drift(args, env, runCli);
 
-describe('asc-keys check drift, through the real CLI with moto', () => {
+describe('asc-keys check drift with moto: in process, and the built CLI where the process matters', () => {
   beforeAll(async () => {
     moto = await startMoto({ accountId: '111122223333' });
     clients = motoClients(moto);
@@ -92,7 +99,7 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
   afterEach(restore);
 
   test('in sync: exit 0, the summary in text and JSON', async () => {
-    const text = await drift([]);
+    const text = await driftCli([]);
     assert.equal(text.code, 0, text.stderr);
     assert.equal(
       text.stdout,
@@ -146,7 +153,7 @@ describe('asc-keys check drift, through the real CLI with moto', () => {
   test('drift and an unmanaged secret: exit 1, the contract JSON, a table, JUnit', async () => {
     const stray = await driftGlobexAndAddStray();
     const junit = join(fixture.project.dir, 'drift.xml');
-    const json = await drift(['--format', 'json', '--junit', junit]);
+    const json = await driftCli(['--format', 'json', '--junit', junit]);
     assert.equal(json.code, 1, json.stderr);
     const doc = JSON.parse(json.stdout);
     assert.deepEqual(doc.summary, {

@@ -19,6 +19,7 @@ import { CreateAccessKeyCommand, CreateUserCommand, IAMClient } from '@aws-sdk/c
 import { AscEmulator } from '../support/asc-emulator.js';
 import { secretsManagerClient } from '../support/aws-clients.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { buildKeyFixture, type KeyFixture, type KeyScenario } from '../support/key-fixtures.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 
@@ -121,16 +122,23 @@ let fixture: KeyFixture;
 /** Every byte the CLI wrote anywhere, to search for key material at the end. */
 const outputs: string[] = [];
 
-async function check(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  const r = await runCli(['check', 'keys', '--retry-budget', '2', ...args], {
+/**
+ * `asc-keys check keys` in process (runCliIn); `checkCli` runs the built CLI in a child process,
+ * for the tests of how the process ends: its exit code and stdout apart from stderr, the
+ * contract's JSON and text, a crash's stack.
+ */
+async function check(args: string[], env: NodeJS.ProcessEnv = {}, run = runCliIn): Promise<CliResult> {
+  const r = await run(['check', 'keys', '--retry-budget', '2', ...args], {
     cwd: fixture.project.dir,
     env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true', ASC_API_BASE_URL: emulator.url, ...env },
   });
   outputs.push(r.stdout, r.stderr);
   return r;
 }
+const checkCli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> =>
+  check(args, env, runCli);
 
-describe('asc-keys check keys, through the real CLI with moto and the emulator', () => {
+describe('asc-keys check keys with moto and the emulator: in process, and the built CLI where the process matters', () => {
   beforeAll(async () => {
     moto = await startMoto();
     await emulator.start();
@@ -146,7 +154,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
     const junit = join(fixture.project.dir, 'keys.xml');
     const summary = join(fixture.project.dir, 'summary.md');
     writeFileSync(summary, '');
-    const r = await check(['--format', 'json', '--junit', junit], {
+    const r = await checkCli(['--format', 'json', '--junit', junit], {
       GITHUB_ACTIONS: 'true',
       GITHUB_STEP_SUMMARY: summary,
     });
@@ -205,7 +213,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
   });
 
   test('text output: a table, the problems in words, the summary line', async () => {
-    const r = await check([]);
+    const r = await checkCli([]);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /^customer\s+key ID\s+status\s+code\s+rotation due$/m);
     assert.match(
@@ -311,7 +319,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
   });
 
   test('no AWS credentials: a configuration error, exit 2, no stack trace', async () => {
-    const r = await check(['--customer', 'ok-team'], {
+    const r = await checkCli(['--customer', 'ok-team'], {
       AWS_ACCESS_KEY_ID: '',
       AWS_SECRET_ACCESS_KEY: '',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
@@ -439,7 +447,7 @@ describe('asc-keys check keys, through the real CLI with moto and the emulator',
 
   test('--debug on a crash after keys were read: the stack and its cause, never key material', async () => {
     // The file: key is read; Secrets Manager then refuses the missing credentials.
-    const r = await check(['--debug', '--customer', 'ok-file', '--customer', 'ok-team'], {
+    const r = await checkCli(['--debug', '--customer', 'ok-file', '--customer', 'ok-team'], {
       AWS_ACCESS_KEY_ID: '',
       AWS_SECRET_ACCESS_KEY: '',
       AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
