@@ -13,6 +13,7 @@ import { openSealedBlock } from '../../lib/sealing/open-sealed.js';
 import { parseSealingKeyRing, type SealingKeyRing } from '../../lib/sealing/sealing-keyring.js';
 import { secretsManagerClient } from '../support/aws-clients.js';
 import { runCli, type CliResult } from '../support/cli.js';
+import { runCliIn } from '../support/run-in-process.js';
 import { generateTestKey } from '../support/keys.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import { tempProject, type TempProject } from '../support/project.js';
@@ -23,11 +24,16 @@ let aws: SecretsManagerClient;
 let project: TempProject;
 const outputs: string[] = [];
 
+/**
+ * `asc-keys sealing-key create` in process (runCliIn); the first run goes through the built CLI
+ * (`run` = runCli), for how the process ends: its exit code and stdout apart from stderr.
+ */
 async function create(
   env: NodeJS.ProcessEnv = {},
   args: string[] = ['--format', 'json'],
+  run = runCliIn,
 ): Promise<CliResult> {
-  const r = await runCli(['sealing-key', 'create', ...args], {
+  const r = await run(['sealing-key', 'create', ...args], {
     cwd: project.dir,
     env: { ...moto.env, AWS_EC2_METADATA_DISABLED: 'true', ...env },
   });
@@ -72,7 +78,7 @@ describe('asc-keys sealing-key create, against moto', () => {
 
   test('first run: one key in the secret, its public half printed and written for the page', async () => {
     await createSecretAsTerraformDoes();
-    const r = await create();
+    const r = await create({}, ['--format', 'json'], runCli);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout) as {
       action: string;
