@@ -71,7 +71,8 @@ describe('asc-keys lint', () => {
     writeFileSync(join(project.customers, 'acme-corp.yaml'), recordText({ keyId: 'bad-id' }));
     const summary = join(project.dir, 'summary.md');
     writeFileSync(summary, '');
-    const r = await runCliIn(['lint', '--format', 'json'], {
+    // A process of its own: the step summary's file is read once per process (@actions/core).
+    const r = await runCli(['lint', '--format', 'json'], {
       cwd: project.dir,
       env: { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summary },
     });

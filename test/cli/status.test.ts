@@ -84,7 +84,8 @@ describe('asc-keys status', () => {
 
   test('one customer is "1 customer"; a GITHUB_STEP_SUMMARY that cannot be written is a warning, not a crash', async () => {
     const project = tempProject({ 'fresh.yaml': record('fresh', TODAY) });
-    const r = await runCliIn(['status'], {
+    // A process of its own: the step summary's file is read once per process (@actions/core).
+    const r = await runCli(['status'], {
       cwd: project.dir,
       env: { GITHUB_STEP_SUMMARY: `${project.dir}/no-such-dir/summary.md` },
     });

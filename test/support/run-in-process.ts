@@ -36,10 +36,13 @@ export async function runIn(cwd: string, argv: readonly string[]): Promise<CliRe
  * CLI's children's, `options.env` last), restored afterwards. For the tests of what a command
  * decides and prints; each command keeps end-to-end tests in a child process for how a process
  * ends (its exit code, stdout apart from stderr). There is no stdin: a command that reads it runs
- * through `runCli`.
+ * through `runCli`, as does one given GITHUB_STEP_SUMMARY (@actions/core reads that file's name
+ * once per process).
  */
 export async function runCliIn(args: readonly string[], options: CliOptions): Promise<CliResult> {
   if (options.input !== undefined) throw new Error('runCliIn has no stdin: run this command through runCli');
+  if (options.env?.GITHUB_STEP_SUMMARY)
+    throw new Error('the step summary is read once per process: run this command through runCli');
   const env = { ...CLI_ENV, ...options.env };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   const apply = (values: NodeJS.ProcessEnv): void => {
