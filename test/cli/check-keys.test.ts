@@ -431,7 +431,7 @@ describe('asc-keys check keys with moto and the emulator: in process, and the bu
     const junit = join(fixture.project.dir, 'debug.xml');
     const summary = join(fixture.project.dir, 'debug.md');
     writeFileSync(summary, '');
-    const r = await check(['--debug', '--format', 'json', '--junit', junit], {
+    const r = await checkCli(['--debug', '--format', 'json', '--junit', junit], {
       GITHUB_ACTIONS: 'true',
       GITHUB_STEP_SUMMARY: summary,
     });
