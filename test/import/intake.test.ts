@@ -28,7 +28,13 @@ import {
 import { AscEmulator, type KeyState } from '../support/asc-emulator.js';
 import { runCli } from '../support/cli.js';
 import { exampleProject } from '../support/example-project.js';
-import { startGithubFake, type FakeIssue, type GithubFake } from '../support/github-fake.js';
+import {
+  commentEvent as githubCommentEvent,
+  issuePayload,
+  startGithubFake,
+  type FakeIssue,
+  type GithubFake,
+} from '../support/github-fake.js';
 import { startMoto, type MotoServer } from '../support/moto.js';
 import type { TempProject } from '../support/project.js';
 import { generateTestKey } from '../support/keys.js';
@@ -100,26 +106,9 @@ const acmeRequest = () =>
     keyId: '2X9R4HXF34',
   });
 
-const issuePayload = (issue: FakeIssue) => ({
-  number: issue.number,
-  state: issue.state,
-  title: issue.title,
-  body: issue.body,
-  user: { login: issue.user },
-  labels: issue.labels.map((name) => ({ name })),
-});
-
 /** The `issue_comment` event GitHub delivers when `user` comments `body` on `issue`. */
-function commentEvent(issue: FakeIssue, body: string, user = TRIAGER): unknown {
-  const comment = github.addComment(issue.number, body, user);
-  return {
-    action: 'created',
-    issue: issuePayload(issue),
-    comment: { id: comment.id, body, user: { login: user } },
-    repository: { full_name: `${github.owner}/${github.repo}` },
-    sender: { login: user },
-  };
-}
+const commentEvent = (issue: FakeIssue, body: string, user = TRIAGER) =>
+  githubCommentEvent(github, issue, body, user);
 
 function deps(): IntakeDeps {
   return {

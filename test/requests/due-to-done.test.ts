@@ -12,7 +12,7 @@ import { REQUEST_LABEL } from '../../lib/requests/request-issue.js';
 import { AscEmulator } from '../support/asc-emulator.js';
 import { startChromium } from '../support/chromium.js';
 import { runCli, type CliResult } from '../support/cli.js';
-import { startGithubFake, type FakeIssue, type GithubFake } from '../support/github-fake.js';
+import { commentEvent, startGithubFake, type FakeIssue, type GithubFake } from '../support/github-fake.js';
 import { startMotoServer, type MotoServer } from '../support/moto.js';
 import { EXAMPLE_CONFIG, tempProject, type TempProject } from '../support/project.js';
 import { dropFile, sealedBlockOf } from '../support/sealing-page-driver.js';
@@ -137,25 +137,8 @@ async function intake(
   body: string,
 ): Promise<{ code: number; doc: Record<string, unknown> }> {
   const user = 'platform-engineer';
-  const comment = github.addComment(issue.number, body, user);
   const event = join(mkdtempSync(join(tmpdir(), 'asc-keys-event-')), 'event.json');
-  writeFileSync(
-    event,
-    JSON.stringify({
-      action: 'created',
-      issue: {
-        number: issue.number,
-        state: issue.state,
-        title: issue.title,
-        body: issue.body,
-        user: { login: issue.user },
-        labels: issue.labels.map((name) => ({ name })),
-      },
-      comment: { id: comment.id, body, user: { login: user } },
-      repository: { full_name: `${github.owner}/${github.repo}` },
-      sender: { login: user },
-    }),
-  );
+  writeFileSync(event, JSON.stringify(commentEvent(github, issue, body, user)));
   // Its progress goes to the run's log (stderr); the answer is the JSON document.
   const r = await cli(['intake', '--event', event, '--format', 'json']);
   return { code: r.code, doc: JSON.parse(r.stdout) as Record<string, unknown> };

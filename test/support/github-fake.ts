@@ -113,6 +113,28 @@ export interface GithubFake {
   stop(): Promise<void>;
 }
 
+/** An issue as the `issues` and `issue_comment` webhook events carry it. */
+export const issuePayload = (issue: FakeIssue) => ({
+  number: issue.number,
+  state: issue.state,
+  title: issue.title,
+  body: issue.body,
+  user: { login: issue.user },
+  labels: issue.labels.map((name) => ({ name })),
+});
+
+/** The `issue_comment` event GitHub delivers when `user` comments `body` on `issue` (the comment is added to the fake). */
+export function commentEvent(fake: GithubFake, issue: FakeIssue, body: string, user: string) {
+  const comment = fake.addComment(issue.number, body, user);
+  return {
+    action: 'created',
+    issue: issuePayload(issue),
+    comment: { id: comment.id, body, user: { login: user } },
+    repository: { full_name: `${fake.owner}/${fake.repo}` },
+    sender: { login: user },
+  };
+}
+
 const DOCS = 'https://docs.github.com/rest';
 
 /** Git's object ID of a file's content, as the contents API answers it. */
